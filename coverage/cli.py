@@ -1,0 +1,131 @@
+"""Command line: ``python -m coverage report|render SCENARIO.json``.
+
+Bad input exits with status 2 and one line on stderr; never a traceback and
+never a partial output file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from coverage.errors import CoverageError, ExportError
+
+RENDER_FORMATS = (".geojson", ".html", ".csv", ".json")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m coverage",
+        description="Publicly cited air-defense ranges over country borders (educational, non-operational).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    report = sub.add_parser("report", help="print which countries the rings reach, and how much")
+    report.add_argument("scenario", type=Path, help="scenario JSON file (see docs/scenario.md)")
+    report.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    report.add_argument("--resolution", choices=("10m", "50m", "110m"), default="10m")
+    report.add_argument("--by-site", action="store_true", help="one block of rows per site")
+    report.add_argument("--distances", action="store_true", help="also distances to reference places")
+    render = sub.add_parser("render", help="write a map or data file; format from --out's extension")
+    render.add_argument("scenario", type=Path)
+    render.add_argument("--out", type=Path, required=True, help=f"output file: {', '.join(RENDER_FORMATS)}")
+    render.add_argument("--resolution", choices=("10m", "50m", "110m"), default="10m")
+    render.add_argument("--caption", action="store_true", help="also print the caption to stdout")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "report":
+            print(report(args.scenario, args.format, args.resolution, args.by_site, args.distances), end="")
+        else:
+            text = render(args.scenario, args.out, args.resolution)
+            if args.caption:
+                print(text)
+    except CoverageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+def _load(path: Path):  # type: ignore[no-untyped-def]
+    from coverage.catalog import load_catalog
+    from coverage.scenario import load_scenario, resolve_sites
+
+    scenario = load_scenario(path)
+    return scenario, resolve_sites(scenario, load_catalog())
+
+
+def report(path: Path, fmt: str, resolution: str, by_site: bool, distances: bool) -> str:
+    """The coverage report as text in ``fmt`` (table, csv or json)."""
+    from coverage.analysis import coverage_by_site, coverage_table, distance_table, reference_places
+    from coverage.borders import load_borders
+    from coverage.export import table_csv
+
+    scenario, sites = _load(path)
+    borders = load_borders(resolution)
+    table = coverage_by_site(sites, borders) if by_site else coverage_table(sites, borders)
+    dist = None
+    if distances:
+        dist = distance_table(sites, reference_places(list(table["iso_a3"].dropna().unique())))
+    if fmt == "csv":
+        return table_csv(table, sites)
+    if fmt == "json":
+        doc = {
+            "title": scenario.title,
+            "coverage": json.loads(table.to_json(orient="records")),
+            "sites": [{"name": s.name, "lat": s.lat_deg, "lon": s.lon_deg, "radius_km": s.radius_km} for s in sites],
+        }
+        if dist is not None:
+            doc["distances"] = json.loads(dist.to_json(orient="records"))
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    shown = table.assign(
+        covered_km2=table["covered_km2"].map("{:,.0f}".format),
+        country_km2=table["country_km2"].map("{:,.0f}".format),
+        covered_pct=table["covered_pct"].map("{:.1f} %".format),
+    )
+    lines = [scenario.title] if scenario.title else []
+    lines += [f"{s.name}: {s.label(scenario.units)}" for s in sites]
+    lines += ["", shown.to_string(index=False)]
+    if dist is not None:
+        d = dist.assign(distance_km=dist["distance_km"].map("{:,.0f}".format))
+        lines += ["", d[["site", "place", "distance_km", "inside"]].to_string(index=False)]
+    return "\n".join(lines) + "\n"
+
+
+def render(path: Path, out: Path, resolution: str) -> str:
+    """Write ``out`` (format from its extension); return the caption."""
+    suffix = out.suffix.lower()
+    if suffix not in RENDER_FORMATS:
+        raise ExportError(f"{out}: unknown format {suffix or '(none)'!r}; use one of {', '.join(RENDER_FORMATS)}")
+    from coverage import export
+
+    scenario, sites = _load(path)
+    if suffix == ".json":
+        export.write_atomic(out, scenario.to_json())
+    elif suffix == ".geojson":
+        doc = export.geojson_document(sites)
+        export.write_atomic(out, json.dumps(doc, ensure_ascii=False) + "\n")
+    else:
+        from coverage.analysis import coverage_table
+        from coverage.borders import load_borders
+
+        table = coverage_table(sites, load_borders(resolution))
+        if suffix == ".csv":
+            export.write_atomic(out, export.table_csv(table, sites))
+        else:
+            from coverage.maps import borders_for_view, view_bounds
+
+            display = borders_for_view(load_borders(resolution), view_bounds(sites))
+            page = export.map_html(
+                sites, table, display, title=scenario.title, subtitle=scenario.subtitle, units=scenario.units
+            )
+            export.write_atomic(out, page)
+    return export.caption(sites, scenario.title, scenario.units)

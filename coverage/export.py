@@ -1,0 +1,200 @@
+"""Files: GeoJSON, CSV and self-contained HTML, written atomically.
+
+Every data export carries each figure's citation. A failed or interrupted
+write never leaves a partial file at the target path: we write a temporary
+file in the same folder and rename it over the target.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import shapely
+
+from coverage.analysis import site_ring
+from coverage.borders import CREDIT as BORDERS_CREDIT
+from coverage.errors import ExportError
+from coverage.scenario import Site
+from coverage.units import Unit, format_distance
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_atomic(path: str | Path, data: bytes | str) -> Path:
+    """Write ``data`` to ``path`` via a temporary file and rename.
+
+    Raises :class:`ExportError` (with the path) if the folder is missing or
+    not writable; the target is then untouched.
+    """
+    path = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot write here ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise ExportError(f"{path}: cannot write ({exc.strerror})") from None
+        raise
+    return path
+
+
+def citation_properties(site: Site) -> dict[str, Any]:
+    """Flat citation fields for a site's figure (empty strings for a custom radius)."""
+    fig = site.figure
+    if fig is None:
+        return {
+            "system": "",
+            "figure": "custom radius",
+            "value_as_published": "",
+            "refers_to": "",
+            "source_publisher": "",
+            "source_title": "",
+            "source_date": "",
+            "source_url": "",
+            "citation": "custom radius chosen by the user (no published source)",
+        }
+    return {
+        "system": fig.system_name,
+        "figure": fig.id,
+        "value_as_published": fig.as_published(),
+        "refers_to": fig.refers_to,
+        "source_publisher": fig.source.publisher,
+        "source_title": fig.source.title,
+        "source_date": fig.source.date or "",
+        "source_url": fig.source.url,
+        "citation": fig.source.full(),
+    }
+
+
+def geojson_document(sites: Sequence[Site]) -> dict[str, Any]:
+    """RFC 7946 FeatureCollection: one ring Feature and one site Point per site.
+
+    Rings are split at ±180° and have counter-clockwise exteriors.
+    """
+    features: list[dict[str, Any]] = []
+    for site in sites:
+        ring = shapely.orient_polygons(site_ring(site))
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(shapely.to_geojson(ring)),
+                "properties": {
+                    "kind": "ring",
+                    "site": site.name,
+                    "radius_km": round(site.radius_km, 6),
+                    **citation_properties(site),
+                },
+            }
+        )
+    for site in sites:
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [site.lon_deg, site.lat_deg]},
+                "properties": {"kind": "site", "site": site.name, "radius_km": round(site.radius_km, 6)},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralise spreadsheet formulas: a text cell starting with = + - @ gets a quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def table_csv(table: pd.DataFrame, sites: Sequence[Site] = ()) -> str:
+    """CSV of a coverage table; with ``sites``, the figures' citations as columns."""
+    out = table.copy()
+    if sites and "site" in out.columns:
+        cites = {s.name: citation_properties(s) for s in sites}
+        for key in ("system", "value_as_published", "source_publisher", "source_date", "source_url"):
+            out[key] = [cites.get(name, {}).get(key, "") for name in out["site"]]
+    elif sites:
+        out["sources"] = "; ".join(dict.fromkeys(citation_properties(s)["citation"] for s in sites))
+    for column in ("covered_km2", "country_km2"):
+        if column in out:
+            out[column] = out[column].round(1)
+    if "covered_pct" in out:
+        out["covered_pct"] = out["covered_pct"].round(2)
+    out = out.map(safe_cell)
+    buffer = io.StringIO()
+    out.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
+
+
+def caption(sites: Sequence[Site], title: str = "", units: Unit = "km") -> str:
+    """A paragraph for a caption: what is drawn, with every figure's source."""
+    parts = []
+    for site in sites:
+        fig = site.figure
+        if fig is None:
+            parts.append(f"{site.name}: custom radius of {format_distance(site.radius_m, units)}")
+        else:
+            parts.append(
+                f"{site.name}: {fig.system_name}, {fig.as_published()} "
+                f"({format_distance(site.radius_m, units)}; {fig.refers_to}; {fig.source.full()})"
+            )
+    lead = f"{title}. " if title else ""
+    return (
+        f"{lead}Circles show published maximum ranges drawn as true geodesic circles; "
+        "real coverage also depends on radar horizon, target altitude, terrain and the "
+        f"missile used. {'; '.join(parts)}. {BORDERS_CREDIT}."
+    )
+
+
+def map_html(
+    sites: Sequence[Site],
+    table: pd.DataFrame,
+    display_borders: Any,
+    *,
+    title: str = "",
+    subtitle: str = "",
+    units: Unit = "km",
+) -> str:
+    """One self-contained HTML page (Leaflet inlined) with title, legend and credits."""
+    from coverage.maps import coverage_map, inline_leaflet, site_colour
+
+    m = coverage_map(sites, table, display_borders, units=units)
+    inline_leaflet(m)
+    legend = "".join(
+        f'<div><span style="display:inline-block;width:12px;height:12px;border-radius:6px;'
+        f'background:{site_colour(i)};margin-right:6px"></span>{html.escape(s.name)} — '
+        f"{html.escape(s.label(units))}</div>"
+        for i, s in enumerate(sites)
+    )
+    panel = (
+        '<div style="position:absolute;top:10px;left:56px;z-index:1000;background:rgba(255,255,255,.92);'
+        'padding:8px 12px;border-radius:4px;font:13px/1.4 sans-serif;max-width:60%">'
+        f"<strong>{html.escape(title)}</strong><br><span>{html.escape(subtitle)}</span>{legend}</div>"
+    )
+    root = m.get_root()
+    root.html.add_child(_raw(panel))
+    root.header.add_child(_raw(f"<title>{html.escape(title or 'Coverage map')}</title>"))
+    return root.render()
+
+
+def _raw(text: str) -> Any:
+    import folium
+
+    return folium.Element(text)
+

@@ -1,0 +1,262 @@
+"""Scenario files: the JSON format shared by the app, the CLI and users.
+
+See ``docs/scenario.md`` and ``data/schemas/scenario.schema.json``. A scenario
+lists sites; each site has a position (``lat``/``lon`` or a ``place`` name)
+and either a catalog ``system`` (with an optional ``figure``) or a ``radius``
+with its ``unit``. :func:`parse_scenario` checks the shape; :func:`resolve_sites`
+turns sites into positions and radii in metres with their citations.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import zlib
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from coverage.catalog import Catalog, Figure
+from coverage.errors import CoverageError, ScenarioError
+from coverage.places import find_place
+from coverage.rings import MAX_RADIUS_M, MIN_RADIUS_M
+from coverage.units import Unit, format_distance, to_metres
+
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "data" / "schemas" / "scenario.schema.json"
+MAX_BYTES = 1_000_000
+MAX_SITES = 1000
+_SITE_KEYS = ("name", "lat", "lon", "place", "system", "figure", "radius", "unit")
+
+
+@dataclass(frozen=True)
+class SiteSpec:
+    """A site as written in a scenario file (before resolution)."""
+
+    name: str
+    lat: float | None = None
+    lon: float | None = None
+    place: str | None = None
+    system: str | None = None
+    figure: str | None = None
+    radius: float | None = None
+    unit: Unit | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A parsed scenario file."""
+
+    sites: tuple[SiteSpec, ...]
+    title: str = ""
+    subtitle: str = ""
+    units: Unit = "km"
+    version: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"version": self.version}
+        if self.title:
+            out["title"] = self.title
+        if self.subtitle:
+            out["subtitle"] = self.subtitle
+        out["units"] = self.units
+        out["sites"] = [s.to_dict() for s in self.sites]
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+@dataclass(frozen=True)
+class Site:
+    """A resolved site: a position, a radius in metres, and where it comes from."""
+
+    name: str
+    lat_deg: float
+    lon_deg: float
+    radius_m: float
+    figure: Figure | None = field(default=None, compare=False)
+
+    @property
+    def radius_km(self) -> float:
+        return self.radius_m / 1000.0
+
+    def label(self, units: Unit = "km") -> str:
+        """"S-400 Triumf, 250 mi — 402 km (250 mi)" or "custom — 400 km (249 mi)"."""
+        what = self.what()
+        return f"{what}: {format_distance(self.radius_m, units)}"
+
+    def what(self) -> str:
+        if self.figure is None:
+            return "custom radius"
+        return f"{self.figure.system_name} ({self.figure.as_published()}, {self.figure.source.short()})"
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+
+
+def _reject_constant(name: str) -> None:
+    raise ScenarioError(f"{name} is not allowed: numbers must be finite")
+
+
+def _json_path(path: Any) -> str:
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out or "top level"
+
+
+def parse_scenario(data: str | bytes, source: str = "scenario") -> Scenario:
+    """Parse and validate scenario JSON; errors start with ``source``.
+
+    Raises :class:`ScenarioError` naming the field and what is wrong.
+    """
+    if len(data) > MAX_BYTES:
+        raise ScenarioError(f"{source}: file is larger than {MAX_BYTES // 1000:,} kB")
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ScenarioError(f"{source}: not UTF-8 text (byte {exc.start})") from exc
+    try:
+        raw = json.loads(data, parse_constant=_reject_constant)
+    except ScenarioError as exc:
+        raise ScenarioError(f"{source}: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(
+            f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        ) from None
+    except RecursionError:
+        raise ScenarioError(f"{source}: JSON is nested too deeply") from None
+    return scenario_from_dict(raw, source)
+
+
+def scenario_from_dict(raw: Any, source: str = "scenario") -> Scenario:
+    """Validate an already-decoded scenario object."""
+    errors = sorted(_validator().iter_errors(raw), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    if errors:
+        err = errors[0]
+        raise ScenarioError(f"{source}: {_json_path(err.absolute_path)}: {_message(err)}")
+    sites = []
+    for i, site in enumerate(raw["sites"]):
+        where = f"{source}: sites[{i}]"
+        has_pos = "lat" in site or "lon" in site
+        if has_pos and not ("lat" in site and "lon" in site):
+            raise ScenarioError(f"{where}: give both lat and lon")
+        if has_pos == ("place" in site):
+            raise ScenarioError(f"{where}: give either lat and lon, or place (not both)")
+        if ("system" in site) == ("radius" in site):
+            raise ScenarioError(f"{where}: give either system (and optionally figure) or radius and unit")
+        if "figure" in site and "system" not in site:
+            raise ScenarioError(f"{where}: figure needs a system")
+        if "radius" in site and "unit" not in site:
+            raise ScenarioError(f"{where}: radius needs a unit (km, mi or nmi)")
+        if "unit" in site and "radius" not in site:
+            raise ScenarioError(f"{where}: unit is only used with radius")
+        if "radius" in site:
+            metres = to_metres(site["radius"], site["unit"])
+            if not MIN_RADIUS_M <= metres <= MAX_RADIUS_M:
+                raise ScenarioError(
+                    f"{where}.radius: {site['radius']:g} {site['unit']} is outside "
+                    f"{MIN_RADIUS_M / 1000:g}–{MAX_RADIUS_M / 1000:,.0f} km"
+                )
+        values = {k: site[k] for k in _SITE_KEYS if k in site}
+        values["name"] = values["name"].strip()
+        for key in ("lat", "lon", "radius"):
+            if key in values:
+                values[key] = float(values[key])
+        sites.append(SiteSpec(**values))
+    return Scenario(
+        sites=tuple(sites),
+        title=raw.get("title", "").strip(),
+        subtitle=raw.get("subtitle", "").strip(),
+        units=raw.get("units", "km"),
+    )
+
+
+def _message(err: Any) -> str:
+    """jsonschema's message, made plainer for the common cases."""
+    if err.validator == "additionalProperties":
+        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+        return f"unknown field{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))}"
+    if err.validator == "maxItems" and err.absolute_path and err.absolute_path[-1] == "sites":
+        return f"too many sites ({len(err.instance)}); at most {MAX_SITES}"
+    if err.validator == "pattern" and err.absolute_path and err.absolute_path[-1] == "name":
+        return "name must not be blank"
+    if err.validator == "const" and list(err.absolute_path) == ["version"]:
+        return f"unsupported version {err.instance!r}; this program reads version 1"
+    if err.validator == "type":
+        return f"{err.instance!r:.60} is not a {err.validator_value}"
+    return str(err.message)[:200]
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and parse a scenario file."""
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read ({exc.strerror})") from None
+    return parse_scenario(data, str(path))
+
+
+def resolve_sites(scenario: Scenario, catalog: Catalog) -> tuple[Site, ...]:
+    """Positions and radii of every site, with their figures.
+
+    Place names go through the gazetteer; systems through the catalog.
+    Repeated names get " (2)", " (3)"… so tables and legends stay unambiguous.
+    """
+    out: list[Site] = []
+    seen: dict[str, int] = {}
+    for i, spec in enumerate(scenario.sites):
+        try:
+            if spec.place is not None:
+                place = find_place(spec.place)
+                lat, lon = place.lat_deg, place.lon_deg
+            else:
+                assert spec.lat is not None and spec.lon is not None
+                lat, lon = spec.lat, spec.lon
+            figure = None
+            if spec.system is not None:
+                figure = catalog.figure(spec.system, spec.figure)
+                radius_m = figure.radius_m
+            else:
+                assert spec.radius is not None and spec.unit is not None
+                radius_m = to_metres(spec.radius, spec.unit)
+        except CoverageError as exc:
+            raise ScenarioError(f"sites[{i}] ({spec.name}): {exc}") from None
+        seen[spec.name] = seen.get(spec.name, 0) + 1
+        name = spec.name if seen[spec.name] == 1 else f"{spec.name} ({seen[spec.name]})"
+        out.append(Site(name, lat, lon, radius_m, figure))
+    return tuple(out)
+
+
+def encode_for_url(scenario: Scenario) -> str:
+    """Compact, URL-safe text for ``?s=``: base64url of deflated JSON."""
+    raw = json.dumps(scenario.to_dict(), ensure_ascii=False, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
+
+
+def decode_from_url(text: str) -> Scenario:
+    """Inverse of :func:`encode_for_url`; any damage gives a :class:`ScenarioError`."""
+    if len(text) > MAX_BYTES:
+        raise ScenarioError("link: scenario parameter is too long")
+    try:
+        packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(packed, MAX_BYTES + 1)
+        complete = inflater.eof and len(raw) <= MAX_BYTES
+    except (binascii.Error, ValueError, zlib.error):
+        complete = False
+    if not complete:
+        raise ScenarioError("link: the scenario in this link is damaged (was it cut short?)")
+    return parse_scenario(raw, "link")
