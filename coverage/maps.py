@@ -22,6 +22,7 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 from shapely.geometry import box
+from shapely.geometry.base import BaseGeometry
 
 from coverage.analysis import site_ring
 from coverage.borders import CREDIT as BORDERS_CREDIT
@@ -29,11 +30,12 @@ from coverage.scenario import Site
 from coverage.units import Unit, format_distance
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
-PALETTE = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 SEA = "#dbe8f1"
 LAND = "#f4f1ea"
 BORDER = "#9a9a9a"
-REACHED = "#e8a45c"
+REACHED = "#f6d58e"
+HIGHLIGHT = "#6a1b9a"
 
 
 def leaflet_dir() -> Path:
@@ -60,8 +62,24 @@ def view_bounds(sites: Sequence[Site], pad_fraction: float = 0.08) -> tuple[floa
     )
 
 
+def display_bounds(view: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """A box around ``view`` large enough to fill a wide map panel at any zoom-out step.
+
+    Maps are wider than tall and Leaflet fits the view with margins, so we send
+    borders well beyond the rings; a pan or one zoom-out still shows land.
+    """
+    min_lon, min_lat, max_lon, max_lat = view
+    span = max(max_lon - min_lon, max_lat - min_lat)
+    return (
+        max(-180.0, min_lon - 1.5 * span),
+        max(-90.0, min_lat - 0.75 * span),
+        min(180.0, max_lon + 1.5 * span),
+        min(90.0, max_lat + 0.75 * span),
+    )
+
+
 def borders_for_view(
-    borders: gpd.GeoDataFrame, bounds: tuple[float, float, float, float], pixels: int = 900
+    borders: gpd.GeoDataFrame, bounds: tuple[float, float, float, float], pixels: int = 2000
 ) -> gpd.GeoDataFrame:
     """Borders clipped to ``bounds`` and simplified to about a pixel at ``pixels`` wide.
 
@@ -100,6 +118,7 @@ def coverage_map(
     *,
     units: Unit = "km",
     presentation: bool = False,
+    highlights: dict[str, BaseGeometry] | None = None,
     height: int | str = "100%",
 ) -> folium.Map:
     """The scenario on a plain locator map (no tiles: works offline).
@@ -149,6 +168,14 @@ def coverage_map(
             tooltip=folium.Tooltip(html.escape(f"{site.name}: {site.label(units)}")),
             smooth_factor=0,
         ).add_to(m)
+    for label, geom in (highlights or {}).items():
+        folium.GeoJson(
+            json.loads(shapely.to_geojson(shapely.set_precision(geom, 1e-4))),
+            name=html.escape(label),
+            style_function=lambda f: {"color": HIGHLIGHT, "weight": 6 if presentation else 5, "opacity": 0.9},
+            tooltip=folium.Tooltip(html.escape(label), permanent=True, sticky=False),
+            smooth_factor=0,
+        ).add_to(m)
     for i, site in enumerate(sites):
         folium.CircleMarker(
             location=[site.lat_deg, site.lon_deg],
@@ -178,12 +205,7 @@ def _country_style(feature: dict) -> dict:
     pct = feature["properties"]["pct"]
     if pct < 0:
         return {"color": BORDER, "weight": 0.7, "fillColor": LAND, "fillOpacity": 1.0}
-    return {
-        "color": "#7a5a3a",
-        "weight": 1.0,
-        "fillColor": REACHED,
-        "fillOpacity": float(0.35 + 0.5 * min(pct, 100.0) / 100.0),
-    }
+    return {"color": "#8c6d31", "weight": 1.0, "fillColor": REACHED, "fillOpacity": 1.0}
 
 
 def credit_text(sites: Sequence[Site]) -> str:

@@ -1,0 +1,211 @@
+"""Streamlit app: publicly cited air-defense ranges over country borders.
+
+A thin UI: every computation lives in the ``coverage`` package. Run with
+``streamlit run app.py``; it works offline on the shipped data.
+"""
+
+from __future__ import annotations
+
+import html
+import streamlit as st
+
+from coverage import app_support as sup
+from coverage.errors import CoverageError
+from coverage.scenario import Scenario, encode_for_url
+from coverage.story import PRESETS, STEPS
+from coverage.units import UNITS
+
+st.set_page_config(page_title="Range rings: cited figures on a map", page_icon="🗺️", layout="wide")
+sup.ensure_static_leaflet()
+catalog = sup.catalog()
+state = st.session_state
+
+
+# ---------------------------------------------------------------- state
+def set_scenario(scenario: Scenario, *, message: str | None = None) -> None:
+    """Replace the scenario from outside the sites editor (preset, click, upload…)."""
+    state.scenario = scenario
+    state.good = scenario
+    state.rev = state.get("rev", 0) + 1
+    state.notice = message
+
+
+def on_preset() -> None:
+    name = PRESETS[state.preset]
+    if name == "story":
+        state.step = STEPS[0].title
+        set_scenario(sup.story_step_scenario(STEPS[0]))
+    elif name:
+        set_scenario(sup.scenario_file(name))
+    else:
+        set_scenario(Scenario(sites=(), title="Your map"))
+
+
+def on_step() -> None:
+    step = next(s for s in STEPS if s.title == state.step)
+    set_scenario(sup.story_step_scenario(step))
+
+
+if "scenario" not in state:
+    state.errors = []
+    link = st.query_params.get("s")
+    state.preset = next(iter(PRESETS))
+    state.step = STEPS[0].title
+    if link:
+        try:
+            set_scenario(sup.decode_link(link))
+            state.preset = "Start empty"
+        except CoverageError as exc:
+            on_preset()
+            state.errors = [f"The link's scenario could not be used: {exc}"]
+    else:
+        on_preset()
+
+scenario: Scenario = state.scenario
+guided = PRESETS[state.preset] == "story"
+step = next((s for s in STEPS if s.title == state.step), STEPS[0]) if guided else None
+
+# ---------------------------------------------------------------- sidebar
+with st.sidebar:
+    st.header("Map")
+    st.selectbox("Scenario", list(PRESETS), key="preset", on_change=on_preset)
+    units = st.radio("Units", UNITS, horizontal=True, key="units", index=UNITS.index(scenario.units))
+    presentation = st.toggle("Presentation mode", key="presentation", help="Larger text, fewer controls")
+
+    if not presentation:
+        st.subheader("Add a site")
+        with st.form("add_place", clear_on_submit=True, border=False):
+            query = st.text_input("Place name", placeholder="e.g. Kars, Athens, Tokyo")
+            system_ids = list(catalog.systems)
+            system = st.selectbox(
+                "System", system_ids, format_func=lambda i: catalog.system(i).name, key="add_system"
+            )
+            if st.form_submit_button("Add place"):
+                try:
+                    set_scenario(sup.add_place(scenario, query, system))
+                    st.rerun()
+                except CoverageError as exc:
+                    state.errors = [str(exc)]
+        st.caption("Or click on the map to add a site there.")
+
+        st.subheader("Scenario file")
+        upload = st.file_uploader("Open a scenario (.json)", type=["json"], key=f"upload-{state.rev}")
+        if upload is not None:
+            try:
+                set_scenario(sup.parse_upload(upload.getvalue(), upload.name))
+                state.preset = "Start empty"
+                st.rerun()
+            except CoverageError as exc:
+                state.errors = [str(exc)]
+        st.download_button(
+            "Download scenario (.json)",
+            scenario.to_json(),
+            file_name=sup.safe_filename(scenario.title or "scenario") + ".json",
+            mime="application/json",
+        )
+
+# ---------------------------------------------------------------- header
+if presentation:
+    st.markdown("<style>html{font-size:22px} .stDataFrame{font-size:1.1rem}</style>", unsafe_allow_html=True)
+st.title(scenario.title or "Range rings")
+if scenario.subtitle:
+    st.markdown(f"##### {sup.md_escape(scenario.subtitle)}")
+
+if guided:
+    st.radio("Story", [s.title for s in STEPS], key="step", on_change=on_step, horizontal=True)
+    assert step is not None
+    st.info(step.text)
+
+for message in state.get("errors", []):
+    st.error(message)
+state.errors = []
+
+# ---------------------------------------------------------------- sites editor
+if not presentation:
+    with st.expander("Sites: rename, move, change the figure, add or remove rows", expanded=not guided):
+        base = sup.editor_frame(scenario, catalog)
+        edited = st.data_editor(
+            base,
+            key=f"sites-{state.rev}",
+            num_rows="dynamic",
+            width="stretch",
+            hide_index=True,
+            column_config=sup.editor_columns(catalog),
+        )
+        if not edited.equals(base):
+            try:
+                state.scenario = scenario = sup.scenario_from_editor(scenario, edited)
+                state.good = scenario
+            except CoverageError as exc:
+                st.error(f"Not applied: {exc}")
+                scenario = state.good
+
+# ---------------------------------------------------------------- resolve and compute
+try:
+    sites = sup.resolve(scenario)
+except CoverageError as exc:
+    st.error(str(exc))
+    scenario = state.good
+    sites = sup.resolve(scenario)
+
+st.query_params["s"] = encode_for_url(scenario)
+table = sup.coverage(sites)
+
+# ---------------------------------------------------------------- map
+highlights = sup.highlights() if (step is not None and step.highlight) else None
+fmap = sup.build_map(sites, table, units=units, presentation=presentation, highlights=highlights)
+from streamlit_folium import st_folium  # noqa: E402  (imported late: heavy, and only for the map)
+
+out = st_folium(
+    fmap,
+    key="map",
+    height=620 if presentation else 540,
+    use_container_width=True,
+    returned_objects=["last_clicked"],
+)
+click = (out or {}).get("last_clicked")
+if click and click != state.get("last_click"):
+    state.last_click = click
+    if not presentation:
+        try:
+            set_scenario(sup.add_click(scenario, click["lat"], click["lng"]))
+            st.rerun()
+        except CoverageError as exc:
+            st.error(str(exc))
+
+legend = " · ".join(
+    f"<span style='color:{sup.colour(i)}'>●</span> {html.escape(s.name)}: {html.escape(s.label(units))}"
+    for i, s in enumerate(sites)
+)
+if legend:
+    st.markdown(legend, unsafe_allow_html=True)
+st.caption(sup.credit(sites))
+
+# ---------------------------------------------------------------- numbers
+tabs = st.tabs(["Countries reached", "Compare sites", "Distances", "Sources", "Caption", "What a range means"])
+with tabs[0]:
+    if len(table):
+        st.dataframe(sup.table_view(table, units), hide_index=True, width="stretch")
+    else:
+        st.write("No site yet: choose a scenario, search a place, or click on the map.")
+with tabs[1]:
+    comparison = sup.comparison(sites)
+    if len(comparison):
+        st.dataframe(comparison, width="stretch")
+        st.caption("Share of each country within each site's ring, in per cent.")
+with tabs[2]:
+    st.dataframe(sup.distances_view(sites, table, units), hide_index=True, width="stretch")
+with tabs[3]:
+    for item in sup.sources(sites):
+        st.markdown(item)
+with tabs[4]:
+    st.code(sup.caption(sites, scenario, units), language=None, wrap_lines=True)
+    st.caption("Copy this paragraph into your story or slide.")
+with tabs[5]:
+    st.markdown(sup.EXPLAINER)
+    c1, c2 = st.columns(2)
+    mast = c1.slider("Radar mast height (m)", 5, 60, 20)
+    altitude = c2.select_slider("Target altitude (m)", [15, 50, 100, 300, 1000, 3000, 10000], value=300)
+    st.line_chart(sup.horizon_chart(mast), x="target altitude (m)", y="radar horizon (km)")
+    st.write(sup.horizon_sentence(mast, altitude, units))
+

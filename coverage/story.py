@@ -1,0 +1,108 @@
+"""The 2017 S-400 story as presets and guided steps (the app's opening view).
+
+The seed article (ZeroHedge, July 2017, reporting Bloomberg) says Turkey agreed
+to buy the S-400, which "can hit targets as far as 250 miles away", and that
+alliance constraints had kept such systems off the Armenian border, the Aegean
+coast and the Greek border, while the Russian system could go anywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+from shapely.geometry import box
+from shapely.geometry.base import BaseGeometry
+
+from coverage.scenario import Scenario, load_scenario
+
+SCENARIOS_DIR = Path(__file__).resolve().parents[1] / "scenarios"
+ARTICLE = (
+    "ZeroHedge, “Turkey ‘Turns Away’ From NATO, Buys Russian Advanced Missile System "
+    "For $2.5 Billion” (July 2017), reporting Bloomberg"
+)
+
+# Bounding box of Turkey's Aegean coast, from the Dardanelles to the Bodrum peninsula.
+AEGEAN_COAST_BOX = (25.6, 36.6, 28.4, 40.25)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the guided story: text, the scenario to draw, what to highlight."""
+
+    title: str
+    text: str
+    scenario_file: str
+    highlight: bool = False
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "1 · The purchase",
+        "In July 2017 Turkey agreed to pay $2.5 billion for Russia's S-400. Bloomberg reported "
+        "that the system “can hit targets as far as 250 miles away”. Here is that figure drawn "
+        "as a true circle of 250 miles (402 km) around Ankara.",
+        "story-ankara.json",
+    ),
+    Step(
+        "2 · Where it could not go",
+        "The article says alliance constraints had kept such systems off the Armenian border, "
+        "the Aegean coast and the Greek border (highlighted), while the Russian system “would "
+        "allow Turkey to deploy … anywhere in the country”.",
+        "story-ankara.json",
+        highlight=True,
+    ),
+    Step(
+        "3 · Ankara compared",
+        "The same 250-mile ring from Ankara, the Aegean coast (İzmir), the Greek border (Edirne) "
+        "and the Armenian border (Kars). The table below shows which neighbours each ring reaches "
+        "and how much of them.",
+        "story.json",
+        highlight=True,
+    ),
+)
+
+PRESETS: dict[str, str] = {
+    "The 2017 S-400 story (guided)": "story",
+    "Story: all four sites": "story.json",
+    "S-400 at Ankara": "story-ankara.json",
+    "S-400 on the Aegean coast (İzmir)": "story-izmir.json",
+    "S-400 at the Greek border (Edirne)": "story-edirne.json",
+    "S-400 at the Armenian border (Kars)": "story-kars.json",
+    "Start empty": "",
+}
+
+
+@lru_cache(maxsize=16)
+def scenario_file(name: str) -> Scenario:
+    """A shipped scenario from ``scenarios/``."""
+    return load_scenario(SCENARIOS_DIR / name)
+
+
+def shared_border(borders: gpd.GeoDataFrame, a_iso: str, b_iso: str) -> BaseGeometry:
+    """The land border between two countries, as lines."""
+    geoms = borders.set_index("iso_a3").geometry
+    a, b = geoms[a_iso], geoms[b_iso]
+    return shapely.line_merge(shapely.intersection(a.boundary, b.boundary))
+
+
+def coastline(borders: gpd.GeoDataFrame, iso: str, bbox: tuple[float, float, float, float]) -> BaseGeometry:
+    """The part of a country's outline inside ``bbox`` that touches no neighbour (its coast)."""
+    geoms = borders.set_index("iso_a3").geometry
+    outline = shapely.clip_by_rect(geoms[iso].boundary, *bbox)
+    neighbours = borders[borders.intersects(box(*bbox)) & (borders["iso_a3"] != iso)]
+    for other in neighbours.geometry:
+        outline = outline.difference(other.buffer(1e-6))
+    return outline
+
+
+def story_highlights(borders: gpd.GeoDataFrame) -> dict[str, BaseGeometry]:
+    """The three places the article names: Armenian border, Aegean coast, Greek border."""
+    return {
+        "Armenian border": shared_border(borders, "TUR", "ARM"),
+        "Aegean coast": coastline(borders, "TUR", AEGEAN_COAST_BOX),
+        "Greek border": shared_border(borders, "TUR", "GRC"),
+    }

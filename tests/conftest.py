@@ -1,0 +1,55 @@
+"""Shared fixtures for the core-engine tests (no network, no browser)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SCENARIOS = ROOT / "scenarios"
+KARS_COUNTRIES = {"Turkey", "Russia", "Georgia", "Azerbaijan", "Iran", "Armenia", "Iraq", "Syria"}
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    from coverage.catalog import load_catalog
+
+    return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def borders_10m():
+    from coverage.borders import load_borders
+
+    return load_borders("10m")
+
+
+@pytest.fixture(scope="session")
+def borders_110m():
+    from coverage.borders import load_borders
+
+    return load_borders("110m")
+
+
+@pytest.fixture(scope="session")
+def kars_sites(catalog):
+    from coverage.scenario import load_scenario, resolve_sites
+
+    return resolve_sites(load_scenario(SCENARIOS / "story-kars.json"), catalog)
+
+
+@pytest.fixture(scope="session")
+def kars_table(kars_sites, borders_10m):
+    from coverage.analysis import coverage_table
+
+    return coverage_table(kars_sites, borders_10m)
