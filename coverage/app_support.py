@@ -133,8 +133,8 @@ def comparison(sites: Sequence[sc.Site]) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _display_borders(bounds: tuple[float, float, float, float]) -> Any:
-    return maps.borders_for_view(borders(), bounds)
+def _display_borders(bounds: tuple[float, float, float, float]) -> str:
+    return maps.borders_json(maps.borders_for_view(borders(), bounds))
 
 
 def build_map(

@@ -121,9 +121,10 @@ def render(path: Path, out: Path, resolution: str) -> str:
         if suffix == ".csv":
             export.write_atomic(out, export.table_csv(table, sites))
         else:
-            from coverage.maps import borders_for_view, display_bounds, view_bounds
+            from coverage.maps import borders_for_view, borders_json, display_bounds, view_bounds
 
-            display = borders_for_view(load_borders(resolution), display_bounds(view_bounds(sites)))
+            view = display_bounds(view_bounds(sites))
+            display = borders_json(borders_for_view(load_borders(resolution), view))
             page = export.map_html(
                 sites, table, display, title=scenario.title, subtitle=scenario.subtitle, units=scenario.units
             )

@@ -165,7 +165,7 @@ def caption(sites: Sequence[Site], title: str = "", units: Unit = "km") -> str:
 def map_html(
     sites: Sequence[Site],
     table: pd.DataFrame,
-    display_borders: Any,
+    borders_geojson: str,
     *,
     title: str = "",
     subtitle: str = "",
@@ -174,7 +174,7 @@ def map_html(
     """One self-contained HTML page (Leaflet inlined) with title, legend and credits."""
     from coverage.maps import coverage_map, inline_leaflet, site_colour
 
-    m = coverage_map(sites, table, display_borders, units=units)
+    m = coverage_map(sites, table, borders_geojson, units=units)
     inline_leaflet(m)
     legend = "".join(
         f'<div><span style="display:inline-block;width:12px;height:12px;border-radius:6px;'

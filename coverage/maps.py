@@ -17,6 +17,7 @@ from pathlib import Path
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from branca.element import MacroElement
@@ -63,58 +64,130 @@ def view_bounds(sites: Sequence[Site], pad_fraction: float = 0.08) -> tuple[floa
 
 
 def display_bounds(view: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    """A box around ``view`` large enough to fill a wide map panel at any zoom-out step.
+    """A box around ``view`` that fills a wide map panel, with room for a pan or a zoom-out.
 
     Maps are wider than tall and Leaflet fits the view with margins, so we send
-    borders well beyond the rings; a pan or one zoom-out still shows land.
+    borders beyond the rings, but not the whole world.
     """
     min_lon, min_lat, max_lon, max_lat = view
     span = max(max_lon - min_lon, max_lat - min_lat)
     return (
-        max(-180.0, min_lon - 1.5 * span),
-        max(-90.0, min_lat - 0.75 * span),
-        min(180.0, max_lon + 1.5 * span),
-        min(90.0, max_lat + 0.75 * span),
+        max(-180.0, min_lon - 0.75 * span),
+        max(-90.0, min_lat - 0.35 * span),
+        min(180.0, max_lon + 0.75 * span),
+        min(90.0, max_lat + 0.35 * span),
     )
 
 
 def borders_for_view(
-    borders: gpd.GeoDataFrame, bounds: tuple[float, float, float, float], pixels: int = 2000
+    borders: gpd.GeoDataFrame,
+    bounds: tuple[float, float, float, float],
+    tolerance_deg: float | None = None,
 ) -> gpd.GeoDataFrame:
-    """Borders clipped to ``bounds`` and simplified to about a pixel at ``pixels`` wide.
+    """Borders clipped to ``bounds``, simplified to ``tolerance_deg`` (about a pixel).
 
     ``shapely.coverage_simplify`` keeps shared edges shared, so no slivers open
-    between neighbours (per-polygon simplification leaves them).
+    between neighbours (per-polygon simplification leaves them). Islands
+    smaller than a few pixels are dropped: at this scale they are specks that
+    cost more bytes than the rest of the map. The default tolerance suits a
+    map about 1,000 pixels across the middle half of ``bounds``.
     """
+    if tolerance_deg is None:
+        tolerance_deg = (bounds[2] - bounds[0]) / 1500.0
     view = box(*bounds)
     idx = borders.sindex.query(view, predicate="intersects")
     sub = borders.iloc[idx]
     clipped = shapely.clip_by_rect(sub.geometry.values, *bounds)
     clipped = shapely.make_valid(clipped, method="structure")
-    tolerance = (bounds[2] - bounds[0]) / pixels
-    simplified = shapely.coverage_simplify(clipped, tolerance, simplify_boundary=True)
-    simplified = shapely.set_precision(simplified, 1e-4, mode="pointwise")
+    simplified = shapely.coverage_simplify(clipped, tolerance_deg, simplify_boundary=True)
+    simplified = np.array([_drop_specks(g, (2.0 * tolerance_deg) ** 2) for g in simplified], dtype=object)
+    simplified = shapely.set_precision(simplified, 1e-3, mode="pointwise")
     out = gpd.GeoDataFrame(
         {"name": sub["name"].values, "iso_a3": sub["iso_a3"].values},
         geometry=simplified,
         crs=borders.crs,
     )
-    return out[~out.geometry.is_empty & out.geometry.notna()]
+    return out[~out.geometry.is_empty]
 
 
-def _ring_geojson(site: Site, index: int, units: Unit) -> dict:
-    geom = shapely.set_precision(site_ring(site), 1e-5, mode="pointwise")
-    return {
-        "type": "Feature",
-        "geometry": json.loads(shapely.to_geojson(geom)),
-        "properties": {"site": site.name, "label": site.label(units), "colour": site_colour(index)},
-    }
+def _drop_specks(geom: BaseGeometry, min_area: float) -> BaseGeometry:
+    parts = [p for p in shapely.get_parts(geom) if p.area >= min_area]
+    if not parts:
+        return shapely.Polygon()
+    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+
+
+def script_json(obj: object) -> str:
+    """Compact JSON that is safe inside a <script> element (no "</script>" break-out)."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
+
+
+def borders_json(display_borders: gpd.GeoDataFrame) -> str:
+    """The view's borders as a compact FeatureCollection (cache it per view)."""
+    geometries = shapely.to_geojson(display_borders.geometry.values)
+    features = ",".join(
+        '{"type":"Feature","geometry":%s,"properties":%s}' % (geom, script_json({"name": str(name)}))
+        for geom, name in zip(geometries, display_borders["name"], strict=True)
+    )
+    return '{"type":"FeatureCollection","features":[%s]}' % features
+
+
+def _feature(geom: BaseGeometry, precision: float, **properties: object) -> dict:
+    geom = shapely.set_precision(geom, precision, mode="pointwise")
+    return {"type": "Feature", "geometry": json.loads(shapely.to_geojson(geom)), "properties": properties}
+
+
+class JsonLayer(MacroElement):
+    """A Leaflet GeoJSON layer from pre-serialised JSON, styled in JavaScript.
+
+    folium.GeoJson re-serialises its data and evaluates style functions in
+    Python on every render; the app re-renders on every click, so the large
+    borders layer is serialised once per view instead. ``tooltip`` names a
+    feature property holding *already escaped* text.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data }}, {
+            smoothFactor: 0,
+            interactive: {{ 'true' if this.tooltip else 'false' }},
+            style: {{ this.style }},
+            pointToLayer: function (f, latlng) { return L.circleMarker(latlng); },
+            onEachFeature: function (f, layer) {
+                {% if this.tooltip %}
+                var text = f.properties[{{ this.tooltip|tojson }}];
+                if (text) { layer.bindTooltip(text, {{ this.tooltip_options|tojson }}); }
+                {% endif %}
+            }
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(
+        self,
+        data: str,
+        style: str,
+        *,
+        tooltip: str | None = None,
+        tooltip_options: dict | None = None,
+        name: str = "JsonLayer",
+    ) -> None:
+        super().__init__()
+        self._name = name
+        self.data = data
+        self.style = style
+        self.tooltip = tooltip
+        self.tooltip_options = tooltip_options or {}
 
 
 def coverage_map(
     sites: Sequence[Site],
     table: pd.DataFrame,
-    display_borders: gpd.GeoDataFrame,
+    borders_geojson: str,
     *,
     units: Unit = "km",
     presentation: bool = False,
@@ -123,70 +196,67 @@ def coverage_map(
 ) -> folium.Map:
     """The scenario on a plain locator map (no tiles: works offline).
 
-    ``table`` is the coverage table (for fills and tooltips); ``display_borders``
-    comes from :func:`borders_for_view`.
+    ``table`` is the coverage table (fills and tooltips); ``borders_geojson``
+    comes from :func:`borders_json` of :func:`borders_for_view`.
     """
-    m = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, prefer_canvas=False, height=height)
-    share = dict(zip(table["country"], table["covered_pct"], strict=True)) if len(table) else {}
-    features = []
-    for name, iso, geom in zip(
-        display_borders["name"], display_borders["iso_a3"], display_borders.geometry, strict=True
-    ):
-        pct = share.get(name)
-        reached = "not reached" if pct is None else f"{pct:.1f} % within range"
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": json.loads(shapely.to_geojson(geom)),
-                "properties": {
-                    "name": html.escape(str(name)),
-                    "reached": reached,
-                    "pct": -1 if pct is None else round(float(pct), 1),
-                },
-            }
+    m = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, height=height)
+    shares = {
+        str(name): f"{html.escape(str(name))}: {pct:.1f} % within range"
+        for name, pct in zip(table["country"], table["covered_pct"], strict=True)
+    }
+    country_style = (
+        "function (f) { var s = %s; var hit = s.hasOwnProperty(f.properties.name);"
+        " f.properties.tip = hit ? s[f.properties.name] : null;"
+        " return hit ? %s : %s; }"
+        % (
+            script_json(shares),
+            script_json({"color": "#8c6d31", "weight": 1.0, "fillColor": REACHED, "fillOpacity": 1.0}),
+            script_json({"color": BORDER, "weight": 0.7, "fillColor": LAND, "fillOpacity": 1.0}),
         )
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name="Countries",
-        style_function=_country_style,
-        highlight_function=lambda f: {"weight": 2, "color": "#555"},
-        tooltip=folium.GeoJsonTooltip(fields=["name", "reached"], labels=False),
-        smooth_factor=0,
+    )
+    JsonLayer(borders_geojson, country_style, tooltip="tip", tooltip_options={"sticky": True}, name="Countries").add_to(m)
+
+    weight = 3 if presentation else 2
+    rings = [
+        _feature(site_ring(site), 1e-4, tip=html.escape(f"{site.name}: {site.label(units)}"), colour=site_colour(i))
+        for i, site in enumerate(sites)
+    ]
+    ring_style = (
+        "function (f) { return {color: f.properties.colour, weight: %d, fillColor: f.properties.colour,"
+        " fillOpacity: 0.08}; }" % weight
+    )
+    JsonLayer(
+        script_json({"type": "FeatureCollection", "features": rings}), ring_style, tooltip="tip",
+        tooltip_options={"sticky": True}, name="Rings",
     ).add_to(m)
 
-    for i, site in enumerate(sites):
-        colour = site_colour(i)
-        folium.GeoJson(
-            _ring_geojson(site, i, units),
-            name=f"Ring: {html.escape(site.name)}",
-            style_function=lambda f, c=colour: {
-                "color": c,
-                "weight": 3 if presentation else 2,
-                "fillColor": c,
-                "fillOpacity": 0.08,
-            },
-            tooltip=folium.Tooltip(html.escape(f"{site.name}: {site.label(units)}")),
-            smooth_factor=0,
+    if highlights:
+        lines = [_feature(geom, 1e-4, tip=html.escape(label)) for label, geom in highlights.items()]
+        JsonLayer(
+            script_json({"type": "FeatureCollection", "features": lines}),
+            "function (f) { return {color: %s, weight: %d, opacity: 0.9}; }"
+            % (script_json(HIGHLIGHT), weight + 3),
+            tooltip="tip",
+            tooltip_options={"permanent": True, "direction": "center", "className": "highlight-label"},
+            name="Highlights",
         ).add_to(m)
-    for label, geom in (highlights or {}).items():
-        folium.GeoJson(
-            json.loads(shapely.to_geojson(shapely.set_precision(geom, 1e-4))),
-            name=html.escape(label),
-            style_function=lambda f: {"color": HIGHLIGHT, "weight": 6 if presentation else 5, "opacity": 0.9},
-            tooltip=folium.Tooltip(html.escape(label), permanent=True, sticky=False),
-            smooth_factor=0,
-        ).add_to(m)
-    for i, site in enumerate(sites):
-        folium.CircleMarker(
-            location=[site.lat_deg, site.lon_deg],
-            radius=7 if presentation else 5,
-            color="#ffffff",
-            weight=2,
-            fill=True,
-            fill_color=site_colour(i),
-            fill_opacity=1.0,
-            tooltip=folium.Tooltip(html.escape(site.name), permanent=True, direction="right"),
-        ).add_to(m)
+
+    points = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [site.lon_deg, site.lat_deg]},
+            "properties": {"tip": html.escape(site.name), "colour": site_colour(i)},
+        }
+        for i, site in enumerate(sites)
+    ]
+    JsonLayer(
+        script_json({"type": "FeatureCollection", "features": points}),
+        "function (f) { return {radius: %d, color: '#ffffff', weight: 2, fillColor: f.properties.colour,"
+        " fillOpacity: 1.0}; }" % (7 if presentation else 5),
+        tooltip="tip",
+        tooltip_options={"permanent": True, "direction": "right", "className": "site-label"},
+        name="Sites",
+    ).add_to(m)
 
     min_lon, min_lat, max_lon, max_lat = view_bounds(sites) if sites else (-30, 20, 60, 60)
     m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
@@ -194,18 +264,12 @@ def coverage_map(
     m.get_root().header.add_child(
         folium.Element(
             f"<style>.leaflet-container{{background:{SEA};font-size:{font}}}"
-            f".leaflet-tooltip{{font-size:{font}}}</style>"
+            f".leaflet-tooltip{{font-size:{font}}}"
+            f".highlight-label{{color:{HIGHLIGHT};font-weight:bold}}</style>"
         )
     )
     _Attribution(credit_text(sites)).add_to(m)
     return m
-
-
-def _country_style(feature: dict) -> dict:
-    pct = feature["properties"]["pct"]
-    if pct < 0:
-        return {"color": BORDER, "weight": 0.7, "fillColor": LAND, "fillOpacity": 1.0}
-    return {"color": "#8c6d31", "weight": 1.0, "fillColor": REACHED, "fillOpacity": 1.0}
 
 
 def credit_text(sites: Sequence[Site]) -> str:

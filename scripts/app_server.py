@@ -1,0 +1,115 @@
+"""Start the Streamlit app on a free loopback port, for browser tests and screenshots.
+
+Shared by ``tests/e2e/conftest.py`` and ``scripts/screenshots.py``. No network:
+the server listens on 127.0.0.1 and the browser is the system Chromium.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+START_TIMEOUT_S = 60.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as resp:
+            return resp.status == 200 and resp.read().strip() == b"ok"
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _stop(proc: subprocess.Popen, *, kill: bool = False) -> None:
+    if proc.poll() is not None:
+        return
+    try:
+        pgid = os.getpgid(proc.pid)
+    except ProcessLookupError:
+        return
+    if not kill:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pgid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signal.SIGKILL)
+    proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def streamlit_server(port: int | None = None) -> Iterator[str]:
+    """Run ``streamlit run app.py`` and yield its base URL once /_stcore/health says "ok"."""
+    port = port or free_port()
+    base = f"http://127.0.0.1:{port}"
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true",
+        "--server.address", "127.0.0.1",
+        "--server.port", str(port),
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    ok = False
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not _healthy(f"{base}/_stcore/health"):
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{_tail(log)}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit not healthy after {START_TIMEOUT_S:.0f} s:\n{_tail(log)}")
+            time.sleep(0.2)  # polling interval of the health check, not a wait for the app
+        yield base
+        ok = True
+    finally:
+        _stop(proc, kill=not ok)
+        log.close()
+
+
+def _tail(log, n: int = 4000) -> str:  # type: ignore[no-untyped-def]
+    log.seek(0)
+    return log.read().decode("utf-8", "replace")[-n:]
+
+
+def is_loopback(url: str) -> bool:
+    """True for the URLs the app may use offline: loopback http/ws, data:, blob:, about:."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme in {"data", "blob", "about"}:
+        return True
+    if parts.scheme in {"http", "https", "ws", "wss"}:
+        return parts.hostname in {"127.0.0.1", "localhost", "::1"}
+    return False

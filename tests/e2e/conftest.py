@@ -1,0 +1,91 @@
+"""Browser fixtures: one Streamlit server and one Chromium per session, offline.
+
+Every browser context routes all requests: loopback http(s)/ws, ``data:``,
+``blob:`` and ``about:`` pass; anything else is aborted and recorded in
+``net.blocked`` so tests can assert the app works (and draws its map) offline.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+for extra in (ROOT, ROOT / "scripts"):
+    if str(extra) not in sys.path:
+        sys.path.insert(0, str(extra))
+
+from app_server import CHROMIUM, CHROMIUM_ARGS, is_loopback, streamlit_server  # noqa: E402
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+VIEWPORT = {"width": 1400, "height": 900}
+
+
+@dataclass
+class Net:
+    """What the browser asked for: blocked (url, resource type) and every response."""
+
+    blocked: list[tuple[str, str]] = field(default_factory=list)
+    responses: list[tuple[str, int]] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not found")
+    with streamlit_server() as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[playwright_api.Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not found")
+    with playwright_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def net() -> Net:
+    return Net()
+
+
+@pytest.fixture
+def context(browser: playwright_api.Browser, net: Net) -> Iterator[playwright_api.BrowserContext]:
+    ctx = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    ctx.set_default_timeout(30_000)
+
+    def route(route: playwright_api.Route) -> None:
+        request = route.request
+        if is_loopback(request.url):
+            route.continue_()
+        else:
+            net.blocked.append((request.url, request.resource_type))
+            route.abort("blockedbyclient")
+
+    def route_ws(ws: playwright_api.WebSocketRoute) -> None:
+        net.blocked.append((ws.url, "websocket"))
+        ws.close()
+
+    ctx.route("**/*", route)
+    # Loopback websockets (Streamlit's /_stcore/stream) are left alone; others are closed.
+    ctx.route_web_socket(lambda url: not is_loopback(url), route_ws)
+    ctx.on("response", lambda r: net.responses.append((r.url, r.status)))
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@pytest.fixture
+def page(context: playwright_api.BrowserContext) -> playwright_api.Page:
+    return context.new_page()

@@ -1,0 +1,141 @@
+"""The shipped Natural Earth borders: load, validity, areas, checksums."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import Point
+
+import coverage.borders as borders_mod
+from coverage.borders import RESOLUTIONS, boundary_path, load_borders
+from coverage.errors import DataFileError
+from coverage.geodesy import area_km2
+
+RUSSIA_KM2 = 17.0e6  # published ~17.1 M km²
+WORLD_LAND_KM2 = 147.0e6  # land incl. Antarctica ~ 147-149 M km²
+
+
+@pytest.fixture
+def fresh_caches():
+    borders_mod.load_borders.cache_clear()
+    borders_mod._checksums.cache_clear()
+    yield
+    borders_mod.load_borders.cache_clear()
+    borders_mod._checksums.cache_clear()
+
+
+@pytest.mark.parametrize("resolution", RESOLUTIONS)
+def test_each_resolution_loads_valid_and_in_range(resolution):
+    gdf = load_borders(resolution)
+    assert {"name", "iso_a3", "iso_n3", "area_km2", "geometry"} <= set(gdf.columns)
+    assert len(gdf) > 150
+    assert gdf.crs is not None and gdf.crs.to_epsg() == 4326
+    assert bool(gdf.geometry.is_valid.all())
+    # Only Vatican (0.44 km²) may collapse to an empty geometry at 1:10m (world-atlas
+    # quantisation); it must then carry area 0 rather than a stale area.
+    empty = gdf[gdf.geometry.is_empty]
+    assert set(empty["name"]) <= {"Vatican"}
+    assert (empty["area_km2"] == 0.0).all()
+    min_lon, min_lat, max_lon, max_lat = gdf.total_bounds
+    assert -180.0 <= min_lon and max_lon <= 180.0
+    assert -90.0 <= min_lat and max_lat <= 90.0
+    assert set(gdf.geometry.geom_type) <= {"Polygon", "MultiPolygon"}
+    assert gdf["name"].is_unique
+
+
+@pytest.mark.parametrize("resolution", RESOLUTIONS)
+def test_russia_area(resolution):
+    gdf = load_borders(resolution)
+    russia = gdf[gdf["iso_a3"] == "RUS"]
+    assert len(russia) == 1
+    assert float(russia["area_km2"].iloc[0]) == pytest.approx(RUSSIA_KM2, rel=0.015)
+
+
+def test_russia_area_column_matches_its_geometry(borders_10m):
+    russia = borders_10m[borders_10m["iso_a3"] == "RUS"].iloc[0]
+    assert area_km2(russia.geometry) == pytest.approx(float(russia["area_km2"]), rel=1e-3)
+    assert area_km2(russia.geometry) == pytest.approx(RUSSIA_KM2, rel=0.015)
+
+
+@pytest.mark.parametrize("resolution", RESOLUTIONS)
+def test_world_total_area(resolution):
+    assert float(load_borders(resolution)["area_km2"].sum()) == pytest.approx(WORLD_LAND_KM2, rel=0.02)
+
+
+@pytest.mark.parametrize("resolution", RESOLUTIONS)
+def test_antarctica_contains_a_point_near_the_south_pole(resolution):
+    gdf = load_borders(resolution)
+    antarctica = gdf[gdf["name"] == "Antarctica"].geometry.iloc[0]
+    assert antarctica.contains(Point(0.0, -89.5))
+    assert antarctica.contains(Point(-150.0, -89.9))
+
+
+@pytest.mark.parametrize("resolution", RESOLUTIONS)
+def test_fiji_is_split_not_spanning_the_globe(resolution):
+    gdf = load_borders(resolution)
+    fiji = gdf[gdf["iso_a3"] == "FJI"].geometry.iloc[0]
+    assert fiji.is_valid
+    parts = shapely.get_parts(fiji)
+    spans = np.array([p.bounds[2] - p.bounds[0] for p in parts])
+    assert spans.max() < 10.0, "a Fiji piece is drawn across the whole map"
+    # Fiji lies on both sides of the date line: pieces east of 177°E and west of 178°W.
+    assert any(p.bounds[0] > 170.0 for p in parts) and any(p.bounds[2] < -170.0 for p in parts)
+    # Its land area is ~18,300 km² (published); all of it within a few per cent.
+    assert area_km2(fiji) == pytest.approx(18_300.0, rel=0.08)
+
+
+def test_known_countries_present(borders_10m):
+    for iso in ("TUR", "ARM", "GEO", "GRC", "USA", "CHN", "AUS"):
+        assert iso in set(borders_10m["iso_a3"])
+
+
+def test_unknown_resolution_raises():
+    with pytest.raises(DataFileError, match="unknown resolution"):
+        boundary_path("5m")
+
+
+def test_tampered_file_raises_naming_the_file(tmp_path, monkeypatch, fresh_caches):
+    data = tmp_path / "boundaries"
+    shutil.copytree(borders_mod.BOUNDARIES_DIR, data)
+    target = data / "countries-110m.parquet"
+    raw = bytearray(target.read_bytes())
+    raw[len(raw) // 2] ^= 0x01
+    target.write_bytes(bytes(raw))
+    monkeypatch.setattr(borders_mod, "BOUNDARIES_DIR", data)
+    with pytest.raises(DataFileError) as info:
+        load_borders("110m")
+    assert "countries-110m.parquet" in str(info.value)
+    assert "checksum" in str(info.value)
+    # the untouched files in the copy still load
+    assert len(load_borders("50m")) > 150
+
+
+def test_truncated_file_raises(tmp_path, monkeypatch, fresh_caches):
+    data = tmp_path / "boundaries"
+    shutil.copytree(borders_mod.BOUNDARIES_DIR, data)
+    target = data / "countries-50m.parquet"
+    target.write_bytes(target.read_bytes()[:1000])
+    monkeypatch.setattr(borders_mod, "BOUNDARIES_DIR", data)
+    with pytest.raises(DataFileError, match="countries-50m.parquet"):
+        load_borders("50m")
+
+
+def test_missing_file_raises(tmp_path, monkeypatch, fresh_caches):
+    data = tmp_path / "boundaries"
+    shutil.copytree(borders_mod.BOUNDARIES_DIR, data)
+    (data / "countries-10m.parquet").unlink()
+    monkeypatch.setattr(borders_mod, "BOUNDARIES_DIR", data)
+    with pytest.raises(DataFileError, match="countries-10m.parquet"):
+        load_borders("10m")
+
+
+def test_missing_checksums_raises(tmp_path, monkeypatch, fresh_caches):
+    data = tmp_path / "boundaries"
+    shutil.copytree(borders_mod.BOUNDARIES_DIR, data)
+    (data / "SHA256SUMS").unlink()
+    monkeypatch.setattr(borders_mod, "BOUNDARIES_DIR", data)
+    with pytest.raises(DataFileError, match="SHA256SUMS"):
+        load_borders("110m")

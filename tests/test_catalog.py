@@ -1,0 +1,187 @@
+"""The catalog of cited figures: shipped file, and error messages for malformed YAML."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from coverage.catalog import CATALOG_DIR, human_date, load_catalog_files, parse_catalog
+from coverage.errors import CatalogError
+
+MILE_M = 1609.344  # international mile, exact by definition
+
+VALID = textwrap.dedent(
+    """\
+    - id: test-sys
+      name: Test System
+      aka: [TS-1]
+      default_figure: test-fig
+      figures:
+      - id: test-fig
+        value: 100
+        unit: km
+        refers_to: maximum range
+        source:
+          publisher: Example Press
+          title: An article
+          date: 2017-07-13
+          url: https://example.org/article
+      - id: test-fig-2
+        value: 60
+        unit: nmi
+        refers_to: another figure
+        source:
+          publisher: Other Press
+          title: Another article
+          url: http://example.org/other
+    """
+)
+
+
+def test_shipped_catalog_loads(catalog):
+    assert len(catalog.systems) >= 5
+    for system_id in ("s-400", "s-300pmu-1", "hq-9", "samp-t"):
+        assert system_id in catalog.systems
+    assert any(sid.startswith("patriot") for sid in catalog.systems)
+
+
+def test_s400_default_is_bloombergs_250_miles_of_2017(catalog):
+    fig = catalog.figure("s-400")
+    assert fig.value == 250 and fig.unit == "mi"
+    assert fig.source.publisher == "Bloomberg"
+    assert fig.source.date is not None and fig.source.date.startswith("2017")
+    assert fig.radius_m == pytest.approx(250 * MILE_M)
+    assert fig.as_published() == "250 mi"
+
+
+def test_every_figure_is_cited(catalog):
+    n = 0
+    for system in catalog.systems.values():
+        ids = [f.id for f in system.figures]
+        assert system.default_figure in ids
+        assert len(set(ids)) == len(ids)
+        for fig in system.figures:
+            n += 1
+            assert fig.source.url.startswith(("http://", "https://")), fig.id
+            assert " " not in fig.source.url
+            assert fig.source.publisher.strip(), fig.id
+            assert fig.source.title.strip(), fig.id
+            assert fig.value > 0 and fig.unit in ("km", "mi", "nmi")
+            assert 1000.0 <= fig.radius_m <= 10_000_000.0, fig.id
+            assert fig.system_id == system.id
+    assert n >= 10
+
+
+def test_figure_ids_are_unique_across_the_catalog(catalog):
+    ids = [f.id for s in catalog.systems.values() for f in s.figures]
+    assert len(ids) == len(set(ids))
+
+
+def test_unknown_system_and_figure(catalog):
+    with pytest.raises(CatalogError, match="nope"):
+        catalog.system("nope")
+    with pytest.raises(CatalogError, match="no-such-figure"):
+        catalog.figure("s-400", "no-such-figure")
+
+
+def test_valid_text_parses_and_keeps_dates_as_written():
+    (system,) = parse_catalog(VALID, "test.yaml")
+    assert system.id == "test-sys" and system.aka == ("TS-1",)
+    fig = system.figure()
+    assert fig.id == "test-fig"
+    assert fig.source.date == "2017-07-13"  # a string, not a datetime.date
+    assert fig.source.short() == "Example Press, 13 Jul 2017"
+    other = system.figure("test-fig-2")
+    assert other.radius_m == pytest.approx(60 * 1852.0)
+    assert other.source.short() == "Other Press, undated"
+
+
+@pytest.mark.parametrize(
+    "old, new, needles",
+    [
+        (
+            "      url: https://example.org/article\n",
+            "",
+            ['system "test-sys"', 'figure "test-fig"', "source", "url"],
+        ),
+        ("    unit: km\n", "    unit: furlong\n", ['system "test-sys"', 'figure "test-fig"', "unit", "furlong"]),
+        (
+            "default_figure: test-fig\n",
+            "default_figure: missing-fig\n",
+            ['system "test-sys"', "default_figure", "missing-fig"],
+        ),
+        (
+            "url: https://example.org/article",
+            "url: ftp://example.org/article",
+            ['figure "test-fig"', "source.url"],
+        ),
+        ("    value: 100\n", "    value: -3\n", ['figure "test-fig"', "value"]),
+        ("    value: 100\n", "    value: lots\n", ['figure "test-fig"', "value"]),
+        ("      publisher: Example Press\n", "", ['figure "test-fig"', "publisher"]),
+        ("date: 2017-07-13", "date: 13/07/2017", ['figure "test-fig"', "source.date"]),
+        ("  name: Test System\n", "  name: Test System\n  colour: red\n", ['system "test-sys"', "colour"]),
+        ("- id: test-fig-2", "- id: test-fig", ['system "test-sys"', "duplicate"]),
+        ("- id: test-sys", "- id: Test Sys", ["field id"]),
+    ],
+)
+def test_malformed_catalog_names_file_entry_and_field(old, new, needles):
+    assert old in VALID
+    text = VALID.replace(old, new, 1)
+    with pytest.raises(CatalogError) as info:
+        parse_catalog(text, "bad-file.yaml")
+    message = str(info.value)
+    assert message.startswith("bad-file.yaml: ")
+    for needle in needles:
+        assert needle in message, (needle, message)
+
+
+@pytest.mark.parametrize("text", ["- id: [unclosed\n", "a: b: c\n", "\t- id: x\n"])
+def test_invalid_yaml_names_the_file(text):
+    with pytest.raises(CatalogError, match=r"^oops\.yaml: "):
+        parse_catalog(text, "oops.yaml")
+
+
+@pytest.mark.parametrize("text", ["", "just a string\n", "{id: s}\n"])
+def test_wrong_top_level_shape(text):
+    with pytest.raises(CatalogError, match="weird.yaml"):
+        parse_catalog(text, "weird.yaml")
+
+
+def test_yaml_python_tags_are_refused():
+    text = "- !!python/object/apply:os.system ['echo hi']\n"
+    with pytest.raises(CatalogError, match="evil.yaml"):
+        parse_catalog(text, "evil.yaml")
+
+
+def test_system_defined_in_two_files(tmp_path: Path):
+    a = tmp_path / "a.yaml"
+    b = tmp_path / "b.yaml"
+    a.write_text(VALID, encoding="utf-8")
+    b.write_text(VALID, encoding="utf-8")
+    with pytest.raises(CatalogError, match='b.yaml: system "test-sys" is defined twice'):
+        load_catalog_files([a, b])
+
+
+def test_no_files_and_unreadable_file(tmp_path: Path):
+    with pytest.raises(CatalogError):
+        load_catalog_files([])
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes("- id: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(CatalogError, match="latin1.yaml"):
+        load_catalog_files([bad])
+
+
+def test_shipped_files_parse_individually():
+    files = sorted(CATALOG_DIR.glob("*.yaml"))
+    assert files
+    for path in files:
+        assert parse_catalog(path.read_text(encoding="utf-8"), path.name)
+
+
+@pytest.mark.parametrize(
+    "iso, text", [("2017-07-13", "13 Jul 2017"), ("2017-07", "Jul 2017"), ("2017", "2017"), (None, "undated")]
+)
+def test_human_date(iso, text):
+    assert human_date(iso) == text

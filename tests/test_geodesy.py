@@ -1,0 +1,93 @@
+"""Geodesic distances and areas against closed forms and GeographicLib's published example."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from shapely.geometry import MultiPolygon, Polygon, box
+
+import _geo_reference as ref
+from coverage.geodesy import area_km2, distance_m
+
+
+def test_distance_matches_geographiclib_published_example():
+    # Wellington (41.32S, 174.81E) -> Salamanca (40.96N, 5.50W), GeographicLib docs
+    assert float(distance_m(-41.32, 174.81, 40.96, -5.50)) == pytest.approx(19959679.267, abs=0.001)
+
+
+def test_distance_quarter_meridian():
+    assert float(distance_m(0.0, 0.0, 90.0, 0.0)) == pytest.approx(ref.QUARTER_MERIDIAN_M, abs=0.01)
+
+
+def test_distance_one_degree_of_equator():
+    # Along the equator the geodesic is the equator (for < ~179.4°): a * radians
+    assert float(distance_m(0.0, 0.0, 0.0, 1.0)) == pytest.approx(ref.A * np.pi / 180.0, rel=1e-12)
+
+
+def test_distance_broadcasts_like_numpy():
+    lats = np.array([[0.0], [10.0]])
+    lons = np.array([[0.0, 1.0, 2.0]])
+    d = distance_m(lats, 0.0, lats, lons)
+    assert d.shape == (2, 3)
+    assert np.allclose(d, ref.inv_distance_m(lats, 0.0, lats, lons))
+    assert np.all(d[:, 0] == 0.0)
+
+
+@pytest.mark.parametrize("lat", [0.0, 37.0, 60.0, 89.0, -45.0])
+def test_one_degree_cell_area_matches_zone_formula(lat):
+    cell = box(10.0, lat, 11.0, lat + 1.0)
+    expected = ref.zone_area_km2(lat, lat + 1.0, lon_span_deg=1.0)
+    assert area_km2(cell) == pytest.approx(expected, rel=5e-4)
+
+
+@pytest.mark.parametrize("lat", [0.0, 40.0, 70.0, 80.0, -50.0])
+def test_ten_degree_cell_area_matches_zone_formula(lat):
+    cell = box(-5.0, lat, 5.0, lat + 10.0)
+    expected = ref.zone_area_km2(lat, lat + 10.0, lon_span_deg=10.0)
+    assert area_km2(cell) == pytest.approx(expected, rel=5e-4)
+
+
+def test_cell_straddling_the_antimeridian_as_two_pieces():
+    pieces = MultiPolygon([box(175.0, 20.0, 180.0, 30.0), box(-180.0, 20.0, -175.0, 30.0)])
+    assert area_km2(pieces) == pytest.approx(ref.zone_area_km2(20.0, 30.0, 10.0), rel=5e-4)
+
+
+def test_whole_band_up_to_the_pole():
+    band = box(-180.0, 60.0, 180.0, 90.0)
+    assert area_km2(band) == pytest.approx(ref.zone_area_km2(60.0, 90.0), rel=5e-4)
+
+
+def test_clockwise_input_still_gives_positive_area():
+    ccw = Polygon([(0, 0), (10, 0), (10, 10), (0, 10)])
+    cw = Polygon([(0, 0), (0, 10), (10, 10), (10, 0)])
+    assert not cw.exterior.is_ccw
+    expected = ref.zone_area_km2(0.0, 10.0, 10.0)
+    assert area_km2(cw) == pytest.approx(expected, rel=5e-4)
+    assert area_km2(ccw) == pytest.approx(expected, rel=5e-4)
+
+
+def test_hole_is_subtracted_whatever_its_orientation():
+    for hole in ([(2, 2), (4, 2), (4, 4), (2, 4)], [(2, 2), (2, 4), (4, 4), (4, 2)]):
+        poly = Polygon([(0, 0), (10, 0), (10, 10), (0, 10)], [hole])
+        expected = ref.zone_area_km2(0.0, 10.0, 10.0) - ref.zone_area_km2(2.0, 4.0, 2.0)
+        assert area_km2(poly) == pytest.approx(expected, rel=5e-4)
+
+
+def test_multipolygon_parts_add_up():
+    a, b = box(0, 0, 1, 1), box(20, 40, 21, 41)
+    expected = ref.zone_area_km2(0, 1, 1) + ref.zone_area_km2(40, 41, 1)
+    assert area_km2(MultiPolygon([a, b])) == pytest.approx(expected, rel=5e-4)
+
+
+def test_without_densify_long_parallel_edges_are_geodesics():
+    """Undensified, the 10° edges along parallels become geodesics, which bulge towards
+    the pole: the northern band shrinks more than the southern grows (so it differs)."""
+    cell = box(-5.0, 40.0, 5.0, 50.0)
+    expected = ref.zone_area_km2(40.0, 50.0, 10.0)
+    assert abs(area_km2(cell, densify=False) / expected - 1.0) > 1e-3
+    assert area_km2(cell, densify=True) == pytest.approx(expected, rel=5e-4)
+
+
+@pytest.mark.parametrize("empty", [None, Polygon()])
+def test_empty_area_is_zero(empty):
+    assert area_km2(empty) == 0.0
