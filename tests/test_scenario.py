@@ -285,3 +285,35 @@ def test_zip_bomb_link_is_refused():
     assert len(text) < 100_000
     with pytest.raises(ScenarioError, match="link"):
         decode_from_url(text)
+
+
+# ------------------------------------------------------------------ known gaps (real bugs)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG (minor): NaN/Infinity are rejected by json.loads' parse_constant hook, which "
+    "cannot know where they are, so the message does not name the field (e.g. sites[2].lat)",
+)
+@pytest.mark.parametrize("literal, field", [("NaN", "lat"), ("Infinity", "lon"), ("-Infinity", "radius")])
+def test_non_finite_number_message_names_the_field(literal, field):
+    text = _with_site(**{field: 1}).replace(f'"{field}": 1', f'"{field}": {literal}')
+    with pytest.raises(ScenarioError, match=rf"sites\[2\]\.{field}"):
+        parse_scenario(text, "upload.json")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG (minor): parse_scenario checks len(data) > MAX_BYTES on a str in characters, so "
+    "text of < 1,000,000 characters but > 1 MB of UTF-8 passes the size limit",
+)
+def test_size_limit_counts_bytes_for_text_input():
+    wide = "\U0001d54f" * 100  # 100 code points, 400 bytes in UTF-8
+    doc = {
+        "version": 1,
+        "sites": [{"name": wide, "place": wide, "system": "s" * 64} for _ in range(1000)],
+    }
+    text = json.dumps(doc, ensure_ascii=False)
+    assert len(text) < 1_000_000 < len(text.encode("utf-8"))
+    with pytest.raises(ScenarioError, match="larger than"):
+        parse_scenario(text, "upload.json")

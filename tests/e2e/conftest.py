@@ -24,6 +24,9 @@ from app_server import CHROMIUM, CHROMIUM_ARGS, is_loopback, streamlit_server  #
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 VIEWPORT = {"width": 1400, "height": 900}
+TIMEOUT_MS = 30_000  # generous: the first run computes coverage on the 10m borders
+
+playwright_api.expect.set_options(timeout=TIMEOUT_MS)
 
 
 @dataclass
@@ -62,7 +65,7 @@ def net() -> Net:
 @pytest.fixture
 def context(browser: playwright_api.Browser, net: Net) -> Iterator[playwright_api.BrowserContext]:
     ctx = browser.new_context(viewport=VIEWPORT, service_workers="block")
-    ctx.set_default_timeout(30_000)
+    ctx.set_default_timeout(TIMEOUT_MS)
 
     def route(route: playwright_api.Route) -> None:
         request = route.request

@@ -6,7 +6,9 @@ import time
 
 from playwright.sync_api import FrameLocator, Locator, Page, expect
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# During a rerun Streamlit may mount a second, stale copy of the component for a
+# moment; only the live one (data-stale="false") is the map to look at.
+MAP_IFRAME = '[data-testid="stElementContainer"][data-stale="false"] iframe[title="streamlit_folium.st_folium"]'
 FIRST_SITE_COLOUR = "#0072B2"  # maps.PALETTE[0]
 MARKER_STROKE = "#ffffff"  # CircleMarker outline in maps.coverage_map
 
@@ -35,9 +37,15 @@ def wait_for_map(page: Page) -> FrameLocator:
     return frame
 
 
+def wait_idle(page: Page) -> None:
+    """Wait until the script run is over (Streamlit marks it on the app root)."""
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
+
+
 def open_app(page: Page, url: str) -> FrameLocator:
     page.goto(url)
     expect(page.locator("h1").first).to_be_visible()
+    wait_idle(page)
     return wait_for_map(page)
 
 

@@ -1,0 +1,147 @@
+"""End-to-end: the Streamlit app in Chromium, with every non-loopback request blocked."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from coverage.scenario import Scenario, SiteSpec, encode_for_url
+from tests.e2e.conftest import Net
+from tests.e2e.helpers import (
+    MAP_IFRAME,
+    countries_table,
+    map_frame,
+    markers,
+    open_app,
+    read_grid,
+    rings,
+    tooltips,
+    wait_for_map,
+    wait_idle,
+)
+
+pytestmark = pytest.mark.e2e
+
+MAP_ASSETS = {"script", "stylesheet"}
+
+
+def test_story_opens_with_the_map_drawn(page: Page, net: Net, app_url: str) -> None:
+    frame = open_app(page, app_url)
+
+    expect(page.locator("h1").first).to_contain_text("S-400")
+    expect(frame.locator(".leaflet-container")).to_be_visible()
+    expect(rings(page).first).to_be_visible()
+    box = rings(page).first.bounding_box()
+    assert box is not None and box["width"] > 50 and box["height"] > 50, box
+    expect(tooltips(page).filter(has_text="Ankara")).to_be_visible()
+    # The map drew although everything off-loopback was blocked, and it needed
+    # no blocked script or stylesheet to do so.
+    assert not [b for b in net.blocked if b[1] in MAP_ASSETS], net.blocked
+
+
+def test_story_step_3_lists_the_neighbours(page: Page, app_url: str) -> None:
+    open_app(page, app_url)
+    table = countries_table(page)
+    expect(table).to_be_visible()
+    before = {row["Country"] for row in read_grid(table)}
+    assert before == {"Turkey"}
+
+    story = page.get_by_test_id("stRadio").filter(has_text="Story")
+    story.get_by_text("3 · Ankara compared", exact=True).click()
+    expect(page.locator("h1").first).to_contain_text("four places")
+    wait_idle(page)
+    expect(table.locator("table[role=grid]")).not_to_have_attribute("aria-rowcount", "2")
+    wait_for_map(page)
+
+    rows = read_grid(table)
+    after = {row["Country"] for row in rows}
+    assert {"Turkey", "Greece", "Bulgaria", "Armenia", "Georgia"} <= after, after
+    assert len(rows) == len(after), "a country is listed twice"
+    # Four rings, one per site, and the step highlights the three places the article names.
+    expect(tooltips(page).filter(has_text="Kars (Armenian border)")).to_be_visible()
+    expect(tooltips(page).filter(has_text="Aegean coast")).to_have_count(2)  # İzmir site + highlight
+
+
+def test_click_on_the_map_adds_a_site(page: Page, app_url: str) -> None:
+    frame = open_app(page, app_url)
+    expect(markers(page)).to_have_count(1)
+    expect(tooltips(page)).to_have_count(1)
+
+    box = frame.locator(".leaflet-container").bounding_box()
+    assert box is not None
+    # West of Ankara, inside Turkey (the view is fitted on Ankara's 402 km ring).
+    frame.locator(".leaflet-container").click(position={"x": box["width"] * 0.35, "y": box["height"] * 0.5})
+
+    expect(tooltips(page).filter(has_text="Site 2")).to_be_visible()
+    wait_idle(page)
+    expect(markers(page)).to_have_count(2)
+    expect(tooltips(page)).to_have_count(2)
+    expect(page.get_by_text("Site 2: S-400", exact=False).first).to_be_visible()  # the legend
+
+
+def test_offline_leaflet_is_served_by_the_app(page: Page, net: Net, app_url: str) -> None:
+    frame = open_app(page, app_url)
+    leaflet = f"{app_url}/app/static/leaflet/leaflet.js"
+    assert (leaflet, 200) in net.responses, [r for r in net.responses if "leaflet" in r[0]]
+    assert (f"{app_url}/app/static/leaflet/leaflet.css", 200) in net.responses
+    expect(frame.locator('script[src="/app/static/leaflet/leaflet.js"]')).to_be_attached()
+    map_doc = next(f for f in page.frames if "streamlit_folium" in f.url)
+    assert map_doc.evaluate("() => window.L && window.L.version") == "1.9.4"
+    # Nothing left loopback at all: no CDN, no fonts, no telemetry.
+    assert net.blocked == []
+
+
+XSS_NAME = "<img src=x onerror=alert(1)>"
+XSS_TITLE = "</script><script>alert(2)</script>"
+RECORD_DIALOGS = """
+(() => {
+  window.__dialogs = [];
+  for (const name of ["alert", "confirm", "prompt"]) {
+    const original = window[name];
+    window[name] = function (...args) { window.__dialogs.push(name + ":" + args.join(" ")); return original.apply(this, args); };
+  }
+})();
+"""
+
+
+def _open_scenario(page: Page, app_url: str, scenario: Scenario) -> list[str]:
+    """Open the app on ``?s=`` for ``scenario``; returns the list that dialogs get recorded in."""
+    dialogs: list[str] = []
+
+    def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
+        dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.context.add_init_script(RECORD_DIALOGS)  # runs in every frame, the map iframe included
+    page.goto(f"{app_url}/?s={quote(encode_for_url(scenario))}")
+    expect(page.locator("h1").first).to_be_visible()
+    wait_for_map(page)
+    page.wait_for_load_state("load")
+    return dialogs
+
+
+def _assert_no_script_ran(page: Page, dialogs: list[str]) -> None:
+    assert dialogs == []
+    for frame in page.frames:
+        assert frame.evaluate("() => window.__dialogs || []") == [], frame.url
+        assert frame.locator('img[src="x"]').count() == 0, frame.url
+        assert frame.evaluate(
+            "() => Array.from(document.scripts).filter(s => s.text.includes('alert(')).length"
+        ) == 0, frame.url
+
+
+def test_hostile_names_are_shown_as_text(page: Page, app_url: str) -> None:
+    scenario = Scenario(
+        sites=(SiteSpec(name=XSS_NAME, lat=39.93, lon=32.86, system="s-400"),), title=XSS_TITLE
+    )
+    dialogs = _open_scenario(page, app_url, scenario)
+
+    expect(page.locator("h1").first).to_have_text(XSS_TITLE)
+    expect(tooltips(page).filter(has_text=XSS_NAME)).to_be_visible()  # the site's permanent label
+    expect(page.get_by_test_id("stMarkdown").filter(has_text=f"{XSS_NAME}: S-400")).to_be_visible()
+    _assert_no_script_ran(page, dialogs)
+    assert page.locator(MAP_IFRAME).count() == 1
+    assert map_frame(page).locator(".leaflet-container").count() == 1

@@ -1,0 +1,174 @@
+"""Coverage tables and distances, checked against independent geometry."""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import MultiPolygon, box
+
+import _geo_reference as ref
+from conftest import KARS_COUNTRIES
+from coverage.analysis import (
+    COVERAGE_COLUMNS,
+    coverage_by_site,
+    coverage_table,
+    distance_table,
+    reference_places,
+)
+from coverage.places import Place, story_places
+from coverage.scenario import Site
+
+KM_PER_DEG_EQUATOR = ref.A * math.pi / 180.0 / 1000.0
+
+
+def _country_frame(rows):
+    """A hand-built borders frame; area_km2 from the closed-form zone formula."""
+    names, isos, areas, geoms = [], [], [], []
+    for name, iso, boxes in rows:
+        names.append(name)
+        isos.append(iso)
+        areas.append(sum(ref.zone_area_km2(b[1], b[3], b[2] - b[0]) for b in boxes))
+        geoms.append(MultiPolygon([box(*b) for b in boxes]))
+    return gpd.GeoDataFrame(
+        {"name": names, "iso_a3": isos, "iso_n3": ["999"] * len(names), "area_km2": areas},
+        geometry=geoms,
+        crs="EPSG:4326",
+    )
+
+
+SQUARELAND = _country_frame([("Squareland", "SQL", [(-5.0, -5.0, 5.0, 5.0)])])
+
+
+def test_kars_reaches_exactly_the_eight_countries(kars_table):
+    assert list(kars_table.columns) == COVERAGE_COLUMNS
+    assert set(kars_table["country"]) == KARS_COUNTRIES
+    assert len(kars_table) == len(KARS_COUNTRIES)
+    assert kars_table["covered_km2"].is_monotonic_decreasing
+    assert (kars_table["covered_pct"] <= 100.0).all() and (kars_table["covered_pct"] > 0).all()
+
+
+def test_kars_country_set_agrees_with_vertex_distances(kars_sites, kars_table, borders_10m):
+    """Independently: a country with a border point well inside the ring is reached;
+    a country whose every border point is well outside it is not."""
+    (site,) = kars_sites
+    r = site.radius_m
+    near = borders_10m.cx[site.lon_deg - 12 : site.lon_deg + 12, site.lat_deg - 9 : site.lat_deg + 9]
+    reached = set(kars_table["country"])
+    surely_in, surely_out = set(), set()
+    for name, geom in zip(near["name"], near.geometry, strict=True):
+        pts = shapely.get_coordinates(shapely.segmentize(geom, 0.01))
+        d = ref.inv_distance_m(site.lat_deg, site.lon_deg, pts[:, 1], pts[:, 0])
+        if d.min() < r - 2000.0:
+            surely_in.add(name)
+        elif d.min() > r + 2000.0:
+            surely_out.add(name)
+    assert surely_in <= reached
+    assert not (surely_out & reached)
+    assert len(surely_in) >= 7 and len(surely_out) >= 3  # the check had teeth
+
+
+def test_armenia_entirely_inside_is_100_percent(kars_sites, kars_table, borders_10m):
+    (site,) = kars_sites
+    armenia = borders_10m[borders_10m["iso_a3"] == "ARM"].iloc[0]
+    pts = shapely.get_coordinates(armenia.geometry)
+    far = ref.inv_distance_m(site.lat_deg, site.lon_deg, pts[:, 1], pts[:, 0]).max()
+    assert far < site.radius_m  # every border point of Armenia is within 250 mi of Kars
+    row = kars_table[kars_table["country"] == "Armenia"].iloc[0]
+    assert row["covered_pct"] == pytest.approx(100.0, abs=0.05)
+    assert row["covered_km2"] == pytest.approx(row["country_km2"], rel=5e-4)
+    assert row["iso_a3"] == "ARM"
+
+
+def test_identical_sites_are_not_double_counted(kars_sites, borders_10m, kars_table):
+    (site,) = kars_sites
+    twin = Site("Kars again", site.lat_deg, site.lon_deg, site.radius_m, site.figure)
+    doubled = coverage_table([site, twin], borders_10m)
+    assert list(doubled["country"]) == list(kars_table["country"])
+    assert np.allclose(doubled["covered_km2"], kars_table["covered_km2"], rtol=1e-9)
+
+
+def test_square_country_fully_containing_a_ring():
+    site = Site("c", 0.0, 0.0, 100_000.0)
+    table = coverage_table([site], SQUARELAND)
+    assert list(table["country"]) == ["Squareland"]
+    cap = ref.spherical_cap_km2(100_000.0)
+    row = table.iloc[0]
+    assert row["covered_km2"] == pytest.approx(cap, rel=5e-3)
+    assert row["country_km2"] == pytest.approx(ref.zone_area_km2(-5, 5, 10))
+    assert row["covered_pct"] == pytest.approx(100.0 * cap / ref.zone_area_km2(-5, 5, 10), rel=5e-3)
+
+
+def test_square_country_containing_half_a_ring():
+    half = _country_frame([("Eastland", "EAS", [(0.0, -5.0, 10.0, 5.0)])])
+    table = coverage_table([Site("c", 0.0, 0.0, 100_000.0)], half)
+    assert table.iloc[0]["covered_km2"] == pytest.approx(ref.spherical_cap_km2(100_000.0) / 2.0, rel=5e-3)
+
+
+def test_country_across_the_date_line():
+    pacific = _country_frame([("Dateland", "DTL", [(175.0, -5.0, 180.0, 5.0), (-180.0, -5.0, -175.0, 5.0)])])
+    table = coverage_table([Site("c", 0.0, 180.0, 100_000.0)], pacific)
+    assert table.iloc[0]["covered_km2"] == pytest.approx(ref.spherical_cap_km2(100_000.0), rel=5e-3)
+
+
+def test_overlapping_rings_count_the_lens_once():
+    r_km = 100.0
+    d_km = 100.0
+    east = Site("east", 0.0, d_km / KM_PER_DEG_EQUATOR, r_km * 1000.0)
+    west = Site("west", 0.0, 0.0, r_km * 1000.0)
+    table = coverage_table([west, east], SQUARELAND)
+    # plane geometry (curvature effects ~ (r/R)^2 ~ 3e-4): union = 2 pi r^2 - lens
+    lens = 2 * r_km**2 * math.acos(d_km / (2 * r_km)) - (d_km / 2) * math.sqrt(4 * r_km**2 - d_km**2)
+    assert table.iloc[0]["covered_km2"] == pytest.approx(2 * math.pi * r_km**2 - lens, rel=5e-3)
+    by_site = coverage_by_site([west, east], SQUARELAND)
+    assert list(by_site.columns) == ["site", *COVERAGE_COLUMNS]
+    assert list(by_site["site"]) == ["west", "east"]
+    assert by_site["covered_km2"].sum() == pytest.approx(2 * math.pi * r_km**2, rel=5e-3)
+
+
+def test_ring_in_the_sea_reaches_nobody():
+    table = coverage_table([Site("sea", -5.0, 20.0, 50_000.0)], SQUARELAND)
+    assert list(table.columns) == COVERAGE_COLUMNS
+    assert len(table) == 0
+
+
+def test_by_site_with_no_sites_has_the_columns():
+    table = coverage_by_site([], SQUARELAND)
+    assert list(table.columns) == ["site", *COVERAGE_COLUMNS]
+    assert len(table) == 0
+
+
+def test_distance_table_agrees_with_geod_inv(kars_sites):
+    (kars,) = kars_sites
+    sites = [kars, Site("Ankara 400 km", 39.92, 32.85, 400_000.0)]
+    places = [*story_places(), Place("Baku", 40.41, 49.87, "AZE", "capital")]
+    table = distance_table(sites, places)
+    assert len(table) == len(sites) * len(places)
+    for row in table.itertuples():
+        site = next(s for s in sites if s.name == row.site)
+        place = next(p for p in places if p.name == row.place)
+        d = float(ref.inv_distance_m(site.lat_deg, site.lon_deg, place.lat_deg, place.lon_deg))
+        assert row.distance_km == pytest.approx(d / 1000.0, abs=1e-6)
+        assert row.inside == (d <= site.radius_m)
+        assert row.radius_km == pytest.approx(site.radius_m / 1000.0)
+    # Yerevan is ~75 km from Kars; Athens is far outside
+    kars_rows = table[table["site"] == kars.name].set_index("place")
+    assert bool(kars_rows.loc["Yerevan", "inside"]) is True
+    assert bool(kars_rows.loc["Athens", "inside"]) is False
+
+
+def test_distance_table_empty():
+    table = distance_table([], [])
+    assert len(table) == 0
+    assert {"site", "place", "distance_km", "inside"} <= set(table.columns)
+
+
+def test_reference_places_add_capitals_once():
+    places = reference_places(["AZE", "ARM", "AZE", None])
+    names = [p.name for p in places]
+    assert "Baku" in names
+    assert len(names) == len(set(names))
+    assert names.count("Yerevan") == 1

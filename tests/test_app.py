@@ -1,0 +1,150 @@
+"""The Streamlit app's logic through AppTest (no browser; st_folium is checked by its arguments)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from coverage.scenario import Scenario, SiteSpec, decode_from_url, encode_for_url
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _app(**query: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _map_args(at: AppTest) -> dict:
+    maps = at.get("component_instance")
+    assert len(maps) == 1, "exactly one map"
+    proto = maps[0].proto
+    assert proto.component_name.endswith("st_folium")
+    return json.loads(proto.json_args)
+
+
+def _countries(at: AppTest) -> list[str]:
+    return list(at.dataframe[1].value["Country"])
+
+
+@pytest.fixture(scope="module")
+def story() -> AppTest:
+    return _app()
+
+
+def test_opens_on_the_story_with_its_map_drawn(story: AppTest) -> None:
+    assert not story.exception
+    assert not story.error
+    assert "S-400" in story.title[0].value
+    args = _map_args(story)
+    assert args["js_links"] == ["/app/static/leaflet/leaflet.js"]
+    assert args["css_links"] == ["/app/static/leaflet/leaflet.css"]
+    assert "L.circle(" not in args["script"] and "L.Circle(" not in args["script"]
+    assert '"colour":"#0072B2"' in args["script"]  # the first ring, as a polygon
+    assert args["returned_objects"] == ["last_clicked"]
+    assert _countries(story) == ["Turkey"]
+
+
+def test_story_step_three_compares_four_sites() -> None:
+    at = _app()
+    at.radio(key="step").set_value("3 · Ankara compared").run()
+    assert not at.exception
+    countries = _countries(at)
+    for name in ("Turkey", "Greece", "Bulgaria", "Armenia", "Georgia", "Russia"):
+        assert name in countries
+    comparison = at.dataframe[2].value
+    assert list(comparison.columns) == [
+        "Ankara",
+        "İzmir (Aegean coast)",
+        "Edirne (Greek border)",
+        "Kars (Armenian border)",
+    ]
+    assert comparison.loc["Armenia", "Kars (Armenian border)"] == pytest.approx(100.0, abs=0.1)
+    assert comparison.loc["Armenia", "Ankara"] == 0.0
+
+
+def test_step_two_highlights_the_three_places_the_article_names() -> None:
+    at = _app()
+    at.radio(key="step").set_value("2 · Where it could not go").run()
+    script = _map_args(at)["script"]
+    for label in ("Armenian border", "Aegean coast", "Greek border"):
+        assert label in script
+
+
+def test_preset_kars_lists_the_neighbours() -> None:
+    at = _app()
+    at.selectbox(key="preset").set_value("S-400 at the Armenian border (Kars)").run()
+    assert set(_countries(at)) == {
+        "Turkey", "Russia", "Georgia", "Azerbaijan", "Iran", "Armenia", "Iraq", "Syria",
+    }
+
+
+def test_units_switch_changes_the_table_and_labels() -> None:
+    at = _app()
+    at.radio(key="units").set_value("mi").run()
+    table = at.dataframe[1].value
+    assert "Within range (sq mi)" in table.columns
+    assert "250 mi (402 km)" in _map_args(at)["script"]
+
+
+def test_a_damaged_link_shows_an_error_and_still_draws_the_story() -> None:
+    at = _app(s="not-a-scenario")
+    assert not at.exception
+    assert any("link" in e.value for e in at.error)
+    assert "S-400" in at.title[0].value
+    assert '"colour":"#0072B2"' in _map_args(at)["script"]
+
+
+def test_a_link_reproduces_its_scenario() -> None:
+    scenario = Scenario(
+        title="Athens check",
+        sites=(SiteSpec(name="Athens", lat=37.98, lon=23.73, radius=150, unit="km"),),
+    )
+    at = _app(s=encode_for_url(scenario))
+    assert at.title[0].value == "Athens check"
+    assert _countries(at)[0] == "Greece"
+    assert decode_from_url(at.query_params["s"]) == scenario  # the URL keeps the scenario
+
+
+def test_adding_a_place_by_name() -> None:
+    at = _app()
+    at.selectbox(key="preset").set_value("S-400 at Ankara").run()
+    at.text_input[0].input("Tbilisi")
+    at.button[0].click().run()
+    assert not at.error
+    names = [s.name for s in at.session_state["scenario"].sites]
+    assert names == ["Ankara", "Tbilisi"]
+    assert "Georgia" in _countries(at)
+
+
+def test_an_unknown_place_gives_a_clear_error_and_keeps_the_map() -> None:
+    at = _app()
+    at.text_input[0].input("Atlantis-on-Sea")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("unknown place" in e.value for e in at.error)
+    assert _map_args(at)["script"]
+
+
+def test_presentation_mode_hides_the_editing_controls() -> None:
+    at = _app()
+    at.toggle(key="presentation").set_value(True).run()
+    assert not at.exception
+    assert len(at.text_input) == 0
+    assert not any(e.label.startswith("Sites") for e in at.expander)
+    assert '"radius":7' not in _map_args(at)["script"]  # markers are styled in JS
+    assert "radius: 7" in _map_args(at)["script"]
+
+
+def test_start_empty_shows_an_invitation_not_an_error() -> None:
+    at = _app()
+    at.selectbox(key="preset").set_value("Start empty").run()
+    assert not at.exception and not at.error
+    assert any("No site yet" in m.value for m in at.markdown)

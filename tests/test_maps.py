@@ -1,0 +1,150 @@
+"""Folium maps: rings as GeoJSON polygons, local/inlined Leaflet, escaped names."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+import _geo_reference as ref
+from coverage.analysis import coverage_table
+from coverage.maps import (
+    borders_for_view,
+    coverage_map,
+    credit_text,
+    inline_leaflet,
+    use_local_leaflet,
+    view_bounds,
+)
+from coverage.scenario import Site
+
+EVIL = "<img src=x onerror=alert(1)>"
+SCRIPT_BREAK = "</script><script>alert(2)</script>"
+
+_SRC = re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']?([^\"' >]+)", re.I)
+_HREF = re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']?([^\"' >]+)", re.I)
+
+
+def _render(sites, borders, **kwargs):
+    table = coverage_table(sites, borders)
+    display = borders_for_view(borders, view_bounds(sites))
+    return coverage_map(sites, table, display, **kwargs)
+
+
+def _geojson_objects(page: str):
+    """Every JSON object passed to a folium ``*_add(...)`` call in the page."""
+    decoder = json.JSONDecoder()
+    for match in re.finditer(r"_add\(\s*\{", page):
+        obj, _ = decoder.raw_decode(page, match.end() - 1)
+        yield obj
+
+
+def _features(obj):
+    if obj.get("type") == "FeatureCollection":
+        yield from obj["features"]
+    elif obj.get("type") == "Feature":
+        yield obj
+
+
+@pytest.fixture(scope="module")
+def kars_page(kars_sites, borders_110m):
+    return _render(kars_sites, borders_110m).get_root().render()
+
+
+def test_ring_drawn_as_geojson_polygon_on_the_circle(kars_sites, kars_page):
+    (site,) = kars_sites
+    rings = [
+        f
+        for obj in _geojson_objects(kars_page)
+        for f in _features(obj)
+        if f["properties"].get("site") == site.name
+    ]
+    print([f["properties"] for obj in _geojson_objects(kars_page) for f in _features(obj)][-3:]); assert len(rings) == 1
+    geom = rings[0]["geometry"]
+    assert geom["type"] in ("Polygon", "MultiPolygon")
+    coords = geom["coordinates"][0] if geom["type"] == "Polygon" else geom["coordinates"][0][0]
+    assert len(coords) > 100  # a polygon with many vertices, not a centre and a radius
+    lon = [c[0] for c in coords]
+    lat = [c[1] for c in coords]
+    d = ref.inv_distance_m(site.lat_deg, site.lon_deg, lat, lon)
+    # coordinates are rounded to 1e-5 degrees (about a metre)
+    assert abs(d - site.radius_m).max() < 5.0
+
+
+def test_no_leaflet_circle(kars_page):
+    assert "L.circle(" not in kars_page
+    assert "L.Circle(" not in kars_page
+
+
+def test_credit_names_the_source_and_natural_earth(kars_sites, kars_page):
+    text = credit_text(kars_sites)
+    assert "Bloomberg" in text and "Natural Earth" in text
+    assert "Bloomberg" in kars_page and "Natural Earth" in kars_page
+
+
+def test_reached_countries_in_tooltips(kars_page):
+    assert "100.0 % within range" in kars_page  # Armenia
+    assert "not reached" in kars_page
+
+
+def test_use_local_leaflet_leaves_only_local_urls(kars_sites, borders_110m):
+    m = use_local_leaflet(_render(kars_sites, borders_110m), "/app/static/leaflet")
+    page = m.get_root().render()
+    urls = _SRC.findall(page) + _HREF.findall(page)
+    assert "/app/static/leaflet/leaflet.js" in urls
+    assert "/app/static/leaflet/leaflet.css" in urls
+    for url in urls:
+        assert not url.startswith(("http://", "https://", "//")), url
+        assert url.startswith("/app/static/leaflet/"), url
+
+
+def test_default_map_uses_cdns(kars_sites, borders_110m):
+    """Control: without use_local_leaflet folium points at CDNs (so the test above has teeth)."""
+    page = _render(kars_sites, borders_110m).get_root().render()
+    assert any(u.startswith("https://") for u in _SRC.findall(page))
+
+
+def test_inline_leaflet_has_no_external_script_or_link(kars_sites, borders_110m):
+    m = inline_leaflet(_render(kars_sites, borders_110m))
+    page = m.get_root().render()
+    assert _SRC.findall(page) == []
+    assert [u for u in _HREF.findall(page) if re.match(r"(https?:)?//", u)] == []
+    assert "Leaflet 1.9.4" in page  # the library itself is in the page
+    assert re.search(r"@import\s+url\(\s*[\"']?https?:", page) is None
+    assert page.index("Leaflet 1.9.4") < page.index("L.map(")
+
+
+@pytest.mark.parametrize("name", [EVIL, SCRIPT_BREAK, EVIL + SCRIPT_BREAK])
+def test_hostile_site_names_are_escaped(borders_110m, name):
+    sites = [Site(name, 39.0, 35.0, 100_000.0), Site("ok", 38.0, 30.0, 50_000.0)]
+    page = _render(sites, borders_110m).get_root().render()
+    assert "<img src=x" not in page
+    assert "<script>alert(2)" not in page
+    # no extra script elements were opened by the name
+    baseline = _render([Site("plain", 39.0, 35.0, 100_000.0), sites[1]], borders_110m).get_root().render()
+    assert page.count("<script") == baseline.count("<script")
+    assert page.count("</script>") == baseline.count("</script>")
+
+
+def test_view_bounds_contain_the_ring_and_stay_in_the_world(kars_sites):
+    (site,) = kars_sites
+    min_lon, min_lat, max_lon, max_lat = view_bounds(kars_sites)
+    # 250 mi north/south/east/west of Kars (Geod.fwd) lies inside the view
+    lons, lats, _ = ref.GEOD.fwd([site.lon_deg] * 4, [site.lat_deg] * 4, [0, 90, 180, 270], [site.radius_m] * 4)
+    for lon, lat in zip(lons, lats, strict=True):
+        assert min_lon < lon < max_lon and min_lat < lat < max_lat
+    big = [Site("big", 80.0, 170.0, 5_000_000.0)]
+    b = view_bounds(big)
+    assert b[0] >= -180 and b[2] <= 180 and b[1] >= -90 and b[3] <= 90
+
+
+def test_borders_for_view_clips_and_keeps_valid(borders_110m, kars_sites):
+    bounds = view_bounds(kars_sites)
+    display = borders_for_view(borders_110m, bounds)
+    assert "Armenia" in set(display["name"]) and "Brazil" not in set(display["name"])
+    tb = display.total_bounds
+    eps = 1e-3
+    assert tb[0] >= bounds[0] - eps and tb[1] >= bounds[1] - eps
+    assert tb[2] <= bounds[2] + eps and tb[3] <= bounds[3] + eps
+    assert not display.geometry.is_empty.any()
