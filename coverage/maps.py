@@ -98,7 +98,8 @@ def borders_for_view(
     idx = borders.sindex.query(view, predicate="intersects")
     sub = borders.iloc[idx]
     clipped = shapely.clip_by_rect(sub.geometry.values, *bounds)
-    clipped = shapely.make_valid(clipped, method="structure")
+    invalid = ~shapely.is_valid(clipped)  # clip_by_rect is fast but may not keep validity
+    clipped[invalid] = shapely.make_valid(clipped[invalid], method="structure")
     simplified = shapely.coverage_simplify(clipped, tolerance_deg, simplify_boundary=True)
     simplified = np.array([_drop_specks(g, (2.0 * tolerance_deg) ** 2) for g in simplified], dtype=object)
     simplified = shapely.set_precision(simplified, 1e-3, mode="pointwise")

@@ -78,24 +78,22 @@ def streamlit_server(port: int | None = None) -> Iterator[str]:
         "--server.port", str(port),
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    ok = False
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _healthy(f"{base}/_stcore/health"):
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{_tail(log)}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit not healthy after {START_TIMEOUT_S:.0f} s:\n{_tail(log)}")
-            time.sleep(0.2)  # polling interval of the health check, not a wait for the app
-        yield base
-        ok = True
-    finally:
-        _stop(proc, kill=not ok)
-        log.close()
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        ok = False
+        try:
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while not _healthy(f"{base}/_stcore/health"):
+                if proc.poll() is not None:
+                    raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{_tail(log)}")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit not healthy after {START_TIMEOUT_S:.0f} s:\n{_tail(log)}")
+                time.sleep(0.2)  # the health check's polling interval, not a wait for the app
+            yield base
+            ok = True
+        finally:
+            # A clean end: SIGTERM and wait; a failure (or a stuck server): kill the whole group.
+            _stop(proc, kill=not ok)
 
 
 def _tail(log, n: int = 4000) -> str:  # type: ignore[no-untyped-def]

@@ -8,7 +8,9 @@ from playwright.sync_api import FrameLocator, Locator, Page, expect
 
 # During a rerun Streamlit may mount a second, stale copy of the component for a
 # moment; only the live one (data-stale="false") is the map to look at.
-MAP_IFRAME = '[data-testid="stElementContainer"][data-stale="false"] iframe[title="streamlit_folium.st_folium"]'
+MAP_IFRAME = (
+    '[data-testid="stElementContainer"][data-stale="false"] iframe[title="streamlit_folium.st_folium"]'
+)
 FIRST_SITE_COLOUR = "#0072B2"  # maps.PALETTE[0]
 MARKER_STROKE = "#ffffff"  # CircleMarker outline in maps.coverage_map
 
@@ -26,7 +28,13 @@ def markers(page: Page) -> Locator:
 
 
 def tooltips(page: Page) -> Locator:
+    """Every Leaflet tooltip: permanent site/highlight labels and the one under the mouse."""
     return map_frame(page).locator(".leaflet-tooltip")
+
+
+def label(page: Page, text: str) -> Locator:
+    """The map tooltip whose whole text is ``text`` (a site's permanent label, say)."""
+    return map_frame(page).get_by_role("tooltip", name=text, exact=True)
 
 
 def wait_for_map(page: Page) -> FrameLocator:

@@ -1,0 +1,275 @@
+"""Print-ready static maps (PNG, SVG, PDF) drawn with matplotlib from the core.
+
+Not screenshots of Leaflet: a vector drawing in an azimuthal equidistant
+projection centred on the scenario, so rings look round and distances from the
+centre are true; the projection is named in the credit line. SVG keeps text as
+text (editable in Inkscape or Illustrator); PDF is vector.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import geopandas as gpd
+import matplotlib
+import matplotlib.lines
+import matplotlib.patheffects
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import shapely  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.collections import PathCollection  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.path import Path as MplPath  # noqa: E402
+from pyproj import Transformer  # noqa: E402
+from shapely.geometry.base import BaseGeometry  # noqa: E402
+
+from coverage.analysis import site_ring  # noqa: E402
+from coverage.borders import CREDIT as BORDERS_CREDIT  # noqa: E402
+from coverage.errors import ExportError  # noqa: E402
+from coverage.maps import PALETTE, borders_for_view, display_bounds, view_bounds  # noqa: E402
+from coverage.scenario import Site  # noqa: E402
+from coverage.units import Unit, format_distance  # noqa: E402
+
+matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text in SVG
+matplotlib.rcParams["pdf.fonttype"] = 42  # embed TrueType, keep text selectable
+
+Theme = Literal["light", "dark"]
+FORMATS = ("png", "svg", "pdf")
+
+
+@dataclass(frozen=True)
+class Size:
+    """Output size in pixels at ``dpi`` (print sizes use 300 dpi)."""
+
+    width_px: int
+    height_px: int
+    dpi: int = 100
+
+
+SIZES: dict[str, Size] = {
+    "16x9": Size(1920, 1080),
+    "square": Size(1080, 1080),
+    "portrait": Size(1080, 1350),
+    "print": Size(2480, 1754, 300),  # A5 landscape / half A4 at 300 dpi
+}
+
+
+@dataclass(frozen=True)
+class Colours:
+    sea: str
+    land: str
+    reached: str
+    border: str
+    text: str
+    halo: str
+
+
+THEMES: dict[str, Colours] = {
+    "light": Colours("#dbe8f1", "#f4f1ea", "#f6d58e", "#9a9a9a", "#1a1a1a", "#ffffff"),
+    "dark": Colours("#0e1a24", "#2b2f36", "#6b5524", "#5d6570", "#f0f0f0", "#000000"),
+}
+
+
+def projection_for(sites: Sequence[Site]) -> tuple[str, float, float]:
+    """A centred azimuthal equidistant projection: (proj string, lat0, lon0)."""
+    lats = np.radians([s.lat_deg for s in sites])
+    lons = np.radians([s.lon_deg for s in sites])
+    # Mean direction on the sphere, so sites either side of ±180° average correctly.
+    x, y, z = np.cos(lats) * np.cos(lons), np.cos(lats) * np.sin(lons), np.sin(lats)
+    lat0 = math.degrees(math.atan2(z.mean(), math.hypot(x.mean(), y.mean())))
+    lon0 = math.degrees(math.atan2(y.mean(), x.mean()))
+    return f"+proj=aeqd +lat_0={lat0:.4f} +lon_0={lon0:.4f} +datum=WGS84 +units=m", lat0, lon0
+
+
+def _project(geom: BaseGeometry, transformer: Transformer) -> BaseGeometry:
+    return shapely.transform(geom, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+
+
+def _paths(geoms: Sequence[BaseGeometry]) -> list[MplPath]:
+    """Matplotlib paths of (multi)polygons, holes included."""
+    paths = []
+    for geom in geoms:
+        for poly in shapely.get_parts(geom):
+            if poly.is_empty or poly.geom_type != "Polygon":
+                continue
+            rings = [np.asarray(poly.exterior.coords)] + [np.asarray(r.coords) for r in poly.interiors]
+            verts = np.concatenate(rings)
+            codes = np.concatenate(
+                [[MplPath.MOVETO] + [MplPath.LINETO] * (len(r) - 2) + [MplPath.CLOSEPOLY] for r in rings]
+            )
+            paths.append(MplPath(verts, codes))
+    return paths
+
+
+def _nice_length_m(max_m: float) -> float:
+    """The largest 1/2/5 × 10^n metres not above ``max_m``."""
+    exp = 10 ** math.floor(math.log10(max_m))
+    return max(m * exp for m in (1, 2, 5) if m * exp <= max_m)
+
+
+def render_figure(
+    sites: Sequence[Site],
+    table: pd.DataFrame,
+    borders: gpd.GeoDataFrame,
+    *,
+    title: str = "",
+    subtitle: str = "",
+    units: Unit = "km",
+    size: str = "square",
+    theme: Theme = "light",
+) -> Figure:
+    """The scenario as a matplotlib Figure, ready to save."""
+    if not sites:
+        raise ExportError("nothing to draw: the scenario has no sites")
+    if size not in SIZES:
+        raise ExportError(f"unknown size {size!r}; use one of {', '.join(SIZES)}")
+    if theme not in THEMES:
+        raise ExportError(f"unknown theme {theme!r}; use one of {', '.join(THEMES)}")
+    spec, colours = SIZES[size], THEMES[theme]
+    proj, _, _ = projection_for(sites)
+    to_map = Transformer.from_crs("EPSG:4326", proj, always_xy=True)
+
+    fig = Figure(figsize=(spec.width_px / spec.dpi, spec.height_px / spec.dpi), dpi=spec.dpi)
+    FigureCanvasAgg(fig)  # a renderer to measure labels with
+    fig.patch.set_facecolor(colours.sea)
+    scale = spec.width_px * 100 / spec.dpi / 1080  # type sizes follow the width in inches
+    top = 1.0 - (0.11 if subtitle else 0.075) * (1080 / spec.height_px) ** 0.5
+    ax = fig.add_axes((0.0, 0.06, 1.0, top - 0.06))
+    ax.set_axis_off()
+    ax.set_facecolor(colours.sea)
+
+    rings = [shapely.union_all(shapely.get_parts(_project(site_ring(s), to_map))) for s in sites]
+    min_x, min_y, max_x, max_y = shapely.total_bounds(rings)
+    pad = 0.08 * max(max_x - min_x, max_y - min_y)
+    min_x, min_y, max_x, max_y = min_x - pad, min_y - pad, max_x + pad, max_y + pad
+    # Fit the axes' aspect ratio so rings stay round.
+    ax_w, ax_h = fig.get_figwidth() * 1.0, fig.get_figheight() * (top - 0.06)
+    cx, cy = (min_x + max_x) / 2, (min_y + max_y) / 2
+    half_w = max((max_x - min_x) / 2, (max_y - min_y) / 2 * ax_w / ax_h)
+    half_h = half_w * ax_h / ax_w
+    ax.set_xlim(cx - half_w, cx + half_w)
+    ax.set_ylim(cy - half_h, cy + half_h)
+    ax.set_aspect("equal")
+
+    lonlat_view = display_bounds(view_bounds(sites))
+    tolerance = (lonlat_view[2] - lonlat_view[0]) / (4 * spec.width_px * 100 / spec.dpi)
+    view = borders_for_view(borders, lonlat_view, tolerance)
+    reached = set(table["country"]) if len(table) else set()
+    projected = [_project(g, to_map) for g in view.geometry]
+    is_reached = np.array([n in reached for n in view["name"]])
+    for mask, fill in ((~is_reached, colours.land), (is_reached, colours.reached)):
+        paths = _paths([g for g, m in zip(projected, mask, strict=True) if m])
+        ax.add_collection(
+            PathCollection(paths, facecolors=fill, edgecolors=colours.border, linewidths=0.5 * scale)
+        )
+
+    for i, ring in enumerate(rings):
+        colour = PALETTE[i % len(PALETTE)]
+        paths = _paths([ring])
+        ax.add_collection(PathCollection(paths, facecolors=colour, alpha=0.10, edgecolors="none"))
+        ax.add_collection(PathCollection(paths, facecolors="none", edgecolors=colour, linewidths=2.2 * scale))
+
+    renderer = fig.canvas.get_renderer()
+    taken: list = []
+    halo = [matplotlib.patheffects.withStroke(linewidth=3 * scale, foreground=colours.halo)]
+    xs, ys = to_map.transform([s.lon_deg for s in sites], [s.lat_deg for s in sites])
+    for i, (site, x, y) in enumerate(zip(sites, xs, ys, strict=True)):
+        colour = PALETTE[i % len(PALETTE)]
+        ax.plot([x], [y], "o", ms=7 * scale, mfc=colour, mec=colours.halo, mew=1.5 * scale, zorder=5)
+        label = ax.text(
+            x, y, f"  {site.name}", fontsize=11 * scale, fontweight="bold", color=colours.text,
+            va="center", ha="left", zorder=6, path_effects=halo,
+        )
+        taken.append(label.get_window_extent(renderer))
+
+    # Country labels: largest covered first; skip any that would collide.
+    order = table["country"].tolist() if len(table) else []
+    shapes = dict(zip(view["name"], projected, strict=True))
+    ax_box = ax.get_window_extent(renderer)
+    for name in order:
+        shape = shapes.get(name)
+        if shape is None or shape.is_empty:
+            continue
+        visible = shapely.clip_by_rect(shape, cx - half_w, cy - half_h, cx + half_w, cy + half_h)
+        if visible.is_empty:
+            continue
+        point = visible.representative_point()
+        text = ax.text(
+            point.x, point.y, name.upper(), fontsize=8.5 * scale, color=colours.text, alpha=0.75,
+            ha="center", va="center", zorder=4, path_effects=halo,
+        )
+        box = text.get_window_extent(renderer)
+        inside = ax_box.x0 <= box.x0 and box.x1 <= ax_box.x1 and ax_box.y0 <= box.y0 and box.y1 <= ax_box.y1
+        if not inside or any(box.overlaps(other) for other in taken):
+            text.remove()
+        else:
+            taken.append(box)
+
+    _scale_bar(ax, half_w, cx, cy, half_h, units, colours, scale)
+    width_in = fig.get_figwidth()
+    if title:
+        # Shrink long titles to fit on one line (≈0.6 em per character).
+        size_pt = min(22 * scale, 0.96 * width_in * 72 / (0.6 * max(len(title), 1)))
+        fig.text(0.02, 0.985, title, fontsize=size_pt, fontweight="bold", color=colours.text, va="top")
+    if subtitle:
+        size_pt = min(13 * scale, 0.96 * width_in * 72 / (0.55 * max(len(subtitle), 1)))
+        fig.text(0.02, 0.985 - 0.045 * (1080 / spec.height_px) ** 0.5, subtitle,
+                 fontsize=size_pt, color=colours.text, va="top")
+    _legend(ax, sites, units, colours, scale)
+    fig.text(0.02, 0.02, credit_line(sites), fontsize=8.5 * scale, color=colours.text, va="bottom", wrap=True)
+    return fig
+
+
+def credit_line(sites: Sequence[Site]) -> str:
+    """"Ranges: Bloomberg, Jul 2017. Borders: Natural Earth. Projection: …"."""
+    sources = list(dict.fromkeys(s.figure.source.short() for s in sites if s.figure is not None))
+    ranges = f"Ranges: {'; '.join(sources)}. " if sources else ""
+    return f"{ranges}{BORDERS_CREDIT}. Azimuthal equidistant projection centred on the sites."
+
+
+def _legend(ax, sites: Sequence[Site], units: Unit, colours: Colours, scale: float) -> None:  # type: ignore[no-untyped-def]
+    handles, labels, seen = [], [], set()
+    for i, site in enumerate(sites):
+        what = site.what()
+        key = (site.name, what)
+        if key in seen:
+            continue
+        seen.add(key)
+        handles.append(matplotlib.lines.Line2D([], [], color=PALETTE[i % len(PALETTE)], lw=2.5 * scale))
+        labels.append(f"{site.name}: {what}, {format_distance(site.radius_m, units)}")
+    legend = ax.legend(
+        handles, labels, loc="lower left", fontsize=9 * scale, frameon=True, framealpha=0.9,
+        facecolor=colours.halo, edgecolor=colours.border, labelcolor=colours.text,
+    )
+    legend.set_zorder(10)
+
+
+def _scale_bar(ax, half_w, cx, cy, half_h, units, colours, scale) -> None:  # type: ignore[no-untyped-def]
+    length_m = _nice_length_m(half_w * 2 / 4)
+    x0, y0 = cx + half_w * 0.55, cy - half_h * 0.9
+    ax.plot([x0, x0 + length_m], [y0, y0], color=colours.text, lw=3 * scale, solid_capstyle="butt", zorder=7)
+    ax.text(
+        x0 + length_m / 2, y0 + half_h * 0.025, format_distance(length_m, units), ha="center", va="bottom",
+        fontsize=9 * scale, color=colours.text, zorder=7,
+        path_effects=[matplotlib.patheffects.withStroke(linewidth=3 * scale, foreground=colours.halo)],
+    )
+
+
+def figure_bytes(fig: Figure, fmt: str) -> bytes:
+    """Serialise ``fig`` as png, svg or pdf."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown image format {fmt!r}; use one of {', '.join(FORMATS)}")
+    buffer = io.BytesIO()
+    metadata = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
+    extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
+    fig.savefig(buffer, format=fmt, dpi=fig.dpi, facecolor=fig.get_facecolor(), metadata=metadata, **extra)
+    plt.close("all")
+    return buffer.getvalue()

@@ -1,0 +1,267 @@
+"""Exports: atomic writes, GeoJSON read back with pyogrio, CSV safety, captions, HTML."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+
+import _geo_reference as ref
+from coverage import export
+from coverage.analysis import COVERAGE_COLUMNS, coverage_by_site, coverage_table, site_ring
+from coverage.errors import ExportError
+from coverage.export import caption, geojson_document, safe_cell, table_csv, write_atomic
+from coverage.geodesy import area_km2
+from coverage.scenario import Site
+
+# ------------------------------------------------------------------ atomic writes
+
+
+def _leftovers(folder):
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+@pytest.mark.parametrize("data", ["héllo\n", b"\x00\x01bytes"])
+def test_write_atomic_writes_the_data(tmp_path, data):
+    target = tmp_path / "out.txt"
+    assert write_atomic(target, data) == target
+    expected = data.encode("utf-8") if isinstance(data, str) else data
+    assert target.read_bytes() == expected
+    assert _leftovers(tmp_path) == []
+
+
+def test_write_atomic_replaces_existing_file(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    write_atomic(target, "new")
+    assert target.read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_write_atomic_missing_folder(tmp_path):
+    target = tmp_path / "no-such-dir" / "out.geojson"
+    with pytest.raises(ExportError) as info:
+        write_atomic(target, "x")
+    assert str(target) in str(info.value)
+    assert not target.exists()
+    assert not target.parent.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_atomic_parent_is_a_file(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("I am a file")
+    with pytest.raises(ExportError):
+        write_atomic(blocker / "out.csv", "x")
+    assert blocker.read_text() == "I am a file"
+
+
+def test_write_atomic_failure_at_rename_leaves_target_and_no_temp(tmp_path, monkeypatch):
+    target = tmp_path / "out.geojson"
+    target.write_text("previous contents")
+
+    def boom(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export.os, "replace", boom)
+    with pytest.raises(ExportError, match="out.geojson"):
+        write_atomic(target, "new contents that never land")
+    assert target.read_text() == "previous contents"
+    assert _leftovers(tmp_path) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.geojson"]
+
+
+def test_write_atomic_failure_mid_write_leaves_no_file(tmp_path, monkeypatch):
+    target = tmp_path / "fresh.csv"
+
+    def boom(fd):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(export.os, "fsync", boom)
+    with pytest.raises(ExportError):
+        write_atomic(target, "a,b\n1,2\n")
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_atomic_interrupt_is_reraised_and_cleaned_up(tmp_path, monkeypatch):
+    target = tmp_path / "fresh.csv"
+
+    def interrupt(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(export.os, "fsync", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, "data")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_atomic_onto_a_directory(tmp_path):
+    target = tmp_path / "adir"
+    target.mkdir()
+    with pytest.raises(ExportError):
+        write_atomic(target, "x")
+    assert target.is_dir()
+    assert _leftovers(tmp_path) == []
+
+
+# ------------------------------------------------------------------ GeoJSON
+
+
+@pytest.fixture(scope="module")
+def export_sites(kars_sites):
+    return [
+        *kars_sites,
+        Site("Suva", -18.14, 178.44, 600_000.0),  # crosses the antimeridian
+        Site("High Arctic", 85.0, 20.0, 1_000_000.0),  # encloses the north pole
+        Site("=cmd|' /C calc'!A0", 10.0, 10.0, 50_000.0),
+    ]
+
+
+@pytest.fixture(scope="module")
+def geojson_frame(export_sites, tmp_path_factory):
+    path = tmp_path_factory.mktemp("gj") / "rings.geojson"
+    write_atomic(path, json.dumps(geojson_document(export_sites)))
+    return pyogrio.read_dataframe(path)
+
+
+def test_geojson_reads_back_with_ring_properties(geojson_frame, export_sites):
+    rings = geojson_frame[geojson_frame["kind"] == "ring"]
+    assert {"kind", "site", "radius_km", "source_url"} <= set(geojson_frame.columns)
+    assert list(rings["site"]) == [s.name for s in export_sites]
+    for row, site in zip(rings.itertuples(), export_sites, strict=True):
+        assert row.radius_km == pytest.approx(site.radius_m / 1000.0, abs=1e-6)
+    kars = rings.iloc[0]
+    assert kars["source_url"].startswith("https://")
+    assert kars["source_publisher"] == "Bloomberg"
+    assert rings.iloc[1]["source_url"] in ("", None)
+    points = geojson_frame[geojson_frame["kind"] == "site"]
+    assert len(points) == len(export_sites)
+    for geom, site in zip(points.geometry, export_sites, strict=True):
+        assert (geom.x, geom.y) == pytest.approx((site.lon_deg, site.lat_deg))
+
+
+def test_geojson_ring_area_survives_the_round_trip(geojson_frame, export_sites):
+    rings = geojson_frame[geojson_frame["kind"] == "ring"]
+    for geom, site in zip(rings.geometry, export_sites, strict=True):
+        assert geom.is_valid
+        assert area_km2(geom) == pytest.approx(area_km2(site_ring(site)), rel=1e-3)
+    # and, independently, the Kars ring is about a spherical cap of 250 mi
+    assert area_km2(rings.geometry.iloc[0]) == pytest.approx(ref.spherical_cap_km2(402_336.0), rel=5e-3)
+
+
+def test_geojson_rings_counter_clockwise_and_split(geojson_frame):
+    rings = geojson_frame[geojson_frame["kind"] == "ring"]
+    for geom in rings.geometry:
+        for part in shapely.get_parts(geom):
+            assert part.exterior.is_ccw
+            assert all(not hole.is_ccw for hole in part.interiors)
+        b = geom.bounds
+        assert -180.0 <= b[0] and b[2] <= 180.0 and -90.0 <= b[1] and b[3] <= 90.0
+    suva = rings[rings["site"] == "Suva"].geometry.iloc[0]
+    assert suva.geom_type == "MultiPolygon"
+    assert all(p.bounds[2] - p.bounds[0] < 20.0 for p in suva.geoms)
+
+
+def test_geojson_document_is_plain_rfc7946(export_sites):
+    doc = geojson_document(export_sites)
+    assert doc["type"] == "FeatureCollection"
+    assert "crs" not in doc
+    text = json.dumps(doc, allow_nan=False)  # no NaN/Infinity anywhere
+    assert json.loads(text) == doc
+
+
+# ------------------------------------------------------------------ CSV
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@x", "'@x"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Turkey", "Turkey"),
+        ("", ""),
+        (-1, -1),
+        (2.5, 2.5),
+        (None, None),
+    ],
+)
+def test_safe_cell(value, expected):
+    assert safe_cell(value) == expected
+
+
+def test_table_csv_columns_and_values(kars_sites, kars_table):
+    text = table_csv(kars_table, kars_sites)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0].keys())[:5] == COVERAGE_COLUMNS
+    assert len(rows) == len(kars_table)
+    armenia = next(r for r in rows if r["country"] == "Armenia")
+    assert armenia["iso_a3"] == "ARM"
+    assert float(armenia["covered_pct"]) == pytest.approx(100.0, abs=0.05)
+    assert float(armenia["covered_km2"]) == pytest.approx(float(armenia["country_km2"]), rel=5e-4)
+    assert "Bloomberg" in rows[0]["sources"]
+
+
+def test_table_csv_without_sites_has_exactly_the_columns(kars_table):
+    rows = list(csv.reader(io.StringIO(table_csv(kars_table))))
+    assert rows[0] == COVERAGE_COLUMNS
+    assert len(rows) == len(kars_table) + 1
+
+
+def test_table_csv_by_site_has_citations(kars_sites, borders_110m):
+    table = coverage_by_site(kars_sites, borders_110m)
+    rows = list(csv.DictReader(io.StringIO(table_csv(table, kars_sites))))
+    assert rows[0]["site"] == "Kars"
+    assert rows[0]["source_publisher"] == "Bloomberg"
+    assert rows[0]["value_as_published"] == "250 mi"
+    assert rows[0]["source_url"].startswith("https://")
+
+
+def test_table_csv_neutralises_formulas_in_text_cells():
+    table = pd.DataFrame(
+        [{"country": "=HYPERLINK(\"http://x\")", "iso_a3": "+AB", "covered_km2": 1.0, "country_km2": 2.0, "covered_pct": 50.0}]
+    )
+    sites = [Site("@evil", 0.0, 0.0, 10_000.0)]
+    (row,) = list(csv.DictReader(io.StringIO(table_csv(table, sites))))
+    assert row["country"].startswith("'=")
+    assert row["iso_a3"] == "'+AB"
+    assert float(row["covered_km2"]) == 1.0
+    for value in row.values():
+        assert not value.startswith(("=", "+", "-", "@"))
+
+
+# ------------------------------------------------------------------ caption and HTML
+
+
+def test_caption_cites_sources(kars_sites):
+    text = caption([*kars_sites, Site("Custom", 0.0, 0.0, 100_000.0)], title="Kars")
+    assert text.startswith("Kars. ")
+    assert "Bloomberg" in text and "Natural Earth" in text
+    assert "250 mi" in text and "402 km" in text
+    assert "custom radius of 100 km" in text
+
+
+def test_map_html_is_self_contained_and_escaped(kars_sites, kars_table, borders_110m):
+    from coverage.maps import borders_for_view, borders_json, view_bounds
+
+    display = borders_json(borders_for_view(borders_110m, view_bounds(kars_sites)))
+    page = export.map_html(
+        kars_sites, kars_table, display, title="<img src=x onerror=alert(1)>", subtitle="<b>sub</b>"
+    )
+    assert "<img src=x" not in page and "<b>sub</b>" not in page
+    assert "&lt;img src=x" in page
+    assert re.findall(r"<script\b[^>]*\bsrc=", page) == []
+    assert [u for u in re.findall(r"<link\b[^>]*\bhref=[\"']?([^\"' >]+)", page) if "//" in u] == []
+    assert "Leaflet 1.9.4" in page
+    assert "Kars" in page and "Bloomberg" in page
