@@ -14,7 +14,7 @@ from pathlib import Path
 
 from coverage.errors import CoverageError, ExportError
 
-RENDER_FORMATS = (".geojson", ".html", ".csv", ".json")
+RENDER_FORMATS = (".png", ".svg", ".pdf", ".html", ".geojson", ".kml", ".csv", ".json")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,6 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--out", type=Path, required=True, help=f"output file: {', '.join(RENDER_FORMATS)}")
     render.add_argument("--resolution", choices=("10m", "50m", "110m"), default="10m")
     render.add_argument("--caption", action="store_true", help="also print the caption to stdout")
+    render.add_argument("--size", default="square", help="png/svg/pdf: 16x9, square, portrait or print")
+    render.add_argument("--theme", default="light", choices=("light", "dark"), help="png/svg/pdf colours")
+    render.add_argument("--title", help="title (default: the scenario's)")
+    render.add_argument("--subtitle", help="subtitle (default: the scenario's)")
     return parser
 
 
@@ -43,7 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "report":
             print(report(args.scenario, args.format, args.resolution, args.by_site, args.distances), end="")
         else:
-            text = render(args.scenario, args.out, args.resolution)
+            text = render(
+                args.scenario, args.out, args.resolution,
+                size=args.size, theme=args.theme, title=args.title, subtitle=args.subtitle,
+            )
             if args.caption:
                 print(text)
     except CoverageError as exc:
@@ -100,7 +107,16 @@ def report(path: Path, fmt: str, resolution: str, by_site: bool, distances: bool
     return "\n".join(lines) + "\n"
 
 
-def render(path: Path, out: Path, resolution: str) -> str:
+def render(
+    path: Path,
+    out: Path,
+    resolution: str,
+    *,
+    size: str = "square",
+    theme: str = "light",
+    title: str | None = None,
+    subtitle: str | None = None,
+) -> str:
     """Write ``out`` (format from its extension); return the caption."""
     suffix = out.suffix.lower()
     if suffix not in RENDER_FORMATS:
@@ -108,25 +124,36 @@ def render(path: Path, out: Path, resolution: str) -> str:
     from coverage import export
 
     scenario, sites = _load(path)
+    title = scenario.title if title is None else title
+    subtitle = scenario.subtitle if subtitle is None else subtitle
     if suffix == ".json":
         export.write_atomic(out, scenario.to_json())
     elif suffix == ".geojson":
         doc = export.geojson_document(sites)
         export.write_atomic(out, json.dumps(doc, ensure_ascii=False) + "\n")
+    elif suffix == ".kml":
+        export.write_atomic(out, export.kml_bytes(sites))
     else:
         from coverage.analysis import coverage_table
         from coverage.borders import load_borders
 
-        table = coverage_table(sites, load_borders(resolution))
+        borders = load_borders(resolution)
+        table = coverage_table(sites, borders)
         if suffix == ".csv":
             export.write_atomic(out, export.table_csv(table, sites))
-        else:
+        elif suffix == ".html":
             from coverage.maps import borders_for_view, borders_json, display_bounds, view_bounds
 
             view = display_bounds(view_bounds(sites))
-            display = borders_json(borders_for_view(load_borders(resolution), view))
-            page = export.map_html(
-                sites, table, display, title=scenario.title, subtitle=scenario.subtitle, units=scenario.units
-            )
+            display = borders_json(borders_for_view(borders, view))
+            page = export.map_html(sites, table, display, title=title, subtitle=subtitle, units=scenario.units)
             export.write_atomic(out, page)
-    return export.caption(sites, scenario.title, scenario.units)
+        else:
+            from coverage.figures import figure_bytes, render_figure
+
+            fig = render_figure(
+                sites, table, borders, title=title, subtitle=subtitle, units=scenario.units,
+                size=size, theme=theme,  # type: ignore[arg-type]
+            )
+            export.write_atomic(out, figure_bytes(fig, suffix[1:]))
+    return export.caption(sites, title, scenario.units)

@@ -198,3 +198,48 @@ def _raw(text: str) -> Any:
 
     return folium.Element(text)
 
+
+
+def kml_bytes(sites: Sequence[Site]) -> bytes:
+    """KML for Google Earth, written by GDAL (names and descriptions escaped by it).
+
+    Each ring is a Placemark named after its site, with the figure's citation as
+    its description; sites are Placemark points.
+    """
+    import geopandas as gpd
+    import pyogrio
+    from shapely.geometry import Point
+
+    rows = []
+    for site in sites:
+        cite = citation_properties(site)
+        rows.append(
+            {
+                "name": f"{site.name}: {format_distance(site.radius_m, 'km')}",
+                "description": f"{site.what()}. Source: {cite['citation']}",
+                "kind": "ring",
+                "site": site.name,
+                "radius_km": round(site.radius_km, 6),
+                **{k: cite[k] for k in ("system", "value_as_published", "source_publisher", "source_date", "source_url")},
+                "geometry": shapely.orient_polygons(site_ring(site)),
+            }
+        )
+    for site in sites:
+        rows.append(
+            {
+                "name": site.name,
+                "description": site.what(),
+                "kind": "site",
+                "site": site.name,
+                "radius_km": round(site.radius_km, 6),
+                "geometry": Point(site.lon_deg, site.lat_deg),
+            }
+        )
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "rings.kml"
+        pyogrio.write_dataframe(
+            frame, path, driver="KML", layer="rings",
+            dataset_options={"NameField": "name", "DescriptionField": "description"},
+        )
+        return path.read_bytes()

@@ -90,5 +90,9 @@ def context(browser: playwright_api.Browser, net: Net) -> Iterator[playwright_ap
 
 
 @pytest.fixture
-def page(context: playwright_api.BrowserContext) -> playwright_api.Page:
-    return context.new_page()
+def page(context: playwright_api.BrowserContext) -> Iterator[playwright_api.Page]:
+    page = context.new_page()
+    yield page
+    # A Python exception in app.py shows as an st.exception box: never acceptable.
+    errors = page.get_by_test_id("stException").all_inner_texts()
+    assert not errors, errors
