@@ -75,7 +75,7 @@ with st.sidebar:
     if not presentation:
         st.subheader("Add a site")
         with st.form("add_place", clear_on_submit=True, border=False):
-            query = st.text_input("Place name", placeholder="e.g. Kars, Athens, Tokyo")
+            query = st.text_input("Place name", placeholder="e.g. Kars, Athens, Tokyo", key="place_query")
             system_ids = list(catalog.systems)
             system = st.selectbox(
                 "System", system_ids, format_func=lambda i: catalog.system(i).name, key="add_system"
@@ -182,7 +182,9 @@ if legend:
 st.caption(sup.credit(sites))
 
 # ---------------------------------------------------------------- numbers
-tabs = st.tabs(["Countries reached", "Compare sites", "Distances", "Sources", "Caption", "What a range means"])
+tabs = st.tabs(
+    ["Countries reached", "Compare sites", "Distances", "Sources", "Caption", "Download", "What a range means"]
+)
 with tabs[0]:
     if len(table):
         st.dataframe(sup.table_view(table, units), hide_index=True, width="stretch")
@@ -202,6 +204,28 @@ with tabs[4]:
     st.code(sup.caption(sites, scenario, units), language=None, wrap_lines=True)
     st.caption("Copy this paragraph into your story or slide.")
 with tabs[5]:
+    if sites:
+        c1, c2, c3 = st.columns(3)
+        edited_title = c1.text_input("Title on the image", scenario.title, max_chars=200, key="image_title")
+        size = c2.selectbox("Image size", list(sup.IMAGE_SIZES), format_func=sup.IMAGE_SIZES.get)
+        theme = c3.radio("Theme", ["light", "dark"], horizontal=True)
+        export_scenario = Scenario(
+            sites=scenario.sites, title=edited_title.strip(), subtitle=scenario.subtitle, units=units
+        ).to_json()
+        stem = sup.safe_filename(edited_title or "coverage-map")
+        cols = st.columns(4)
+        for i, (fmt, (label, mime)) in enumerate(sup.DOWNLOADS.items()):
+            cols[i % 4].download_button(
+                label,
+                data=lambda fmt=fmt: sup.export_bytes(export_scenario, fmt, size, theme, units),
+                file_name=f"{stem}.{fmt}",
+                mime=mime,
+                key=f"download-{fmt}",
+            )
+        st.caption("Files are made when you click. Every file carries the sources of its figures.")
+    else:
+        st.write("Add a site to download a map.")
+with tabs[6]:
     st.markdown(sup.EXPLAINER)
     c1, c2 = st.columns(2)
     mast = c1.slider("Radar mast height (m)", 5, 60, 20)

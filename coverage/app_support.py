@@ -357,3 +357,51 @@ def horizon_sentence(mast_height_m: float, altitude_m: float, units: Unit) -> st
         "whatever the missile's published range."
     )
 
+
+
+# ------------------------------------------------------------------ downloads
+IMAGE_SIZES = {
+    "16x9": "16:9 (1920×1080)",
+    "square": "Square (1080×1080)",
+    "portrait": "Portrait (1080×1350)",
+    "print": "Print (2480×1754, 300 dpi)",
+}
+DOWNLOADS: dict[str, tuple[str, str]] = {
+    "png": ("PNG image", "image/png"),
+    "svg": ("SVG (editable text)", "image/svg+xml"),
+    "pdf": ("PDF (vector)", "application/pdf"),
+    "html": ("Interactive HTML (self-contained)", "text/html"),
+    "geojson": ("GeoJSON", "application/geo+json"),
+    "kml": ("KML (Google Earth)", "application/vnd.google-earth.kml+xml"),
+    "csv": ("CSV table", "text/csv"),
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def export_bytes(scenario_json: str, fmt: str, size: str, theme: str, units: Unit) -> bytes:
+    """The file for a download button (built on click, cached per input)."""
+    scenario = sc.parse_scenario(scenario_json, "scenario")
+    sites = resolve(scenario)
+    if fmt == "geojson":
+        import json
+
+        return (json.dumps(export.geojson_document(sites), ensure_ascii=False) + "\n").encode()
+    if fmt == "kml":
+        return export.kml_bytes(sites)
+    table = coverage(sites)
+    if fmt == "csv":
+        return export.table_csv(table, sites).encode()
+    if fmt == "html":
+        view = maps.display_bounds(maps.view_bounds(sites))
+        page = export.map_html(
+            sites, table, _display_borders(tuple(round(v, 2) for v in view)),
+            title=scenario.title, subtitle=scenario.subtitle, units=units,
+        )
+        return page.encode()
+    from coverage.figures import figure_bytes, render_figure
+
+    fig = render_figure(
+        sites, table, borders(), title=scenario.title, subtitle=scenario.subtitle,
+        units=units, size=size, theme=theme,  # type: ignore[arg-type]
+    )
+    return figure_bytes(fig, fmt)

@@ -116,7 +116,7 @@ def test_a_link_reproduces_its_scenario() -> None:
 def test_adding_a_place_by_name() -> None:
     at = _app()
     at.selectbox(key="preset").set_value("S-400 at Ankara").run()
-    at.text_input[0].input("Tbilisi")
+    at.text_input(key="place_query").input("Tbilisi")
     at.button[0].click().run()
     assert not at.error
     names = [s.name for s in at.session_state["scenario"].sites]
@@ -126,7 +126,7 @@ def test_adding_a_place_by_name() -> None:
 
 def test_an_unknown_place_gives_a_clear_error_and_keeps_the_map() -> None:
     at = _app()
-    at.text_input[0].input("Atlantis-on-Sea")
+    at.text_input(key="place_query").input("Atlantis-on-Sea")
     at.button[0].click().run()
     assert not at.exception
     assert any("unknown place" in e.value for e in at.error)
@@ -137,7 +137,7 @@ def test_presentation_mode_hides_the_editing_controls() -> None:
     at = _app()
     at.toggle(key="presentation").set_value(True).run()
     assert not at.exception
-    assert len(at.text_input) == 0
+    assert not [w for w in at.text_input if w.key == "place_query"]
     assert not any(e.label.startswith("Sites") for e in at.expander)
     assert '"radius":7' not in _map_args(at)["script"]  # markers are styled in JS
     assert "radius: 7" in _map_args(at)["script"]
