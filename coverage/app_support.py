@@ -8,6 +8,7 @@ AppTest and unit tests can drive it.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import shutil
@@ -33,8 +34,11 @@ from coverage.places import find_place
 from coverage.units import Unit, format_distance, from_metres
 
 ROOT = Path(__file__).resolve().parents[1]
-STATIC_LEAFLET = ROOT / "static" / "leaflet"
-LEAFLET_URL = "/app/static/leaflet"
+STATIC_DIR = ROOT / "static"  # served by Streamlit (enableStaticServing); gitignored
+STATIC_URL = "/app/static"
+STATIC_LEAFLET = STATIC_DIR / "leaflet"
+STATIC_BORDERS = STATIC_DIR / "borders"
+LEAFLET_URL = f"{STATIC_URL}/leaflet"
 RESOLUTION = "10m"
 CUSTOM = "custom radius"
 
@@ -137,6 +141,21 @@ def _display_borders(bounds: tuple[float, float, float, float]) -> str:
     return maps.borders_json(maps.borders_for_view(borders(), bounds))
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _borders_url(bounds: tuple[float, float, float, float]) -> str:
+    """Write the view's borders once under ./static/borders and return their URL.
+
+    Content-addressed, so every session shares the file and browsers cache it.
+    """
+    data = _display_borders(bounds).encode()
+    name = hashlib.sha256(data).hexdigest()[:20] + ".json"
+    path = STATIC_BORDERS / name
+    if not path.exists():
+        STATIC_BORDERS.mkdir(parents=True, exist_ok=True)
+        export.write_atomic(path, data)
+    return f"{STATIC_URL}/borders/{name}"
+
+
 def build_map(
     sites: Sequence[sc.Site],
     table: pd.DataFrame,
@@ -144,11 +163,13 @@ def build_map(
     units: Unit,
     presentation: bool,
     highlights: dict[str, Any] | None,
+    horizon_m: float | None = None,
 ) -> folium.Map:
     view = maps.view_bounds(sites) if sites else (15.0, 30.0, 50.0, 48.0)
-    display = _display_borders(tuple(round(v, 2) for v in maps.display_bounds(view)))
+    url = _borders_url(tuple(round(v, 2) for v in maps.display_bounds(view)))
     m = maps.coverage_map(
-        sites, table, display, units=units, presentation=presentation, highlights=highlights
+        sites, table, borders_url=url, units=units, presentation=presentation, highlights=highlights,
+        horizon_m=horizon_m,
     )
     if not sites:
         m.fit_bounds([[view[1], view[0]], [view[3], view[2]]])
@@ -347,6 +368,10 @@ def horizon_chart(mast_height_m: float) -> pd.DataFrame:
             "radar horizon (km)": radar_horizon_m(mast_height_m, altitudes) / 1000.0,
         }
     )
+
+
+def horizon_m(mast_height_m: float, altitude_m: float) -> float:
+    return float(radar_horizon_m(mast_height_m, altitude_m))
 
 
 def horizon_sentence(mast_height_m: float, altitude_m: float, units: Unit) -> str:

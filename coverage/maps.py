@@ -25,7 +25,7 @@ from jinja2 import Template
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
-from coverage.analysis import site_ring
+from coverage.analysis import ring_for, site_ring
 from coverage.borders import CREDIT as BORDERS_CREDIT
 from coverage.scenario import Site
 from coverage.units import Unit, format_distance
@@ -153,33 +153,52 @@ class JsonLayer(MacroElement):
 
     _template = Template(
         """{% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson({{ this.data }}, {
-            smoothFactor: 0,
-            interactive: {{ 'true' if this.tooltip else 'false' }},
-            style: {{ this.style }},
-            pointToLayer: function (f, latlng) { return L.circleMarker(latlng); },
-            onEachFeature: function (f, layer) {
-                {% if this.tooltip %}
-                var text = f.properties[{{ this.tooltip|tojson }}];
-                if (text) { layer.bindTooltip(text, {{ this.tooltip_options|tojson }}); }
-                {% endif %}
-            }
-        }).addTo({{ this._parent.get_name() }});
+        {% if this.pane %}
+        if (!{{ this._parent.get_name() }}.getPane({{ this.pane|tojson }})) {
+            {{ this._parent.get_name() }}.createPane({{ this.pane|tojson }}).style.zIndex = 350;
+        }
+        {% endif %}
+        function {{ this.get_name() }}_add(data) {
+            return L.geoJson(data, {
+                smoothFactor: 0,
+                {% if this.pane %}pane: {{ this.pane|tojson }},{% endif %}
+                interactive: {{ 'true' if this.tooltip else 'false' }},
+                style: {{ this.style }},
+                pointToLayer: function (f, latlng) { return L.circleMarker(latlng); },
+                onEachFeature: function (f, layer) {
+                    {% if this.tooltip %}
+                    var text = f.properties[{{ this.tooltip|tojson }}];
+                    if (text) { layer.bindTooltip(text, {{ this.tooltip_options|tojson }}); }
+                    {% endif %}
+                }
+            }).addTo({{ this._parent.get_name() }});
+        }
+        {% if this.url %}
+        fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then({{ this.get_name() }}_add);
+        {% else %}
+        {{ this.get_name() }}_add({{ this.data }});
+        {% endif %}
         {% endmacro %}"""
     )
 
     def __init__(
         self,
-        data: str,
+        data: str | None,
         style: str,
         *,
+        url: str | None = None,
+        pane: str | None = None,
         tooltip: str | None = None,
         tooltip_options: dict | None = None,
         name: str = "JsonLayer",
     ) -> None:
         super().__init__()
+        if (data is None) == (url is None):
+            raise ValueError("give either data or url")
         self._name = name
         self.data = data
+        self.url = url
+        self.pane = pane
         self.style = style
         self.tooltip = tooltip
         self.tooltip_options = tooltip_options or {}
@@ -188,17 +207,21 @@ class JsonLayer(MacroElement):
 def coverage_map(
     sites: Sequence[Site],
     table: pd.DataFrame,
-    borders_geojson: str,
+    borders_geojson: str | None = None,
     *,
+    borders_url: str | None = None,
     units: Unit = "km",
     presentation: bool = False,
     highlights: dict[str, BaseGeometry] | None = None,
+    horizon_m: float | None = None,
     height: int | str = "100%",
 ) -> folium.Map:
     """The scenario on a plain locator map (no tiles: works offline).
 
-    ``table`` is the coverage table (fills and tooltips); ``borders_geojson``
-    comes from :func:`borders_json` of :func:`borders_for_view`.
+    ``table`` is the coverage table (fills and tooltips). The borders come
+    inline as ``borders_geojson`` (from :func:`borders_json`; for self-contained
+    files) or are fetched from ``borders_url`` (the app: the browser caches
+    them and the page stays small).
     """
     m = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, height=height)
     shares = {
@@ -215,7 +238,10 @@ def coverage_map(
             script_json({"color": BORDER, "weight": 0.7, "fillColor": LAND, "fillOpacity": 1.0}),
         )
     )
-    JsonLayer(borders_geojson, country_style, tooltip="tip", tooltip_options={"sticky": True}, name="Countries").add_to(m)
+    JsonLayer(
+        borders_geojson, country_style, url=borders_url, pane="countries", tooltip="tip",
+        tooltip_options={"sticky": True}, name="Countries",
+    ).add_to(m)
 
     weight = 3 if presentation else 2
     rings = [
@@ -230,6 +256,20 @@ def coverage_map(
         script_json({"type": "FeatureCollection", "features": rings}), ring_style, tooltip="tip",
         tooltip_options={"sticky": True}, name="Rings",
     ).add_to(m)
+
+    if horizon_m is not None:
+        from coverage.rings import MIN_RADIUS_M
+
+        label = f"Radar horizon, textbook approximation: {format_distance(horizon_m, units)}"
+        horizon = [
+            _feature(ring_for(site.lat_deg, site.lon_deg, max(horizon_m, MIN_RADIUS_M)), 1e-4, tip=html.escape(label))
+            for site in sites
+        ]
+        JsonLayer(
+            script_json({"type": "FeatureCollection", "features": horizon}),
+            "function (f) { return {color: '#333333', weight: 2, dashArray: '6 6', fill: false}; }",
+            tooltip="tip", tooltip_options={"sticky": True}, name="Horizon",
+        ).add_to(m)
 
     if highlights:
         lines = [_feature(geom, 1e-4, tip=html.escape(label)) for label, geom in highlights.items()]

@@ -128,7 +128,9 @@ def build(resolution: str, source: Path) -> gpd.GeoDataFrame:
     for numeric, name, geom in zip(raw["id"], raw["name"], raw.geometry, strict=True):
         fixed = repair(geom)
         a3, n3 = iso_codes(numeric, name)
-        rows.append({"name": name, "iso_a3": a3, "iso_n3": n3, "area_km2": area_km2(fixed), "geometry": fixed})
+        rows.append(
+            {"name": name, "iso_a3": a3, "iso_n3": n3, "area_km2": area_km2(fixed), "geometry": fixed}
+        )
     gdf = gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs="EPSG:4326")
     gdf = gdf.sort_values("name", ignore_index=True)
     invalid = gdf[~gdf.is_valid]
@@ -155,9 +157,7 @@ def main(argv: list[str] | None = None) -> int:
             out = boundary_path(resolution)
             gdf.to_parquet(out, compression="zstd", write_covering_bbox=False)
             print(f"{out.relative_to(ROOT)}: {len(gdf)} features, {out.stat().st_size:,} bytes")
-    sums = "".join(
-        f"{sha256(boundary_path(r))}  {boundary_path(r).name}\n" for r in RESOLUTIONS
-    )
+    sums = "".join(f"{sha256(boundary_path(r))}  {boundary_path(r).name}\n" for r in RESOLUTIONS)
     (BOUNDARIES_DIR / "SHA256SUMS").write_text(sums)
     print(sums, end="")
     return 0

@@ -34,8 +34,12 @@ def _zone_primitive(sin_phi: float) -> float:
 def zone_area_km2(lat1_deg: float, lat2_deg: float, lon_span_deg: float = 360.0) -> float:
     """Area of the ellipsoidal zone between two parallels, over ``lon_span_deg``."""
     lo, hi = sorted((lat1_deg, lat2_deg))
-    full = 2.0 * math.pi * B * B * (
-        _zone_primitive(math.sin(math.radians(hi))) - _zone_primitive(math.sin(math.radians(lo)))
+    full = (
+        2.0
+        * math.pi
+        * B
+        * B
+        * (_zone_primitive(math.sin(math.radians(hi))) - _zone_primitive(math.sin(math.radians(lo))))
     )
     return full * lon_span_deg / 360.0 / 1e6
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import math
 
+import _geo_reference as ref
 import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from conftest import KARS_COUNTRIES
 from shapely.geometry import MultiPolygon, box
 
-import _geo_reference as ref
-from conftest import KARS_COUNTRIES
 from coverage.analysis import (
     COVERAGE_COLUMNS,
     coverage_by_site,

@@ -59,7 +59,7 @@ def test_story_step_three_compares_four_sites() -> None:
     countries = _countries(at)
     for name in ("Turkey", "Greece", "Bulgaria", "Armenia", "Georgia", "Russia"):
         assert name in countries
-    comparison = at.dataframe[2].value
+    comparison = at.dataframe[2].value  # the site-by-site table under the union table
     assert list(comparison.columns) == [
         "Ankara",
         "İzmir (Aegean coast)",

@@ -40,8 +40,8 @@ def test_each_resolution_loads_valid_and_in_range(resolution):
     assert set(empty["name"]) <= {"Vatican"}
     assert (empty["area_km2"] == 0.0).all()
     min_lon, min_lat, max_lon, max_lat = gdf.total_bounds
-    assert -180.0 <= min_lon and max_lon <= 180.0
-    assert -90.0 <= min_lat and max_lat <= 90.0
+    assert min_lon >= -180.0 and max_lon <= 180.0
+    assert min_lat >= -90.0 and max_lat <= 90.0
     assert set(gdf.geometry.geom_type) <= {"Polygon", "MultiPolygon"}
     assert gdf["name"].is_unique
 

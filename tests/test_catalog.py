@@ -106,7 +106,11 @@ def test_valid_text_parses_and_keeps_dates_as_written():
             "",
             ['system "test-sys"', 'figure "test-fig"', "source", "url"],
         ),
-        ("    unit: km\n", "    unit: furlong\n", ['system "test-sys"', 'figure "test-fig"', "unit", "furlong"]),
+        (
+            "    unit: km\n",
+            "    unit: furlong\n",
+            ['system "test-sys"', 'figure "test-fig"', "unit", "furlong"],
+        ),
         (
             "default_figure: test-fig\n",
             "default_figure: missing-fig\n",

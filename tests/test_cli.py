@@ -10,7 +10,6 @@ import sys
 
 import pyogrio
 import pytest
-
 from conftest import KARS_COUNTRIES, ROOT
 
 KARS = str(ROOT / "scenarios" / "story-kars.json")
@@ -139,7 +138,10 @@ def test_render_html_is_offline(tmp_path):
 def test_render_scenario_json_round_trips(tmp_path):
     out = tmp_path / "copy.json"
     assert run("render", KARS, "--out", str(out)).returncode == 0
-    assert json.loads(out.read_text())["sites"] == json.loads((ROOT / "scenarios" / "story-kars.json").read_text())["sites"]
+    assert (
+        json.loads(out.read_text())["sites"]
+        == json.loads((ROOT / "scenarios" / "story-kars.json").read_text())["sites"]
+    )
 
 
 @pytest.mark.parametrize("filename", ["x.txt", "x", "x.GEOJSONX"])
@@ -172,5 +174,7 @@ def test_render_into_a_file_as_dir_exits_2(tmp_path):
 )
 def test_error_stays_on_one_line_with_a_newline_in_a_site_name(tmp_path):
     path = tmp_path / "nl.json"
-    path.write_text(json.dumps({"version": 1, "sites": [{"name": "a\nb", "lat": 0, "lon": 0, "system": "nope"}]}))
+    path.write_text(
+        json.dumps({"version": 1, "sites": [{"name": "a\nb", "lat": 0, "lon": 0, "system": "nope"}]})
+    )
     assert_clean_error(run("report", str(path)))

@@ -5,17 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 
+import _geo_reference as ref
 import pandas as pd
 import pyogrio
 import pytest
 import shapely
 
-import _geo_reference as ref
 from coverage import export
-from coverage.analysis import COVERAGE_COLUMNS, coverage_by_site, coverage_table, site_ring
+from coverage.analysis import COVERAGE_COLUMNS, coverage_by_site, site_ring
 from coverage.errors import ExportError
 from coverage.export import caption, geojson_document, safe_cell, table_csv, write_atomic
 from coverage.geodesy import area_km2
@@ -164,7 +163,7 @@ def test_geojson_rings_counter_clockwise_and_split(geojson_frame):
             assert part.exterior.is_ccw
             assert all(not hole.is_ccw for hole in part.interiors)
         b = geom.bounds
-        assert -180.0 <= b[0] and b[2] <= 180.0 and -90.0 <= b[1] and b[3] <= 90.0
+        assert b[0] >= -180.0 and b[2] <= 180.0 and b[1] >= -90.0 and b[3] <= 90.0
     suva = rings[rings["site"] == "Suva"].geometry.iloc[0]
     assert suva.geom_type == "MultiPolygon"
     assert all(p.bounds[2] - p.bounds[0] < 20.0 for p in suva.geoms)
@@ -230,7 +229,15 @@ def test_table_csv_by_site_has_citations(kars_sites, borders_110m):
 
 def test_table_csv_neutralises_formulas_in_text_cells():
     table = pd.DataFrame(
-        [{"country": "=HYPERLINK(\"http://x\")", "iso_a3": "+AB", "covered_km2": 1.0, "country_km2": 2.0, "covered_pct": 50.0}]
+        [
+            {
+                "country": '=HYPERLINK("http://x")',
+                "iso_a3": "+AB",
+                "covered_km2": 1.0,
+                "country_km2": 2.0,
+                "covered_pct": 50.0,
+            }
+        ]
     )
     sites = [Site("@evil", 0.0, 0.0, 10_000.0)]
     (row,) = list(csv.DictReader(io.StringIO(table_csv(table, sites))))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import _geo_reference as ref
 import numpy as np
 import pytest
 from shapely.geometry import MultiPolygon, Polygon, box
 
-import _geo_reference as ref
 from coverage.geodesy import area_km2, distance_m
 
 

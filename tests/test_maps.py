@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
-
 import _geo_reference as ref
-from coverage.analysis import coverage_table
+import pytest
 from shapely.geometry import LineString
 
+from coverage.analysis import coverage_table
 from coverage.maps import (
     borders_for_view,
     borders_json,
@@ -157,7 +156,9 @@ def test_view_bounds_contain_the_ring_and_stay_in_the_world(kars_sites):
     (site,) = kars_sites
     min_lon, min_lat, max_lon, max_lat = view_bounds(kars_sites)
     # 250 mi north/south/east/west of Kars (Geod.fwd) lies inside the view
-    lons, lats, _ = ref.GEOD.fwd([site.lon_deg] * 4, [site.lat_deg] * 4, [0, 90, 180, 270], [site.radius_m] * 4)
+    lons, lats, _ = ref.GEOD.fwd(
+        [site.lon_deg] * 4, [site.lat_deg] * 4, [0, 90, 180, 270], [site.radius_m] * 4
+    )
     for lon, lat in zip(lons, lats, strict=True):
         assert min_lon < lon < max_lon and min_lat < lat < max_lat
     big = [Site("big", 80.0, 170.0, 5_000_000.0)]

@@ -1,8 +1,7 @@
 """The independent reference formulas themselves, against published WGS84 constants."""
 
-import pytest
-
 import _geo_reference as ref
+import pytest
 
 
 def test_zone_formula_gives_published_wgs84_surface_area():

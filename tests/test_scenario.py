@@ -71,7 +71,9 @@ def test_place_site_resolves_through_gazetteer(catalog):
     assert site.lat_deg == pytest.approx(40.598, abs=0.01) and site.lon_deg == pytest.approx(43.085, abs=0.01)
 
 
-@pytest.mark.parametrize("path", ["story.json", "story-kars.json", "story-ankara.json", "story-izmir.json", "story-edirne.json"])
+@pytest.mark.parametrize(
+    "path", ["story.json", "story-kars.json", "story-ankara.json", "story-izmir.json", "story-edirne.json"]
+)
 def test_shipped_scenarios_load_and_resolve(root, catalog, path):
     scenario = load_scenario(root / "scenarios" / path)
     sites = resolve_sites(scenario, catalog)
@@ -96,7 +98,9 @@ def _deep(n: int) -> str:
 
 def _too_many_sites() -> str:
     doc = example()
-    doc["sites"] = [{"name": f"S{i}", "lat": 0.0, "lon": 0.0, "radius": 10, "unit": "km"} for i in range(1001)]
+    doc["sites"] = [
+        {"name": f"S{i}", "lat": 0.0, "lon": 0.0, "radius": 10, "unit": "km"} for i in range(1001)
+    ]
     return json.dumps(doc)
 
 
@@ -130,8 +134,16 @@ BAD_PARSE = [
     ("lon-180.5", _with_site(lon=180.5), ["sites[2].lon"]),
     ("lat-nan", _with_site(lat=0).replace('"lat": 0', '"lat": NaN'), ["NaN"]),
     ("lon-infinity", _with_site(lon=0).replace('"lon": 0', '"lon": Infinity'), ["Infinity"]),
-    ("radius-minus-infinity", _with_site(radius=1).replace('"radius": 1', '"radius": -Infinity'), ["Infinity"]),
-    ("radius-huge-literal", _with_site(radius=1).replace('"radius": 1', '"radius": 1e400'), ["sites[2]", "radius"]),
+    (
+        "radius-minus-infinity",
+        _with_site(radius=1).replace('"radius": 1', '"radius": -Infinity'),
+        ["Infinity"],
+    ),
+    (
+        "radius-huge-literal",
+        _with_site(radius=1).replace('"radius": 1', '"radius": 1e400'),
+        ["sites[2]", "radius"],
+    ),
     ("radius-0", _with_site(radius=0), ["sites[2].radius"]),
     ("radius-negative", _with_site(radius=-5), ["sites[2].radius"]),
     ("radius-10001-km", _with_site(radius=10001, unit="km"), ["sites[2].radius", "10001"]),
@@ -200,7 +212,10 @@ def test_missing_file(tmp_path):
     [
         ({"name": "A", "lat": 1, "lon": 2, "system": "s-999"}, ["sites[0]", "s-999"]),
         ({"name": "A", "lat": 1, "lon": 2, "system": "s-400", "figure": "made-up"}, ["sites[0]", "made-up"]),
-        ({"name": "A", "place": "Atlantis-upon-Nowhere", "system": "s-400"}, ["sites[0]", "Atlantis-upon-Nowhere"]),
+        (
+            {"name": "A", "place": "Atlantis-upon-Nowhere", "system": "s-400"},
+            ["sites[0]", "Atlantis-upon-Nowhere"],
+        ),
     ],
 )
 def test_unknown_system_figure_or_place(catalog, site, needles):
@@ -317,3 +332,23 @@ def test_size_limit_counts_bytes_for_text_input():
     assert len(text) < 1_000_000 < len(text.encode("utf-8"))
     with pytest.raises(ScenarioError, match="larger than"):
         parse_scenario(text, "upload.json")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: a site nested ~950-990 levels deep is parsed by json.loads but jsonschema's "
+    "type error builds repr(instance), which raises RecursionError (not ScenarioError); the CLI "
+    "then prints a traceback and exits 1",
+)
+def test_moderately_deep_nesting_inside_sites_gives_scenario_error():
+    # The failing window depends on the caller's stack depth, so scan a range of depths.
+    unexpected = {}
+    for depth in range(850, 1000):
+        text = '{"version": 1, "sites": [' + "[" * depth + "]" * depth + "]}"
+        try:
+            parse_scenario(text, "deep.json")
+        except ScenarioError:
+            continue
+        except Exception as exc:  # noqa: BLE001 - any other exception is the bug
+            unexpected[depth] = type(exc).__name__
+    assert not unexpected, f"non-ScenarioError at depths {sorted(unexpected)[:3]}…: {set(unexpected.values())}"

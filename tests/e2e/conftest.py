@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -21,20 +20,14 @@ for extra in (ROOT, ROOT / "scripts"):
 
 from app_server import CHROMIUM, CHROMIUM_ARGS, is_loopback, streamlit_server  # noqa: E402
 
+from tests.e2e.helpers import Net  # noqa: E402
+
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 VIEWPORT = {"width": 1400, "height": 900}
 TIMEOUT_MS = 30_000  # generous: the first run computes coverage on the 10m borders
 
 playwright_api.expect.set_options(timeout=TIMEOUT_MS)
-
-
-@dataclass
-class Net:
-    """What the browser asked for: blocked (url, resource type) and every response."""
-
-    blocked: list[tuple[str, str]] = field(default_factory=list)
-    responses: list[tuple[str, int]] = field(default_factory=list)
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 
 from playwright.sync_api import FrameLocator, Locator, Page, expect
 
@@ -13,6 +14,14 @@ MAP_IFRAME = (
 )
 FIRST_SITE_COLOUR = "#0072B2"  # maps.PALETTE[0]
 MARKER_STROKE = "#ffffff"  # CircleMarker outline in maps.coverage_map
+
+
+@dataclass
+class Net:
+    """What the browser asked for: blocked (url, resource type) and every response (url, status)."""
+
+    blocked: list[tuple[str, str]] = field(default_factory=list)
+    responses: list[tuple[str, int]] = field(default_factory=list)
 
 
 def map_frame(page: Page) -> FrameLocator:

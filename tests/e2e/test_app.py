@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from coverage.scenario import Scenario, SiteSpec, encode_for_url
-from tests.e2e.conftest import Net
 from tests.e2e.helpers import (
     MAP_IFRAME,
+    Net,
     countries_table,
     label,
     map_frame,
