@@ -143,22 +143,29 @@ def table_csv(table: pd.DataFrame, sites: Sequence[Site] = ()) -> str:
 
 
 def caption(sites: Sequence[Site], title: str = "", units: Unit = "km") -> str:
-    """A paragraph for a caption: what is drawn, with every figure's source."""
-    parts = []
+    """A caption paragraph: what is drawn, each figure once with its source, the caveat and credits."""
+    groups: dict[str, list[Site]] = {}
     for site in sites:
-        fig = site.figure
+        groups.setdefault(site.figure.id if site.figure else f"custom:{site.radius_m}", []).append(site)
+    parts = []
+    for members in groups.values():
+        names = ", ".join(s.name for s in members)
+        fig = members[0].figure
         if fig is None:
-            parts.append(f"{site.name}: custom radius of {format_distance(site.radius_m, units)}")
+            parts.append(f"{names}: a custom radius of {format_distance(members[0].radius_m, units)}")
         else:
+            other = units if units != fig.unit else ("mi" if fig.unit == "km" else "km")
             parts.append(
-                f"{site.name}: {fig.system_name}, {fig.as_published()} "
-                f"({format_distance(site.radius_m, units)}; {fig.refers_to}; {fig.source.full()})"
+                f"{names}: {fig.system_name}, {fig.as_published()} "
+                f"({format_distance(fig.radius_m, other, both=False)}), {fig.refers_to}; "
+                f"source: {fig.source.full()}"
             )
     lead = f"{title}. " if title else ""
     return (
-        f"{lead}Circles show published maximum ranges drawn as true geodesic circles; "
-        "real coverage also depends on radar horizon, target altitude, terrain and the "
-        f"missile used. {'; '.join(parts)}. {BORDERS_CREDIT}."
+        f"{lead}Rings show published maximum ranges drawn as true circles on the Earth's surface. "
+        f"{'. '.join(parts)}. A published maximum is the longest-range missile against a favourable "
+        "target; real coverage also depends on radar horizon, target altitude, terrain and the missile "
+        f"used. {BORDERS_CREDIT}."
     )
 
 

@@ -37,10 +37,11 @@ def _render(sites, borders, **kwargs):
 
 
 def _geojson_objects(page: str):
-    """Every GeoJSON object handed to Leaflet (``L.geoJson({...}``) in the page."""
+    """Every inline GeoJSON object handed to Leaflet in the page."""
     decoder = json.JSONDecoder()
     objs = []
-    for match in re.finditer(r"L\.geoJson\(\s*\{", page, re.I):
+    # Data is passed either straight to L.geoJson({...}) or to a helper *_add({...}).
+    for match in re.finditer(r"(?:L\.geoJson|_add)\(\s*\{", page, re.I):
         obj, _ = decoder.raw_decode(page, match.end() - 1)
         objs.append(obj)
     assert objs, "no GeoJSON layer found in the page"

@@ -351,4 +351,5 @@ def test_moderately_deep_nesting_inside_sites_gives_scenario_error():
             continue
         except Exception as exc:  # noqa: BLE001 - any other exception is the bug
             unexpected[depth] = type(exc).__name__
-    assert not unexpected, f"non-ScenarioError at depths {sorted(unexpected)[:3]}…: {set(unexpected.values())}"
+    depths = sorted(unexpected)[:3]
+    assert not unexpected, f"non-ScenarioError at depths {depths}…: {set(unexpected.values())}"

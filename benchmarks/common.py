@@ -1,0 +1,93 @@
+"""Timing helpers shared by the benchmark sections."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+CHROMIUM = "/usr/bin/chromium"
+
+
+def summary(samples: Sequence[float]) -> dict[str, Any]:
+    """Median (the figure we report), min, max and the raw samples, in seconds."""
+    xs = [float(x) for x in samples]
+    return {
+        "median": statistics.median(xs),
+        "min": min(xs),
+        "max": max(xs),
+        "n": len(xs),
+        "samples": [round(x, 6) for x in xs],
+    }
+
+
+def time_call(fn: Callable[[], Any], repeats: int, warmup: int = 1, before: Callable[[], None] | None = None):
+    """Median timing of ``fn()`` (``before()`` runs untimed before each call). Returns (summary, last result)."""
+    result = None
+    for _ in range(warmup):
+        if before:
+            before()
+        result = fn()
+    samples = []
+    for _ in range(max(1, repeats)):
+        if before:
+            before()
+        t0 = time.perf_counter()
+        result = fn()
+        samples.append(time.perf_counter() - t0)
+    return summary(samples), result
+
+
+def run_wall(cmd: Sequence[str], *, timeout: float = 300.0, env: dict[str, str] | None = None) -> float:
+    """Wall time of one command run to completion (raises on a non-zero exit)."""
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        list(cmd), cwd=ROOT, capture_output=True, timeout=timeout, env=env or child_env(), check=False
+    )
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(cmd)} exited with {proc.returncode}:\n{proc.stderr.decode('utf-8', 'replace')[-2000:]}"
+        )
+    return wall
+
+
+def wall_summary(cmd: Sequence[str], repeats: int, warmup: int = 1, timeout: float = 300.0) -> dict[str, Any]:
+    """Median wall time of a command; ``warmup`` untimed runs first (warm OS file cache, .pyc)."""
+    for _ in range(warmup):
+        run_wall(cmd, timeout=timeout)
+    return summary([run_wall(cmd, timeout=timeout) for _ in range(max(1, repeats))])
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("MPLBACKEND", "Agg")
+    env["PYTHONUNBUFFERED"] = "1"
+    # Run the repo's code, whatever the caller's PYTHONPATH says.
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def clear_ring_caches() -> None:
+    """Forget cached rings so in-process timings include building them."""
+    import coverage.analysis as analysis
+
+    for name in dir(analysis):
+        obj = getattr(analysis, name)
+        clear = getattr(obj, "cache_clear", None)
+        if callable(clear) and getattr(obj, "__module__", "") .startswith("coverage"):
+            clear()
+    import coverage.rings as rings
+
+    for name in dir(rings):
+        obj = getattr(rings, name)
+        clear = getattr(obj, "cache_clear", None)
+        if callable(clear) and getattr(obj, "__module__", "").startswith("coverage"):
+            clear()
