@@ -16,7 +16,7 @@ import streamlit as st  # noqa: E402
 from coverage import app_support as sup  # noqa: E402
 from coverage.errors import CoverageError  # noqa: E402
 from coverage.scenario import Scenario, encode_for_url  # noqa: E402
-from coverage.story import PRESETS, STEPS  # noqa: E402
+from coverage.story import OWN_MAP, PRESETS, STEPS  # noqa: E402
 from coverage.units import UNITS  # noqa: E402
 
 st.set_page_config(page_title="Range rings: cited figures on a map", page_icon="🗺️", layout="wide")
@@ -26,12 +26,18 @@ state = st.session_state
 
 
 # ---------------------------------------------------------------- state
-def set_scenario(scenario: Scenario, *, message: str | None = None) -> None:
-    """Replace the scenario from outside the sites editor (preset, click, upload…)."""
+def set_scenario(scenario: Scenario, *, own: bool = False) -> None:
+    """Replace the scenario from outside the sites editor (preset, click, upload…).
+
+    ``own``: the user changed the map, so the guided story (or preset) ends; the
+    preset box shows "Your own map" from the next run (a widget's value can only
+    be set before it is drawn).
+    """
     state.scenario = scenario
     state.good = scenario
     state.rev = state.get("rev", 0) + 1
-    state.notice = message
+    if own:
+        state.pending_preset = OWN_MAP
 
 
 def on_preset() -> None:
@@ -39,10 +45,11 @@ def on_preset() -> None:
     if name == "story":
         state.step = STEPS[0].title
         set_scenario(sup.story_step_scenario(STEPS[0]))
+    elif name == "empty":
+        set_scenario(Scenario(sites=(), title="Your map"))
     elif name:
         set_scenario(sup.scenario_file(name))
-    else:
-        set_scenario(Scenario(sites=(), title="Your map"))
+    # OWN_MAP: keep the current sites
 
 
 def on_step() -> None:
@@ -50,6 +57,8 @@ def on_step() -> None:
     set_scenario(sup.story_step_scenario(step))
 
 
+if "pending_preset" in state:
+    state.preset = state.pop("pending_preset")
 if "scenario" not in state:
     state.errors = []
     link = st.query_params.get("s")
@@ -58,7 +67,7 @@ if "scenario" not in state:
     if link:
         try:
             set_scenario(sup.decode_link(link))
-            state.preset = "Start empty"
+            state.preset = OWN_MAP
         except CoverageError as exc:
             on_preset()
             state.errors = [f"The link's scenario could not be used: {exc}"]
@@ -86,7 +95,7 @@ with st.sidebar:
             )
             if st.form_submit_button("Add place"):
                 try:
-                    set_scenario(sup.add_place(scenario, query, system))
+                    set_scenario(sup.add_place(scenario, query, system), own=True)
                     st.rerun()
                 except CoverageError as exc:
                     state.errors = [str(exc)]
@@ -96,8 +105,7 @@ with st.sidebar:
         upload = st.file_uploader("Open a scenario (.json)", type=["json"], key=f"upload-{state.rev}")
         if upload is not None:
             try:
-                set_scenario(sup.parse_upload(upload.getvalue(), upload.name))
-                state.preset = "Start empty"
+                set_scenario(sup.parse_upload(upload.getvalue(), upload.name), own=True)
                 st.rerun()
             except CoverageError as exc:
                 state.errors = [str(exc)]
@@ -110,10 +118,10 @@ with st.sidebar:
 
 # ---------------------------------------------------------------- header
 if presentation:
-    st.markdown("<style>html{font-size:22px} .stDataFrame{font-size:1.1rem}</style>", unsafe_allow_html=True)
-st.title(scenario.title or "Range rings")
+    st.markdown(sup.PRESENTATION_CSS, unsafe_allow_html=True)
+st.title(scenario.title or "Range rings", anchor=False)
 if scenario.subtitle:
-    st.markdown(f"##### {sup.md_escape(scenario.subtitle)}")
+    st.subheader(sup.md_escape(scenario.subtitle), anchor=False)
 
 if guided:
     st.radio("Story", [s.title for s in STEPS], key="step", on_change=on_step, horizontal=True)
@@ -175,7 +183,7 @@ if click and click != state.get("last_click"):
     state.last_click = click
     if not presentation:
         try:
-            set_scenario(sup.add_click(scenario, click["lat"], click["lng"]))
+            set_scenario(sup.add_click(scenario, click["lat"], click["lng"]), own=True)
             st.rerun()
         except CoverageError as exc:
             st.error(str(exc))

@@ -76,18 +76,47 @@ def child_env() -> dict[str, str]:
 
 
 def clear_ring_caches() -> None:
-    """Forget cached rings so in-process timings include building them."""
+    """Forget cached rings (functools caches defined in coverage.analysis / coverage.rings)."""
     import coverage.analysis as analysis
-
-    for name in dir(analysis):
-        obj = getattr(analysis, name)
-        clear = getattr(obj, "cache_clear", None)
-        if callable(clear) and getattr(obj, "__module__", "") .startswith("coverage"):
-            clear()
     import coverage.rings as rings
 
-    for name in dir(rings):
-        obj = getattr(rings, name)
-        clear = getattr(obj, "cache_clear", None)
-        if callable(clear) and getattr(obj, "__module__", "").startswith("coverage"):
-            clear()
+    for module in (analysis, rings):
+        for name in dir(module):
+            obj = getattr(module, name)
+            clear = getattr(obj, "cache_clear", None)
+            if callable(clear) and getattr(obj, "__module__", None) == module.__name__:
+                clear()
+
+
+class ChildTimeout(Exception):
+    """A child benchmark ran past its time budget."""
+
+
+def run_child(module: str, func: str, args: dict[str, Any], timeout: float) -> dict[str, Any]:
+    """``benchmarks.<module>.<func>(args)`` in a fresh interpreter; its JSON result.
+
+    Raises :class:`ChildTimeout` past ``timeout`` seconds (the child's process group is killed)
+    and RuntimeError if it fails.
+    """
+    import json
+    import signal
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        args_path, out_path = Path(tmp) / "args.json", Path(tmp) / "out.json"
+        args_path.write_text(json.dumps(args))
+        cmd = [PY, "-m", "benchmarks._child", module, func, str(args_path), str(out_path)]
+        with open(Path(tmp) / "log.txt", "w+b") as log:
+            proc = subprocess.Popen(cmd, cwd=ROOT, env=child_env(), stdout=log, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+            try:
+                rc = proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                raise ChildTimeout(f"{module}.{func} still running after {timeout:.0f} s") from None
+            if rc != 0 or not out_path.exists():
+                log.seek(0)
+                tail = log.read().decode("utf-8", "replace")[-3000:]
+                raise RuntimeError(f"{module}.{func} exited with {rc}:\n{tail}")
+        return json.loads(out_path.read_text())

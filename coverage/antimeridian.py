@@ -39,12 +39,13 @@ def close_around_pole(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Extend a ring that winds once round a pole so it encloses that pole.
 
-    The ring's two ends are 360° apart in unwrapped longitude; joining them
-    along the pole's latitude makes an ordinary polygon in lon/lat.
+    ``lon_unwrapped`` is the ring without its repeated closing vertex. We repeat
+    the first vertex one turn (±360°) on, so the last edge is kept, then go up
+    to the pole and along it back to the start: an ordinary polygon in lon/lat.
     """
-    lon = np.concatenate([lon_unwrapped, [lon_unwrapped[-1], lon_unwrapped[0]]])
-    lat = np.concatenate([lat_deg, [pole_lat, pole_lat]])
-    # Close the ring back to the start through the pole.
+    turn = 360.0 * winding(lon_unwrapped)
+    lon = np.concatenate([lon_unwrapped, [lon_unwrapped[0] + turn, lon_unwrapped[0] + turn, lon_unwrapped[0]]])
+    lat = np.concatenate([lat_deg, [lat_deg[0], pole_lat, pole_lat]])
     return lon, lat
 
 
@@ -67,7 +68,9 @@ def split_polygon(polygon: Polygon) -> Polygon | MultiPolygon:
             continue
         part = shapely.transform(part, lambda xy, dx=360.0 * k: xy - [dx, 0.0])
         pieces.extend(_polygons(part))
-    return _as_polygonal(pieces)
+    # A polar cap's pieces from neighbouring strips share the meridian where
+    # the ring started: merge them, so only the cut at ±180° separates parts.
+    return _as_polygonal(_polygons(shapely.union_all(pieces)))
 
 
 def _polygons(geom: BaseGeometry) -> list[Polygon]:

@@ -60,6 +60,14 @@ the Earth's surface: a way to see what a number in a news story means on the gro
 not a picture of what a system can actually do.
 """
 
+# Projector-friendly: larger body text and tables; titles stay as they are so the
+# map stays above the fold.
+PRESENTATION_CSS = """<style>
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {font-size: 1.35rem}
+[data-testid="stAlert"] p {font-size: 1.35rem}
+h1 {font-size: 2.2rem !important}
+</style>"""
+
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 

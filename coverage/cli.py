@@ -54,7 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.caption:
                 print(text)
     except CoverageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        message = " ".join(str(exc).split())  # always one line
+        print(f"error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
@@ -67,7 +68,7 @@ def _load(path: Path):  # type: ignore[no-untyped-def]
     from coverage.scenario import load_scenario, resolve_sites
 
     scenario = load_scenario(path)
-    return scenario, resolve_sites(scenario, load_catalog())
+    return scenario, resolve_sites(scenario, load_catalog(), str(path))
 
 
 def report(path: Path, fmt: str, resolution: str, by_site: bool, distances: bool) -> str:

@@ -278,7 +278,7 @@ def coverage_map(
             "function (f) { return {color: %s, weight: %d, opacity: 0.9}; }"
             % (script_json(HIGHLIGHT), weight + 3),
             tooltip="tip",
-            tooltip_options={"permanent": True, "direction": "center", "className": "highlight-label"},
+            tooltip_options={"permanent": True, "direction": "left", "offset": [-12, 0], "className": "highlight-label"},
             name="Highlights",
         ).add_to(m)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import zlib
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -103,8 +104,42 @@ def _validator() -> Any:
     return jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
 
 
-def _reject_constant(name: str) -> None:
-    raise ScenarioError(f"{name} is not allowed: numbers must be finite")
+class _NonFinite(float):
+    """Marks a NaN/Infinity literal so the error can name its field."""
+
+    def __new__(cls, literal: str) -> _NonFinite:
+        obj = super().__new__(cls, "nan")
+        obj.literal = literal  # type: ignore[attr-defined]
+        return obj
+
+
+MAX_DEPTH = 16  # a scenario is 4 levels deep; anything far deeper is refused early
+
+
+def _check_plain(raw: Any, source: str) -> None:
+    """Refuse non-finite numbers, unencodable text and deep nesting, naming the place.
+
+    Walks iteratively, so hostile nesting cannot exhaust the stack.
+    """
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(raw, ())]
+    while stack:
+        node, path = stack.pop()
+        if len(path) > MAX_DEPTH:
+            raise ScenarioError(f"{source}: {_json_path(path[:3])}: JSON is nested too deeply")
+        if isinstance(node, float) and not math.isfinite(node):
+            literal = getattr(node, "literal", repr(node))
+            raise ScenarioError(f"{source}: {_json_path(path)}: {literal} is not allowed, numbers must be finite")
+        if isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ScenarioError(f"{source}: {_json_path(path)}: text is not valid Unicode") from None
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                stack.append((key, path))
+                stack.append((value, (*path, key)))
+        elif isinstance(node, list):
+            stack.extend((value, (*path, i)) for i, value in enumerate(node))
 
 
 def _json_path(path: Any) -> str:
@@ -119,28 +154,30 @@ def parse_scenario(data: str | bytes, source: str = "scenario") -> Scenario:
 
     Raises :class:`ScenarioError` naming the field and what is wrong.
     """
-    if len(data) > MAX_BYTES:
+    size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
+    if size > MAX_BYTES:
         raise ScenarioError(f"{source}: file is larger than {MAX_BYTES // 1000:,} kB")
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ScenarioError(f"{source}: not UTF-8 text (byte {exc.start})") from exc
+            raise ScenarioError(f"{source}: not UTF-8 text (byte {exc.start})") from None
     try:
-        raw = json.loads(data, parse_constant=_reject_constant)
-    except ScenarioError as exc:
-        raise ScenarioError(f"{source}: {exc}") from None
+        raw = json.loads(data, parse_constant=_NonFinite)
     except json.JSONDecodeError as exc:
         raise ScenarioError(
             f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
         ) from None
     except RecursionError:
         raise ScenarioError(f"{source}: JSON is nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer with more than 4,300 digits
+        raise ScenarioError(f"{source}: not usable JSON ({str(exc)[:80]})") from None
     return scenario_from_dict(raw, source)
 
 
 def scenario_from_dict(raw: Any, source: str = "scenario") -> Scenario:
     """Validate an already-decoded scenario object."""
+    _check_plain(raw, source)
     errors = sorted(_validator().iter_errors(raw), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
     if errors:
         err = errors[0]
@@ -162,10 +199,13 @@ def scenario_from_dict(raw: Any, source: str = "scenario") -> Scenario:
         if "unit" in site and "radius" not in site:
             raise ScenarioError(f"{where}: unit is only used with radius")
         if "radius" in site:
-            metres = to_metres(site["radius"], site["unit"])
+            try:
+                metres = to_metres(site["radius"], site["unit"])
+            except OverflowError:
+                metres = math.inf
             if not MIN_RADIUS_M <= metres <= MAX_RADIUS_M:
                 raise ScenarioError(
-                    f"{where}.radius: {site['radius']:g} {site['unit']} is outside "
+                    f"{where}.radius: {float(min(site['radius'], 1e300)):g} {site['unit']} is outside "
                     f"{MIN_RADIUS_M / 1000:g}–{MAX_RADIUS_M / 1000:,.0f} km"
                 )
         values = {k: site[k] for k in _SITE_KEYS if k in site}
@@ -190,7 +230,7 @@ def _message(err: Any) -> str:
     if err.validator == "maxItems" and err.absolute_path and err.absolute_path[-1] == "sites":
         return f"too many sites ({len(err.instance)}); at most {MAX_SITES}"
     if err.validator == "pattern" and err.absolute_path and err.absolute_path[-1] == "name":
-        return "name must not be blank"
+        return "name must not be blank or contain control characters (such as line breaks)"
     if err.validator == "const" and list(err.absolute_path) == ["version"]:
         return f"unsupported version {err.instance!r}; this program reads version 1"
     if err.validator == "type":
@@ -209,7 +249,7 @@ def load_scenario(path: str | Path) -> Scenario:
     return parse_scenario(data, str(path))
 
 
-def resolve_sites(scenario: Scenario, catalog: Catalog) -> tuple[Site, ...]:
+def resolve_sites(scenario: Scenario, catalog: Catalog, source: str = "") -> tuple[Site, ...]:
     """Positions and radii of every site, with their figures.
 
     Place names go through the gazetteer; systems through the catalog.
@@ -217,23 +257,26 @@ def resolve_sites(scenario: Scenario, catalog: Catalog) -> tuple[Site, ...]:
     """
     out: list[Site] = []
     seen: dict[str, int] = {}
+    sep = ": " if source else ""
     for i, spec in enumerate(scenario.sites):
         try:
             if spec.place is not None:
                 place = find_place(spec.place)
                 lat, lon = place.lat_deg, place.lon_deg
-            else:
-                assert spec.lat is not None and spec.lon is not None
+            elif spec.lat is not None and spec.lon is not None:
                 lat, lon = spec.lat, spec.lon
+            else:
+                raise ScenarioError("give lat and lon, or place")
             figure = None
             if spec.system is not None:
                 figure = catalog.figure(spec.system, spec.figure)
                 radius_m = figure.radius_m
-            else:
-                assert spec.radius is not None and spec.unit is not None
+            elif spec.radius is not None and spec.unit is not None:
                 radius_m = to_metres(spec.radius, spec.unit)
+            else:
+                raise ScenarioError("give a system, or a radius and its unit")
         except CoverageError as exc:
-            raise ScenarioError(f"sites[{i}] ({spec.name}): {exc}") from None
+            raise ScenarioError(f"{source}{sep}sites[{i}] ({spec.name!r}): {exc}") from None
         seen[spec.name] = seen.get(spec.name, 0) + 1
         name = spec.name if seen[spec.name] == 1 else f"{spec.name} ({seen[spec.name]})"
         out.append(Site(name, lat, lon, radius_m, figure))

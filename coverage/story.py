@@ -72,8 +72,10 @@ PRESETS: dict[str, str] = {
     "S-400 on the Aegean coast (İzmir)": "story-izmir.json",
     "S-400 at the Greek border (Edirne)": "story-edirne.json",
     "S-400 at the Armenian border (Kars)": "story-kars.json",
-    "Start empty": "",
+    "Start empty": "empty",
+    "Your own map": "",  # what the user built: choosing it keeps the current sites
 }
+OWN_MAP = "Your own map"
 
 
 @lru_cache(maxsize=16)

@@ -68,9 +68,6 @@ def test_closed_polar_square_spans_all_longitudes_shape():
     assert c_lat[-1] == 90.0 and c_lat[-2] == 90.0  # runs along the pole's latitude
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG: close_around_pole drops the ring's closing edge (see test_rings.BUG_POLE_WEDGE)"
-)
 def test_closed_polar_square_covers_all_longitudes():
     """Four vertices at lat 80 every 90° of longitude wind once round the north pole;
     the closed shape must cover lat 85 at every longitude (including 270..360)."""

@@ -148,3 +148,13 @@ def test_start_empty_shows_an_invitation_not_an_error() -> None:
     at.selectbox(key="preset").set_value("Start empty").run()
     assert not at.exception and not at.error
     assert any("No site yet" in m.value for m in at.markdown)
+
+
+def test_changing_the_map_during_the_story_ends_the_guided_story() -> None:
+    at = _app()
+    at.text_input(key="place_query").input("Athens")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.selectbox(key="preset").value == "Your own map"
+    assert not [r for r in at.radio if r.key == "step"]
+    assert [s.name for s in at.session_state["scenario"].sites] == ["Ankara", "Athens"]

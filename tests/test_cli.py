@@ -167,11 +167,6 @@ def test_render_into_a_file_as_dir_exits_2(tmp_path):
     assert blocker.read_text() == "keep me"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (minor): resolve_sites puts the raw site name into the message, so a name "
-    "containing a newline (allowed by the schema) splits 'error: ...' over several stderr lines",
-)
 def test_error_stays_on_one_line_with_a_newline_in_a_site_name(tmp_path):
     path = tmp_path / "nl.json"
     path.write_text(

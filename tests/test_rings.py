@@ -205,13 +205,10 @@ def test_pole_centred_ring_is_the_polar_cap(pole_lat, radius_km):
     assert geom.intersects(NORTH_LINE if pole_lat > 0 else SOUTH_LINE)
 
 
-# REAL BUG (see the report): close_around_pole joins the ring's LAST vertex to the pole,
-# so the ring's closing edge (last vertex -> first vertex + 360°) is dropped and a wedge one
-# edge wide, from that edge up to the pole, is missing (0.28 % of a pole-centred cap).
-BUG_POLE_WEDGE = "BUG: pole-enclosing rings miss the wedge under their closing edge (close_around_pole)"
+# Regression: close_around_pole once dropped the ring's closing edge, losing a wedge one
+# edge wide up to the pole (0.28 % of a pole-centred cap).
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_POLE_WEDGE)
 @pytest.mark.parametrize("radius_km", [100, 1000, 5000])
 @pytest.mark.parametrize("pole_lat", [90.0, -90.0])
 def test_pole_centred_ring_area_matches_closed_form_cap(pole_lat, radius_km):
@@ -220,7 +217,6 @@ def test_pole_centred_ring_area_matches_closed_form_cap(pole_lat, radius_km):
     assert area_km2(geodesic_ring(pole_lat, 0.0, r)) == pytest.approx(expected, rel=1e-3)
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_POLE_WEDGE)
 @pytest.mark.parametrize(
     "lat0, lon0, r",
     [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -67,9 +68,11 @@ def open_app(page: Page, url: str) -> FrameLocator:
 
 
 def countries_table(page: Page) -> Locator:
-    """The st.dataframe in the "Countries reached" tab (not the hidden sites editor)."""
+    """The countries table: in the "Countries reached" tab (not the hidden sites editor),
+    the dataframe whose header has a "Country" column (not the site-by-site pivot)."""
     panel = page.get_by_test_id("stTabs").get_by_role("tabpanel", name="Countries reached")
-    return panel.get_by_test_id("stDataFrame")
+    header = page.locator("table[role=grid] thead th", has_text=re.compile(r"^\s*Country\s*$"))
+    return panel.get_by_test_id("stDataFrame").filter(has=header)
 
 
 def read_grid(grid: Locator, timeout_s: float = 15.0) -> list[dict[str, str]]:

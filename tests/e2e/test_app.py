@@ -59,7 +59,7 @@ def test_story_step_3_lists_the_neighbours(page: Page, app_url: str) -> None:
     after = {row["Country"] for row in rows}
     assert {"Turkey", "Greece", "Bulgaria", "Armenia", "Georgia"} <= after, after
     assert len(rows) == len(after), "a country is listed twice"
-    # Four rings, one per site, and the step highlights the three places the article names.
+    # Four sites (label and marker each); the step highlights the three places the article names.
     for name in ("Ankara", "İzmir (Aegean coast)", "Edirne (Greek border)", "Kars (Armenian border)"):
         expect(label(page, name)).to_be_visible()
     expect(markers(page)).to_have_count(4)
@@ -86,12 +86,21 @@ def test_click_on_the_map_adds_a_site(page: Page, app_url: str) -> None:
 
 def test_offline_leaflet_is_served_by_the_app(page: Page, net: Net, app_url: str) -> None:
     frame = open_app(page, app_url)
-    leaflet = f"{app_url}/app/static/leaflet/leaflet.js"
-    assert (leaflet, 200) in net.responses, [r for r in net.responses if "leaflet" in r[0]]
-    assert (f"{app_url}/app/static/leaflet/leaflet.css", 200) in net.responses
     expect(frame.locator('script[src="/app/static/leaflet/leaflet.js"]')).to_be_attached()
-    map_doc = next(f for f in page.frames if "streamlit_folium" in f.url)
+    expect(frame.locator('link[href="/app/static/leaflet/leaflet.css"]')).to_be_attached()
+    handle = page.locator(MAP_IFRAME).element_handle()
+    map_doc = handle.content_frame() if handle else None
+    assert map_doc is not None
+    # Leaflet's script ran and its stylesheet is applied in the map's document...
     assert map_doc.evaluate("() => window.L && window.L.version") == "1.9.4"
+    map_doc.wait_for_function(
+        """() => Array.from(document.styleSheets).some(
+               s => (s.href || "").endsWith("/app/static/leaflet/leaflet.css") && s.cssRules.length > 0)"""
+    )
+    # ...and both came from the app's own static route, with status 200.
+    for name in ("leaflet.js", "leaflet.css"):
+        url = f"{app_url}/app/static/leaflet/{name}"
+        assert (url, 200) in net.responses, [r for r in net.responses if "leaflet" in r[0]]
     # Nothing left loopback at all: no CDN, no fonts, no telemetry.
     assert net.blocked == []
 

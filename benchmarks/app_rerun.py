@@ -1,0 +1,141 @@
+"""3. App rerun: the Streamlit script's run time when the user flips the units radio.
+
+Driven by ``streamlit.testing.v1.AppTest`` on app.py: load the story, go to step
+"3 · Ankara compared", then flip the units radio between "mi" and "km". app.py
+stores its own run time in ``st.session_state["_run_seconds"]``; we report the
+median of it. AppTest's wall time per rerun is reported too (it adds AppTest's
+own overhead). ``render_path`` times the functions a rerun calls, directly, so
+the numbers say where a rerun's time goes (and stand in for ``_run_seconds`` if
+app.py does not set it).
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from typing import Any
+
+from benchmarks.common import ROOT, summary, time_call
+
+STEP = "3 · Ankara compared"
+
+
+def _run_seconds(at) -> float | None:  # type: ignore[no-untyped-def]
+    try:
+        value = at.session_state["_run_seconds"]
+    except (KeyError, AttributeError):
+        return None
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _exceptions(at) -> list[str]:  # type: ignore[no-untyped-def]
+    return [str(e.value if hasattr(e, "value") else e)[:500] for e in at.exception]
+
+
+def apptest(flips: int) -> dict[str, Any]:
+    from streamlit.testing.v1 import AppTest
+
+    out: dict[str, Any] = {}
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    t0 = time.perf_counter()
+    at.run()
+    out["first_run_wall_s"] = time.perf_counter() - t0
+    out["first_run_seconds"] = _run_seconds(at)
+    t0 = time.perf_counter()
+    at.radio(key="step").set_value(STEP).run()
+    out["step3_wall_s"] = time.perf_counter() - t0
+    out["step3_run_seconds"] = _run_seconds(at)
+    errors = _exceptions(at)
+    walls, runs = [], []
+    for i in range(flips):
+        t0 = time.perf_counter()
+        at.radio(key="units").set_value("mi" if i % 2 == 0 else "km").run()
+        walls.append(time.perf_counter() - t0)
+        runs.append(_run_seconds(at))
+        errors += _exceptions(at)
+    out["rerun_wall_s"] = summary(walls)
+    out["run_seconds_available"] = all(r is not None for r in runs)
+    out["rerun_run_seconds"] = summary([r for r in runs if r is not None]) if out["run_seconds_available"] else None
+    maps = at.get("component_instance")
+    out["map_components"] = len(maps)
+    out["map_payload_bytes"] = len(maps[0].proto.json_args) if maps else None
+    out["map_script_bytes"] = None
+    if maps:
+        import json
+
+        args = json.loads(maps[0].proto.json_args)
+        out["map_script_bytes"] = len(args.get("script", ""))
+        out["map_html_bytes"] = len(args.get("html", "") or "")
+    out["app_exceptions"] = sorted(set(errors))
+    return out
+
+
+def render_path(repeats: int, warmup: int = 1) -> dict[str, Any]:
+    """Warm medians of what one rerun of step 3 calls (caches warm, as in the app)."""
+    warnings.simplefilter("ignore")
+    import logging
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    from coverage import app_support as sup
+    from coverage.scenario import encode_for_url
+    from coverage.story import STEPS
+
+    step = next(s for s in STEPS if s.title == STEP)
+    scenario = sup.story_step_scenario(step)
+    steps: dict[str, Any] = {}
+
+    steps["resolve"], sites = time_call(lambda: sup.resolve(scenario), repeats, max(1, warmup))
+    steps["coverage (cached)"], table = time_call(lambda: sup.coverage(sites), repeats, max(1, warmup))
+    steps["highlights (cached)"], hl = time_call(sup.highlights, repeats, max(1, warmup))
+    steps["build_map"], fmap = time_call(
+        lambda: sup.build_map(sites, table, units="mi", presentation=False, highlights=hl), repeats
+    )
+
+    def serialise():  # what st_folium does to the map before sending it
+        from streamlit_folium import _get_map_string
+
+        m = sup.build_map(sites, table, units="mi", presentation=False, highlights=hl)
+        m.get_root().render()
+        m.render()
+        return _get_map_string(m)
+
+    try:
+        steps["build_map + st_folium serialise"], script = time_call(serialise, repeats, max(1, warmup))
+        serialised_bytes = len(script)
+    except Exception as exc:  # private API of streamlit_folium: may move
+        steps["build_map + st_folium serialise"] = {"error": repr(exc)}
+        serialised_bytes = None
+    steps["table_view"], _ = time_call(lambda: sup.table_view(table, "mi"), repeats, max(1, warmup))
+    steps["comparison (cached)"], _ = time_call(lambda: sup.comparison(sites), repeats, max(1, warmup))
+    steps["distances_view"], _ = time_call(lambda: sup.distances_view(sites, table, "mi"), repeats, max(1, warmup))
+    steps["editor_frame"], _ = time_call(lambda: sup.editor_frame(scenario, sup.catalog()), repeats, max(1, warmup))
+    steps["caption + sources + credit"], _ = time_call(
+        lambda: (sup.caption(sites, scenario, "mi"), sup.sources(sites), sup.credit(sites)), repeats
+    )
+    steps["encode_for_url"], _ = time_call(lambda: encode_for_url(scenario), repeats, max(1, warmup))
+    steps["horizon chart + sentence"], _ = time_call(
+        lambda: (sup.horizon_chart(20), sup.horizon_sentence(20, 300, "mi")), repeats
+    )
+    parts = [v["median"] for k, v in steps.items() if "median" in v and k != "build_map"]
+    return {"steps": steps, "sum_of_medians_s": sum(parts), "serialised_script_bytes": serialised_bytes}
+
+
+def run(cfg: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    try:
+        out["apptest"] = apptest(cfg["app_flips"])
+    except Exception as exc:
+        out["apptest"] = {"error": repr(exc)[:2000]}
+    out["render_path"] = render_path(cfg["repeats"], cfg["warmup"])
+    at = out["apptest"]
+    rs = at.get("rerun_run_seconds")
+    out["metrics"] = {
+        "rerun_s": rs["median"] if rs else None,
+        "rerun_source": "st.session_state['_run_seconds']" if rs else "render path functions (fallback)",
+        "rerun_apptest_wall_s": at["rerun_wall_s"]["median"] if "rerun_wall_s" in at else None,
+        "map_payload_bytes": at.get("map_payload_bytes"),
+        "app_exceptions": len(at.get("app_exceptions", [])) if "error" not in at else None,
+    }
+    if rs is None:
+        out["metrics"]["rerun_s"] = out["render_path"]["sum_of_medians_s"]
+    return out
