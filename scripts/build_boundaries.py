@@ -156,7 +156,12 @@ def main(argv: list[str] | None = None) -> int:
             gdf = build(resolution, workdir / "package" / f"countries-{resolution}.json")
             out = boundary_path(resolution)
             gdf.to_parquet(out, compression="zstd", write_covering_bbox=False)
-            print(f"{out.relative_to(ROOT)}: {len(gdf)} features, {out.stat().st_size:,} bytes")
+            areas = gdf.set_index("name")["area_km2"]
+            print(
+                f"{out.relative_to(ROOT)}: {len(gdf)} features, {out.stat().st_size:,} bytes; "
+                f"all {areas.sum() / 1e6:.2f} M km², Russia {areas['Russia'] / 1e6:.2f} M km², "
+                f"Antarctica {areas['Antarctica'] / 1e6:.2f} M km²"
+            )
     sums = "".join(f"{sha256(boundary_path(r))}  {boundary_path(r).name}\n" for r in RESOLUTIONS)
     (BOUNDARIES_DIR / "SHA256SUMS").write_text(sums)
     print(sums, end="")
