@@ -179,7 +179,7 @@ def map_html(
     units: Unit = "km",
 ) -> str:
     """One self-contained HTML page (Leaflet inlined) with title, legend and credits."""
-    from coverage.maps import coverage_map, inline_leaflet, site_colour
+    from coverage.maps import RawHtml, coverage_map, inline_leaflet, site_colour
 
     m = coverage_map(sites, table, borders_geojson, units=units)
     inline_leaflet(m)
@@ -195,15 +195,9 @@ def map_html(
         f"<strong>{html.escape(title)}</strong><br><span>{html.escape(subtitle)}</span>{legend}</div>"
     )
     root = m.get_root()
-    root.html.add_child(_raw(panel))
-    root.header.add_child(_raw(f"<title>{html.escape(title or 'Coverage map')}</title>"))
+    root.html.add_child(RawHtml(panel))
+    root.header.add_child(RawHtml(f"<title>{html.escape(title or 'Coverage map')}</title>"))
     return root.render()
-
-
-def _raw(text: str) -> Any:
-    import folium
-
-    return folium.Element(text)
 
 
 

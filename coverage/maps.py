@@ -142,6 +142,19 @@ def _feature(geom: BaseGeometry, precision: float, **properties: object) -> dict
     return {"type": "Feature", "geometry": json.loads(shapely.to_geojson(geom)), "properties": properties}
 
 
+class RawHtml(folium.Element):
+    """Literal HTML for a page's header or body.
+
+    ``folium.Element(text)`` compiles ``text`` as a Jinja template, so user text
+    such as ``{{ ... }}`` would be *evaluated* on the server. Here the text is a
+    value passed to a fixed template, never compiled. Escape user parts first.
+    """
+
+    def __init__(self, markup: str) -> None:
+        super().__init__("{{ this.markup }}")
+        self.markup = markup
+
+
 class JsonLayer(MacroElement):
     """A Leaflet GeoJSON layer from pre-serialised JSON, styled in JavaScript.
 
@@ -303,7 +316,7 @@ def coverage_map(
     m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
     font = "20px" if presentation else "13px"
     m.get_root().header.add_child(
-        folium.Element(
+        RawHtml(
             f"<style>.leaflet-container{{background:{SEA};font-size:{font}}}"
             f".leaflet-tooltip{{font-size:{font}}}"
             f".highlight-label{{color:{HIGHLIGHT};font-weight:bold}}</style>"
@@ -361,8 +374,8 @@ def inline_leaflet(m: folium.Map) -> folium.Map:
     js = (folder / "leaflet.js").read_text(encoding="utf-8")
     css = (folder / "leaflet.css").read_text(encoding="utf-8")
     header = m.get_root().header
-    header.add_child(folium.Element(f"<style>{css}</style>"), name="leaflet_css", index=0)
-    header.add_child(folium.Element(f"<script>{js}</script>"), name="leaflet_js", index=1)
+    header.add_child(RawHtml(f"<style>{css}</style>"), name="leaflet_css", index=0)
+    header.add_child(RawHtml(f"<script>{js}</script>"), name="leaflet_js", index=1)
     return m
 
 
