@@ -12,7 +12,7 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import geopandas as gpd
 import matplotlib
@@ -89,8 +89,9 @@ def projection_for(sites: Sequence[Site]) -> tuple[str, float, float]:
     return f"+proj=aeqd +lat_0={lat0:.4f} +lon_0={lon0:.4f} +datum=WGS84 +units=m", lat0, lon0
 
 
-def _project(geom: BaseGeometry, transformer: Transformer) -> BaseGeometry:
-    return shapely.transform(geom, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+def _project(geoms: Any, transformer: Transformer) -> Any:
+    """Project a geometry or an array of them, in one call to PROJ."""
+    return shapely.transform(geoms, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
 
 
 def _paths(geoms: Sequence[BaseGeometry]) -> list[MplPath]:
@@ -146,7 +147,8 @@ def render_figure(
     ax.set_axis_off()
     ax.set_facecolor(colours.sea)
 
-    rings = [shapely.union_all(shapely.get_parts(_project(site_ring(s), to_map))) for s in sites]
+    projected_rings = _project(np.array([site_ring(s) for s in sites], dtype=object), to_map)
+    rings = [shapely.union_all(shapely.get_parts(r)) for r in projected_rings]
     min_x, min_y, max_x, max_y = shapely.total_bounds(rings)
     pad = 0.08 * max(max_x - min_x, max_y - min_y)
     min_x, min_y, max_x, max_y = min_x - pad, min_y - pad, max_x + pad, max_y + pad
@@ -159,11 +161,11 @@ def render_figure(
     ax.set_ylim(cy - half_h, cy + half_h)
     ax.set_aspect("equal")
 
-    lonlat_view = display_bounds(view_bounds(sites))
+    lonlat_view = tuple(round(v, 2) for v in display_bounds(view_bounds(sites)))
     tolerance = (lonlat_view[2] - lonlat_view[0]) / (4 * spec.width_px * 100 / spec.dpi)
-    view = borders_for_view(borders, lonlat_view, tolerance)
+    view = _view_borders(borders, lonlat_view, tolerance)
     reached = set(table["country"]) if len(table) else set()
-    projected = [_project(g, to_map) for g in view.geometry]
+    projected = list(_project(view.geometry.values.to_numpy(), to_map))
     is_reached = np.array([n in reached for n in view["name"]])
     for mask, fill in ((~is_reached, colours.land), (is_reached, colours.reached)):
         paths = _paths([g for g, m in zip(projected, mask, strict=True) if m])
@@ -228,6 +230,24 @@ def render_figure(
     return fig
 
 
+_VIEW_CACHE: dict[tuple[int, tuple[float, ...], float], tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]] = {}
+
+
+def _view_borders(
+    borders: gpd.GeoDataFrame, bounds: tuple[float, ...], tolerance: float
+) -> gpd.GeoDataFrame:
+    """:func:`borders_for_view`, remembered for the last few views (re-renders in other sizes or themes)."""
+    key = (id(borders), bounds, round(tolerance, 6))
+    hit = _VIEW_CACHE.get(key)
+    if hit is not None and hit[0] is borders:  # same object, not a recycled id
+        return hit[1]
+    view = borders_for_view(borders, bounds, tolerance)  # type: ignore[arg-type]
+    if len(_VIEW_CACHE) >= 16:
+        _VIEW_CACHE.pop(next(iter(_VIEW_CACHE)))
+    _VIEW_CACHE[key] = (borders, view)
+    return view
+
+
 def credit_line(sites: Sequence[Site]) -> str:
     """"Ranges: Bloomberg, Jul 2017. Borders: Natural Earth. Projection: …"."""
     sources = list(dict.fromkeys(s.figure.source.short() for s in sites if s.figure is not None))
@@ -244,7 +264,7 @@ def _legend(ax, sites: Sequence[Site], units: Unit, colours: Colours, scale: flo
             continue
         seen.add(key)
         handles.append(matplotlib.lines.Line2D([], [], color=PALETTE[i % len(PALETTE)], lw=2.5 * scale))
-        labels.append(f"{site.name}: {what}, {format_distance(site.radius_m, units)}")
+        labels.append(f"{site.name}: {site.label(units)}")
     legend = ax.legend(
         handles, labels, loc="lower left", fontsize=9 * scale, frameon=True, framealpha=0.9,
         facecolor=colours.halo, edgecolor=colours.border, labelcolor=colours.text,

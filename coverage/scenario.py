@@ -87,9 +87,17 @@ class Site:
         return self.radius_m / 1000.0
 
     def label(self, units: Unit = "km") -> str:
-        """"S-400 Triumf, 250 mi — 402 km (250 mi)" or "custom — 400 km (249 mi)"."""
-        what = self.what()
-        return f"{what}: {format_distance(self.radius_m, units)}"
+        """"S-400 Triumf, 250 mi = 402 km (Bloomberg, Jul 2017)" or "custom radius, 400 km (249 mi)".
+
+        A cited figure is shown as published, then in ``units`` (or, if it was
+        published in ``units``, in the other common unit).
+        """
+        fig = self.figure
+        if fig is None:
+            return f"custom radius, {format_distance(self.radius_m, units)}"
+        other: Unit = units if units != fig.unit else ("mi" if fig.unit == "km" else "km")
+        converted = format_distance(self.radius_m, other, both=False)
+        return f"{fig.system_name}, {fig.as_published()} = {converted} ({fig.source.short()})"
 
     def what(self) -> str:
         if self.figure is None:

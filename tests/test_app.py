@@ -91,7 +91,7 @@ def test_units_switch_changes_the_table_and_labels() -> None:
     at.radio(key="units").set_value("mi").run()
     table = at.dataframe[1].value
     assert "Within range (sq mi)" in table.columns
-    assert "250 mi (402 km)" in _map_args(at)["script"]
+    assert "250 mi = 402 km" in _map_args(at)["script"]  # as published, then converted
 
 
 def test_a_damaged_link_shows_an_error_and_still_draws_the_story() -> None:

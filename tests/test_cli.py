@@ -70,7 +70,7 @@ def test_report_table_is_readable():
     proc = run("report", KARS, "--resolution", "110m")
     assert proc.returncode == 0, proc.stderr
     assert "Armenia" in proc.stdout and "100.0 %" in proc.stdout
-    assert "402 km (250 mi)" in proc.stdout
+    assert "250 mi = 402 km" in proc.stdout
 
 
 BAD_FILES = {
