@@ -6,7 +6,6 @@ A thin UI: every computation lives in the ``coverage`` package. Run with
 
 from __future__ import annotations
 
-import html
 import time
 
 _started = time.perf_counter()
@@ -189,7 +188,7 @@ if click and click != state.get("last_click"):
             st.error(str(exc))
 
 legend = " · ".join(
-    f"<span style='color:{sup.colour(i)}'>●</span> {html.escape(s.name)}: {html.escape(s.label(units))}"
+    f"<span style='color:{sup.colour(i)}'>●</span> {sup.md_escape(s.name)}: {sup.md_escape(s.label(units))}"
     for i, s in enumerate(sites)
 )
 if legend:

@@ -1,4 +1,7 @@
-"""Run one benchmark function in a fresh process: ``python -m benchmarks._child MODULE FUNC ARGS.json OUT.json``."""
+"""Run one benchmark function in a fresh process.
+
+python -m benchmarks._child MODULE FUNC ARGS.json OUT.json
+"""
 
 from __future__ import annotations
 

@@ -81,7 +81,9 @@ MAX_LAT = 85.0511287798  # SphericalMercator.MAX_LATITUDE: project() clamps to i
 def _project(lat, lng):
     """Spherical Mercator in Leaflet's pixel orientation (y grows southwards); scale is irrelevant."""
     lat = np.clip(lat, -MAX_LAT, MAX_LAT)
-    return MERCATOR_R * np.asarray(lng) * D, -MERCATOR_R * np.log(np.tan(math.pi / 4 + np.asarray(lat) * D / 2))
+    return MERCATOR_R * np.asarray(lng) * D, -MERCATOR_R * np.log(
+        np.tan(math.pi / 4 + np.asarray(lat) * D / 2)
+    )
 
 
 def _unproject(x, y):
@@ -152,12 +154,21 @@ def measure_case(lat: float, lon: float, radius_km: float) -> dict[str, Any]:
 
     v_lon, v_lat = ring_vertices(lat, lon, r)
     vert, edge = polygon_errors(lat, lon, r, v_lon, v_lat, short_way=True)
-    out["ours"] = {"vertices": int(v_lon.size), "vertex_err_m": vert, "edge_err_m": edge, "edge_err_frac": edge / r}
+    out["ours"] = {
+        "vertices": int(v_lon.size),
+        "vertex_err_m": vert,
+        "edge_err_m": edge,
+        "edge_err_frac": edge / r,
+    }
 
     t_lon, t_lat = turf_circle(lat, lon, r)
     tv, te = polygon_errors(lat, lon, r, t_lon, t_lat, short_way=False)
     jumps = int((np.abs(np.diff(np.append(t_lon, t_lon[0]))) > 180.0).sum())
-    out["turf"] = {"vertex_err_m": tv, "edge_err_m": te, "lon_range": [float(t_lon.min()), float(t_lon.max())]}
+    out["turf"] = {
+        "vertex_err_m": tv,
+        "edge_err_m": te,
+        "lon_range": [float(t_lon.min()), float(t_lon.max())],
+    }
     turf_notes = []
     if jumps:
         turf_notes.append(f"{jumps} edge(s) jump >180° in longitude: drawn straight across the map")
@@ -165,7 +176,11 @@ def measure_case(lat: float, lon: float, radius_km: float) -> dict[str, Any]:
         w_lon = (t_lon + 180.0) % 360.0 - 180.0  # what RFC 7946 (and many tools) normalise to
         wv, we = polygon_errors(lat, lon, r, w_lon, t_lat, short_way=False)
         turf_notes.append("longitudes beyond ±180° (not valid RFC 7946); measured as given")
-        out["turf_wrapped"] = {"vertex_err_m": wv, "edge_err_m": we, "note": "turf longitudes wrapped to ±180°"}
+        out["turf_wrapped"] = {
+            "vertex_err_m": wv,
+            "edge_err_m": we,
+            "note": "turf longitudes wrapped to ±180°",
+        }
     if turf_notes:
         out["turf"]["note"] = "; ".join(turf_notes)
 
@@ -198,7 +213,9 @@ def special_case(case: dict[str, Any]) -> dict[str, Any]:
         "bounds": [round(v, 4) for v in (minx, miny, maxx, maxy)],
     }
     if case["id"].startswith("pole"):
-        info["covers_north_pole_area"] = bool(geom.covers(Point(0.0, 89.99)) and geom.covers(Point(-150.0, 89.99)))
+        info["covers_north_pole_area"] = bool(
+            geom.covers(Point(0.0, 89.99)) and geom.covers(Point(-150.0, 89.99))
+        )
     out["ours"]["polygon"] = info
     return out
 
@@ -223,12 +240,13 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
     r400 = [c for c in grid if c["radius_km"] == 400]
     leaf400 = [c["leaflet"]["edge_err_m"] for c in r400 if c["leaflet"]["edge_err_m"] is not None]
     leaf400_unclamped = [
-        c["leaflet"]["edge_err_m"] for c in r400 if c["leaflet"]["edge_err_m"] is not None and "note" not in c["leaflet"]
+        c["leaflet"]["edge_err_m"]
+        for c in r400
+        if c["leaflet"]["edge_err_m"] is not None and "note" not in c["leaflet"]
     ]
     beats = all(
-        c["ours"]["edge_err_m"] < min(
-            x for x in (c["leaflet"]["edge_err_m"], c["turf"]["edge_err_m"]) if x is not None
-        )
+        c["ours"]["edge_err_m"]
+        < min(x for x in (c["leaflet"]["edge_err_m"], c["turf"]["edge_err_m"]) if x is not None)
         for c in grid
     )
     from benchmarks.common import summary
@@ -285,8 +303,15 @@ def plot(result: dict[str, Any], path) -> None:  # type: ignore[no-untyped-def]
         for c in cases:
             if c["leaflet"]["edge_err_m"] is None:
                 ax.plot([c["lat"]], [top * 3], marker="x", color=styles["leaflet"][1], ms=9, mew=2)
-                ax.annotate("fails\n(pole)", (c["lat"], top * 3), textcoords="offset points", xytext=(0, 6),
-                            ha="center", fontsize=7, color=styles["leaflet"][1])
+                ax.annotate(
+                    "fails\n(pole)",
+                    (c["lat"], top * 3),
+                    textcoords="offset points",
+                    xytext=(0, 6),
+                    ha="center",
+                    fontsize=7,
+                    color=styles["leaflet"][1],
+                )
         ax.axhline(5e-5 * rk * 1000, color="#0072B2", ls=":", lw=1)
         ax.set_yscale("log")
         ax.set_ylim(1e-4, top * 30)
@@ -295,16 +320,23 @@ def plot(result: dict[str, Any], path) -> None:  # type: ignore[no-untyped-def]
         ax.set_ylabel("max error of drawn ring (m)")
         ax.set_xticks(lats)
         ax.grid(True, which="major", alpha=0.3)
-    for ax in axes[len(radii):]:
+    for ax in axes[len(radii) :]:
         ax.set_axis_off()
     handles, labels = axes[0].get_legend_handles_labels()
     handles.append(matplotlib.lines.Line2D([], [], color="#0072B2", ls=":"))
     labels.append("our promise: 0.005 % of the radius")
     legend_ax = axes[len(radii)] if len(radii) < len(axes) else axes[-1]
     legend_ax.legend(handles, labels, loc="center", fontsize=9, frameon=False)
-    legend_ax.text(0.5, 0.08, f"error = |WGS84 geodesic distance − r|,\nedges sampled {EDGE_SAMPLES}× (lon/lat linear);"
-                   f"\nLeaflet ellipse sampled {ELLIPSE_SAMPLES}×; values < 0.1 mm drawn at 0.1 mm",
-                   ha="center", va="bottom", fontsize=7.5, transform=legend_ax.transAxes)
+    legend_ax.text(
+        0.5,
+        0.08,
+        f"error = |WGS84 geodesic distance − r|,\nedges sampled {EDGE_SAMPLES}× (lon/lat linear);"
+        f"\nLeaflet ellipse sampled {ELLIPSE_SAMPLES}×; values < 0.1 mm drawn at 0.1 mm",
+        ha="center",
+        va="bottom",
+        fontsize=7.5,
+        transform=legend_ax.transAxes,
+    )
     fig.suptitle("How far each drawn 'circle' is from the true geodesic circle")
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, metadata={"Software": None})

@@ -55,7 +55,9 @@ def apptest(flips: int) -> dict[str, Any]:
         errors += _exceptions(at)
     out["rerun_wall_s"] = summary(walls)
     out["run_seconds_available"] = all(r is not None for r in runs)
-    out["rerun_run_seconds"] = summary([r for r in runs if r is not None]) if out["run_seconds_available"] else None
+    out["rerun_run_seconds"] = (
+        summary([r for r in runs if r is not None]) if out["run_seconds_available"] else None
+    )
     maps = at.get("component_instance")
     out["map_components"] = len(maps)
     out["map_payload_bytes"] = len(maps[0].proto.json_args) if maps else None
@@ -107,8 +109,12 @@ def render_path(repeats: int, warmup: int = 1) -> dict[str, Any]:
         serialised_bytes = None
     steps["table_view"], _ = time_call(lambda: sup.table_view(table, "mi"), repeats, max(1, warmup))
     steps["comparison (cached)"], _ = time_call(lambda: sup.comparison(sites), repeats, max(1, warmup))
-    steps["distances_view"], _ = time_call(lambda: sup.distances_view(sites, table, "mi"), repeats, max(1, warmup))
-    steps["editor_frame"], _ = time_call(lambda: sup.editor_frame(scenario, sup.catalog()), repeats, max(1, warmup))
+    steps["distances_view"], _ = time_call(
+        lambda: sup.distances_view(sites, table, "mi"), repeats, max(1, warmup)
+    )
+    steps["editor_frame"], _ = time_call(
+        lambda: sup.editor_frame(scenario, sup.catalog()), repeats, max(1, warmup)
+    )
     steps["caption + sources + credit"], _ = time_call(
         lambda: (sup.caption(sites, scenario, "mi"), sup.sources(sites), sup.credit(sites)), repeats
     )

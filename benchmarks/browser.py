@@ -37,7 +37,11 @@ def _is_loopback(url: str) -> bool:
     parts = urlsplit(url)
     if parts.scheme in {"data", "blob", "about"}:
         return True
-    return parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname in {"127.0.0.1", "localhost", "::1"}
+    return parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname in {
+        "127.0.0.1",
+        "localhost",
+        "::1",
+    }
 
 
 def _load(browser, url: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -89,5 +93,8 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
     out["first_ring_s"] = summary([x["first_ring_s"] for x in loads])
     out["title_visible_s"] = summary([x["title_s"] for x in loads])
     out["blocked_requests"] = sorted({u for x in [warm, *loads] for u in x["blocked"]})
-    out["metrics"] = {"first_ring_s": out["first_ring_s"]["median"], "cold_first_load_s": out["cold_first_load_s"]}
+    out["metrics"] = {
+        "first_ring_s": out["first_ring_s"]["median"],
+        "cold_first_load_s": out["cold_first_load_s"],
+    }
     return out

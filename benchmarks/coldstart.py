@@ -27,7 +27,13 @@ print(t1 - t0, t2 - t1)
 
 def _load_once() -> tuple[float, float]:
     proc = subprocess.run(
-        [PY, "-c", LOAD_SNIPPET], cwd=ROOT, capture_output=True, text=True, env=child_env(), check=True, timeout=120
+        [PY, "-c", LOAD_SNIPPET],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        check=True,
+        timeout=120,
     )
     imp, load = map(float, proc.stdout.split())
     return imp, load
@@ -48,7 +54,7 @@ def import_breakdown(cmd: list[str], top: int = 10) -> dict[str, list[dict[str, 
         if not line.startswith("import time:") or "cumulative" in line:
             continue
         # "import time: <self us> | <cumulative us> | <two spaces per level><name>"
-        parts = line[len("import time:"):].split("|")
+        parts = line[len("import time:") :].split("|")
         raw_name = parts[2].rstrip()
         name = raw_name.strip()
         depth = (len(raw_name) - len(raw_name.lstrip(" "))) // 2
@@ -57,7 +63,9 @@ def import_breakdown(cmd: list[str], top: int = 10) -> dict[str, list[dict[str, 
         if depth == 0:
             top_level.append({"module": name, "cumulative_s": int(parts[1]) / 1e6})
     top_level.sort(key=lambda r: r["cumulative_s"], reverse=True)
-    packages = sorted(({"package": k, "self_s": v} for k, v in by_package.items()), key=lambda r: -r["self_s"])
+    packages = sorted(
+        ({"package": k, "self_s": v} for k, v in by_package.items()), key=lambda r: -r["self_s"]
+    )
     return {"top_level": top_level[:top], "by_package": packages[:top]}
 
 

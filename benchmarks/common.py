@@ -29,7 +29,10 @@ def summary(samples: Sequence[float]) -> dict[str, Any]:
 
 
 def time_call(fn: Callable[[], Any], repeats: int, warmup: int = 1, before: Callable[[], None] | None = None):
-    """Median timing of ``fn()`` (``before()`` runs untimed before each call). Returns (summary, last result)."""
+    """Median timing of ``fn()``; ``before()`` runs untimed before each call.
+
+    Returns (summary, last result).
+    """
     result = None
     for _ in range(warmup):
         if before:
@@ -54,7 +57,8 @@ def run_wall(cmd: Sequence[str], *, timeout: float = 300.0, env: dict[str, str] 
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(
-            f"{' '.join(cmd)} exited with {proc.returncode}:\n{proc.stderr.decode('utf-8', 'replace')[-2000:]}"
+            f"{' '.join(cmd)} exited with {proc.returncode}:\n"
+            + proc.stderr.decode("utf-8", "replace")[-2000:]
         )
     return wall
 
@@ -107,8 +111,9 @@ def run_child(module: str, func: str, args: dict[str, Any], timeout: float) -> d
         args_path.write_text(json.dumps(args))
         cmd = [PY, "-m", "benchmarks._child", module, func, str(args_path), str(out_path)]
         with open(Path(tmp) / "log.txt", "w+b") as log:
-            proc = subprocess.Popen(cmd, cwd=ROOT, env=child_env(), stdout=log, stderr=subprocess.STDOUT,
-                                    start_new_session=True)
+            proc = subprocess.Popen(
+                cmd, cwd=ROOT, env=child_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
             try:
                 rc = proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:

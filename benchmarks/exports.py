@@ -36,7 +36,13 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
 
     def render():
         return figures.render_figure(
-            sites, table, borders, title=scenario.title, subtitle=scenario.subtitle, units=scenario.units, size="bench"
+            sites,
+            table,
+            borders,
+            title=scenario.title,
+            subtitle=scenario.subtitle,
+            units=scenario.units,
+            size="bench",
         )
 
     out: dict[str, Any] = {"figure_px": [side, side], "formats": {}}

@@ -1,8 +1,8 @@
 """Run every benchmark section, print a table, write JSON (and the accuracy plot).
 
-    python -m benchmarks                 # full suite (~10 min on 2 cores)
-    python -m benchmarks --quick         # smoke run: few repeats, small inputs (< 60 s)
-    python -m benchmarks --only scaling  # one or more sections
+python -m benchmarks                 # full suite (~10 min on 2 cores)
+python -m benchmarks --quick         # smoke run: few repeats, small inputs (< 60 s)
+python -m benchmarks --only scaling  # one or more sections
 """
 
 from __future__ import annotations
@@ -26,8 +26,19 @@ SECTIONS = ("accuracy", "coldstart", "app_rerun", "browser", "exports", "scaling
 RESULTS_DIR = ROOT / "benchmarks" / "results"
 PLOT_PATH = ROOT / "docs" / "img" / "accuracy.png"
 PACKAGES = (
-    "streamlit", "streamlit-folium", "folium", "geopandas", "shapely", "pyproj", "pyogrio", "pyarrow",
-    "pandas", "numpy", "matplotlib", "playwright", "pyinstrument",
+    "streamlit",
+    "streamlit-folium",
+    "folium",
+    "geopandas",
+    "shapely",
+    "pyproj",
+    "pyogrio",
+    "pyarrow",
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "playwright",
+    "pyinstrument",
 )
 
 FULL: dict[str, Any] = {
@@ -115,40 +126,143 @@ def _speedup_pass(v: Any, m: dict[str, Any]) -> bool | None:
 
 
 CHECKS = (
-    Check("accuracy.ours_vertex", "Ring accuracy: ours, max vertex error (all cases)", "accuracy",
-          "ours_vertex_max_m", "≤ 1 m", lambda v, m: v <= 1.0, _m),
-    Check("accuracy.ours_edge", "Ring accuracy: ours, max edge error / radius", "accuracy",
-          "ours_edge_max_frac", "≤ 0.005 %", lambda v, m: v <= 5e-5, lambda v, m: f"{v * 100:.4f} %"),
-    Check("accuracy.leaflet_400", "Ring accuracy: Leaflet L.Circle, 400 km, lat 0–75", "accuracy",
-          "leaflet_400km_max_unclamped_m", "(reference)", None,
-          lambda v, m: f"{_m(m['leaflet_400km_min_m'])} – {_m(v)}"),
-    Check("accuracy.turf_400", "Ring accuracy: turf circle, 400 km, max", "accuracy",
-          "turf_400km_max_m", "(reference)", None, _m),
-    Check("accuracy.beats", "Ring accuracy: ours better than both, every case", "accuracy",
-          "ours_beats_both_everywhere", "yes", lambda v, m: bool(v), lambda v, m: "yes" if v else "no"),
-    Check("coldstart.load_borders", "Cold start: load_borders('10m') in a fresh process", "coldstart",
-          "load_borders_10m_s", "(reference)", None, _s),
-    Check("coldstart.report", "Cold start: `python -m coverage report story.json`", "coldstart",
-          "report_story_s", "≤ 0.8 s", lambda v, m: v <= 0.8, _s),
-    Check("coldstart.geopandas", "Cold start: `python -c 'import geopandas'`", "coldstart",
-          "import_geopandas_s", "(reference)", None, _s),
-    Check("app.rerun", "App rerun: units flip on step 3 (script run time)", "app_rerun",
-          "rerun_s", "≤ 50 ms", lambda v, m: v <= 0.05, _s),
-    Check("app.payload", "App rerun: st_folium map payload", "app_rerun",
-          "map_payload_bytes", "≤ 300 kB", lambda v, m: v <= 300_000, _kb),
-    Check("browser.first_ring", "Browser: goto → first ring visible (warm server)", "browser",
-          "first_ring_s", "≤ 1.5 s", lambda v, m: v <= 1.5, _s),
-    Check("exports.png", "Exports: PNG 1600×1600 (render + encode)", "exports",
-          "png_s", "≤ 0.3 s", lambda v, m: v <= 0.3, _s),
+    Check(
+        "accuracy.ours_vertex",
+        "Ring accuracy: ours, max vertex error (all cases)",
+        "accuracy",
+        "ours_vertex_max_m",
+        "≤ 1 m",
+        lambda v, m: v <= 1.0,
+        _m,
+    ),
+    Check(
+        "accuracy.ours_edge",
+        "Ring accuracy: ours, max edge error / radius",
+        "accuracy",
+        "ours_edge_max_frac",
+        "≤ 0.005 %",
+        lambda v, m: v <= 5e-5,
+        lambda v, m: f"{v * 100:.4f} %",
+    ),
+    Check(
+        "accuracy.leaflet_400",
+        "Ring accuracy: Leaflet L.Circle, 400 km, lat 0–75",
+        "accuracy",
+        "leaflet_400km_max_unclamped_m",
+        "(reference)",
+        None,
+        lambda v, m: f"{_m(m['leaflet_400km_min_m'])} – {_m(v)}",
+    ),
+    Check(
+        "accuracy.turf_400",
+        "Ring accuracy: turf circle, 400 km, max",
+        "accuracy",
+        "turf_400km_max_m",
+        "(reference)",
+        None,
+        _m,
+    ),
+    Check(
+        "accuracy.beats",
+        "Ring accuracy: ours better than both, every case",
+        "accuracy",
+        "ours_beats_both_everywhere",
+        "yes",
+        lambda v, m: bool(v),
+        lambda v, m: "yes" if v else "no",
+    ),
+    Check(
+        "coldstart.load_borders",
+        "Cold start: load_borders('10m') in a fresh process",
+        "coldstart",
+        "load_borders_10m_s",
+        "(reference)",
+        None,
+        _s,
+    ),
+    Check(
+        "coldstart.report",
+        "Cold start: `python -m coverage report story.json`",
+        "coldstart",
+        "report_story_s",
+        "≤ 0.8 s",
+        lambda v, m: v <= 0.8,
+        _s,
+    ),
+    Check(
+        "coldstart.geopandas",
+        "Cold start: `python -c 'import geopandas'`",
+        "coldstart",
+        "import_geopandas_s",
+        "(reference)",
+        None,
+        _s,
+    ),
+    Check(
+        "app.rerun",
+        "App rerun: units flip on step 3 (script run time)",
+        "app_rerun",
+        "rerun_s",
+        "≤ 50 ms",
+        lambda v, m: v <= 0.05,
+        _s,
+    ),
+    Check(
+        "app.payload",
+        "App rerun: st_folium map payload",
+        "app_rerun",
+        "map_payload_bytes",
+        "≤ 300 kB",
+        lambda v, m: v <= 300_000,
+        _kb,
+    ),
+    Check(
+        "browser.first_ring",
+        "Browser: goto → first ring visible (warm server)",
+        "browser",
+        "first_ring_s",
+        "≤ 1.5 s",
+        lambda v, m: v <= 1.5,
+        _s,
+    ),
+    Check(
+        "exports.png",
+        "Exports: PNG 1600×1600 (render + encode)",
+        "exports",
+        "png_s",
+        "≤ 0.3 s",
+        lambda v, m: v <= 0.3,
+        _s,
+    ),
     Check("exports.svg", "Exports: SVG (render + encode)", "exports", "svg_s", "(reference)", None, _s),
     Check("exports.pdf", "Exports: PDF (render + encode)", "exports", "pdf_s", "(reference)", None, _s),
-    Check("exports.html", "Exports: self-contained HTML (CLI render)", "exports",
-          "html_bytes", "≤ 500 kB", lambda v, m: v <= 500_000, _kb),
-    Check("scaling.report_largest", "Scaling: `coverage report`, largest site count", "scaling",
-          "report_largest_s", "≤ 1.2 s @ 1,000", lambda v, m: v <= 1.2 if m["largest_sites"] >= 1000 else None,
-          lambda v, m: f"{_s(v)} @ {m['largest_sites']:,}"),
-    Check("scaling.speedup", "Scaling: naive overlay ÷ ours, in process, largest", "scaling",
-          "speedup_largest", "≥ 10×", _speedup_pass, _speedup),
+    Check(
+        "exports.html",
+        "Exports: self-contained HTML (CLI render)",
+        "exports",
+        "html_bytes",
+        "≤ 500 kB",
+        lambda v, m: v <= 500_000,
+        _kb,
+    ),
+    Check(
+        "scaling.report_largest",
+        "Scaling: `coverage report`, largest site count",
+        "scaling",
+        "report_largest_s",
+        "≤ 1.2 s @ 1,000",
+        lambda v, m: v <= 1.2 if m["largest_sites"] >= 1000 else None,
+        lambda v, m: f"{_s(v)} @ {m['largest_sites']:,}",
+    ),
+    Check(
+        "scaling.speedup",
+        "Scaling: naive overlay ÷ ours, in process, largest",
+        "scaling",
+        "speedup_largest",
+        "≥ 10×",
+        _speedup_pass,
+        _speedup,
+    ),
 )
 
 
@@ -167,10 +281,17 @@ def evaluate(sections: dict[str, Any], config: dict[str, Any]) -> list[dict[str,
         if c.id == "exports.png" and config["figure_px"] != 1600:
             verdict = None  # the target is for 1600×1600
             shown += f" @ {config['figure_px']} px"
-        rows.append({
-            "id": c.id, "label": c.label, "target": c.target, "measured": value, "shown": shown,
-            "pass": verdict, "has_target": c.passes is not None,
-        })
+        rows.append(
+            {
+                "id": c.id,
+                "label": c.label,
+                "target": c.target,
+                "measured": value,
+                "shown": shown,
+                "pass": verdict,
+                "has_target": c.passes is not None,
+            }
+        )
     return rows
 
 
@@ -215,9 +336,9 @@ def loadavg() -> list[float] | None:
 
 
 def wait_quiet(max_wait_s: float) -> float:
-    """Wait (up to ``max_wait_s``) until the 1-minute load average is below half the cores."""
+    """Wait (up to ``max_wait_s``) until the 1-minute load average is below 3/4 of the cores."""
     t0 = time.monotonic()
-    limit = (os.cpu_count() or 1) * 0.5
+    limit = (os.cpu_count() or 1) * 0.75
     while time.monotonic() - t0 < max_wait_s:
         load = loadavg()
         if load is None or load[0] < limit:
@@ -246,49 +367,82 @@ def details_text(sections: dict[str, Any]) -> str:
     out: list[str] = []
     acc = sections.get("accuracy", {})
     if acc.get("status") == "ok":
-        out += ["", "Ring accuracy, max error of the drawn boundary (edges sampled, lon 30°)", "",
-                "| radius | lat | ours vertices | ours edges | Leaflet L.Circle | turf circle |",
-                "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+        out += [
+            "",
+            "Ring accuracy, max error of the drawn boundary (edges sampled, lon 30°)",
+            "",
+            "| radius | lat | ours vertices | ours edges | Leaflet L.Circle | turf circle |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
         for c in acc["grid"]:
             leaf = c["leaflet"]
             leaf_s = _m(leaf["edge_err_m"]) if leaf["edge_err_m"] is not None else "fails (pole)"
             if leaf.get("note") and leaf["edge_err_m"] is not None:
                 leaf_s += " (clamped)"
-            out.append(f"| {c['radius_km']:,.0f} km | {c['lat']:.0f}° | {_m(c['ours']['vertex_err_m'])} | "
-                       f"{_m(c['ours']['edge_err_m'])} | {leaf_s} | {_m(c['turf']['edge_err_m'])} |")
-        out += ["", "| special case | ours edges | ours polygon | Leaflet | turf as drawn | turf wrapped ±180 |",
-                "| --- | ---: | --- | ---: | ---: | ---: |"]
+            out.append(
+                f"| {c['radius_km']:,.0f} km | {c['lat']:.0f}° | {_m(c['ours']['vertex_err_m'])} | "
+                f"{_m(c['ours']['edge_err_m'])} | {leaf_s} | {_m(c['turf']['edge_err_m'])} |"
+            )
+        out += [
+            "",
+            "| special case | ours edges | ours polygon | Leaflet | turf as drawn | turf wrapped ±180 |",
+            "| --- | ---: | --- | ---: | ---: | ---: |",
+        ]
         for c in acc["special"]:
             poly = c["ours"]["polygon"]
-            desc = f"{poly['geom_type']} ×{poly['parts']}, valid={poly['valid']}, in ±180={poly['within_lon_180']}"
+            desc = f"{poly['geom_type']} ×{poly['parts']}, valid={poly['valid']}"
+            desc += f", in ±180={poly['within_lon_180']}"
             if "covers_north_pole_area" in poly:
                 desc += f", covers pole={poly['covers_north_pole_area']}"
             leaf = c["leaflet"]["edge_err_m"]
             wrapped = c.get("turf_wrapped", {}).get("edge_err_m")
-            out.append(f"| {c['id']} | {_m(c['ours']['edge_err_m'])} | {desc} | "
-                       f"{_m(leaf) if leaf is not None else 'fails (pole)'} | {_m(c['turf']['edge_err_m'])} | "
-                       f"{_m(wrapped) if wrapped is not None else '—'} |")
+            out.append(
+                f"| {c['id']} | {_m(c['ours']['edge_err_m'])} | {desc} | "
+                f"{_m(leaf) if leaf is not None else 'fails (pole)'} | {_m(c['turf']['edge_err_m'])} | "
+                f"{_m(wrapped) if wrapped is not None else '—'} |"
+            )
     sc = sections.get("scaling", {})
     if sc.get("status") == "ok":
-        out += ["", "Scaling (custom radii 100–600 km over Europe and Asia; 1:10m borders)", "",
-                "| sites | countries | `coverage report` wall | ours in process | of which rings | naive overlay | naive ÷ ours |",
-                "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        out += [
+            "",
+            "Scaling (custom radii 100–600 km over Europe and Asia; 1:10m borders)",
+            "",
+            "| sites | countries | `coverage report` wall | ours in process | of which rings "
+            "| naive overlay | naive ÷ ours |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
         for n, r in sc["by_sites"].items():
             naive = r["naive_s"]
             naive_s = _s(naive["median"]) if naive["median"] is not None else naive["note"]
-            ratio = f"{r['speedup']:.1f}×" if "speedup" in r else (
-                f"> {r['speedup_at_least']:.1f}×" if "speedup_at_least" in r else "—")
-            out.append(f"| {int(n):,} | {r['countries']} | {_s(r['report_wall_s']['median'])} | "
-                       f"{_s(r['ours_s']['median'])} | {_s(r['ours_rings_only_s']['median'])} | {naive_s} | {ratio} |")
-        out += ["", f"By border resolution, {sc['resolution_sites']} sites", "",
-                "| resolution | countries | `coverage report` wall | ours in process |", "| --- | ---: | ---: | ---: |"]
+            ratio = (
+                f"{r['speedup']:.1f}×"
+                if "speedup" in r
+                else (f"> {r['speedup_at_least']:.1f}×" if "speedup_at_least" in r else "—")
+            )
+            out.append(
+                f"| {int(n):,} | {r['countries']} | {_s(r['report_wall_s']['median'])} | "
+                f"{_s(r['ours_s']['median'])} | {_s(r['ours_rings_only_s']['median'])} | "
+                f"{naive_s} | {ratio} |"
+            )
+        out += [
+            "",
+            f"By border resolution, {sc['resolution_sites']} sites",
+            "",
+            "| resolution | countries | `coverage report` wall | ours in process |",
+            "| --- | ---: | ---: | ---: |",
+        ]
         for res, r in sc["by_resolution"].items():
             wall = _s(r["report_wall_s"]["median"]) if "report_wall_s" in r else "—"
             out.append(f"| {res} | {r['countries']} | {wall} | {_s(r['ours_s']['median'])} |")
     app = sections.get("app_rerun", {})
     if app.get("status") == "ok":
-        out += ["", "App rerun: what a rerun calls, timed directly (warm medians)", "",
-                "| step | median |", "| --- | ---: |"]
+        out += [
+            "",
+            "App rerun: what a rerun calls, timed directly (warm medians)",
+            "",
+            "| step | median |",
+            "| --- | ---: |",
+        ]
         for k, v in app["render_path"]["steps"].items():
             out.append(f"| {k} | {_s(v.get('median'))} |")
     return "\n".join(out)
@@ -315,11 +469,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", choices=SECTIONS, help="run only these sections")
     parser.add_argument("--skip", nargs="+", choices=SECTIONS, default=[], help="leave these sections out")
     parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR, help="where to write the JSON")
-    parser.add_argument("--plot", type=Path, default=None,
-                        help=f"accuracy plot path (default: {PLOT_PATH.relative_to(ROOT)} on a full run)")
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        default=None,
+        help=f"accuracy plot path (default: {PLOT_PATH.relative_to(ROOT)} on a full run)",
+    )
     parser.add_argument("--no-plot", action="store_true")
-    parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="S",
-                        help="wait up to S seconds for the load average to drop before starting")
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="wait up to S seconds for the load average to drop before starting",
+    )
     args = parser.parse_args(argv)
 
     config = dict(QUICK if args.quick else FULL)
@@ -354,7 +517,11 @@ def main(argv: list[str] | None = None) -> int:
         entry["section_wall_s"] = round(time.perf_counter() - t0, 2)
         entry["load_average"] = {"start": load0, "end": loadavg()}
         doc["sections"][name] = entry
-        print(f"[bench] {name}: {entry['status']} in {entry['section_wall_s']:.1f} s", file=sys.stderr, flush=True)
+        print(
+            f"[bench] {name}: {entry['status']} in {entry['section_wall_s']:.1f} s",
+            file=sys.stderr,
+            flush=True,
+        )
     doc["total_wall_s"] = round(time.perf_counter() - t_all, 2)
     doc["load_average_end"] = loadavg()
     doc["summary"] = evaluate(doc["sections"], config)
@@ -368,9 +535,11 @@ def main(argv: list[str] | None = None) -> int:
 
     paths = write_json(doc, args.out_dir)
     m = doc["machine"]
-    print(f"\nBenchmarks ({doc['mode']}), {doc['timestamp'][:19]}Z — Python {m['python']}, {m['cpus']} CPUs, "
-          f"{m.get('mem_gib', '?')} GiB; load average {doc['load_average_start']} → {doc['load_average_end']}; "
-          f"total {doc['total_wall_s']:.0f} s\n")
+    print(
+        f"\nBenchmarks ({doc['mode']}), {doc['timestamp'][:19]}Z — Python {m['python']}, {m['cpus']} CPUs, "
+        f"{m.get('mem_gib', '?')} GiB; load average {doc['load_average_start']} → {doc['load_average_end']}; "
+        f"total {doc['total_wall_s']:.0f} s\n"
+    )
     print_table(doc["summary"])
     print(details_text(doc["sections"]))
     print(f"\nJSON: {paths[0]} (and {paths[1].name})")

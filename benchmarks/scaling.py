@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.common import PY, ChildTimeout, clear_ring_caches, run_child, summary, time_call, wall_summary
+from benchmarks.common import PY, ChildTimeout, clear_ring_caches, run_child, time_call, wall_summary
 
 SEED = 20170712
 LAT_RANGE = (30.0, 65.0)
@@ -40,8 +40,13 @@ def scenario_dict(n: int, seed: int = SEED) -> dict[str, Any]:
     lon = rng.uniform(*LON_RANGE, 1000)
     radius = rng.uniform(*RADIUS_KM, 1000)
     sites = [
-        {"name": f"Site {i + 1}", "lat": round(float(lat[i]), 4), "lon": round(float(lon[i]), 4),
-         "radius": round(float(radius[i]), 1), "unit": "km"}
+        {
+            "name": f"Site {i + 1}",
+            "lat": round(float(lat[i]), 4),
+            "lon": round(float(lon[i]), 4),
+            "radius": round(float(radius[i]), 1),
+            "unit": "km",
+        }
         for i in range(n)
     ]
     return {"version": 1, "title": f"{n} random sites", "units": "km", "sites": sites}
@@ -72,9 +77,15 @@ def ours_inprocess(args: dict[str, Any]) -> dict[str, Any]:
     for job in args["jobs"]:
         borders = load_borders(job["resolution"])
         sites = _sites(job["scenario"])
-        total, table = time_call(lambda: coverage_table(sites, borders), args["repeats"], before=clear_ring_caches)
+        total, table = time_call(
+            lambda sites=sites, borders=borders: coverage_table(sites, borders),
+            args["repeats"],
+            before=clear_ring_caches,
+        )
         rings, _ = time_call(
-            lambda: [geodesic_ring(s.lat_deg, s.lon_deg, s.radius_m) for s in sites], args["repeats"], warmup=0
+            lambda sites=sites: [geodesic_ring(s.lat_deg, s.lon_deg, s.radius_m) for s in sites],
+            args["repeats"],
+            warmup=0,
         )
         results.append({"coverage_table_s": total, "rings_only_s": rings, "countries": _table_dict(table)})
     return {"results": results}
@@ -91,7 +102,9 @@ def naive_pipeline(sites, borders) -> dict[str, float]:  # type: ignore[no-untyp
         geometry=[geodesic_ring(s.lat_deg, s.lon_deg, s.radius_m) for s in sites],
         crs=borders.crs,
     )
-    pieces = gpd.overlay(rings, borders[["name", "iso_a3", "geometry"]], how="intersection", keep_geom_type=True)
+    pieces = gpd.overlay(
+        rings, borders[["name", "iso_a3", "geometry"]], how="intersection", keep_geom_type=True
+    )
     merged = pieces.dissolve(by="name")
     areas = {str(name): area_km2(geom) for name, geom in zip(merged.index, merged.geometry, strict=True)}
     return {k: v for k, v in areas.items() if v >= 0.01}
@@ -128,8 +141,12 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
         n_res = cfg["resolution_sites"]
         jobs = [{"scenario": str(paths[n]), "resolution": "10m"} for n in sizes]
         jobs += [{"scenario": str(paths[n_res]), "resolution": res} for res in ("10m", "50m", "110m")]
-        ours_all = run_child("scaling", "ours_inprocess", {"jobs": jobs, "repeats": cfg["repeats"]},
-                             timeout=cfg["child_timeout_s"])["results"]
+        ours_all = run_child(
+            "scaling",
+            "ours_inprocess",
+            {"jobs": jobs, "repeats": cfg["repeats"]},
+            timeout=cfg["child_timeout_s"],
+        )["results"]
         warmup = cfg["cmd_warmup"]
         for n, ours in zip(sizes, ours_all, strict=False):
             row: dict[str, Any] = {}
@@ -144,8 +161,11 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
                 continue
             budget = cfg["naive_budget_s"]
             big = n >= cfg["naive_single_above"]
-            naive_args = {"scenario": str(paths[n]), "repeats": 1 if big else cfg["naive_repeats"],
-                          "warmup": 0 if big else 1}
+            naive_args = {
+                "scenario": str(paths[n]),
+                "repeats": 1 if big else cfg["naive_repeats"],
+                "warmup": 0 if big else 1,
+            }
             t0 = time.perf_counter()
             try:
                 naive = run_child("scaling", "naive_inprocess", naive_args, timeout=budget)
@@ -159,7 +179,7 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
                 row["naive_child_wall_s"] = time.perf_counter() - t0
             out["by_sites"][str(n)] = row
 
-        for res, ours in zip(("10m", "50m", "110m"), ours_all[len(sizes):], strict=True):
+        for res, ours in zip(("10m", "50m", "110m"), ours_all[len(sizes) :], strict=True):
             entry: dict[str, Any] = {"ours_s": ours["coverage_table_s"], "countries": len(ours["countries"])}
             if cfg["resolution_cmd"]:
                 cmd = [PY, "-m", "coverage", "report", str(paths[n_res]), "--resolution", res]

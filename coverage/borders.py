@@ -31,10 +31,19 @@ def boundary_path(resolution: str) -> Path:
 def _checksums() -> dict[str, str]:
     sums = BOUNDARIES_DIR / "SHA256SUMS"
     try:
-        lines = sums.read_text().splitlines()
-    except OSError as exc:
-        raise DataFileError(f"{sums}: cannot read the boundary checksums ({exc.strerror})") from exc
-    return {name: digest for digest, name in (line.split() for line in lines if line.strip())}
+        lines = sums.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataFileError(f"{sums}: cannot read the boundary checksums ({exc})") from exc
+    out = {}
+    for number, line in enumerate(lines, 1):
+        fields = line.split()
+        if not fields:
+            continue
+        if len(fields) != 2:
+            raise DataFileError(f"{sums}, line {number}: expected '<sha256>  <file name>'")
+        digest, name = fields
+        out[name] = digest
+    return out
 
 
 @lru_cache(maxsize=len(RESOLUTIONS))

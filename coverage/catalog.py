@@ -161,7 +161,10 @@ def parse_catalog(text: str, filename: str) -> list[System]:
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         err = errors[0]
-        raise CatalogError(f"{filename}: {_where(data, err.absolute_path)}: {err.message}")
+        message = err.message if len(err.message) <= 200 else f"{err.message[:200]}…"
+        if not err.absolute_path and err.validator == "type":
+            message = "the file must be a list of systems"
+        raise CatalogError(f"{filename}: {_where(data, err.absolute_path)}: {message}")
     systems = []
     for entry in data:
         figures = tuple(

@@ -40,6 +40,7 @@ from coverage.units import Unit, format_distance  # noqa: E402
 
 matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text in SVG
 matplotlib.rcParams["pdf.fonttype"] = 42  # embed TrueType, keep text selectable
+matplotlib.rcParams["text.parse_math"] = False  # "$5 and $6" in a name is text, not TeX
 
 Theme = Literal["light", "dark"]
 FORMATS = ("png", "svg", "pdf")

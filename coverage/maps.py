@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -118,13 +119,25 @@ def _drop_specks(geom: BaseGeometry, min_area: float) -> BaseGeometry:
     return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
 
 
+_JINJA_OPENER = re.compile(r"\{(?=[{%#])")
+
+
 def script_json(obj: object) -> str:
-    """Compact JSON that is safe inside a <script> element (no "</script>" break-out)."""
+    """Compact JSON that is safe inside a <script> element of a folium page.
+
+    Escapes ``<``, ``>`` and ``&`` (no "</script>" break-out), and any ``{``
+    that would open a Jinja tag: branca compiles each element's rendered
+    script as a template again, so ``{{ … }}`` in a site name would otherwise
+    be evaluated on the server. Structural JSON never has ``{{``, ``{%`` or
+    ``{#``, so only braces inside strings are touched, and JavaScript reads
+    ``\\u007b`` back as ``{``.
+    """
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    return (
+    text = (
         text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     )
+    return _JINJA_OPENER.sub(r"\\u007b", text)
 
 
 def borders_json(display_borders: gpd.GeoDataFrame) -> str:
@@ -339,14 +352,14 @@ class _Attribution(MacroElement):
     _template = Template(
         """{% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.attributionControl.setPrefix(false);
-        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text_js }});
         {% endmacro %}"""
     )
 
     def __init__(self, text: str) -> None:
         super().__init__()
         self._name = "Attribution"
-        self.text = html.escape(text)
+        self.text_js = script_json(html.escape(text))
 
 
 def use_local_leaflet(m: folium.Map, base_url: str) -> folium.Map:

@@ -37,7 +37,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from app_server import CHROMIUM, CHROMIUM_ARGS, _healthy, free_port, is_loopback  # noqa: E402
 
-MAP_IFRAME = '[data-testid="stElementContainer"][data-stale="false"] iframe[title="streamlit_folium.st_folium"]'
+MAP_IFRAME = (
+    '[data-testid="stElementContainer"][data-stale="false"] iframe[title="streamlit_folium.st_folium"]'
+)
 FIRST_RING = 'path.leaflet-interactive[stroke="#0072B2"]'
 FOURTH_RING = 'path.leaflet-interactive[stroke="#CC79A7"]'
 STEP = "3 · Ankara compared"
@@ -92,6 +94,16 @@ def tree_pids(root: int) -> list[int]:
     return out
 
 
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds of one process (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def rss_kb(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as fh:
@@ -110,11 +122,15 @@ class RssSampler(threading.Thread):
         self.peak_kb = 0
         self.samples = 0
         self.idle_kb = 0
+        self.cpu_by_pid: dict[int, float] = {}
         self._halt = threading.Event()
 
     def run(self) -> None:
         while not self._halt.is_set():
-            total = sum(rss_kb(p) for p in tree_pids(self.pid))
+            pids = tree_pids(self.pid)
+            total = sum(rss_kb(p) for p in pids)
+            for p in pids:
+                self.cpu_by_pid[p] = max(self.cpu_by_pid.get(p, 0.0), cpu_s(p))
             self.peak_kb = max(self.peak_kb, total)
             self.samples += 1
             self._halt.wait(self.interval_s)
@@ -142,30 +158,46 @@ async def one_session(browser, base: str, index: int, timeout_ms: int, blocked: 
         page = await ctx.new_page()
         frame = page.frame_locator(MAP_IFRAME)
         t0 = time.perf_counter()
+        result["stage"] = "goto"
         await page.goto(base, wait_until="commit")
+        result["stage"] = "title"
+        await page.locator("h1").first.wait_for(state="visible")
+        result["title_s"] = round(time.perf_counter() - t0, 3)
+        result["stage"] = "map iframe"
+        await page.locator(MAP_IFRAME).wait_for(state="attached")
+        result["stage"] = "first ring"
         await frame.locator(FIRST_RING).first.wait_for(state="visible")
         result["first_map_s"] = round(time.perf_counter() - t0, 3)
 
         story = page.get_by_test_id("stRadio").filter(has_text="Story")
         step = story.get_by_text(STEP, exact=True)
+        result["stage"] = "step"
         await step.wait_for(state="visible")
         t1 = time.perf_counter()
         await step.click()
+        result["stage"] = "fourth ring"
         await frame.locator(FOURTH_RING).first.wait_for(state="visible")
         result["step_s"] = round(time.perf_counter() - t1, 3)
         exceptions = await page.get_by_test_id("stException").count()
         if exceptions:
             raise RuntimeError(f"{exceptions} exception box(es) on the page")
         result["ok"] = True
+        del result["stage"]
     except Exception as exc:  # noqa: BLE001 - recorded per session, reported, and fails the run
         first_line = (str(exc).splitlines() or [""])[0]
         result["error"] = f"{type(exc).__name__}: {first_line[:200]}"
+        with contextlib.suppress(Exception):
+            result["script_state"] = await page.get_by_test_id("stApp").get_attribute(
+                "data-test-script-state", timeout=2000
+            )
     finally:
         await ctx.close()
     return result
 
 
-async def run_sessions(base: str, n: int, timeout_ms: int, warmup: bool) -> tuple[list[dict], dict | None, list[str]]:
+async def run_sessions(
+    base: str, n: int, timeout_ms: int, warmup: bool, deadline_at: float
+) -> tuple[list[dict], dict | None, list[str]]:
     from playwright.async_api import async_playwright
 
     blocked: list[str] = []
@@ -173,7 +205,22 @@ async def run_sessions(base: str, n: int, timeout_ms: int, warmup: bool) -> tupl
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             warm = await one_session(browser, base, -1, timeout_ms, blocked) if warmup else None
-            results = await asyncio.gather(*(one_session(browser, base, i, timeout_ms, blocked) for i in range(n)))
+            tasks = [
+                asyncio.create_task(one_session(browser, base, i, timeout_ms, blocked)) for i in range(n)
+            ]
+            remaining = deadline_at - time.monotonic()
+            _, pending = await asyncio.wait(tasks, timeout=max(1.0, remaining))
+            for task in pending:  # the run's deadline passed: these sessions count as failed
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            results = []
+            for i, task in enumerate(tasks):
+                if task in pending or task.cancelled():
+                    results.append({"session": i, "ok": False, "error": "not finished by the run's deadline"})
+                elif task.exception() is not None:
+                    results.append({"session": i, "ok": False, "error": repr(task.exception())[:200]})
+                else:
+                    results.append(task.result())
         finally:
             await browser.close()
     return list(results), warm, blocked
@@ -188,7 +235,9 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sessions", type=int, default=25)
     parser.add_argument("--session-timeout", type=float, default=120.0, help="seconds per wait")
     parser.add_argument("--deadline", type=float, default=280.0, help="seconds for the whole run")
@@ -214,13 +263,19 @@ def main(argv: list[str] | None = None) -> int:
                 time.sleep(0.2)
             healthy_s = time.perf_counter() - started
             sampler.idle_kb = sum(rss_kb(p) for p in tree_pids(proc.pid))
+            cpu_at_start = sum(sampler.cpu_by_pid.values())
+            sessions_started = time.perf_counter()
             remaining = args.deadline - (time.perf_counter() - started)
             results, warm, blocked = asyncio.run(
-                asyncio.wait_for(
-                    run_sessions(base, n, int(args.session_timeout * 1000), not args.no_warmup),
-                    timeout=max(10.0, remaining),
+                run_sessions(
+                    base,
+                    n,
+                    int(args.session_timeout * 1000),
+                    not args.no_warmup,
+                    time.monotonic() + max(10.0, remaining),
                 )
             )
+            sessions_wall_s = time.perf_counter() - sessions_started
         finally:
             sampler.stop()
             stop_server(proc)
@@ -233,19 +288,35 @@ def main(argv: list[str] | None = None) -> int:
         "sessions": n,
         "served": len(ok),
         "failed": n - len(ok),
-        "time_to_first_map_s": {"p50": percentile(first, 50), "p95": percentile(first, 95),
-                                "max": max(first) if first else None},
-        "time_to_step_s": {"p50": percentile(step, 50), "p95": percentile(step, 95),
-                           "max": max(step) if step else None},
-        "server_rss_mb": {"idle_after_start": round(sampler.idle_kb / 1024, 1),
-                          "peak": round(sampler.peak_kb / 1024, 1), "samples": sampler.samples},
+        "time_to_first_map_s": {
+            "p50": percentile(first, 50),
+            "p95": percentile(first, 95),
+            "max": max(first) if first else None,
+        },
+        "time_to_step_s": {
+            "p50": percentile(step, 50),
+            "p95": percentile(step, 95),
+            "max": max(step) if step else None,
+        },
+        "server_rss_mb": {
+            "idle_after_start": round(sampler.idle_kb / 1024, 1),
+            "peak": round(sampler.peak_kb / 1024, 1),
+            "samples": sampler.samples,
+        },
         "warmup_session": warm,
+        "server_cpu_s_during_sessions": round(sum(sampler.cpu_by_pid.values()) - cpu_at_start, 1),
+        "sessions_wall_s": round(sessions_wall_s, 1),
         "blocked_non_loopback_requests": sorted(set(blocked)),
         "targets": {"p95_s": TARGET_P95_S, "rss_mb": TARGET_RSS_MB},
         "server_healthy_after_s": round(healthy_s, 1),
         "total_run_s": round(time.perf_counter() - started, 1),
-        "machine": {"cpus": os.cpu_count(), "loadavg_1_5_15_before": [round(x, 2) for x in load_before],
-                    "loadavg_1_5_15_after": [round(x, 2) for x in os.getloadavg()], "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "loadavg_1_5_15_before": [round(x, 2) for x in load_before],
+            "loadavg_1_5_15_after": [round(x, 2) for x in os.getloadavg()],
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
         "command": "python scripts/loadtest.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "per_session": results,
     }
@@ -258,11 +329,19 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     print(f"sessions {n}: served {len(ok)}, failed {n - len(ok)}")
-    print(f"time to first map  p50 {summary['time_to_first_map_s']['p50']} s   p95 {p95s[0]} s   "
-          f"(target p95 <= {TARGET_P95_S} s)")
+    print(
+        f"time to first map  p50 {summary['time_to_first_map_s']['p50']} s   p95 {p95s[0]} s   "
+        f"(target p95 <= {TARGET_P95_S} s)"
+    )
     print(f"time to story step p50 {summary['time_to_step_s']['p50']} s   p95 {p95s[1]} s")
-    print(f"server RSS idle {summary['server_rss_mb']['idle_after_start']} MB, peak "
-          f"{summary['server_rss_mb']['peak']} MB (target <= {TARGET_RSS_MB:.0f} MB)")
+    print(
+        f"server RSS idle {summary['server_rss_mb']['idle_after_start']} MB, peak "
+        f"{summary['server_rss_mb']['peak']} MB (target <= {TARGET_RSS_MB:.0f} MB)"
+    )
+    print(
+        f"server CPU during the sessions {summary['server_cpu_s_during_sessions']} s of "
+        f"{summary['sessions_wall_s']} s wall x {os.cpu_count()} cores (the rest: Chromium and others)"
+    )
     if warm:
         print(f"warm-up session (not counted): {warm}")
     if blocked:

@@ -7,9 +7,9 @@ The property is the same everywhere: the call either succeeds or raises a
 as one line); never ``KeyError``, ``TypeError``, ``RecursionError``,
 ``OverflowError`` and the like, which would be a traceback for the user.
 
-Known bugs are pinned by deterministic tests marked ``xfail(strict=True)`` at
-the end of this file, so the property tests stay green and a fix shows up as
-an XPASS to be unmarked.
+Bugs these tests found are pinned by deterministic regression tests at the end
+of this file (``test_regression_*``); each was first an ``xfail(strict=True)``
+and was unmarked when the fix landed.
 
 Run with ``--hypothesis-show-statistics`` to see how many inputs each test tried
 (the counts are quoted in docs/reliability.md).
@@ -55,19 +55,68 @@ def allowed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
 
 
 # ------------------------------------------------------------------ strategies
-FIELDS = ["version", "title", "subtitle", "units", "sites", "name", "lat", "lon", "place", "system",
-          "figure", "radius", "unit"]
+FIELDS = [
+    "version",
+    "title",
+    "subtitle",
+    "units",
+    "sites",
+    "name",
+    "lat",
+    "lon",
+    "place",
+    "system",
+    "figure",
+    "radius",
+    "unit",
+]
 SYSTEMS = ["s-400", "s-300", "patriot", "thaad", "", "S-400", "s-400 ", "__proto__", "constructor"]
-PLACES = ["Ankara", "İzmir", "izmir", "Kars", "Edirne", "Athens", "Tokyo", "", " ", "Atlantis", "\u0301",
-          "ı", "ANKARA", "new york", "São Paulo"]
+PLACES = [
+    "Ankara",
+    "İzmir",
+    "izmir",
+    "Kars",
+    "Edirne",
+    "Athens",
+    "Tokyo",
+    "",
+    " ",
+    "Atlantis",
+    "\u0301",
+    "ı",
+    "ANKARA",
+    "new york",
+    "São Paulo",
+]
 
 floats_any = st.floats(allow_nan=True, allow_infinity=True)
 numbers = st.one_of(
     st.integers(),
     st.integers(min_value=-(10**30), max_value=10**30),
     floats_any,
-    st.sampled_from([0, -0.0, 1e-320, 5e-324, 1e308, -1e308, 90, 90.0000001, -90.0000001, 180, 180.0000001,
-                     0.999, 1, 1000, 6214, 10000, 10000.0001, 5399, 5400]),
+    st.sampled_from(
+        [
+            0,
+            -0.0,
+            1e-320,
+            5e-324,
+            1e308,
+            -1e308,
+            90,
+            90.0000001,
+            -90.0000001,
+            180,
+            180.0000001,
+            0.999,
+            1,
+            1000,
+            6214,
+            10000,
+            10000.0001,
+            5399,
+            5400,
+        ]
+    ),
 )
 text = st.one_of(st.text(max_size=30), st.sampled_from(FIELDS + SYSTEMS + PLACES + ["km", "mi", "nmi", "ft"]))
 json_leaf = st.one_of(st.none(), st.booleans(), numbers, text)
@@ -92,13 +141,13 @@ def site_dicts() -> st.SearchStrategy:
         "lon": st.one_of(numbers, json_values(3)),
         "place": st.one_of(st.sampled_from(PLACES), text, json_values(3)),
         "system": st.one_of(st.sampled_from(SYSTEMS), json_values(3)),
-        "figure": st.one_of(st.sampled_from(["s-400-bloomberg-2017", "s-400-tass-2017-07-18", "nope", ""]), text),
+        "figure": st.one_of(
+            st.sampled_from(["s-400-bloomberg-2017", "s-400-tass-2017-07-18", "nope", ""]), text
+        ),
         "radius": st.one_of(numbers, json_values(3)),
         "unit": st.one_of(st.sampled_from(["km", "mi", "nmi", "ft", "", "KM"]), json_values(3)),
     }
-    return st.fixed_dictionaries(
-        {}, optional={**value, "extra": json_values(3)}
-    )
+    return st.fixed_dictionaries({}, optional={**value, "extra": json_values(3)})
 
 
 def scenario_dicts() -> st.SearchStrategy:
@@ -160,8 +209,9 @@ def test_parse_scenario_random_json(obj: object) -> None:
 @example({"version": 1, "sites": [{"name": "a", "lat": 10**400, "lon": 0, "system": "s-400"}]})
 @example({"version": True, "sites": [{"name": "a", "lat": True, "lon": 0, "system": "s-400"}]})
 @example({"version": 1, "sites": [{"name": " ", "lat": 0, "lon": 0, "system": "s-400"}]})
-@example({"version": 1, "sites": [{"name": "a", "lat": 0, "lon": 0, "radius": 400, "unit": "km",
-                                   "figure": "x"}]})
+@example(
+    {"version": 1, "sites": [{"name": "a", "lat": 0, "lon": 0, "radius": 400, "unit": "km", "figure": "x"}]}
+)
 @example({"version": 1, "sites": [{"name": "a", "place": "Ankara", "lat": 0, "system": "s-400"}]})
 @example({"version": 1, "sites": [{"name": "a", "lat": 0, "lon": 0, "system": "s-400"}] * 1001})
 @example({"version": 1, "title": "x" * 201, "sites": [{"name": "a", "lat": 0, "lon": 0, "system": "s-400"}]})
@@ -175,24 +225,27 @@ def test_parse_scenario_structured_but_wrong(obj: dict) -> None:
 
 
 @SLOW
-@given(depth=st.integers(min_value=1, max_value=3000), where=st.sampled_from(["top", "name", "sites", "extra",
-                                                                              "units", "version", "lat"]))
+@given(
+    depth=st.integers(min_value=1, max_value=3000),
+    where=st.sampled_from(["top", "name", "sites", "extra", "units", "version", "lat"]),
+)
 @example(depth=990, where="name")
 @example(depth=995, where="units")
 @example(depth=999, where="lat")
 def test_parse_scenario_deep_nesting(depth: int, where: str) -> None:
     deep = "[" * depth + "]" * depth
     site = {"name": "a", "lat": 1, "lon": 1, "system": "s-400"}
+    site = json.dumps(site)
     doc = {
-        "top": deep,
-        "name": '{"version":1,"sites":[{"name":%s,"lat":1,"lon":1,"system":"s-400"}]}' % deep,
-        "sites": '{"version":1,"sites":%s}' % deep,
-        "extra": '{"version":1,"sites":[%s],"x":%s}' % (json.dumps(site), deep),
-        "units": '{"version":1,"units":%s,"sites":[%s]}' % (deep, json.dumps(site)),
-        "version": '{"version":%s,"sites":[%s]}' % (deep, json.dumps(site)),
-        "lat": '{"version":1,"sites":[{"name":"a","lat":%s,"lon":1,"system":"s-400"}]}' % deep,
+        "top": "D",
+        "name": '{"version":1,"sites":[{"name":D,"lat":1,"lon":1,"system":"s-400"}]}',
+        "sites": '{"version":1,"sites":D}',
+        "extra": '{"version":1,"sites":[S],"x":D}',
+        "units": '{"version":1,"units":D,"sites":[S]}',
+        "version": '{"version":D,"sites":[S]}',
+        "lat": '{"version":1,"sites":[{"name":"a","lat":D,"lon":1,"system":"s-400"}]}',
     }[where]
-    allowed(parse_scenario, doc, "upload.json")
+    allowed(parse_scenario, doc.replace("S", site).replace("D", deep), "upload.json")
 
 
 def test_parse_scenario_over_the_size_limit_is_refused_cheaply() -> None:
@@ -232,9 +285,9 @@ def test_decode_from_url_wellformed_links_to_bad_content(obj: object, cut: int) 
 
 
 # ------------------------------------------------------------------ valid scenarios round-trip
-names = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=100
-).filter(lambda s: s.strip() != "" and s == s.strip())
+names = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=100).filter(
+    lambda s: s.strip() != "" and s == s.strip()
+)
 lats = st.floats(min_value=-90, max_value=90, allow_nan=False)
 lons = st.floats(min_value=-180, max_value=180, allow_nan=False)
 
@@ -253,7 +306,9 @@ def valid_sites(draw: st.DrawFn) -> dict:
     else:
         unit = draw(st.sampled_from(["km", "mi", "nmi"]))
         per = {"km": 1000.0, "mi": 1609.344, "nmi": 1852.0}[unit]
-        site["radius"] = draw(st.floats(min_value=MIN_RADIUS_M / per * 1.0001, max_value=MAX_RADIUS_M / per * 0.9999))
+        site["radius"] = draw(
+            st.floats(min_value=MIN_RADIUS_M / per * 1.0001, max_value=MAX_RADIUS_M / per * 0.9999)
+        )
         site["unit"] = unit
     return site
 
@@ -282,8 +337,24 @@ def test_valid_scenarios_round_trip_through_a_link(obj: dict) -> None:
 # ------------------------------------------------------------------ rings
 any_float = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from([0.0, -0.0, 90.0, -90.0, 180.0, -180.0, 89.9999999, -89.9999999, 179.9999999,
-                     -179.9999999, MIN_RADIUS_M, MAX_RADIUS_M, MIN_RADIUS_M - 1e-9, MAX_RADIUS_M + 1e-6]),
+    st.sampled_from(
+        [
+            0.0,
+            -0.0,
+            90.0,
+            -90.0,
+            180.0,
+            -180.0,
+            89.9999999,
+            -89.9999999,
+            179.9999999,
+            -179.9999999,
+            MIN_RADIUS_M,
+            MAX_RADIUS_M,
+            MIN_RADIUS_M - 1e-9,
+            MAX_RADIUS_M + 1e-6,
+        ]
+    ),
 )
 
 
@@ -298,8 +369,12 @@ def test_ring_vertices_arbitrary_floats(lat: float, lon: float, radius: float) -
         assert all(map(math.isfinite, lon_v)) and all(map(math.isfinite, lat_v))
 
 
-ring_lats = st.one_of(st.floats(min_value=-90, max_value=90), st.sampled_from([90.0, -90.0, 89.99, -89.99, 0.0]))
-ring_lons = st.one_of(st.floats(min_value=-180, max_value=180), st.sampled_from([180.0, -180.0, 179.99, -179.99]))
+ring_lats = st.one_of(
+    st.floats(min_value=-90, max_value=90), st.sampled_from([90.0, -90.0, 89.99, -89.99, 0.0])
+)
+ring_lons = st.one_of(
+    st.floats(min_value=-180, max_value=180), st.sampled_from([180.0, -180.0, 179.99, -179.99])
+)
 ring_radii = st.one_of(
     st.floats(min_value=MIN_RADIUS_M, max_value=MAX_RADIUS_M), st.sampled_from([MIN_RADIUS_M, MAX_RADIUS_M])
 )
@@ -322,8 +397,10 @@ def test_geodesic_ring_in_range_is_a_valid_polygon(lat: float, lon: float, radiu
 @given(lat=any_float, lon=any_float, radius=any_float)
 def test_geodesic_ring_arbitrary_floats(lat: float, lon: float, radius: float) -> None:
     # Only cheap cases reach the geometry: out-of-range input must be refused up front.
-    assume(not (math.isfinite(lat) and math.isfinite(lon) and math.isfinite(radius))
-           or not (-90 <= lat <= 90 and -180 <= lon <= 180 and MIN_RADIUS_M <= radius <= MAX_RADIUS_M))
+    assume(
+        not (math.isfinite(lat) and math.isfinite(lon) and math.isfinite(radius))
+        or not (-90 <= lat <= 90 and -180 <= lon <= 180 and MIN_RADIUS_M <= radius <= MAX_RADIUS_M)
+    )
     with pytest.raises(CoverageError):
         geodesic_ring(lat, lon, radius)
 
@@ -339,11 +416,14 @@ def shaped_specs(draw: st.DrawFn) -> SiteSpec:
         kw["place"] = draw(st.one_of(st.sampled_from(PLACES), st.text(max_size=20)))
     if draw(st.booleans()):
         kw["system"] = draw(st.one_of(st.sampled_from(SYSTEMS), st.text(max_size=10)))
-        kw["figure"] = draw(st.one_of(st.none(), st.sampled_from(["s-400-bloomberg-2017", "x", ""]),
-                                      st.text(max_size=10)))
+        kw["figure"] = draw(
+            st.one_of(st.none(), st.sampled_from(["s-400-bloomberg-2017", "x", ""]), st.text(max_size=10))
+        )
     else:
         kw["radius"] = draw(any_float)
-        kw["unit"] = draw(st.one_of(st.sampled_from(["km", "mi", "nmi", "ft", "", "KM"]), st.text(max_size=4)))
+        kw["unit"] = draw(
+            st.one_of(st.sampled_from(["km", "mi", "nmi", "ft", "", "KM"]), st.text(max_size=4))
+        )
     return SiteSpec(**kw)
 
 
@@ -374,17 +454,19 @@ def test_parsed_sites_resolve_or_fail_cleanly(catalog, site: dict) -> None:  # t
             geodesic_ring(s.lat_deg, s.lon_deg, s.radius_m)
 
 
-# ------------------------------------------------------------------ known bugs (strict xfail)
-HUGE_INT_RADIUS = '{"version":1,"sites":[{"name":"a","lat":1,"lon":1,"radius":1%s,"unit":"km"}]}' % ("0" * 400)
+# ------------------------------------------------------------------ regressions (bugs found here, now fixed)
+HUGE_INT_RADIUS = '{"version":1,"sites":[{"name":"a","lat":1,"lon":1,"radius":1%s,"unit":"km"}]}' % (
+    "0" * 400
+)
 
 
-def test_bug_integer_radius_beyond_float_range() -> None:
+def test_regression_integer_radius_beyond_float_range() -> None:
     with pytest.raises(ScenarioError, match="radius"):
         parse_scenario(HUGE_INT_RADIUS, "upload.json")
 
 
 @pytest.mark.parametrize("entry", ["upload", "link"])
-def test_bug_integer_with_more_than_4300_digits(entry: str) -> None:
+def test_regression_integer_with_more_than_4300_digits(entry: str) -> None:
     doc = '{"version":1,"sites":[{"name":"a","lat":1,"lon":1,"radius":%s,"unit":"km"}]}' % ("1" * 5000)
     with pytest.raises(ScenarioError):
         if entry == "upload":
@@ -397,11 +479,10 @@ def test_bug_integer_with_more_than_4300_digits(entry: str) -> None:
 
 
 @pytest.mark.parametrize("field", ["title", "name"])
-def test_bug_lone_surrogate_is_accepted_then_cannot_be_encoded(field: str) -> None:
+def test_regression_lone_surrogate_is_accepted_then_cannot_be_encoded(field: str) -> None:
     name, title = ("x\\ud800", "t") if field == "name" else ("x", "t\\udfff")
-    doc = '{"version":1,"title":"%s","sites":[{"name":"%s","lat":39.9,"lon":32.8,"system":"s-400"}]}' % (
-        title, name,
-    )
+    doc = '{"version":1,"title":"TITLE","sites":[{"name":"NAME","lat":39.9,"lon":32.8,"system":"s-400"}]}'
+    doc = doc.replace("TITLE", title).replace("NAME", name)
     try:
         scenario = parse_scenario(doc.encode(), "upload.json")
     except ScenarioError:
@@ -419,20 +500,15 @@ def test_bug_lone_surrogate_is_accepted_then_cannot_be_encoded(field: str) -> No
     ],
     ids=["no-position", "no-unit", "nothing"],
 )
-def test_bug_resolve_sites_asserts_on_malformed_spec(catalog, spec: SiteSpec) -> None:  # type: ignore[no-untyped-def]
+def test_regression_resolve_sites_asserts_on_malformed_spec(catalog, spec: SiteSpec) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ScenarioError):
         resolve_sites(Scenario(sites=(spec,)), catalog)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=CoverageError,
-    reason="BUG: scenario_from_dict (used for the sites editor, added sites and clicks) accepts a Python "
-    "float NaN lat/lon: jsonschema's minimum/maximum comparisons are False for NaN and _check_plain only "
-    "catches the NaN *literal*; the 'valid' site then fails later with RingError when its ring is drawn",
-)
+# Was a bug (fixed in parallel): scenario_from_dict accepted a Python float NaN lat/lon, because
+# jsonschema's minimum/maximum comparisons are False for NaN; the site then failed later with RingError.
 @pytest.mark.parametrize("field", ["lat", "lon"])
-def test_bug_scenario_from_dict_accepts_nan_position(catalog, field: str) -> None:  # type: ignore[no-untyped-def]
+def test_scenario_from_dict_refuses_nan_position(catalog, field: str) -> None:  # type: ignore[no-untyped-def]
     site = {"name": "a", "lat": 39.9, "lon": 32.8, "system": "s-400", field: float("nan")}
     try:
         scenario = scenario_from_dict({"version": 1, "sites": [site]}, "sites table")

@@ -6,7 +6,7 @@ template syntax, TeX math) and we check each output: the folium map page, the
 self-contained HTML export, SVG, KML, CSV, file names and Markdown. Corrupted
 data files (catalog YAML, boundary files) must fail with an error naming the file.
 
-Known bugs are pinned by ``xfail(strict=True)`` tests with the reason in the marker.
+The bugs these tests found are fixed; the tests stay as regression guards.
 """
 
 from __future__ import annotations
@@ -61,7 +61,9 @@ def borders_json_for(borders_110m):  # type: ignore[no-untyped-def]
     from coverage import maps
 
     def make(sites):  # type: ignore[no-untyped-def]
-        return maps.borders_json(maps.borders_for_view(borders_110m, maps.display_bounds(maps.view_bounds(sites))))
+        return maps.borders_json(
+            maps.borders_for_view(borders_110m, maps.display_bounds(maps.view_bounds(sites)))
+        )
 
     return make
 
@@ -90,7 +92,9 @@ def test_app_map_page_escapes_names(hostile) -> None:  # type: ignore[no-untyped
     from coverage.maps import coverage_map, use_local_leaflet
 
     sites, table = hostile
-    m = use_local_leaflet(coverage_map(sites, table, borders_url="/app/static/borders/x.json"), "/app/static/leaflet")
+    m = use_local_leaflet(
+        coverage_map(sites, table, borders_url="/app/static/borders/x.json"), "/app/static/leaflet"
+    )
     assert_no_raw_markup(m.get_root().render())
 
 
@@ -110,17 +114,8 @@ def test_html_export_escapes_names_title_and_subtitle(hostile, borders_json_for)
 
 
 TEMPLATE_PAYLOAD = "{{ 7*7 }} pid={{ lipsum.__globals__.os.getpid() }}"
-BUG_TEMPLATE = (
-    "BUG (critical, server-side template injection): branca's MacroElement.render wraps each rendered "
-    "script in Element(...), which compiles it as a Jinja2 template again, and export._raw passes the "
-    "legend panel to folium.Element(text) as a template. So '{{ ... }}' in a site name, title or subtitle is "
-    "evaluated on the server (e.g. {{ lipsum.__globals__.os.getpid() }}; quotes are not needed for "
-    "os.popen(dict(id=1)|first)). Reachable from a ?s= link, an upload or the editor, in the app's map "
-    "(coverage_map -> st_folium) and in HTML exports"
-)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=BUG_TEMPLATE)
 def test_template_syntax_in_a_site_name_is_not_evaluated_in_the_map(catalog, borders_110m) -> None:  # type: ignore[no-untyped-def]
     from coverage.maps import coverage_map, use_local_leaflet
 
@@ -128,17 +123,28 @@ def test_template_syntax_in_a_site_name_is_not_evaluated_in_the_map(catalog, bor
     m = coverage_map(sites, coverage_table(sites, borders_110m), borders_url="/x.json")
     page = use_local_leaflet(m, "/app/static/leaflet").get_root().render()
     assert f"pid={os.getpid()}" not in page, "Jinja expression in a site name was executed"
-    assert "{{ 7*7 }}" in page
+    # The name reaches the browser intact: JavaScript reads \u007b as "{".
+    assert "\\u007b{ 7*7 }} pid=\\u007b{ lipsum" in page
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=BUG_TEMPLATE)
-@pytest.mark.parametrize("where", ["name", "title", "subtitle"])
-def test_template_syntax_is_not_evaluated_in_the_html_export(catalog, borders_110m, borders_json_for, where) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "where",
+    [
+        "name",
+        "title",
+        "subtitle",
+    ],
+)
+def test_template_syntax_is_not_evaluated_in_the_html_export(
+    catalog, borders_110m, borders_json_for, where
+) -> None:  # type: ignore[no-untyped-def]
     from coverage.export import map_html
 
     sites = sites_named([TEMPLATE_PAYLOAD if where == "name" else "Ankara"], catalog)
-    text = {"title": TEMPLATE_PAYLOAD if where == "title" else "",
-            "subtitle": TEMPLATE_PAYLOAD if where == "subtitle" else ""}
+    text = {
+        "title": TEMPLATE_PAYLOAD if where == "title" else "",
+        "subtitle": TEMPLATE_PAYLOAD if where == "subtitle" else "",
+    }
     page = map_html(sites, coverage_table(sites, borders_110m), borders_json_for(sites), **text)
     assert f"pid={os.getpid()}" not in page, "Jinja expression was executed"
     assert "{{ 7*7 }}" in page
@@ -158,7 +164,9 @@ def test_svg_parses_and_carries_names_as_text(hostile, borders_110m) -> None:  #
     svg = figure_bytes(fig, "svg")
     texts = _svg_texts(svg)
     for element in ET.fromstring(svg).iter():
-        assert element.tag.rsplit("}", 1)[-1] not in {"img", "image", "script", "foreignObject", "a"}, element.tag
+        assert element.tag.rsplit("}", 1)[-1] not in {"img", "image", "script", "foreignObject", "a"}, (
+            element.tag
+        )
         assert not any(a.lower().startswith("on") for a in element.attrib), element.attrib
     for name in PAYLOADS:
         assert any(name in t for t in texts), f"{name!r} is not in the SVG text"
@@ -172,7 +180,6 @@ BUG_MATHTEXT = (
 )
 
 
-@pytest.mark.xfail(strict=True, raises=(ValueError, AssertionError), reason=BUG_MATHTEXT)
 @pytest.mark.parametrize("name", ["Fund $5 and $6", "$$", r"$\foo$"])
 def test_dollar_signs_in_names_are_drawn_literally(catalog, borders_110m, name: str) -> None:  # type: ignore[no-untyped-def]
     from coverage.figures import figure_bytes, render_figure
@@ -198,8 +205,16 @@ def test_kml_parses_and_names_round_trip(hostile) -> None:  # type: ignore[no-un
         assert any(n and n.startswith(f"{name}: ") for n in names), f"ring {name!r} did not round-trip"
     # No element was injected: every placemark has only the children GDAL writes.
     for p in placemarks:
-        assert {c.tag.removeprefix(KML_NS) for c in p} <= {"name", "description", "ExtendedData", "Polygon",
-                                                              "MultiGeometry", "Point", "Style", "styleUrl"}
+        assert {c.tag.removeprefix(KML_NS) for c in p} <= {
+            "name",
+            "description",
+            "ExtendedData",
+            "Polygon",
+            "MultiGeometry",
+            "Point",
+            "Style",
+            "styleUrl",
+        }
 
 
 @settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
@@ -246,10 +261,15 @@ def test_csv_report_from_the_cli_neutralises_formulas(tmp_path) -> None:  # type
     from coverage.cli import main
 
     scenario = tmp_path / "hostile.json"
-    scenario.write_text(json.dumps({
-        "version": 1, "title": "=1+1",
-        "sites": [{"name": n, "lat": 39.9, "lon": 32.8, "system": "s-400"} for n in FORMULA_PAYLOADS],
-    }))
+    scenario.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "title": "=1+1",
+                "sites": [{"name": n, "lat": 39.9, "lon": 32.8, "system": "s-400"} for n in FORMULA_PAYLOADS],
+            }
+        )
+    )
     out = tmp_path / "t.csv"
     assert main(["render", str(scenario), "--out", str(out), "--resolution", "110m"]) == 0
     for row in csv.reader(io.StringIO(out.read_text())):
@@ -307,8 +327,17 @@ def test_md_escape_property(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    [*PAYLOADS, "[click](javascript:alert(1))", "![x](http://x/a.png)", "**bold** _i_ `code`", "# Heading",
-     "<http://x.example>", "| a | b |", "~~s~~", "a\\<b"],
+    [
+        *PAYLOADS,
+        "[click](javascript:alert(1))",
+        "![x](http://x/a.png)",
+        "**bold** _i_ `code`",
+        "# Heading",
+        "<http://x.example>",
+        "| a | b |",
+        "~~s~~",
+        "a\\<b",
+    ],
 )
 def test_md_escape_examples(text: str) -> None:
     from coverage.app_support import md_escape
@@ -340,7 +369,9 @@ CATALOG_CORRUPTIONS = {
     "empty": lambda t: "",
     "dup-figure": lambda t: t.replace("id: s-400-tass-2017-07-18", "id: s-400-bloomberg-2017", 1),
     "default-missing": lambda t: t.replace("default_figure: s-400-bloomberg-2017", "default_figure: nope", 1),
-    "alias-bomb": lambda t: "- &a [x,x,x,x,x,x,x,x]\n- &b [*a,*a,*a,*a,*a,*a,*a,*a]\n- [*b,*b,*b,*b,*b,*b,*b,*b]\n",
+    "alias-bomb": lambda t: (
+        "- &a [x,x,x,x,x,x,x,x]\n- &b [*a,*a,*a,*a,*a,*a,*a,*a]\n- [*b,*b,*b,*b,*b,*b,*b,*b]\n"
+    ),
 }
 
 
@@ -363,13 +394,6 @@ def test_corrupted_catalog_file_on_disk_names_the_file(tmp_path, catalog_text: s
         load_catalog_files([bad])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(IndexError, AssertionError),
-    reason="BUG: the catalog schema's date pattern ^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$ accepts month 13 or 00 "
-    "(and day 99); parse_catalog loads it and human_date later raises IndexError (month 13) or prints "
-    "'Dec' (month 00) when a legend or credit line is built, instead of a CatalogError naming the file",
-)
 @pytest.mark.parametrize("date", ["2017-13", "2017-00-99"])
 def test_impossible_catalog_date_is_refused_naming_the_file(catalog_text: str, date: str) -> None:
     from coverage.catalog import parse_catalog
@@ -385,13 +409,6 @@ def test_impossible_catalog_date_is_refused_naming_the_file(catalog_text: str, d
     assert "Dec" not in shown, f"impossible date shown as {shown!r}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG (minor): a catalog file whose top level is not a list gives a CatalogError that repeats the "
-    "whole parsed document (jsonschema's message includes repr(instance)): thousands of characters on one "
-    "line of the CLI's stderr",
-)
 def test_catalog_error_message_is_short(catalog_text: str) -> None:
     from coverage.catalog import parse_catalog
 
@@ -445,15 +462,11 @@ def test_boundary_file_replaced_by_a_directory_names_the_file(boundaries_copy) -
         load_borders("110m")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(ValueError, UnicodeDecodeError),
-    reason="BUG: borders._checksums parses SHA256SUMS with `digest, name = line.split()`; an edited line "
-    "('garbage text', 'a b c') raises ValueError and a non-UTF-8 file raises UnicodeDecodeError, not a "
-    "DataFileError naming SHA256SUMS",
+@pytest.mark.parametrize(
+    "content",
+    [b"not a checksum file\n", b"a b c\n", b"\xff\xfe\x00junk"],
+    ids=["words", "three-fields", "not-utf8"],
 )
-@pytest.mark.parametrize("content", [b"not a checksum file\n", b"a b c\n", b"\xff\xfe\x00junk"],
-                         ids=["words", "three-fields", "not-utf8"])
 def test_edited_checksum_file_names_the_file(boundaries_copy, content: bytes) -> None:
     from coverage.borders import load_borders
 

@@ -47,7 +47,11 @@ def render(scenario: Path, out: Path) -> Path:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(
         [sys.executable, "-m", "coverage", "render", str(scenario), "--out", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     assert out.exists() and out.stat().st_size > 10_000
@@ -172,11 +176,6 @@ def test_hostile_names_show_as_text_and_run_nothing(offline: Offline, xss_html: 
     assert [u for u in offline.blocked if u not in HARMLESS_NON_FILE] == [], offline.blocked
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (critical): Jinja2 template syntax in a site name is evaluated when the page is rendered "
-    "(branca re-compiles rendered scripts as templates; see tests/test_injection.py): the export shows 49",
-)
 def test_template_syntax_in_a_name_shows_literally(offline: Offline, tmp_path: Path) -> None:
     name = "Total {{ 7*7 }}"
     page = offline.open(render(write_scenario(tmp_path, [name], "Braces {{ 6*7 }}"), tmp_path / "t.html"))
