@@ -290,7 +290,7 @@ def figure_bytes(fig: Figure, fmt: str) -> bytes:
         raise ExportError(f"unknown image format {fmt!r}; use one of {', '.join(FORMATS)}")
     buffer = io.BytesIO()
     metadata = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
-    extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
+    extra = {"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}
     fig.savefig(buffer, format=fmt, dpi=fig.dpi, facecolor=fig.get_facecolor(), metadata=metadata, **extra)
     plt.close("all")
     return buffer.getvalue()
