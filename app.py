@@ -133,23 +133,31 @@ state.errors = []
 
 # ---------------------------------------------------------------- sites editor
 if not presentation:
-    with st.expander("Sites: rename, move, change the figure, add or remove rows", expanded=not guided):
-        base = sup.editor_frame(scenario, catalog)
-        edited = st.data_editor(
-            base,
-            key=f"sites-{state.rev}",
-            num_rows="dynamic",
-            width="stretch",
-            hide_index=True,
-            column_config=sup.editor_columns(catalog),
-        )
-        if not edited.equals(base):
-            try:
-                state.scenario = scenario = sup.scenario_from_editor(scenario, edited)
-                state.good = scenario
-            except CoverageError as exc:
-                st.error(f"Not applied: {exc}")
-                scenario = state.good
+    # Lazy: the editor (a heavy grid in the browser) is only built while the expander is open.
+    sites_box = st.expander(
+        "Sites: rename, move, change the figure, add or remove rows",
+        expanded=not guided,
+        key="sites_open",
+        on_change="rerun",
+    )
+    if sites_box.open:
+        with sites_box:
+            base = sup.editor_frame(scenario, catalog)
+            edited = st.data_editor(
+                base,
+                key=f"sites-{state.rev}",
+                num_rows="dynamic",
+                width="stretch",
+                hide_index=True,
+                column_config=sup.editor_columns(catalog),
+            )
+            if not edited.equals(base):
+                try:
+                    state.scenario = scenario = sup.scenario_from_editor(scenario, edited)
+                    state.good = scenario
+                except CoverageError as exc:
+                    st.error(f"Not applied: {exc}")
+                    scenario = state.good
 
 # ---------------------------------------------------------------- resolve and compute
 try:
