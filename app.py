@@ -172,7 +172,9 @@ table = sup.coverage(sites)
 
 # ---------------------------------------------------------------- map
 highlights = sup.highlights() if (step is not None and step.highlight) else None
-horizon_m = sup.horizon_m(state.get("mast", 20), state.get("altitude", 300)) if state.get("horizon_on") else None
+horizon_m = (
+    sup.horizon_m(state.get("mast", 20), state.get("altitude", 300)) if state.get("horizon_on") else None
+)
 fmap = sup.build_map(
     sites, table, units=units, presentation=presentation, highlights=highlights, horizon_m=horizon_m
 )
@@ -232,7 +234,9 @@ if tabs[4].open:
     with tabs[4]:
         if sites:
             c1, c2, c3 = st.columns(3)
-            edited_title = c1.text_input("Title on the image", scenario.title, max_chars=200, key="image_title")
+            edited_title = c1.text_input(
+                "Title on the image", scenario.title, max_chars=200, key="image_title"
+            )
             size = c2.selectbox("Image size", list(sup.IMAGE_SIZES), format_func=sup.IMAGE_SIZES.get)
             theme = c3.radio("Theme", ["light", "dark"], horizontal=True)
             export_scenario = Scenario(

@@ -44,7 +44,9 @@ def close_around_pole(
     to the pole and along it back to the start: an ordinary polygon in lon/lat.
     """
     turn = 360.0 * winding(lon_unwrapped)
-    lon = np.concatenate([lon_unwrapped, [lon_unwrapped[0] + turn, lon_unwrapped[0] + turn, lon_unwrapped[0]]])
+    lon = np.concatenate(
+        [lon_unwrapped, [lon_unwrapped[0] + turn, lon_unwrapped[0] + turn, lon_unwrapped[0]]]
+    )
     lat = np.concatenate([lat_deg, [lat_deg[0], pole_lat, pole_lat]])
     return lon, lat
 

@@ -22,9 +22,8 @@ import pandas as pd
 import streamlit as st
 
 from coverage import catalog as _catalog
-from coverage import export, maps
+from coverage import export, maps, story
 from coverage import scenario as sc
-from coverage import story
 from coverage.analysis import coverage_by_site, coverage_table, distance_table, reference_places
 from coverage.borders import CREDIT as BORDERS_CREDIT
 from coverage.borders import load_borders
@@ -176,7 +175,12 @@ def build_map(
     view = maps.view_bounds(sites) if sites else (15.0, 30.0, 50.0, 48.0)
     url = _borders_url(tuple(round(v, 2) for v in maps.display_bounds(view)))
     m = maps.coverage_map(
-        sites, table, borders_url=url, units=units, presentation=presentation, highlights=highlights,
+        sites,
+        table,
+        borders_url=url,
+        units=units,
+        presentation=presentation,
+        highlights=highlights,
         horizon_m=horizon_m,
     )
     if not sites:
@@ -334,7 +338,9 @@ def distances_view(sites: Sequence[sc.Site], table: pd.DataFrame, units: Unit) -
             "Site": dist["site"],
             "Place": dist["place"],
             "Kind": dist["kind"],
-            f"Distance ({units})": (dist["distance_km"] * 1000.0).map(lambda m: f"{from_metres(m, units):,.0f}"),
+            f"Distance ({units})": (dist["distance_km"] * 1000.0).map(
+                lambda m: f"{from_metres(m, units):,.0f}"
+            ),
             "Inside the ring": dist["inside"].map({True: "inside", False: "outside"}),
         }
     )
@@ -391,7 +397,6 @@ def horizon_sentence(mast_height_m: float, altitude_m: float, units: Unit) -> st
     )
 
 
-
 # ------------------------------------------------------------------ downloads
 IMAGE_SIZES = {
     "16x9": "16:9 (1920×1080)",
@@ -427,14 +432,24 @@ def export_bytes(scenario_json: str, fmt: str, size: str, theme: str, units: Uni
     if fmt == "html":
         view = maps.display_bounds(maps.view_bounds(sites))
         page = export.map_html(
-            sites, table, _display_borders(tuple(round(v, 2) for v in view)),
-            title=scenario.title, subtitle=scenario.subtitle, units=units,
+            sites,
+            table,
+            _display_borders(tuple(round(v, 2) for v in view)),
+            title=scenario.title,
+            subtitle=scenario.subtitle,
+            units=units,
         )
         return page.encode()
     from coverage.figures import figure_bytes, render_figure
 
     fig = render_figure(
-        sites, table, borders(), title=scenario.title, subtitle=scenario.subtitle,
-        units=units, size=size, theme=theme,  # type: ignore[arg-type]
+        sites,
+        table,
+        borders(),
+        title=scenario.title,
+        subtitle=scenario.subtitle,
+        units=units,
+        size=size,
+        theme=theme,  # type: ignore[arg-type]
     )
     return figure_bytes(fig, fmt)

@@ -21,9 +21,7 @@ CREDIT = "Borders: Natural Earth (public domain), via world-atlas 2.0.2"
 def boundary_path(resolution: str) -> Path:
     """Path of the shipped GeoParquet file for ``resolution``."""
     if resolution not in RESOLUTIONS:
-        raise DataFileError(
-            f"unknown resolution {resolution!r}: use one of {', '.join(RESOLUTIONS)}"
-        )
+        raise DataFileError(f"unknown resolution {resolution!r}: use one of {', '.join(RESOLUTIONS)}")
     return BOUNDARIES_DIR / f"countries-{resolution}.parquet"
 
 

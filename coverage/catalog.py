@@ -21,7 +21,7 @@ from coverage.units import Unit, to_metres
 
 CATALOG_DIR = Path(__file__).resolve().parents[1] / "data" / "catalog"
 SCHEMA_PATH = CATALOG_DIR / "schema.json"
-_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Source:
     via: str | None = None
 
     def short(self) -> str:
-        """"Bloomberg, 13 Jul 2017" — for legends and credit lines."""
+        """ "Bloomberg, 13 Jul 2017" — for legends and credit lines."""
         return f"{self.publisher}, {human_date(self.date)}"
 
     def full(self) -> str:
@@ -102,7 +102,7 @@ class Catalog:
 
 
 def human_date(iso: str | None) -> str:
-    """"2017-07-13" -> "13 Jul 2017"; partial dates stay partial."""
+    """ "2017-07-13" -> "13 Jul 2017"; partial dates stay partial."""
     if not iso:
         return "undated"
     parts = iso.split("-")

@@ -48,8 +48,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(report(args.scenario, args.format, args.resolution, args.by_site, args.distances), end="")
         else:
             text = render(
-                args.scenario, args.out, args.resolution,
-                size=args.size, theme=args.theme, title=args.title, subtitle=args.subtitle,
+                args.scenario,
+                args.out,
+                args.resolution,
+                size=args.size,
+                theme=args.theme,
+                title=args.title,
+                subtitle=args.subtitle,
             )
             if args.caption:
                 print(text)
@@ -89,7 +94,9 @@ def report(path: Path, fmt: str, resolution: str, by_site: bool, distances: bool
         doc = {
             "title": scenario.title,
             "coverage": json.loads(table.to_json(orient="records")),
-            "sites": [{"name": s.name, "lat": s.lat_deg, "lon": s.lon_deg, "radius_km": s.radius_km} for s in sites],
+            "sites": [
+                {"name": s.name, "lat": s.lat_deg, "lon": s.lon_deg, "radius_km": s.radius_km} for s in sites
+            ],
         }
         if dist is not None:
             doc["distances"] = json.loads(dist.to_json(orient="records"))
@@ -121,7 +128,9 @@ def render(
     """Write ``out`` (format from its extension); return the caption."""
     suffix = out.suffix.lower()
     if suffix not in RENDER_FORMATS:
-        raise ExportError(f"{out}: unknown format {suffix or '(none)'!r}; use one of {', '.join(RENDER_FORMATS)}")
+        raise ExportError(
+            f"{out}: unknown format {suffix or '(none)'!r}; use one of {', '.join(RENDER_FORMATS)}"
+        )
     from coverage import export
 
     scenario, sites = _load(path)
@@ -147,14 +156,22 @@ def render(
 
             view = display_bounds(view_bounds(sites))
             display = borders_json(borders_for_view(borders, view))
-            page = export.map_html(sites, table, display, title=title, subtitle=subtitle, units=scenario.units)
+            page = export.map_html(
+                sites, table, display, title=title, subtitle=subtitle, units=scenario.units
+            )
             export.write_atomic(out, page)
         else:
             from coverage.figures import figure_bytes, render_figure
 
             fig = render_figure(
-                sites, table, borders, title=title, subtitle=subtitle, units=scenario.units,
-                size=size, theme=theme,  # type: ignore[arg-type]
+                sites,
+                table,
+                borders,
+                title=title,
+                subtitle=subtitle,
+                units=scenario.units,
+                size=size,
+                theme=theme,  # type: ignore[arg-type]
             )
             export.write_atomic(out, figure_bytes(fig, suffix[1:]))
     return export.caption(sites, title, scenario.units)

@@ -200,7 +200,6 @@ def map_html(
     return root.render()
 
 
-
 def kml_bytes(sites: Sequence[Site]) -> bytes:
     """KML for Google Earth, written by GDAL (names and descriptions escaped by it).
 
@@ -221,7 +220,10 @@ def kml_bytes(sites: Sequence[Site]) -> bytes:
                 "kind": "ring",
                 "site": site.name,
                 "radius_km": round(site.radius_km, 6),
-                **{k: cite[k] for k in ("system", "value_as_published", "source_publisher", "source_date", "source_url")},
+                **{
+                    k: cite[k]
+                    for k in ("system", "value_as_published", "source_publisher", "source_date", "source_url")
+                },
                 "geometry": shapely.orient_polygons(site_ring(site)),
             }
         )
@@ -240,7 +242,10 @@ def kml_bytes(sites: Sequence[Site]) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "rings.kml"
         pyogrio.write_dataframe(
-            frame, path, driver="KML", layer="rings",
+            frame,
+            path,
+            driver="KML",
+            layer="rings",
             dataset_options={"NameField": "name", "DescriptionField": "description"},
         )
         return path.read_bytes()

@@ -188,8 +188,16 @@ def render_figure(
         colour = PALETTE[i % len(PALETTE)]
         ax.plot([x], [y], "o", ms=7 * scale, mfc=colour, mec=colours.halo, mew=1.5 * scale, zorder=5)
         label = ax.text(
-            x, y, f"  {site.name}", fontsize=11 * scale, fontweight="bold", color=colours.text,
-            va="center", ha="left", zorder=6, path_effects=halo,
+            x,
+            y,
+            f"  {site.name}",
+            fontsize=11 * scale,
+            fontweight="bold",
+            color=colours.text,
+            va="center",
+            ha="left",
+            zorder=6,
+            path_effects=halo,
         )
         taken.append(label.get_window_extent(renderer))
 
@@ -206,8 +214,16 @@ def render_figure(
             continue
         point = visible.representative_point()
         text = ax.text(
-            point.x, point.y, name.upper(), fontsize=8.5 * scale, color=colours.text, alpha=0.75,
-            ha="center", va="center", zorder=4, path_effects=halo,
+            point.x,
+            point.y,
+            name.upper(),
+            fontsize=8.5 * scale,
+            color=colours.text,
+            alpha=0.75,
+            ha="center",
+            va="center",
+            zorder=4,
+            path_effects=halo,
         )
         box = text.get_window_extent(renderer)
         inside = ax_box.x0 <= box.x0 and box.x1 <= ax_box.x1 and ax_box.y0 <= box.y0 and box.y1 <= ax_box.y1
@@ -224,8 +240,14 @@ def render_figure(
         fig.text(0.02, 0.985, title, fontsize=size_pt, fontweight="bold", color=colours.text, va="top")
     if subtitle:
         size_pt = min(13 * scale, 0.96 * width_in * 72 / (0.55 * max(len(subtitle), 1)))
-        fig.text(0.02, 0.985 - 0.045 * (1080 / spec.height_px) ** 0.5, subtitle,
-                 fontsize=size_pt, color=colours.text, va="top")
+        fig.text(
+            0.02,
+            0.985 - 0.045 * (1080 / spec.height_px) ** 0.5,
+            subtitle,
+            fontsize=size_pt,
+            color=colours.text,
+            va="top",
+        )
     _legend(ax, sites, units, colours, scale)
     fig.text(0.02, 0.02, credit_line(sites), fontsize=8.5 * scale, color=colours.text, va="bottom", wrap=True)
     return fig
@@ -234,9 +256,7 @@ def render_figure(
 _VIEW_CACHE: dict[tuple[int, tuple[float, ...], float], tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]] = {}
 
 
-def _view_borders(
-    borders: gpd.GeoDataFrame, bounds: tuple[float, ...], tolerance: float
-) -> gpd.GeoDataFrame:
+def _view_borders(borders: gpd.GeoDataFrame, bounds: tuple[float, ...], tolerance: float) -> gpd.GeoDataFrame:
     """:func:`borders_for_view`, remembered for the last few views (re-renders in other sizes or themes)."""
     key = (id(borders), bounds, round(tolerance, 6))
     hit = _VIEW_CACHE.get(key)
@@ -250,7 +270,7 @@ def _view_borders(
 
 
 def credit_line(sites: Sequence[Site]) -> str:
-    """"Ranges: Bloomberg, Jul 2017. Borders: Natural Earth. Projection: …"."""
+    """ "Ranges: Bloomberg, Jul 2017. Borders: Natural Earth. Projection: …"."""
     sources = list(dict.fromkeys(s.figure.source.short() for s in sites if s.figure is not None))
     ranges = f"Ranges: {'; '.join(sources)}. " if sources else ""
     return f"{ranges}{BORDERS_CREDIT}. Azimuthal equidistant projection centred on the sites."
@@ -267,8 +287,15 @@ def _legend(ax, sites: Sequence[Site], units: Unit, colours: Colours, scale: flo
         handles.append(matplotlib.lines.Line2D([], [], color=PALETTE[i % len(PALETTE)], lw=2.5 * scale))
         labels.append(f"{site.name}: {site.label(units)}")
     legend = ax.legend(
-        handles, labels, loc="lower left", fontsize=9 * scale, frameon=True, framealpha=0.9,
-        facecolor=colours.halo, edgecolor=colours.border, labelcolor=colours.text,
+        handles,
+        labels,
+        loc="lower left",
+        fontsize=9 * scale,
+        frameon=True,
+        framealpha=0.9,
+        facecolor=colours.halo,
+        edgecolor=colours.border,
+        labelcolor=colours.text,
     )
     legend.set_zorder(10)
 
@@ -278,8 +305,14 @@ def _scale_bar(ax, half_w, cx, cy, half_h, units, colours, scale) -> None:  # ty
     x0, y0 = cx + half_w * 0.55, cy - half_h * 0.9
     ax.plot([x0, x0 + length_m], [y0, y0], color=colours.text, lw=3 * scale, solid_capstyle="butt", zorder=7)
     ax.text(
-        x0 + length_m / 2, y0 + half_h * 0.025, format_distance(length_m, units), ha="center", va="bottom",
-        fontsize=9 * scale, color=colours.text, zorder=7,
+        x0 + length_m / 2,
+        y0 + half_h * 0.025,
+        format_distance(length_m, units),
+        ha="center",
+        va="bottom",
+        fontsize=9 * scale,
+        color=colours.text,
+        zorder=7,
         path_effects=[matplotlib.patheffects.withStroke(linewidth=3 * scale, foreground=colours.halo)],
     )
 

@@ -134,8 +134,11 @@ def script_json(obj: object) -> str:
     """
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
     text = (
-        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
     )
     return _JINJA_OPENER.sub(r"\\u007b", text)
 
@@ -265,13 +268,20 @@ def coverage_map(
         )
     )
     JsonLayer(
-        borders_geojson, country_style, url=borders_url, pane="countries", tooltip="tip",
-        tooltip_options={"sticky": True}, name="Countries",
+        borders_geojson,
+        country_style,
+        url=borders_url,
+        pane="countries",
+        tooltip="tip",
+        tooltip_options={"sticky": True},
+        name="Countries",
     ).add_to(m)
 
     weight = 3 if presentation else 2
     rings = [
-        _feature(site_ring(site), 1e-4, tip=html.escape(f"{site.name}: {site.label(units)}"), colour=site_colour(i))
+        _feature(
+            site_ring(site), 1e-4, tip=html.escape(f"{site.name}: {site.label(units)}"), colour=site_colour(i)
+        )
         for i, site in enumerate(sites)
     ]
     ring_style = (
@@ -279,8 +289,11 @@ def coverage_map(
         " fillOpacity: 0.08}; }" % weight
     )
     JsonLayer(
-        script_json({"type": "FeatureCollection", "features": rings}), ring_style, tooltip="tip",
-        tooltip_options={"sticky": True}, name="Rings",
+        script_json({"type": "FeatureCollection", "features": rings}),
+        ring_style,
+        tooltip="tip",
+        tooltip_options={"sticky": True},
+        name="Rings",
     ).add_to(m)
 
     if horizon_m is not None:
@@ -288,13 +301,19 @@ def coverage_map(
 
         label = f"Radar horizon, textbook approximation: {format_distance(horizon_m, units)}"
         horizon = [
-            _feature(ring_for(site.lat_deg, site.lon_deg, max(horizon_m, MIN_RADIUS_M)), 1e-4, tip=html.escape(label))
+            _feature(
+                ring_for(site.lat_deg, site.lon_deg, max(horizon_m, MIN_RADIUS_M)),
+                1e-4,
+                tip=html.escape(label),
+            )
             for site in sites
         ]
         JsonLayer(
             script_json({"type": "FeatureCollection", "features": horizon}),
             "function (f) { return {color: '#333333', weight: 2, dashArray: '6 6', fill: false}; }",
-            tooltip="tip", tooltip_options={"sticky": True}, name="Horizon",
+            tooltip="tip",
+            tooltip_options={"sticky": True},
+            name="Horizon",
         ).add_to(m)
 
     if highlights:
@@ -304,7 +323,12 @@ def coverage_map(
             "function (f) { return {color: %s, weight: %d, opacity: 0.9}; }"
             % (script_json(HIGHLIGHT), weight + 3),
             tooltip="tip",
-            tooltip_options={"permanent": True, "direction": "left", "offset": [-12, 0], "className": "highlight-label"},
+            tooltip_options={
+                "permanent": True,
+                "direction": "left",
+                "offset": [-12, 0],
+                "className": "highlight-label",
+            },
             name="Highlights",
         ).add_to(m)
 
@@ -340,7 +364,7 @@ def coverage_map(
 
 
 def credit_text(sites: Sequence[Site]) -> str:
-    """"Ranges: Bloomberg, Jul 2017. Borders: Natural Earth …" for the map corner."""
+    """ "Ranges: Bloomberg, Jul 2017. Borders: Natural Earth …" for the map corner."""
     sources = list(dict.fromkeys(s.figure.source.short() for s in sites if s.figure is not None))
     ranges = "Ranges: " + "; ".join(sources) + ". " if sources else ""
     return ranges + BORDERS_CREDIT + "."

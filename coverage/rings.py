@@ -85,9 +85,7 @@ def _forward(
     lat_deg: float, lon_deg: float, az_deg: NDArray[np.float64], radius_m: float
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     n = az_deg.size
-    lon, lat, _ = WGS84.fwd(
-        np.full(n, lon_deg), np.full(n, lat_deg), az_deg, np.full(n, radius_m)
-    )
+    lon, lat, _ = WGS84.fwd(np.full(n, lon_deg), np.full(n, lat_deg), az_deg, np.full(n, radius_m))
     return unwrap_lon(lon), np.asarray(lat, dtype=float)
 
 
@@ -148,9 +146,7 @@ def _with_antimeridian_vertices(
         same_side = (m_lon < boundary) == (start_lon < boundary)
         a = np.where(same_side, mid, a)
         b = np.where(same_side, b, mid)
-    _, x_lat, _ = WGS84.fwd(
-        np.full(a.size, lon_deg), np.full(a.size, lat_deg), a, np.full(a.size, radius_m)
-    )
+    _, x_lat, _ = WGS84.fwd(np.full(a.size, lon_deg), np.full(a.size, lat_deg), a, np.full(a.size, radius_m))
     # Insert each crossing after its edge's first vertex, at the unwrapped boundary.
     # Consecutive unwrapped longitudes differ by < 180°, so the boundary as seen from
     # the first vertex is the same number whichever side the edge goes.

@@ -87,7 +87,7 @@ class Site:
         return self.radius_m / 1000.0
 
     def label(self, units: Unit = "km") -> str:
-        """"S-400 Triumf, 250 mi = 402 km (Bloomberg, Jul 2017)" or "custom radius, 400 km (249 mi)".
+        """ "S-400 Triumf, 250 mi = 402 km (Bloomberg, Jul 2017)" or "custom radius, 400 km (249 mi)".
 
         A cited figure is shown as published, then in ``units`` (or, if it was
         published in ``units``, in the other common unit).
@@ -136,7 +136,9 @@ def _check_plain(raw: Any, source: str) -> None:
             raise ScenarioError(f"{source}: {_json_path(path[:3])}: JSON is nested too deeply")
         if isinstance(node, float) and not math.isfinite(node):
             literal = getattr(node, "literal", repr(node))
-            raise ScenarioError(f"{source}: {_json_path(path)}: {literal} is not allowed, numbers must be finite")
+            raise ScenarioError(
+                f"{source}: {_json_path(path)}: {literal} is not allowed, numbers must be finite"
+            )
         if isinstance(node, str):
             try:
                 node.encode("utf-8")
@@ -186,7 +188,9 @@ def parse_scenario(data: str | bytes, source: str = "scenario") -> Scenario:
 def scenario_from_dict(raw: Any, source: str = "scenario") -> Scenario:
     """Validate an already-decoded scenario object."""
     _check_plain(raw, source)
-    errors = sorted(_validator().iter_errors(raw), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    errors = sorted(
+        _validator().iter_errors(raw), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path)))
+    )
     if errors:
         err = errors[0]
         raise ScenarioError(f"{source}: {_json_path(err.absolute_path)}: {_message(err)}")

@@ -37,12 +37,20 @@ def main() -> int:
     ]
     caption = ""
     for name, scenario, extra, what in RENDERS:
-        cmd = [sys.executable, "-m", "coverage", "render", str(scenario), "--out", str(OUT / name), "--caption"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "coverage",
+            "render",
+            str(scenario),
+            "--out",
+            str(OUT / name),
+            "--caption",
+        ]
         done = subprocess.run([*cmd, *extra], cwd=ROOT, check=True, capture_output=True, text=True)
         caption = caption or done.stdout.strip()
-        shown = f"`python -m coverage render {scenario.relative_to(ROOT)} --out {name} {' '.join(extra)}`".replace(
-            "  ", " "
-        )
+        args = " ".join([str(scenario.relative_to(ROOT)), "--out", name, *extra])
+        shown = f"`python -m coverage render {args}`"
         lines.append(f"## {what}\n\n{shown}\n")
         if name.endswith(".png"):
             lines.append(f"![{what}](gallery/{name})\n")

@@ -91,7 +91,14 @@ def test_preset_kars_lists_the_neighbours() -> None:
     at = _app()
     at.selectbox(key="preset").set_value("S-400 at the Armenian border (Kars)").run()
     assert set(_countries(at)) == {
-        "Turkey", "Russia", "Georgia", "Azerbaijan", "Iran", "Armenia", "Iraq", "Syria",
+        "Turkey",
+        "Russia",
+        "Georgia",
+        "Azerbaijan",
+        "Iran",
+        "Armenia",
+        "Iraq",
+        "Syria",
     }
 
 

@@ -62,7 +62,9 @@ def test_an_empty_editor_gives_an_empty_scenario(story: Scenario) -> None:
     assert sup.scenario_from_editor(story, empty).sites == ()
 
 
-@pytest.mark.parametrize("lon, wrapped", [(190.0, -170.0), (-190.0, 170.0), (540.0, 180.0 - 360.0), (33.0, 33.0)])
+@pytest.mark.parametrize(
+    "lon, wrapped", [(190.0, -170.0), (-190.0, 170.0), (540.0, 180.0 - 360.0), (33.0, 33.0)]
+)
 def test_clicks_on_world_copies_wrap_back(lon: float, wrapped: float) -> None:
     assert sup.wrap_lon(lon) == pytest.approx(wrapped)
 
