@@ -137,7 +137,13 @@ def comparison(sites: Sequence[sc.Site]) -> pd.DataFrame:
     """Countries × sites: the share of each country within each site's ring (%)."""
     if len(sites) < 2:
         return pd.DataFrame()
-    per_site = _coverage(tuple(_site_key(s) for s in sites), True)
+    return _comparison(tuple(_site_key(s) for s in sites))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _comparison(keys: tuple[tuple[str, float, float, float], ...]) -> pd.DataFrame:
+    sites = [sc.Site(*k) for k in keys]
+    per_site = _coverage(keys, True)
     pivot = per_site.pivot_table(index="country", columns="site", values="covered_pct", aggfunc="first")
     pivot = pivot.reindex(columns=[s.name for s in sites])
     return pivot.round(1).sort_values(by=list(pivot.columns), ascending=False).fillna(0.0)

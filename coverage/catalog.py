@@ -113,8 +113,11 @@ def human_date(iso: str | None) -> str:
     return iso
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as the strings written in the file."""
+_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
+
+
+class _Loader(_SafeBase):  # type: ignore[misc,valid-type]
+    """Safe loader that keeps dates as the strings written in the file."""
 
 
 _Loader.yaml_implicit_resolvers = {

@@ -56,14 +56,23 @@ def ring_vertices(
     check_centre_and_radius(lat_deg, lon_deg, radius_m)
     # A regular polygon of n sides sags r(1 - cos(pi/n)) ~ r pi^2 / (2 n^2).
     n0 = max(16, math.ceil(math.pi / math.sqrt(2.0 * _TARGET)))
-    az = np.linspace(0.0, 360.0, n0, endpoint=False)
+    az = np.linspace(0.0, 360.0, n0, endpoint=False)  # increasing; may pass 360 at the end
+    lon, lat = _forward(lat_deg, lon_deg, az, radius_m)
+    todo = np.arange(az.size)  # edges (i -> i + 1) not yet known to be straight enough
     for _ in range(_MAX_ROUNDS):
-        lon, lat = _forward(lat_deg, lon_deg, az, radius_m)
-        bad = _sagging_edges(lat_deg, lon_deg, radius_m, lon, lat)
-        if not bad.any():
+        bad = todo[_sagging_edges(lat_deg, lon_deg, radius_m, lon, lat, todo)]
+        if bad.size == 0:
             break
-        az_next = np.append(az[1:], az[0] + 360.0)
-        az = np.sort(np.concatenate([az, ((az + az_next) / 2.0)[bad] % 360.0]))
+        # Split each bad edge at its middle azimuth; only the new halves need checking.
+        az_next = np.append(az[1:], az[0] + 360.0)[bad]
+        mid = (az[bad] + az_next) / 2.0
+        new_lon, new_lat = _forward(lat_deg, lon_deg, mid, radius_m)
+        new_lon = lon[bad] + ((new_lon - lon[bad] + 180.0) % 360.0 - 180.0)
+        az = np.insert(az, bad + 1, mid)
+        lon = np.insert(lon, bad + 1, new_lon)
+        lat = np.insert(lat, bad + 1, new_lat)
+        new_index = bad + 1 + np.arange(bad.size)
+        todo = np.concatenate([new_index - 1, new_index])
     return _with_antimeridian_vertices(lat_deg, lon_deg, radius_m, az, lon, lat)
 
 
@@ -104,18 +113,14 @@ def _sagging_edges(
     radius_m: float,
     lon: NDArray[np.float64],
     lat: NDArray[np.float64],
+    edges: NDArray[np.intp],
 ) -> NDArray[np.bool_]:
+    """For each edge index in ``edges``: does its straight lon/lat line stray too far?"""
     lon2, lat2 = _edge_ends(lon, lat)
+    lon1, lat1, lon2, lat2 = lon[edges], lat[edges], lon2[edges], lat2[edges]
     t = _SAMPLES[:, None]
-    s_lon = lon + t * (lon2 - lon)
-    s_lat = lat + t * (lat2 - lat)
-    d = distance_m(lat_deg, lon_deg, s_lat, s_lon)
-    return bool_any(np.abs(d - radius_m) > _TARGET * radius_m)
-
-
-def bool_any(errors: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    """Collapse per-sample flags to per-edge flags."""
-    return np.asarray(errors.any(axis=0))
+    d = distance_m(lat_deg, lon_deg, lat1 + t * (lat2 - lat1), lon1 + t * (lon2 - lon1))
+    return np.asarray((np.abs(d - radius_m) > _TARGET * radius_m).any(axis=0))
 
 
 def _with_antimeridian_vertices(
