@@ -1,0 +1,130 @@
+"""Static maps (PNG, SVG, PDF) and KML, checked with real readers."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pyogrio
+import pytest
+from matplotlib.testing.compare import compare_images
+from PIL import Image
+from pypdf import PdfReader
+
+from coverage.analysis import coverage_table, site_ring
+from coverage.borders import load_borders
+from coverage.catalog import load_catalog
+from coverage.errors import ExportError
+from coverage.export import kml_bytes
+from coverage.figures import SIZES, figure_bytes, render_figure
+from coverage.geodesy import area_km2
+from coverage.scenario import resolve_sites
+from coverage.story import scenario_file
+
+REFERENCE = Path(__file__).parent / "data" / "kars-square-110m.png"
+
+
+@pytest.fixture(scope="module")
+def story():  # type: ignore[no-untyped-def]
+    scenario = scenario_file("story.json")
+    sites = resolve_sites(scenario, load_catalog())
+    borders = load_borders("110m")
+    return scenario, sites, borders, coverage_table(sites, borders)
+
+
+def _figure(story, **kwargs):  # type: ignore[no-untyped-def]
+    scenario, sites, borders, table = story
+    return render_figure(sites, table, borders, title=scenario.title, subtitle=scenario.subtitle, **kwargs)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_png_has_the_promised_pixel_size(story, size: str) -> None:  # type: ignore[no-untyped-def]
+    image = Image.open(io.BytesIO(figure_bytes(_figure(story, size=size), "png")))
+    assert image.format == "PNG"
+    assert image.size == (SIZES[size].width_px, SIZES[size].height_px)
+    assert image.mode in {"RGB", "RGBA"}
+
+
+def test_dark_theme_is_dark(story) -> None:  # type: ignore[no-untyped-def]
+    light = np.asarray(Image.open(io.BytesIO(figure_bytes(_figure(story, theme="light"), "png"))).convert("L"))
+    dark = np.asarray(Image.open(io.BytesIO(figure_bytes(_figure(story, theme="dark"), "png"))).convert("L"))
+    assert light.mean() > 150 > 80 > dark.mean()
+
+
+def test_svg_keeps_text_as_text(story) -> None:  # type: ignore[no-untyped-def]
+    root = ET.fromstring(figure_bytes(_figure(story, size="16x9"), "svg"))
+    texts = ["".join(e.itertext()) for e in root.iter() if e.tag.endswith("}text")]
+    joined = " ".join(texts)
+    assert "Where a 250-mile S-400 ring reaches" in joined
+    assert "Natural Earth" in joined and "Azimuthal equidistant" in joined
+    assert "Kars (Armenian border)" in joined
+    assert not [e for e in root.iter() if e.tag.endswith("}image")], "no raster inside the SVG"
+
+
+def test_pdf_is_one_vector_page_with_selectable_text(story) -> None:  # type: ignore[no-untyped-def]
+    reader = PdfReader(io.BytesIO(figure_bytes(_figure(story, size="print"), "pdf")))
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    text = page.extract_text()
+    assert "S-400" in text and "Natural Earth" in text
+    xobjects = page["/Resources"].get("/XObject", {})
+    images = [k for k, v in xobjects.items() if v.get_object().get("/Subtype") == "/Image"]
+    assert images == [], "the map is drawn as vectors, not embedded as an image"
+
+
+def test_country_labels_do_not_collide(story) -> None:  # type: ignore[no-untyped-def]
+    fig = _figure(story)
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_text().strip()]
+    assert len(boxes) >= 8  # four sites and several countries reached
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b)
+
+
+def test_no_axis_ticks_or_labels(story) -> None:  # type: ignore[no-untyped-def]
+    ax = _figure(story).axes[0]
+    assert not ax.axison
+    assert ax.get_xlabel() == "" and ax.get_ylabel() == ""
+
+
+def test_unknown_size_or_theme_is_a_clear_error(story) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ExportError, match="unknown size"):
+        _figure(story, size="huge")
+    with pytest.raises(ExportError, match="unknown theme"):
+        _figure(story, theme="neon")  # type: ignore[arg-type]
+
+
+def test_the_layout_matches_the_reference_image(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A layout regression (legend, labels, scale bar, projection) shows up here.
+
+    To accept an intended change: delete tests/data/kars-square-110m.png and run this
+    test once; it writes a new reference to commit (and fails, so nobody forgets).
+    """
+    scenario = scenario_file("story-kars.json")
+    sites = resolve_sites(scenario, load_catalog())
+    borders = load_borders("110m")
+    fig = render_figure(sites, coverage_table(sites, borders), borders, title=scenario.title, size="square")
+    actual = tmp_path / "actual.png"
+    actual.write_bytes(figure_bytes(fig, "png"))
+    if not REFERENCE.exists():
+        REFERENCE.write_bytes(actual.read_bytes())
+        pytest.fail(f"wrote a new reference image {REFERENCE}; check it and commit it")
+    assert compare_images(str(REFERENCE), str(actual), tol=2) is None
+
+
+def test_kml_reads_back_with_gdal_and_keeps_ring_areas(story, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _, sites, _, _ = story
+    path = tmp_path / "story.kml"
+    path.write_bytes(kml_bytes(sites))
+    frame = pyogrio.read_dataframe(path)
+    rings = frame[frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
+    assert list(rings["Name"].str.split(":").str[0]) == [s.name for s in sites]
+    assert all("Bloomberg" in d for d in rings["description"])
+    assert set(rings["source_publisher"]) == {"Bloomberg"}
+    for geom, site in zip(rings.geometry, sites, strict=True):
+        assert area_km2(geom) == pytest.approx(area_km2(site_ring(site)), rel=1e-3)
+    ET.fromstring(path.read_bytes())  # well-formed XML
