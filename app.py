@@ -233,14 +233,19 @@ if tabs[3].open:
 if tabs[4].open:
     with tabs[4]:
         if sites:
-            c1, c2, c3 = st.columns(3)
-            edited_title = c1.text_input(
-                "Title on the image", scenario.title, max_chars=200, key="image_title"
+            c1, c2 = st.columns(2)
+            edited_title = c1.text_input("Title", scenario.title, max_chars=200, key="image_title")
+            edited_subtitle = c2.text_input(
+                "Subtitle", scenario.subtitle, max_chars=300, key="image_subtitle"
             )
-            size = c2.selectbox("Image size", list(sup.IMAGE_SIZES), format_func=sup.IMAGE_SIZES.get)
-            theme = c3.radio("Theme", ["light", "dark"], horizontal=True)
+            c3, c4 = st.columns(2)
+            size = c3.selectbox("Image size", list(sup.IMAGE_SIZES), format_func=sup.IMAGE_SIZES.get)
+            theme = c4.radio("Theme", ["light", "dark"], horizontal=True)
             export_scenario = Scenario(
-                sites=scenario.sites, title=edited_title.strip(), subtitle=scenario.subtitle, units=units
+                sites=scenario.sites,
+                title=edited_title.strip(),
+                subtitle=edited_subtitle.strip(),
+                units=units,
             ).to_json()
             stem = sup.safe_filename(edited_title or "coverage-map")
             cols = st.columns(4)

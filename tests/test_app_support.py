@@ -98,3 +98,23 @@ def test_horizon_sentence_uses_the_textbook_formula() -> None:
     assert sup.horizon_m(20, 300) / 1000 == pytest.approx(expected_km)
     assert f"{expected_km:,.0f} km" in sup.horizon_sentence(20, 300, "km")
     assert isinstance(sup.horizon_chart(20), pd.DataFrame)
+
+
+@pytest.mark.parametrize(
+    "fmt, magic",
+    [
+        ("png", b"\x89PNG"),
+        ("svg", b"<?xml"),
+        ("pdf", b"%PDF"),
+        ("html", b"<!DOCTYPE html>"),
+        ("geojson", b'{"type": "FeatureCollection"'),
+        ("kml", b"<?xml"),
+        ("csv", b"country,iso_a3,covered_km2"),
+    ],
+)
+def test_every_download_is_the_file_it_claims(story: Scenario, fmt: str, magic: bytes) -> None:
+    data = sup.export_bytes(story.to_json(), fmt, "square", "light", "km")
+    assert data.startswith(magic)
+    assert fmt in sup.DOWNLOADS
+    if fmt in {"html", "geojson", "kml", "csv", "svg"}:
+        assert b"Bloomberg" in data or b"Natural Earth" in data  # credited
