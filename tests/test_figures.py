@@ -48,7 +48,9 @@ def test_png_has_the_promised_pixel_size(story, size: str) -> None:  # type: ign
 
 
 def test_dark_theme_is_dark(story) -> None:  # type: ignore[no-untyped-def]
-    light = np.asarray(Image.open(io.BytesIO(figure_bytes(_figure(story, theme="light"), "png"))).convert("L"))
+    light = np.asarray(
+        Image.open(io.BytesIO(figure_bytes(_figure(story, theme="light"), "png"))).convert("L")
+    )
     dark = np.asarray(Image.open(io.BytesIO(figure_bytes(_figure(story, theme="dark"), "png"))).convert("L"))
     assert light.mean() > 150 > 80 > dark.mean()
 
