@@ -19,14 +19,6 @@ from benchmarks.common import CHROMIUM, ROOT, summary
 
 IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 RING = 'path.leaflet-interactive[stroke="#0072B2"]'
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TIMEOUT_MS = 120_000
 VIEWPORT = {"width": 1400, "height": 900}
 
@@ -74,14 +66,14 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
     if not Path(CHROMIUM).exists():
         return {"skipped": f"{CHROMIUM} not found", "metrics": {"first_ring_s": None}}
     sys.path.insert(0, str(ROOT / "scripts"))
-    from app_server import streamlit_server  # the project's own launcher (loopback, health check)
+    from app_server import CHROMIUM_ARGS, streamlit_server  # the project's launcher and browser flags
     from playwright.sync_api import sync_playwright
 
     out: dict[str, Any] = {}
     t0 = time.perf_counter()
     with streamlit_server() as base, sync_playwright() as pw:
         out["server_healthy_s"] = time.perf_counter() - t0
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             out["chromium_version"] = browser.version
             warm = _load(browser, base)  # first load: the server computes and caches coverage

@@ -67,17 +67,22 @@ def _stop(proc: subprocess.Popen, *, kill: bool = False) -> None:
 
 
 @contextlib.contextmanager
-def streamlit_server(port: int | None = None) -> Iterator[str]:
-    """Run ``streamlit run app.py`` and yield its base URL once /_stcore/health says "ok"."""
-    port = port or free_port()
-    base = f"http://127.0.0.1:{port}"
-    cmd = [
+def server_command(port: int) -> list[str]:
+    """The command that runs the app on 127.0.0.1:``port`` (headless, no telemetry)."""
+    return [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.headless", "true",
         "--server.address", "127.0.0.1",
         "--server.port", str(port),
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
+
+
+def streamlit_server(port: int | None = None) -> Iterator[str]:
+    """Run ``streamlit run app.py`` and yield its base URL once /_stcore/health says "ok"."""
+    port = port or free_port()
+    base = f"http://127.0.0.1:{port}"
+    cmd = server_command(port)
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         ok = False

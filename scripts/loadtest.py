@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from app_server import CHROMIUM, CHROMIUM_ARGS, _healthy, free_port, is_loopback  # noqa: E402
+from app_server import CHROMIUM, CHROMIUM_ARGS, _healthy, free_port, is_loopback, server_command  # noqa: E402
 
 MAP_IFRAME = (
     '[data-testid="stElementContainer"][data-stale="false"] iframe[title="streamlit_folium.st_folium"]'
@@ -50,14 +50,9 @@ MAX_SESSIONS = 60
 
 # ------------------------------------------------------------------ server and memory
 def start_server(port: int, log) -> subprocess.Popen:  # type: ignore[no-untyped-def]
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true",
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        server_command(port), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
 
 
 def stop_server(proc: subprocess.Popen) -> None:

@@ -26,17 +26,8 @@ from hypothesis import strategies as st
 from coverage.analysis import coverage_by_site, coverage_table
 from coverage.errors import CatalogError, CoverageError, DataFileError
 from coverage.scenario import Site, parse_scenario, resolve_sites
+from tests._payloads import PAYLOADS
 
-PAYLOADS = [
-    "<img src=x onerror=alert(1)>",
-    "</script><script>alert(2)</script>",
-    "javascript:alert(3)",
-    '" onmouseover="alert(4)',
-    '=HYPERLINK("http://x")',
-    "+cmd|' /C calc'!A0",
-    "@SUM(1)",
-    "-1+1",
-]
 FORMULA_PAYLOADS = [p for p in PAYLOADS if p.startswith(("=", "+", "-", "@"))]
 TITLE = "<img src=x onerror=alert(5)> & </script><script>alert(6)</script>"
 SUBTITLE = '" onmouseover="alert(7)'

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests._payloads import PAYLOADS
 from tests.e2e.conftest import ROOT, TIMEOUT_MS, VIEWPORT
 
 pytestmark = pytest.mark.e2e
@@ -28,16 +29,6 @@ pytestmark = pytest.mark.e2e
 FIRST_RING = 'path.leaflet-interactive[stroke="#0072B2"]'
 HARMLESS_NON_FILE: set[str] = set()  # none expected: the page is self-contained
 
-PAYLOADS = [
-    "<img src=x onerror=alert(1)>",
-    "</script><script>alert(2)</script>",
-    "javascript:alert(3)",
-    '" onmouseover="alert(4)',
-    '=HYPERLINK("http://x")',
-    "+cmd|' /C calc'!A0",
-    "@SUM(1)",
-    "-1+1",
-]
 XSS_TITLE = "<img src=x onerror=alert(5)></script><script>alert(6)</script>"
 XSS_SUBTITLE = '" onmouseover="alert(7)'
 
