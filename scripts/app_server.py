@@ -66,7 +66,6 @@ def _stop(proc: subprocess.Popen, *, kill: bool = False) -> None:
     proc.wait(timeout=10)
 
 
-@contextlib.contextmanager
 def server_command(port: int) -> list[str]:
     """The command that runs the app on 127.0.0.1:``port`` (headless, no telemetry)."""
     return [
@@ -78,6 +77,7 @@ def server_command(port: int) -> list[str]:
     ]  # fmt: skip
 
 
+@contextlib.contextmanager
 def streamlit_server(port: int | None = None) -> Iterator[str]:
     """Run ``streamlit run app.py`` and yield its base URL once /_stcore/health says "ok"."""
     port = port or free_port()
