@@ -164,8 +164,8 @@ try:
     sites = sup.resolve(scenario)
 except CoverageError as exc:
     st.error(str(exc))
-    scenario = state.good
-    sites = sup.resolve(scenario)
+    scenario = state.good = state.scenario = Scenario(sites=(), title=scenario.title)
+    sites = ()
 
 st.query_params["s"] = encode_for_url(scenario)
 table = sup.coverage(sites)

@@ -27,7 +27,7 @@ from coverage import scenario as sc
 from coverage.analysis import coverage_by_site, coverage_table, distance_table, reference_places
 from coverage.borders import CREDIT as BORDERS_CREDIT
 from coverage.borders import load_borders
-from coverage.errors import ScenarioError
+from coverage.errors import CoverageError, ScenarioError
 from coverage.horizon import radar_horizon_m
 from coverage.places import find_place
 from coverage.units import Unit, format_distance, from_metres
@@ -103,11 +103,17 @@ def story_step_scenario(step: story.Step) -> sc.Scenario:
 
 
 def decode_link(text: str) -> sc.Scenario:
-    return sc.decode_from_url(text)
+    """A scenario from a ``?s=`` link, checked down to its systems and places."""
+    scenario = sc.decode_from_url(text)
+    sc.resolve_sites(scenario, catalog(), "link")
+    return scenario
 
 
 def parse_upload(data: bytes, name: str) -> sc.Scenario:
-    return sc.parse_scenario(data, name)
+    """A scenario from an uploaded file, checked down to its systems and places."""
+    scenario = sc.parse_scenario(data, name)
+    sc.resolve_sites(scenario, catalog(), name)
+    return scenario
 
 
 # ------------------------------------------------------------------ resolving
@@ -204,8 +210,8 @@ def editor_frame(scenario: sc.Scenario, cat: _catalog.Catalog) -> pd.DataFrame:
             try:
                 place = find_place(spec.place)
                 lat, lon = place.lat_deg, place.lon_deg
-            except ScenarioError:
-                pass
+            except CoverageError:
+                pass  # left blank for the user to fill in
         rows.append(
             {
                 "name": spec.name,

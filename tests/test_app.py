@@ -174,3 +174,12 @@ def test_changing_the_map_during_the_story_ends_the_guided_story() -> None:
     assert at.selectbox(key="preset").value == "Your own map"
     assert not [r for r in at.radio if r.key == "step"]
     assert [s.name for s in at.session_state["scenario"].sites] == ["Ankara", "Athens"]
+
+
+def test_a_link_to_an_unknown_system_is_refused_and_the_story_stays() -> None:
+    bad = Scenario(sites=(SiteSpec(name="X", lat=1.0, lon=1.0, system="nope"),))
+    at = _app(s=encode_for_url(bad))
+    assert not at.exception
+    assert any("unknown system 'nope'" in e.value for e in at.error)
+    assert "S-400" in at.title[0].value
+    assert _countries(at) == ["Turkey"]
