@@ -167,7 +167,10 @@ except CoverageError as exc:
     scenario = state.good = state.scenario = Scenario(sites=(), title=scenario.title)
     sites = ()
 
-st.query_params["s"] = encode_for_url(scenario)
+if sites:
+    st.query_params["s"] = encode_for_url(scenario)
+else:  # a scenario needs at least one site; an empty map has no link to share
+    st.query_params.pop("s", None)
 table = sup.coverage(sites)
 
 # ---------------------------------------------------------------- map

@@ -183,3 +183,9 @@ def test_a_link_to_an_unknown_system_is_refused_and_the_story_stays() -> None:
     assert any("unknown system 'nope'" in e.value for e in at.error)
     assert "S-400" in at.title[0].value
     assert _countries(at) == ["Turkey"]
+
+
+def test_an_empty_map_leaves_no_broken_link() -> None:
+    at = _app()
+    at.selectbox(key="preset").set_value("Start empty").run()
+    assert "s" not in at.query_params
