@@ -78,13 +78,9 @@ def coverage_table(sites: Sequence[Site], borders: gpd.GeoDataFrame) -> pd.DataF
 
 def coverage_by_site(sites: Sequence[Site], borders: gpd.GeoDataFrame) -> pd.DataFrame:
     """One coverage table per site, stacked, with a leading ``site`` column."""
-    tables = [coverage_of(site_ring(s), borders).assign(site=s.name) for s in sites]
-    table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=COVERAGE_COLUMNS)
-    return (
-        table[["site", *COVERAGE_COLUMNS]]
-        if len(table)
-        else table.assign(site=[])[["site", *COVERAGE_COLUMNS]]
-    )
+    columns = ["site", *COVERAGE_COLUMNS]
+    tables = [coverage_of(site_ring(s), borders).assign(site=s.name)[columns] for s in sites]
+    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=columns)
 
 
 def distance_table(sites: Sequence[Site], places: Sequence[Place]) -> pd.DataFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, get_args
@@ -62,8 +63,6 @@ def load_borders(resolution: str = "10m") -> gpd.GeoDataFrame:
             f"{path}: checksum does not match SHA256SUMS; the file is corrupted or was "
             "edited. Restore it from git or rebuild with scripts/build_boundaries.py"
         )
-    import io
-
     gdf = gpd.read_parquet(io.BytesIO(data))
     missing = set(COLUMNS) - set(gdf.columns)
     if missing:

@@ -32,9 +32,8 @@ from pyproj import Transformer  # noqa: E402
 from shapely.geometry.base import BaseGeometry  # noqa: E402
 
 from coverage.analysis import site_ring  # noqa: E402
-from coverage.borders import CREDIT as BORDERS_CREDIT  # noqa: E402
 from coverage.errors import ExportError  # noqa: E402
-from coverage.maps import PALETTE, borders_for_view, display_bounds, view_bounds  # noqa: E402
+from coverage.maps import PALETTE, borders_for_view, credit_text, display_bounds, view_bounds  # noqa: E402
 from coverage.scenario import Site  # noqa: E402
 from coverage.units import Unit, format_distance  # noqa: E402
 
@@ -270,10 +269,8 @@ def _view_borders(borders: gpd.GeoDataFrame, bounds: tuple[float, ...], toleranc
 
 
 def credit_line(sites: Sequence[Site]) -> str:
-    """ "Ranges: Bloomberg, Jul 2017. Borders: Natural Earth. Projection: …"."""
-    sources = list(dict.fromkeys(s.figure.source.short() for s in sites if s.figure is not None))
-    ranges = f"Ranges: {'; '.join(sources)}. " if sources else ""
-    return f"{ranges}{BORDERS_CREDIT}. Azimuthal equidistant projection centred on the sites."
+    """The map's credit line (ranges and borders) plus the projection."""
+    return f"{credit_text(sites)} Azimuthal equidistant projection centred on the sites."
 
 
 def _legend(ax, sites: Sequence[Site], units: Unit, colours: Colours, scale: float) -> None:  # type: ignore[no-untyped-def]

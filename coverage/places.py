@@ -31,6 +31,7 @@ class Place:
     country_iso_a3: str | None = None
     kind: str = "city"
     source: str = ""
+    aliases: tuple[str, ...] = ()
 
 
 def normalise(name: str) -> str:
@@ -54,6 +55,7 @@ def story_places() -> tuple[Place, ...]:
                 country_iso_a3=row["country_iso_a3"] or None,
                 kind=row["kind"],
                 source=row["source"],
+                aliases=tuple(filter(None, row["aliases"].split("|"))),
             )
             for row in rows
         )
@@ -63,13 +65,7 @@ def story_places() -> tuple[Place, ...]:
 
 @lru_cache(maxsize=1)
 def _story_index() -> dict[str, Place]:
-    index: dict[str, Place] = {}
-    with STORY_PLACES_CSV.open(encoding="utf-8", newline="") as fh:
-        aliases = {row["name"]: row["aliases"] for row in csv.DictReader(fh)}
-    for place in story_places():
-        for name in [place.name, *filter(None, aliases[place.name].split("|"))]:
-            index[normalise(name)] = place
-    return index
+    return {normalise(name): place for place in story_places() for name in (place.name, *place.aliases)}
 
 
 @lru_cache(maxsize=1)
@@ -90,9 +86,9 @@ def _gazetteer() -> dict[str, Place]:
             source=f"GeoNames {city['geonameid']}",
         )
         population = int(city["population"])
-        for key in {normalise(city["name"])}:
-            if key not in best or best[key][0] < population:
-                best[key] = (population, place)
+        key = normalise(city["name"])
+        if key not in best or best[key][0] < population:
+            best[key] = (population, place)
     return {key: place for key, (_, place) in best.items()}
 
 
