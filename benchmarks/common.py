@@ -80,16 +80,10 @@ def child_env() -> dict[str, str]:
 
 
 def clear_ring_caches() -> None:
-    """Forget cached rings (functools caches defined in coverage.analysis / coverage.rings)."""
-    import coverage.analysis as analysis
-    import coverage.rings as rings
+    """Forget cached rings, so that a repetition times building them."""
+    from coverage.analysis import clear_ring_cache
 
-    for module in (analysis, rings):
-        for name in dir(module):
-            obj = getattr(module, name)
-            clear = getattr(obj, "cache_clear", None)
-            if callable(clear) and getattr(obj, "__module__", None) == module.__name__:
-                clear()
+    clear_ring_cache()
 
 
 class ChildTimeout(Exception):

@@ -2,112 +2,189 @@
 
 Areas are geodesic (WGS84). Rings are merged before measuring, so where rings
 overlap nothing is counted twice.
+
+The ``*_rows`` functions return plain dicts and need no pandas (the CLI's
+report stays quick to start); the ``*_table`` functions wrap them in
+DataFrames for the app and the exports.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
-from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from coverage.borders import Countries
 from coverage.geodesy import area_km2, distance_m
 from coverage.places import Place
-from coverage.rings import geodesic_ring
+from coverage.rings import geodesic_rings
 from coverage.scenario import Site
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+    Borders = Countries | gpd.GeoDataFrame
 
 # Slivers where a ring merely grazes a border (coastline rounding) are not "reached".
 MIN_REACHED_KM2 = 0.01
 
 COVERAGE_COLUMNS = ["country", "iso_a3", "covered_km2", "country_km2", "covered_pct"]
+DISTANCE_COLUMNS = ["site", "place", "kind", "distance_km", "radius_km", "inside"]
+
+Row = dict[str, Any]
+
+# Rings by (lat, lon, radius): the app redraws the same rings on every rerun.
+_RING_CACHE: OrderedDict[tuple[float, float, float], BaseGeometry] = OrderedDict()
+_RING_CACHE_SIZE = 4096
 
 
-@lru_cache(maxsize=4096)
+def rings_for(keys: Sequence[tuple[float, float, float]]) -> list[BaseGeometry]:
+    """Cached :func:`~coverage.rings.geodesic_rings` for (lat, lon, radius_m) keys.
+
+    Missing rings are built together in one vectorised pass.
+    """
+    missing = [key for key in dict.fromkeys(keys) if key not in _RING_CACHE]
+    if missing:
+        lat, lon, radius = zip(*missing, strict=True)
+        for key, ring in zip(missing, geodesic_rings(lat, lon, radius), strict=True):
+            _RING_CACHE[key] = ring
+    out = []
+    for key in keys:
+        _RING_CACHE.move_to_end(key)
+        out.append(_RING_CACHE[key])
+    while len(_RING_CACHE) > _RING_CACHE_SIZE:
+        _RING_CACHE.popitem(last=False)
+    return out
+
+
 def ring_for(lat_deg: float, lon_deg: float, radius_m: float) -> BaseGeometry:
-    """Cached :func:`geodesic_ring`: the app redraws the same rings on every rerun."""
-    return geodesic_ring(lat_deg, lon_deg, radius_m)
+    """Cached :func:`~coverage.rings.geodesic_ring`."""
+    return rings_for([(lat_deg, lon_deg, radius_m)])[0]
+
+
+def clear_ring_cache() -> None:
+    """Forget cached rings (benchmarks time building them)."""
+    _RING_CACHE.clear()
+
+
+def site_rings(sites: Sequence[Site]) -> list[BaseGeometry]:
+    return rings_for([(s.lat_deg, s.lon_deg, s.radius_m) for s in sites])
 
 
 def site_ring(site: Site) -> BaseGeometry:
-    return ring_for(site.lat_deg, site.lon_deg, site.radius_m)
+    return site_rings([site])[0]
 
 
 def covered_union(sites: Sequence[Site]) -> BaseGeometry:
     """The union of the sites' rings."""
-    return shapely.union_all([site_ring(s) for s in sites])
+    return shapely.union_all(site_rings(sites))
 
 
-def coverage_of(area: BaseGeometry, borders: gpd.GeoDataFrame) -> pd.DataFrame:
+def as_countries(borders: Borders) -> Countries:
+    """``borders`` as :class:`~coverage.borders.Countries` (a GeoDataFrame is converted)."""
+    return borders if isinstance(borders, Countries) else Countries.from_frame(borders)
+
+
+def coverage_rows(area: BaseGeometry, borders: Borders) -> list[Row]:
     """Countries that ``area`` reaches, with covered and total km² and the share.
 
-    Sorted by covered area, largest first.
+    One dict per country with the keys of :data:`COVERAGE_COLUMNS`, largest
+    covered area first.
     """
-    geoms = borders.geometry.values
-    candidates = borders.sindex.query(area, predicate="intersects")
-    rows = []
+    countries = as_countries(borders)
+    if area.is_empty:
+        return []
+    candidates = countries.tree.query(area, predicate="intersects")
     shapely.prepare(area)
-    for i in candidates:
-        country = geoms[i]
-        # Clip the country to the ring's box first: intersecting Russia whole is slow.
-        part = shapely.intersection(shapely.clip_by_rect(country, *area.bounds), area)
+    # Clip each country to the area's box first: intersecting Russia whole is slow.
+    parts = shapely.intersection(shapely.clip_by_rect(countries.geometry[candidates], *area.bounds), area)
+    rows = []
+    for i, part in zip(candidates.tolist(), parts, strict=True):
         km2 = area_km2(part)
         if km2 < MIN_REACHED_KM2:
             continue
-        total = float(borders["area_km2"].iat[i])
+        total = float(countries.area_km2[i])
         rows.append(
             {
-                "country": borders["name"].iat[i],
-                "iso_a3": borders["iso_a3"].iat[i],
+                "country": countries.name[i],
+                "iso_a3": countries.iso_a3[i],
                 "covered_km2": km2,
                 "country_km2": total,
                 "covered_pct": min(100.0, 100.0 * km2 / total),
             }
         )
-    table = pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
-    return table.sort_values("covered_km2", ascending=False, ignore_index=True)
+    rows.sort(key=lambda row: row["covered_km2"], reverse=True)
+    return rows
 
 
-def coverage_table(sites: Sequence[Site], borders: gpd.GeoDataFrame) -> pd.DataFrame:
+def coverage_rows_by_site(sites: Sequence[Site], borders: Borders) -> list[Row]:
+    """:func:`coverage_rows` of each site's own ring, in site order, with a leading ``site`` key."""
+    countries = as_countries(borders)
+    return [
+        {"site": site.name, **row}
+        for site, ring in zip(sites, site_rings(sites), strict=True)
+        for row in coverage_rows(ring, countries)
+    ]
+
+
+def coverage_of(area: BaseGeometry, borders: Borders) -> pd.DataFrame:
+    """:func:`coverage_rows` as a DataFrame with :data:`COVERAGE_COLUMNS`."""
+    import pandas as pd
+
+    return pd.DataFrame(coverage_rows(area, borders), columns=COVERAGE_COLUMNS)
+
+
+def coverage_table(sites: Sequence[Site], borders: Borders) -> pd.DataFrame:
     """Coverage of the union of all rings (see :func:`coverage_of`)."""
     return coverage_of(covered_union(sites), borders)
 
 
-def coverage_by_site(sites: Sequence[Site], borders: gpd.GeoDataFrame) -> pd.DataFrame:
+def coverage_by_site(sites: Sequence[Site], borders: Borders) -> pd.DataFrame:
     """One coverage table per site, stacked, with a leading ``site`` column."""
-    columns = ["site", *COVERAGE_COLUMNS]
-    tables = [coverage_of(site_ring(s), borders).assign(site=s.name)[columns] for s in sites]
-    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=columns)
+    import pandas as pd
+
+    return pd.DataFrame(coverage_rows_by_site(sites, borders), columns=["site", *COVERAGE_COLUMNS])
 
 
-def distance_table(sites: Sequence[Site], places: Sequence[Place]) -> pd.DataFrame:
-    """Geodesic distance from every site to every place, and whether it is inside the ring."""
+def distance_rows(sites: Sequence[Site], places: Sequence[Place]) -> list[Row]:
+    """Geodesic distance from every site to every place, and whether it is inside the ring.
+
+    One dict per (site, place) with the keys of :data:`DISTANCE_COLUMNS`.
+    """
     if not sites or not places:
-        return pd.DataFrame(columns=["site", "place", "kind", "distance_km", "radius_km", "inside"])
+        return []
     s_lat = np.array([s.lat_deg for s in sites])[:, None]
     s_lon = np.array([s.lon_deg for s in sites])[:, None]
     p_lat = np.array([p.lat_deg for p in places])[None, :]
     p_lon = np.array([p.lon_deg for p in places])[None, :]
     dist = distance_m(s_lat, s_lon, p_lat, p_lon)
-    rows = [
+    return [
         {
             "site": site.name,
             "place": place.name,
             "kind": place.kind,
-            "distance_km": dist[i, j] / 1000.0,
+            "distance_km": float(dist[i, j]) / 1000.0,
             "radius_km": site.radius_km,
             "inside": bool(dist[i, j] <= site.radius_m),
         }
         for i, site in enumerate(sites)
         for j, place in enumerate(places)
     ]
-    return pd.DataFrame(rows)
 
 
-def reference_places(reached_iso_a3: Sequence[str]) -> list[Place]:
+def distance_table(sites: Sequence[Site], places: Sequence[Place]) -> pd.DataFrame:
+    """:func:`distance_rows` as a DataFrame with :data:`DISTANCE_COLUMNS`."""
+    import pandas as pd
+
+    return pd.DataFrame(distance_rows(sites, places), columns=DISTANCE_COLUMNS)
+
+
+def reference_places(reached_iso_a3: Sequence[str | None]) -> list[Place]:
     """The story's places plus the capital of every country reached."""
     from coverage.places import capitals, story_places
 

@@ -26,7 +26,7 @@ from coverage import export, maps, story
 from coverage import scenario as sc
 from coverage.analysis import coverage_by_site, coverage_table, distance_table, reference_places
 from coverage.borders import CREDIT as BORDERS_CREDIT
-from coverage.borders import load_borders
+from coverage.borders import load_borders, load_countries
 from coverage.errors import CoverageError, ScenarioError
 from coverage.horizon import radar_horizon_m
 from coverage.places import find_place
@@ -128,9 +128,10 @@ def resolve(scenario: sc.Scenario) -> tuple[sc.Site, ...]:
 @st.cache_data(show_spinner=False, max_entries=256)
 def _coverage(keys: tuple[tuple[str, float, float, float], ...], by_site: bool) -> pd.DataFrame:
     sites = [sc.Site(*k) for k in keys]
+    countries = load_countries(RESOLUTION)  # the arrays behind borders(), with their own index
     if by_site:
-        return coverage_by_site(sites, borders())
-    return coverage_table(sites, borders())
+        return coverage_by_site(sites, countries)
+    return coverage_table(sites, countries)
 
 
 def coverage(sites: Sequence[sc.Site]) -> pd.DataFrame:

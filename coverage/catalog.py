@@ -7,7 +7,6 @@ it refers to, and who printed it where and when. Files are validated against
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,6 +16,7 @@ from typing import Any
 import yaml
 
 from coverage.errors import CatalogError
+from coverage.schemas import Schema
 from coverage.units import Unit, to_metres
 
 CATALOG_DIR = Path(__file__).resolve().parents[1] / "data" / "catalog"
@@ -127,11 +127,8 @@ _Loader.yaml_implicit_resolvers = {
 
 
 @lru_cache(maxsize=1)
-def _validator() -> Any:
-    import jsonschema
-
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+def _schema() -> Schema:
+    return Schema(SCHEMA_PATH)
 
 
 def _where(data: Any, path: Iterable[Any]) -> str:
@@ -161,7 +158,7 @@ def parse_catalog(text: str, filename: str) -> list[System]:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise CatalogError(f"{filename}: not valid YAML ({exc})") from exc
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    errors = sorted(_schema().errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         err = errors[0]
         message = err.message if len(err.message) <= 200 else f"{err.message[:200]}…"

@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from coverage.errors import CoverageError, ExportError
 
@@ -77,42 +78,79 @@ def _load(path: Path):  # type: ignore[no-untyped-def]
 
 
 def report(path: Path, fmt: str, resolution: str, by_site: bool, distances: bool) -> str:
-    """The coverage report as text in ``fmt`` (table, csv or json)."""
-    from coverage.analysis import coverage_by_site, coverage_table, distance_table, reference_places
-    from coverage.borders import load_borders
-    from coverage.export import table_csv
+    """The coverage report as text in ``fmt`` (table, csv or json).
+
+    Built from plain rows, without pandas or geopandas, so the command starts quickly.
+    """
+    from coverage.analysis import (
+        COVERAGE_COLUMNS,
+        coverage_rows,
+        coverage_rows_by_site,
+        covered_union,
+        distance_rows,
+        reference_places,
+    )
+    from coverage.borders import load_countries
+    from coverage.export import rows_csv
 
     scenario, sites = _load(path)
-    borders = load_borders(resolution)
-    table = coverage_by_site(sites, borders) if by_site else coverage_table(sites, borders)
+    countries = load_countries(resolution)
+    if by_site:
+        rows = coverage_rows_by_site(sites, countries)
+        columns = ["site", *COVERAGE_COLUMNS]
+    else:
+        rows = coverage_rows(covered_union(sites), countries) if sites else []
+        columns = COVERAGE_COLUMNS
     dist = None
     if distances:
-        dist = distance_table(sites, reference_places(list(table["iso_a3"].dropna().unique())))
+        dist = distance_rows(sites, reference_places(list(dict.fromkeys(r["iso_a3"] for r in rows))))
     if fmt == "csv":
-        return table_csv(table, sites)
+        return rows_csv(rows, sites, columns)
     if fmt == "json":
         doc = {
             "title": scenario.title,
-            "coverage": json.loads(table.to_json(orient="records")),
+            "coverage": rows,
             "sites": [
                 {"name": s.name, "lat": s.lat_deg, "lon": s.lon_deg, "radius_km": s.radius_km} for s in sites
             ],
         }
         if dist is not None:
-            doc["distances"] = json.loads(dist.to_json(orient="records"))
+            doc["distances"] = dist
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-    shown = table.assign(
-        covered_km2=table["covered_km2"].map("{:,.0f}".format),
-        country_km2=table["country_km2"].map("{:,.0f}".format),
-        covered_pct=table["covered_pct"].map("{:.1f} %".format),
-    )
     lines = [scenario.title] if scenario.title else []
     lines += [f"{s.name}: {s.label(scenario.units)}" for s in sites]
-    lines += ["", shown.to_string(index=False)]
+    shown = [
+        {
+            **row,
+            "iso_a3": row["iso_a3"] or "",
+            "covered_km2": f"{row['covered_km2']:,.0f}",
+            "country_km2": f"{row['country_km2']:,.0f}",
+            "covered_pct": f"{row['covered_pct']:.1f} %",
+        }
+        for row in rows
+    ]
+    lines += ["", *text_table(shown, columns)]
     if dist is not None:
-        d = dist.assign(distance_km=dist["distance_km"].map("{:,.0f}".format))
-        lines += ["", d[["site", "place", "distance_km", "inside"]].to_string(index=False)]
+        shown = [{**d, "distance_km": f"{d['distance_km']:,.0f}", "inside": str(d["inside"])} for d in dist]
+        lines += ["", *text_table(shown, ["site", "place", "distance_km", "inside"])]
     return "\n".join(lines) + "\n"
+
+
+def text_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> list[str]:
+    """Lines of a plain-text table: text columns left-aligned, figures right-aligned."""
+    if not rows:
+        return ["(no countries reached)" if "country" in columns else "(nothing to list)"]
+    cells = [[str(row[key]) for key in columns] for row in rows]
+    widths = [max(len(key), *(len(line[i]) for line in cells)) for i, key in enumerate(columns)]
+    numeric = [all(line[i][:1].isdigit() for line in cells) for i in range(len(columns))]
+    out = []
+    for line in [list(columns), *cells]:
+        padded = [
+            text.rjust(width) if right else text.ljust(width)
+            for text, width, right in zip(line, widths, numeric, strict=True)
+        ]
+        out.append("  ".join(padded).rstrip())
+    return out
 
 
 def render(

@@ -7,16 +7,17 @@ file in the same folder and rename it over the target.
 
 from __future__ import annotations
 
+import csv
 import html
 import io
 import json
+import math
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import shapely
 
 from coverage.analysis import site_ring
@@ -24,6 +25,9 @@ from coverage.borders import CREDIT as BORDERS_CREDIT
 from coverage.errors import ExportError
 from coverage.scenario import Site
 from coverage.units import Unit, format_distance
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -123,23 +127,49 @@ def safe_cell(value: Any) -> Any:
 
 
 def table_csv(table: pd.DataFrame, sites: Sequence[Site] = ()) -> str:
-    """CSV of a coverage table; with ``sites``, the figures' citations as columns."""
-    out = table.copy()
-    if sites and "site" in out.columns:
-        cites = {s.name: citation_properties(s) for s in sites}
-        for key in ("system", "value_as_published", "source_publisher", "source_date", "source_url"):
-            out[key] = [cites.get(name, {}).get(key, "") for name in out["site"]]
+    """CSV of a coverage table (a DataFrame); see :func:`rows_csv`."""
+    return rows_csv(table.to_dict("records"), sites, columns=list(table.columns))
+
+
+def rows_csv(
+    rows: Sequence[Mapping[str, Any]], sites: Sequence[Site] = (), columns: Sequence[str] = ()
+) -> str:
+    """CSV of coverage rows; with ``sites``, the figures' citations as columns.
+
+    Rows with a ``site`` key get that site's citation fields; otherwise one
+    ``sources`` column lists every figure's citation. Missing values are empty
+    cells, areas are rounded to 0.1 km² and shares to 0.01 %.
+    """
+    columns = list(columns or (rows[0].keys() if rows else ()))
+    cites = {s.name: citation_properties(s) for s in sites}
+    extra: list[str] = []
+    if sites and "site" in columns:
+        extra = ["system", "value_as_published", "source_publisher", "source_date", "source_url"]
     elif sites:
-        out["sources"] = "; ".join(dict.fromkeys(citation_properties(s)["citation"] for s in sites))
-    for column in ("covered_km2", "country_km2"):
-        if column in out:
-            out[column] = out[column].round(1)
-    if "covered_pct" in out:
-        out["covered_pct"] = out["covered_pct"].round(2)
-    out = out.map(safe_cell)
+        extra = ["sources"]
+        sources = "; ".join(dict.fromkeys(c["citation"] for c in cites.values()))
     buffer = io.StringIO()
-    out.to_csv(buffer, index=False, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*columns, *extra])
+    for row in rows:
+        cells = [_csv_value(key, row.get(key)) for key in columns]
+        if extra == ["sources"]:
+            cells.append(sources)
+        elif extra:
+            cite = cites.get(row.get("site", ""), {})
+            cells += [cite.get(key, "") for key in extra]
+        writer.writerow([safe_cell(cell) for cell in cells])
     return buffer.getvalue()
+
+
+def _csv_value(column: str, value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if column in ("covered_km2", "country_km2"):
+        return round(float(value), 1)
+    if column == "covered_pct":
+        return round(float(value), 2)
+    return value
 
 
 def caption(sites: Sequence[Site], title: str = "", units: Unit = "km") -> str:

@@ -47,11 +47,17 @@ def area_km2(geom: BaseGeometry | None, *, densify: bool = True) -> float:
         return 0.0
     if densify:
         geom = shapely.segmentize(geom, AREA_SEGMENT_DEG)
-    geom = shapely.orient_polygons(geom)
+    polygons = [part for part in shapely.get_parts(geom) if part.geom_type == "Polygon"]
+    if not polygons:
+        return 0.0
+    # Oriented, exteriors count positive and holes negative; each ring goes to
+    # GeographicLib as coordinate arrays (``geometry_area_perimeter`` would walk
+    # the coordinates in Python).
+    rings = shapely.get_rings(shapely.orient_polygons(polygons))
+    coords, index = shapely.get_coordinates(rings, return_index=True)
+    starts = np.flatnonzero(np.diff(index, prepend=-1))
     total = 0.0
-    for part in shapely.get_parts(geom):
-        if part.geom_type != "Polygon":
-            continue
-        area, _ = WGS84.geometry_area_perimeter(part)
+    for ring in np.split(coords, starts[1:]):
+        area, _ = WGS84.polygon_area_perimeter(ring[:, 0], ring[:, 1])
         total += area
     return total / M2_PER_KM2

@@ -160,14 +160,17 @@ def _forward(
 
 
 def _unwrap_per_ring(lon: FloatArray, sid: NDArray[np.intp]) -> FloatArray:
-    """Remove 360° jumps between consecutive vertices of the same ring."""
+    """Remove 360° jumps between consecutive vertices of the same ring.
+
+    Counts whole turns (integers) so that a ring's longitudes do not depend on
+    the rings built alongside it.
+    """
     step = np.diff(lon)
-    step = (step + 180.0) % 360.0 - 180.0
-    step[sid[1:] != sid[:-1]] = 0.0
+    turns = np.rint((((step + 180.0) % 360.0 - 180.0) - step) / 360.0)
+    turns[sid[1:] != sid[:-1]] = 0.0
+    total = np.concatenate([[0.0], np.cumsum(turns)])
     first = np.flatnonzero(np.diff(sid, prepend=-1))
-    total = np.concatenate([[0.0], np.cumsum(step)])
-    # Each ring starts at its own first longitude.
-    return lon[first][sid] + total - total[first][sid]
+    return lon + 360.0 * (total - total[first][sid])
 
 
 def _next_vertex(sid: NDArray[np.intp]) -> NDArray[np.intp]:

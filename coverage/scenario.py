@@ -23,6 +23,7 @@ from coverage.catalog import Catalog, Figure
 from coverage.errors import CoverageError, ScenarioError
 from coverage.places import find_place
 from coverage.rings import MAX_RADIUS_M, MIN_RADIUS_M
+from coverage.schemas import Schema
 from coverage.units import Unit, format_distance, to_metres
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "data" / "schemas" / "scenario.schema.json"
@@ -106,10 +107,8 @@ class Site:
 
 
 @lru_cache(maxsize=1)
-def _validator() -> Any:
-    import jsonschema
-
-    return jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+def _schema() -> Schema:
+    return Schema(SCHEMA_PATH)
 
 
 class _NonFinite(float):
@@ -189,7 +188,7 @@ def scenario_from_dict(raw: Any, source: str = "scenario") -> Scenario:
     """Validate an already-decoded scenario object."""
     _check_plain(raw, source)
     errors = sorted(
-        _validator().iter_errors(raw), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path)))
+        _schema().errors(raw), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path)))
     )
     if errors:
         err = errors[0]

@@ -10,7 +10,7 @@ import shapely
 from shapely.geometry import Point
 
 import coverage.borders as borders_mod
-from coverage.borders import RESOLUTIONS, boundary_path, load_borders
+from coverage.borders import RESOLUTIONS, Countries, boundary_path, load_borders, load_countries
 from coverage.errors import DataFileError
 from coverage.geodesy import area_km2
 
@@ -20,11 +20,9 @@ WORLD_LAND_KM2 = 147.0e6  # land incl. Antarctica ~ 147-149 M km²
 
 @pytest.fixture
 def fresh_caches():
-    borders_mod.load_borders.cache_clear()
-    borders_mod._checksums.cache_clear()
+    borders_mod.clear_caches()
     yield
-    borders_mod.load_borders.cache_clear()
-    borders_mod._checksums.cache_clear()
+    borders_mod.clear_caches()
 
 
 @pytest.mark.parametrize("resolution", RESOLUTIONS)
@@ -139,3 +137,36 @@ def test_missing_checksums_raises(tmp_path, monkeypatch, fresh_caches):
     monkeypatch.setattr(borders_mod, "BOUNDARIES_DIR", data)
     with pytest.raises(DataFileError, match="SHA256SUMS"):
         load_borders("110m")
+
+
+@pytest.mark.parametrize("resolution", RESOLUTIONS)
+def test_plain_arrays_and_geodataframe_are_the_same_countries(resolution):
+    import geopandas as gpd
+
+    countries = load_countries(resolution)
+    frame = load_borders(resolution)
+    on_disk = gpd.read_parquet(boundary_path(resolution))  # geopandas' own reader, independent of ours
+    assert len(countries) == len(frame) == len(on_disk)
+    assert list(countries.name) == list(frame["name"]) == list(on_disk["name"])
+    assert [c or None for c in countries.iso_a3] == [None if pd_isna(c) else c for c in on_disk["iso_a3"]]
+    assert np.array_equal(countries.area_km2, on_disk["area_km2"].to_numpy())
+    assert bool(on_disk.geometry.geom_equals_exact(frame.geometry, tolerance=0.0).all())
+    assert frame.geometry.values[0] is countries.geometry[0], "the frame shares the loaded geometries"
+
+
+def test_countries_spatial_index_finds_turkey():
+    countries = load_countries("110m")
+    hits = countries.tree.query(Point(32.85, 39.93), predicate="intersects")  # Ankara
+    assert [countries.name[i] for i in hits] == ["Turkey"]
+
+
+def test_countries_from_a_filtered_frame():
+    frame = load_borders("110m")
+    subset = frame[frame["iso_a3"].isin(["TUR", "GRC"])]
+    countries = Countries.from_frame(subset)
+    assert sorted(countries.name) == ["Greece", "Turkey"]
+    assert len(countries.tree.query(Point(23.7, 37.98), predicate="intersects")) == 1  # Athens
+
+
+def pd_isna(value) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))

@@ -173,3 +173,28 @@ def test_error_stays_on_one_line_with_a_newline_in_a_site_name(tmp_path):
         json.dumps({"version": 1, "sites": [{"name": "a\nb", "lat": 0, "lon": 0, "system": "nope"}]})
     )
     assert_clean_error(run("report", str(path)))
+
+
+def test_report_runs_without_pandas_or_geopandas():
+    """The report path is kept light so the command starts quickly (see docs/benchmarks.md)."""
+    code = (
+        "import sys; from coverage.cli import main; "
+        f"assert main(['report', {KARS!r}, '--distances']) == 0; "
+        "heavy = sorted(m for m in ('pandas', 'geopandas', 'matplotlib', 'folium') if m in sys.modules); "
+        "print('HEAVY', heavy)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Armenia" in proc.stdout
+    assert "HEAVY []" in proc.stdout
+
+
+def test_report_table_aligns_columns():
+    proc = run("report", KARS, "--resolution", "110m")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("country"))
+    table = lines[header : header + 1 + len(KARS_COUNTRIES)]
+    # right-aligned figures end in the same column on every row
+    assert len({line.rstrip().rfind("%") for line in table[1:]}) == 1
+    assert len({len(line) for line in table[1:]}) == 1

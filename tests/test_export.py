@@ -272,3 +272,21 @@ def test_map_html_is_self_contained_and_escaped(kars_sites, kars_table, borders_
     assert [u for u in re.findall(r"<link\b[^>]*\bhref=[\"']?([^\"' >]+)", page) if "//" in u] == []
     assert "Leaflet 1.9.4" in page
     assert "Kars" in page and "Bloomberg" in page
+
+
+def test_rows_csv_matches_table_csv(kars_sites, kars_table):
+    from coverage.export import rows_csv
+
+    rows = kars_table.to_dict("records")
+    assert rows_csv(rows, kars_sites) == table_csv(kars_table, kars_sites)
+    assert rows_csv([], kars_sites, ["country", "covered_km2"]) == "country,covered_km2,sources\n"
+
+
+def test_rows_csv_empty_iso_and_formula_cells():
+    from coverage.export import rows_csv
+
+    text = rows_csv([{"country": "=cmd()", "iso_a3": None, "covered_km2": 1.26, "covered_pct": float("nan")}])
+    assert list(csv.reader(io.StringIO(text))) == [
+        ["country", "iso_a3", "covered_km2", "covered_pct"],
+        ["'=cmd()", "", "1.3", ""],
+    ]

@@ -417,11 +417,9 @@ def boundaries_copy(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     data = tmp_path / "boundaries"
     shutil.copytree(borders_mod.BOUNDARIES_DIR, data)
     monkeypatch.setattr(borders_mod, "BOUNDARIES_DIR", data)
-    borders_mod.load_borders.cache_clear()
-    borders_mod._checksums.cache_clear()
+    borders_mod.clear_caches()
     yield data
-    borders_mod.load_borders.cache_clear()
-    borders_mod._checksums.cache_clear()
+    borders_mod.clear_caches()
 
 
 BOUNDARY_EDITS = {

@@ -18,7 +18,7 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
 from coverage.errors import RingError
 from coverage.geodesy import area_km2
-from coverage.rings import geodesic_ring, ring_vertices
+from coverage.rings import geodesic_ring, geodesic_rings, ring_vertices, ring_vertices_many
 
 TOL = 5e-5  # the module's promise: 0.005 % of the radius along every edge
 SAMPLES_PER_EDGE = 20
@@ -297,3 +297,49 @@ def test_bad_input_raises_ring_error(lat, lon, r):
 @pytest.mark.parametrize("r", [1000.0, 10_000_000.0])
 def test_radius_limits_are_inclusive(r):
     assert geodesic_ring(0.0, 0.0, r).is_valid
+
+
+# ------------------------------------------------------------------ many rings at once
+def test_many_rings_at_once_equal_one_at_a_time():
+    lat = [c[0] for c in CENTRES]
+    lon = [c[1] for c in CENTRES]
+    radius = [1_000.0 * r for r in (1, 400, 100, 5000, 1000, 10, 3000, 10000)]
+    together = geodesic_rings(lat, lon, radius)
+    assert len(together) == len(CENTRES)
+    for ring, la, lo, r in zip(together, lat, lon, radius, strict=True):
+        alone = geodesic_ring(la, lo, r)
+        assert shapely.equals_exact(ring, alone, tolerance=0.0), (la, lo, r)
+    # and each batch member is on its own circle, not a neighbour's
+    for (v_lon, v_lat), la, lo, r in zip(ring_vertices_many(lat, lon, radius), lat, lon, radius, strict=True):
+        _, _, d = ref.GEOD.inv(np.full(v_lon.size, lo), np.full(v_lon.size, la), v_lon, v_lat)
+        assert np.abs(np.asarray(d) - r).max() < 1e-3
+
+
+def test_many_rings_with_no_centres_is_empty():
+    assert geodesic_rings([], [], []) == []
+
+
+def test_many_rings_reject_mismatched_lengths_and_bad_members():
+    with pytest.raises(RingError, match="same length"):
+        ring_vertices_many([0.0, 1.0], [0.0], [1e5, 1e5])
+    with pytest.raises(RingError, match="lat must be between"):
+        geodesic_rings([0.0, 95.0], [0.0, 0.0], [1e5, 1e5])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.floats(-90, 90),
+    st.floats(-180, 180),
+    st.floats(-90, 90),
+    st.floats(-180, 180),
+)
+def test_refinement_distance_estimate_tracks_geographiclib(lat1, lon1, lat2, lon2):
+    """The fast estimate that places vertices is within 0.01 % (or 2 m) of the exact distance."""
+    from coverage.rings import _Reduced
+
+    _, _, exact = ref.GEOD.inv(lon1, lat1, lon2, lat2)
+    if exact > 12_000_000.0 or exact < 1.0:  # rings reach 10,000 km; Lambert's formula fails near antipodes
+        return
+    a = _Reduced(np.array([lat1]), np.array([lon1]))
+    b = _Reduced(np.array([lat2]), np.array([lon2]))
+    assert abs(float(a.distance_m(b)[0]) - exact) <= max(2.0, 1e-4 * exact)

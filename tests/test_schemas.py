@@ -1,0 +1,111 @@
+"""The quick validator (fastjsonschema) and the detailed one (jsonschema) agree.
+
+coverage.schemas trusts fastjsonschema's "valid" and asks jsonschema for the
+errors otherwise; if the two ever disagreed, invalid input would slip through
+or valid input would fail with no message. Hypothesis mutates real documents.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from conftest import ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coverage.catalog import SCHEMA_PATH as CATALOG_SCHEMA
+from coverage.schemas import Schema
+from coverage.scenario import SCHEMA_PATH as SCENARIO_SCHEMA
+
+ODD_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([-180.5, -90.0, 0, 90, 90.0001, 180, 1e-9, 10_001, "", " ", "km", "mi", "x\n", "s-400"]),
+    st.text(max_size=5),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+
+
+def _paths(node: Any, path: tuple = ()) -> list[tuple]:
+    out = [path]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out += _paths(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            out += _paths(value, (*path, i))
+    return out
+
+
+@st.composite
+def mutated(draw: st.DrawFn, base: Any) -> Any:
+    doc = copy.deepcopy(base)
+    for _ in range(draw(st.integers(1, 3))):
+        paths = _paths(doc)
+        path = draw(st.sampled_from(paths))
+        if not path:
+            return draw(ODD_VALUES)
+        parent = doc
+        for step in path[:-1]:
+            parent = parent[step]
+        action = draw(st.sampled_from(["replace", "delete", "add"]))
+        if action == "replace":
+            parent[path[-1]] = draw(ODD_VALUES)
+        elif action == "delete":
+            del parent[path[-1]]
+        elif isinstance(parent, dict):
+            parent[draw(st.sampled_from(["extra", "lat", "radius", "unit", "figure", "place"]))] = draw(ODD_VALUES)
+        else:
+            parent.append(draw(ODD_VALUES))
+    return doc
+
+
+def _agree(schema_path, doc: Any) -> None:
+    ours = Schema(schema_path)
+    reference = jsonschema.Draft202012Validator(ours.document)
+    assert ours.is_valid(doc) == reference.is_valid(doc), json.dumps(doc, default=str)[:300]
+    assert bool(ours.errors(doc)) == (not reference.is_valid(doc))
+
+
+STORY = json.loads((ROOT / "scenarios" / "story.json").read_text(encoding="utf-8"))
+CATALOG = yaml.safe_load((ROOT / "data" / "catalog" / "systems.yaml").read_text(encoding="utf-8"))
+
+
+def test_shipped_documents_are_valid_for_both():
+    _agree(SCENARIO_SCHEMA, STORY)
+    _agree(CATALOG_SCHEMA, CATALOG)
+    assert Schema(SCENARIO_SCHEMA).errors(STORY) == []
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated(STORY))
+def test_scenario_validators_agree(doc: Any) -> None:
+    _agree(SCENARIO_SCHEMA, doc)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated(CATALOG))
+def test_catalog_validators_agree(doc: Any) -> None:
+    _agree(CATALOG_SCHEMA, doc)
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"version": 1, "sites": [{"name": "A", "lat": True, "lon": 0, "radius": 5}]},  # bool is not a number
+        {"version": 1.0, "sites": [{"name": "A", "place": "Kars"}]},  # 1.0 == 1 for JSON Schema
+        {"version": 1, "sites": [{"name": "A\u0085", "place": "Kars"}]},
+        {"version": 1, "sites": [{"name": "  ", "place": "Kars"}]},
+        {"version": 1, "sites": [{"name": "A", "radius": 0, "lat": 0, "lon": 0}]},
+    ],
+)
+def test_edge_cases_agree(doc: Any) -> None:
+    _agree(SCENARIO_SCHEMA, doc)
