@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coverage.catalog import SCHEMA_PATH as CATALOG_SCHEMA
-from coverage.schemas import Schema
 from coverage.scenario import SCHEMA_PATH as SCENARIO_SCHEMA
+from coverage.schemas import Schema
 
 ODD_VALUES = st.one_of(
     st.none(),
@@ -62,7 +62,8 @@ def mutated(draw: st.DrawFn, base: Any) -> Any:
         elif action == "delete":
             del parent[path[-1]]
         elif isinstance(parent, dict):
-            parent[draw(st.sampled_from(["extra", "lat", "radius", "unit", "figure", "place"]))] = draw(ODD_VALUES)
+            key = draw(st.sampled_from(["extra", "lat", "radius", "unit", "figure", "place"]))
+            parent[key] = draw(ODD_VALUES)
         else:
             parent.append(draw(ODD_VALUES))
     return doc
