@@ -173,3 +173,14 @@ def test_error_stays_on_one_line_with_a_newline_in_a_site_name(tmp_path):
         json.dumps({"version": 1, "sites": [{"name": "a\nb", "lat": 0, "lon": 0, "system": "nope"}]})
     )
     assert_clean_error(run("report", str(path)))
+
+
+def test_render_html_with_an_online_background_and_refused_elsewhere(tmp_path):
+    out = tmp_path / "map.html"
+    proc = run("render", KARS, "--out", str(out), "--resolution", "110m", "--background", "osm")
+    assert proc.returncode == 0, proc.stderr
+    page = out.read_text(encoding="utf-8")
+    assert '"https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in page
+    assert "<script src=" not in page.replace("'", '"')
+    line = assert_clean_error(run("render", KARS, "--out", str(tmp_path / "m.png"), "--background", "osm"))
+    assert "--background" in line and not (tmp_path / "m.png").exists()
