@@ -1,7 +1,8 @@
 """Streamlit app: publicly cited air-defense ranges over country borders.
 
 A thin UI: every computation lives in the ``coverage`` package. Run with
-``streamlit run app.py``; it works offline on the shipped data.
+``streamlit run app.py``; it works offline on the shipped data (an online tile
+background is optional, off by default).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from coverage import app_support as sup  # noqa: E402
 from coverage.errors import CoverageError  # noqa: E402
 from coverage.scenario import Scenario, encode_for_url  # noqa: E402
 from coverage.story import OWN_MAP, PRESETS, STEPS  # noqa: E402
+from coverage.tiles import BACKGROUNDS  # noqa: E402
 from coverage.units import UNITS  # noqa: E402
 
 st.set_page_config(page_title="Range rings: cited figures on a map", page_icon="🗺️", layout="wide")
@@ -83,6 +85,19 @@ with st.sidebar:
     st.selectbox("Scenario", list(PRESETS), key="preset", on_change=on_preset)
     units = st.radio("Units", UNITS, horizontal=True, key="units", index=UNITS.index(scenario.units))
     presentation = st.toggle("Presentation mode", key="presentation", help="Larger text, fewer controls")
+    # A display setting, like presentation mode: not in the scenario or its link, so
+    # nobody's browser contacts a tile server unless they choose it here.
+    background = st.radio(
+        "Background",
+        list(BACKGROUNDS),
+        format_func=BACKGROUNDS.get,
+        key="background",
+        help="Plain draws the shipped borders on a sea colour and needs no network. "
+        "The others are map tiles loaded over the internet from their provider.",
+    )
+    notice = sup.background_notice(background)
+    if notice:
+        st.caption(notice)
 
     if not presentation:
         st.subheader("Add a site")
@@ -179,7 +194,13 @@ horizon_m = (
     sup.horizon_m(state.get("mast", 20), state.get("altitude", 300)) if state.get("horizon_on") else None
 )
 fmap = sup.build_map(
-    sites, table, units=units, presentation=presentation, highlights=highlights, horizon_m=horizon_m
+    sites,
+    table,
+    units=units,
+    presentation=presentation,
+    highlights=highlights,
+    horizon_m=horizon_m,
+    background=background,
 )
 from streamlit_folium import st_folium  # noqa: E402  (imported late: heavy, and only for the map)
 
@@ -209,7 +230,7 @@ legend = " · ".join(
 )
 if legend:
     st.markdown(legend, unsafe_allow_html=True)
-st.caption(sup.credit(sites))
+st.caption(sup.credit(sites, background))
 
 # ---------------------------------------------------------------- numbers
 # Lazy tabs: only the open tab's content runs, keeping each rerun short.

@@ -30,6 +30,7 @@ from coverage.borders import load_borders, load_countries
 from coverage.errors import CoverageError, ScenarioError
 from coverage.horizon import radar_horizon_m
 from coverage.places import find_place
+from coverage.tiles import PLAIN, tile_source
 from coverage.units import Unit, format_distance, from_metres
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -184,7 +185,10 @@ def build_map(
     presentation: bool,
     highlights: dict[str, Any] | None,
     horizon_m: float | None = None,
+    background: str = PLAIN,
 ) -> folium.Map:
+    """The app's map. ``background`` is a key of ``tiles.BACKGROUNDS``: only a tile
+    background (never the default) makes the browser load anything off this server."""
     view = maps.view_bounds(sites) if sites else (15.0, 30.0, 50.0, 48.0)
     url = _borders_url(tuple(round(v, 2) for v in maps.display_bounds(view)))
     m = maps.coverage_map(
@@ -195,6 +199,7 @@ def build_map(
         presentation=presentation,
         highlights=highlights,
         horizon_m=horizon_m,
+        tiles=tile_source(background),
     )
     if not sites:
         m.fit_bounds([[view[1], view[0]], [view[3], view[2]]])
@@ -379,8 +384,19 @@ def sources(sites: Sequence[sc.Site]) -> list[str]:
     return list(seen.values()) + [f"- {BORDERS_CREDIT}."]
 
 
-def credit(sites: Sequence[sc.Site]) -> str:
-    return maps.credit_text(sites)
+def credit(sites: Sequence[sc.Site], background: str = PLAIN) -> str:
+    return maps.credit_text(sites, tile_source(background))
+
+
+def background_notice(key: str) -> str | None:
+    """What choosing an online background means, for under the chooser (None when offline)."""
+    source = tile_source(key)
+    if source is None:
+        return None
+    return (
+        f"Needs internet: your browser loads the map images from {source.host_label}, "
+        "which sees the area you look at. Not part of the shared link or the downloads."
+    )
 
 
 def caption(sites: Sequence[sc.Site], scenario: sc.Scenario, units: Unit) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from coverage.errors import CoverageError, ExportError
+from coverage.tiles import BACKGROUNDS, PLAIN
 
 RENDER_FORMATS = (".png", ".svg", ".pdf", ".html", ".geojson", ".kml", ".csv", ".json")
 
@@ -39,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--theme", default="light", choices=("light", "dark"), help="png/svg/pdf colours")
     render.add_argument("--title", help="title (default: the scenario's)")
     render.add_argument("--subtitle", help="subtitle (default: the scenario's)")
+    render.add_argument(
+        "--background",
+        choices=list(BACKGROUNDS),
+        default=PLAIN,
+        help="html: plain (default; opens offline) or online map tiles loaded when the page is opened",
+    )
     return parser
 
 
@@ -56,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 theme=args.theme,
                 title=args.title,
                 subtitle=args.subtitle,
+                background=args.background,
             )
             if args.caption:
                 print(text)
@@ -162,13 +170,19 @@ def render(
     theme: str = "light",
     title: str | None = None,
     subtitle: str | None = None,
+    background: str = PLAIN,
 ) -> str:
-    """Write ``out`` (format from its extension); return the caption."""
+    """Write ``out`` (format from its extension); return the caption.
+
+    ``background`` (a key of ``tiles.BACKGROUNDS``) applies to ``.html`` only.
+    """
     suffix = out.suffix.lower()
     if suffix not in RENDER_FORMATS:
         raise ExportError(
             f"{out}: unknown format {suffix or '(none)'!r}; use one of {', '.join(RENDER_FORMATS)}"
         )
+    if background != PLAIN and suffix != ".html":
+        raise ExportError(f"{out}: --background applies to .html maps only")
     from coverage import export
 
     scenario, sites = _load(path)
@@ -191,11 +205,18 @@ def render(
             export.write_atomic(out, export.table_csv(table, sites))
         elif suffix == ".html":
             from coverage.maps import borders_for_view, borders_json, display_bounds, view_bounds
+            from coverage.tiles import tile_source
 
             view = display_bounds(view_bounds(sites))
             display = borders_json(borders_for_view(borders, view))
             page = export.map_html(
-                sites, table, display, title=title, subtitle=subtitle, units=scenario.units
+                sites,
+                table,
+                display,
+                title=title,
+                subtitle=subtitle,
+                units=scenario.units,
+                tiles=tile_source(background),
             )
             export.write_atomic(out, page)
         else:

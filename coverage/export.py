@@ -24,6 +24,7 @@ from coverage.analysis import site_ring
 from coverage.borders import CREDIT as BORDERS_CREDIT
 from coverage.errors import ExportError
 from coverage.scenario import Site
+from coverage.tiles import TileSource
 from coverage.units import Unit, format_distance
 
 if TYPE_CHECKING:
@@ -207,11 +208,17 @@ def map_html(
     title: str = "",
     subtitle: str = "",
     units: Unit = "km",
+    tiles: TileSource | None = None,
 ) -> str:
-    """One self-contained HTML page (Leaflet inlined) with title, legend and credits."""
+    """One self-contained HTML page (Leaflet inlined) with title, legend and credits.
+
+    By default it opens offline. ``tiles`` (see :mod:`coverage.tiles`) adds an
+    online background that the browser loads from its provider when the page
+    is opened; everything else is still in the page.
+    """
     from coverage.maps import RawHtml, coverage_map, inline_leaflet, site_colour
 
-    m = coverage_map(sites, table, borders_geojson, units=units)
+    m = coverage_map(sites, table, borders_geojson, units=units, tiles=tiles)
     inline_leaflet(m)
     legend = "".join(
         f'<div><span style="display:inline-block;width:12px;height:12px;border-radius:6px;'

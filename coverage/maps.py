@@ -5,7 +5,8 @@ Rings are drawn as the polygons from :mod:`coverage.rings` with
 Borders are clipped to the view and simplified as a coverage so neighbours
 keep shared edges. Leaflet comes from the ``django-js-lib-leaflet`` wheel:
 served by Streamlit in the app, inlined in exported HTML, so maps draw with
-no network.
+no network. The one exception is an online tile background
+(:mod:`coverage.tiles`), drawn only when the caller asks for one.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from shapely.geometry.base import BaseGeometry
 from coverage.analysis import ring_for, site_ring
 from coverage.borders import CREDIT as BORDERS_CREDIT
 from coverage.scenario import Site
+from coverage.tiles import TileSource
 from coverage.units import Unit, format_distance
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
@@ -38,6 +40,7 @@ LAND = "#f4f1ea"
 BORDER = "#9a9a9a"
 REACHED = "#f6d58e"
 HIGHLIGHT = "#6a1b9a"
+TILE_BACKDROP = "#e8e8e8"  # behind tiles until they load (or if they never do): not the sea colour
 
 
 def leaflet_dir() -> Path:
@@ -244,15 +247,26 @@ def coverage_map(
     highlights: dict[str, BaseGeometry] | None = None,
     horizon_m: float | None = None,
     height: int | str = "100%",
+    tiles: TileSource | None = None,
 ) -> folium.Map:
-    """The scenario on a plain locator map (no tiles: works offline).
+    """The scenario on a plain locator map (by default no tiles: works offline).
 
     ``table`` is the coverage table (fills and tooltips). The borders come
     inline as ``borders_geojson`` (from :func:`borders_json`; for self-contained
     files) or are fetched from ``borders_url`` (the app: the browser caches
     them and the page stays small).
+
+    ``tiles``: an online background (see :mod:`coverage.tiles`) under
+    everything else, with its provider's attribution. The browser then loads
+    tiles from the provider; land out of range is left unfilled and reached
+    countries are tinted, so the tiles show through.
     """
     m = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, height=height)
+    if tiles is not None:
+        tile_layer(tiles).add_to(m)
+    # With tiles, out-of-range land is only outlined and reached land tinted; the
+    # countries pane (z 350) sits above Leaflet's tile pane (z 200), below the rings.
+    reached_opacity, land_opacity = (0.45, 0.0) if tiles is not None else (1.0, 1.0)
     shares = {
         str(name): f"{html.escape(str(name))}: {pct:.1f} % within range"
         for name, pct in zip(table["country"], table["covered_pct"], strict=True)
@@ -263,8 +277,10 @@ def coverage_map(
         " return hit ? %s : %s; }"
         % (
             script_json(shares),
-            script_json({"color": "#8c6d31", "weight": 1.0, "fillColor": REACHED, "fillOpacity": 1.0}),
-            script_json({"color": BORDER, "weight": 0.7, "fillColor": LAND, "fillOpacity": 1.0}),
+            script_json(
+                {"color": "#8c6d31", "weight": 1.0, "fillColor": REACHED, "fillOpacity": reached_opacity}
+            ),
+            script_json({"color": BORDER, "weight": 0.7, "fillColor": LAND, "fillOpacity": land_opacity}),
         )
     )
     JsonLayer(
@@ -352,9 +368,10 @@ def coverage_map(
     min_lon, min_lat, max_lon, max_lat = view_bounds(sites) if sites else (-30, 20, 60, 60)
     m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
     font = "20px" if presentation else "13px"
+    backdrop = SEA if tiles is None else TILE_BACKDROP
     m.get_root().header.add_child(
         RawHtml(
-            f"<style>.leaflet-container{{background:{SEA};font-size:{font}}}"
+            f"<style>.leaflet-container{{background:{backdrop};font-size:{font}}}"
             f".leaflet-tooltip{{font-size:{font}}}"
             f".highlight-label{{color:{HIGHLIGHT};font-weight:bold}}</style>"
         )
@@ -363,11 +380,28 @@ def coverage_map(
     return m
 
 
-def credit_text(sites: Sequence[Site]) -> str:
-    """ "Ranges: Bloomberg, Jul 2017. Borders: Natural Earth …" for the map corner."""
+def credit_text(sites: Sequence[Site], tiles: TileSource | None = None) -> str:
+    """ "Ranges: Bloomberg, Jul 2017. Borders: Natural Earth …" for the map corner.
+
+    With ``tiles`` the background's credit follows (the caption under the app's map).
+    """
     sources = list(dict.fromkeys(s.figure.source.short() for s in sites if s.figure is not None))
     ranges = "Ranges: " + "; ".join(sources) + ". " if sources else ""
-    return ranges + BORDERS_CREDIT + "."
+    background = f" {tiles.credit}." if tiles is not None else ""
+    return ranges + BORDERS_CREDIT + "." + background
+
+
+def tile_layer(source: TileSource) -> folium.TileLayer:
+    """A Leaflet tile layer for ``source`` with its attribution (not in any layer control)."""
+    return folium.TileLayer(
+        tiles=source.url,
+        attr=source.attribution,
+        name=source.label,
+        max_zoom=source.max_zoom,
+        subdomains=source.subdomains,
+        overlay=False,
+        control=False,
+    )
 
 
 class _Attribution(MacroElement):

@@ -189,3 +189,36 @@ def test_an_empty_map_leaves_no_broken_link() -> None:
     at = _app()
     at.selectbox(key="preset").set_value("Start empty").run()
     assert "s" not in at.query_params
+
+
+def test_the_default_background_is_plain_with_no_tile_layer(story: AppTest) -> None:
+    assert story.radio(key="background").value == "plain"
+    script = _map_args(story)["script"]
+    assert "L.tileLayer(" not in script and "tileLayer" not in script
+    assert "openstreetmap.org" not in script and "cartocdn" not in script
+    assert not [c for c in story.caption if "Needs internet" in c.value]
+
+
+def test_an_online_background_adds_an_attributed_tile_layer_and_stays_out_of_the_link() -> None:
+    at = _app()
+    link = at.query_params["s"]
+    at.radio(key="background").set_value("osm").run()
+    assert not at.exception and not at.error
+    script = _map_args(at)["script"]
+    assert "L.tileLayer(" in script
+    assert '"https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in script
+    assert (
+        "https://www.openstreetmap.org/copyright" in script
+        and "OpenStreetMap\\u003c/a\\u003e contributors" in script
+    )
+    assert script.index("L.tileLayer(") < script.index("L.geoJson(")  # the fills and rings draw on top
+    assert '"colour":"#0072B2"' in script  # the ring is still there
+    notice = [c.value for c in at.caption if "Needs internet" in c.value]
+    assert notice and "tile.openstreetmap.org" in notice[0]
+    assert any("Background: © OpenStreetMap contributors" in c.value for c in at.caption)
+    assert at.query_params["s"] == link  # a display setting: the shared scenario is unchanged
+    # Presentation mode keeps the chosen background; back to plain drops the tiles.
+    at.toggle(key="presentation").set_value(True).run()
+    assert "L.tileLayer(" in _map_args(at)["script"]
+    at.radio(key="background").set_value("plain").run()
+    assert "L.tileLayer(" not in _map_args(at)["script"]

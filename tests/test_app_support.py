@@ -118,3 +118,14 @@ def test_every_download_is_the_file_it_claims(story: Scenario, fmt: str, magic: 
     assert fmt in sup.DOWNLOADS
     if fmt in {"html", "geojson", "kml", "csv", "svg"}:
         assert b"Bloomberg" in data or b"Natural Earth" in data  # credited
+
+
+def test_only_an_online_background_gets_a_notice_and_a_credit() -> None:
+    assert sup.background_notice("plain") is None
+    notice = sup.background_notice("osm")
+    assert notice is not None and "Needs internet" in notice and "tile.openstreetmap.org" in notice
+    assert "basemaps.cartocdn.com" in (sup.background_notice("carto-light") or "")
+    assert "OpenStreetMap" not in sup.credit(())
+    assert sup.credit((), "osm").endswith("Background: © OpenStreetMap contributors.")
+    with pytest.raises(ValueError):
+        sup.background_notice("https://example.org/{z}/{x}/{y}.png")

@@ -198,3 +198,14 @@ def test_report_table_aligns_columns():
     # right-aligned figures end in the same column on every row
     assert len({line.rstrip().rfind("%") for line in table[1:]}) == 1
     assert len({len(line) for line in table[1:]}) == 1
+
+
+def test_render_html_with_an_online_background_and_refused_elsewhere(tmp_path):
+    out = tmp_path / "map.html"
+    proc = run("render", KARS, "--out", str(out), "--resolution", "110m", "--background", "osm")
+    assert proc.returncode == 0, proc.stderr
+    page = out.read_text(encoding="utf-8")
+    assert '"https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in page
+    assert "<script src=" not in page.replace("'", '"')
+    line = assert_clean_error(run("render", KARS, "--out", str(tmp_path / "m.png"), "--background", "osm"))
+    assert "--background" in line and not (tmp_path / "m.png").exists()

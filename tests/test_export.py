@@ -290,3 +290,19 @@ def test_rows_csv_empty_iso_and_formula_cells():
         ["country", "iso_a3", "covered_km2", "covered_pct"],
         ["'=cmd()", "", "1.3", ""],
     ]
+
+
+def test_map_html_is_offline_by_default_and_tiles_are_opt_in(kars_sites, kars_table, borders_110m):
+    from coverage.maps import borders_for_view, borders_json, view_bounds
+    from coverage.tiles import TILE_SOURCES
+
+    display = borders_json(borders_for_view(borders_110m, view_bounds(kars_sites)))
+    plain = export.map_html(kars_sites, kars_table, display, title="Kars")
+    assert "L.tileLayer(" not in plain and "openstreetmap.org" not in plain
+    online = export.map_html(kars_sites, kars_table, display, title="Kars", tiles=TILE_SOURCES["osm"])
+    assert online.count("L.tileLayer(") == 1
+    assert '"https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in online
+    assert "https://www.openstreetmap.org/copyright" in online
+    # Only the tiles are online: Leaflet is still inlined, no external script or stylesheet.
+    assert re.findall(r"<script\b[^>]*\bsrc=", online) == []
+    assert "Leaflet 1.9.4" in online

@@ -11,6 +11,9 @@ from shapely.geometry import LineString
 
 from coverage.analysis import coverage_table
 from coverage.maps import (
+    LAND,
+    REACHED,
+    SEA,
     borders_for_view,
     borders_json,
     coverage_map,
@@ -22,6 +25,7 @@ from coverage.maps import (
     view_bounds,
 )
 from coverage.scenario import Site
+from coverage.tiles import BACKGROUNDS, PLAIN, TILE_SOURCES, tile_source
 
 EVIL = "<img src=x onerror=alert(1)>"
 SCRIPT_BREAK = "</script><script>alert(2)</script>"
@@ -177,3 +181,61 @@ def test_borders_for_view_clips_and_keeps_valid(borders_110m, kars_sites):
     assert tb[0] >= bounds[0] - eps and tb[1] >= bounds[1] - eps
     assert tb[2] <= bounds[2] + eps and tb[3] <= bounds[3] + eps
     assert not display.geometry.is_empty.any()
+
+
+# ---------------------------------------------------------------- optional tile background
+def _tile_layers(m):
+    import folium
+
+    return [child for child in m._children.values() if isinstance(child, folium.TileLayer)]
+
+
+def test_default_map_has_no_tile_layer_and_a_plain_sea(kars_sites, borders_110m):
+    m = _render(kars_sites, borders_110m)
+    assert _tile_layers(m) == []
+    page = m.get_root().render()
+    assert "L.tileLayer(" not in page
+    assert f"background:{SEA}" in page
+    # No network address of any kind in the page apart from folium's CDN defaults
+    # (replaced by use_local_leaflet / inline_leaflet, tested above).
+    assert not any(host in page for source in TILE_SOURCES.values() for host in source.hosts)
+
+
+@pytest.mark.parametrize("key", list(TILE_SOURCES))
+def test_tile_background_adds_an_attributed_layer_under_the_countries(kars_sites, borders_110m, key):
+    source = TILE_SOURCES[key]
+    m = inline_leaflet(_render(kars_sites, borders_110m, tiles=source))
+    (layer,) = _tile_layers(m)
+    assert layer.tiles == source.url
+    assert layer.options["attribution"] == source.attribution
+    page = m.get_root().render()
+    assert json.dumps(source.url) in page
+    assert "OpenStreetMap" in page and "https://www.openstreetmap.org/copyright" in page.replace("\\/", "/")
+    # Drawn first, so the countries (their own pane, above Leaflet's tile pane) and rings are on top.
+    assert page.index("L.tileLayer(") < page.index("L.geoJson(")
+    assert f"background:{SEA}" not in page  # a grey backdrop, not a "sea", if tiles never load
+    # Out-of-range land is only outlined; reached countries are tinted, not painted over the tiles.
+    assert '"fillColor":"%s","fillOpacity":0.0' % LAND in page
+    assert '"fillColor":"%s","fillOpacity":0.45' % REACHED in page
+    # Leaflet still loads from the page itself: only the tiles come from the provider.
+    assert _SRC.findall(page) == []
+
+
+def test_tile_sources_are_https_xyz_templates_with_credit():
+    assert BACKGROUNDS[PLAIN] == "Plain (offline)" and next(iter(BACKGROUNDS)) == PLAIN
+    assert tile_source(PLAIN) is None
+    with pytest.raises(ValueError, match="unknown background"):
+        tile_source("https://evil.example/{z}/{x}/{y}.png")
+    for key, source in TILE_SOURCES.items():
+        assert tile_source(key) is source and "(online)" in BACKGROUNDS[key]
+        assert source.url.startswith("https://")
+        assert all(part in source.url for part in ("{z}", "{x}", "{y}"))
+        assert "© OpenStreetMap contributors" in source.credit
+        assert '<a href="https://www.openstreetmap.org/copyright">' in source.attribution
+        assert source.hosts and all(h.endswith(source.host_label) for h in source.hosts)
+    assert TILE_SOURCES["osm"].hosts == ("tile.openstreetmap.org",)
+
+
+def test_credit_text_names_the_background_only_when_there_is_one(kars_sites):
+    assert "OpenStreetMap" not in credit_text(kars_sites)
+    assert credit_text(kars_sites, TILE_SOURCES["osm"]).endswith("Background: © OpenStreetMap contributors.")
