@@ -5,6 +5,7 @@ from __future__ import annotations
 import _geo_reference as ref
 import numpy as np
 import pytest
+import shapely
 from shapely.geometry import MultiPolygon, Polygon, box
 
 from coverage.geodesy import area_km2, distance_m
@@ -79,13 +80,33 @@ def test_multipolygon_parts_add_up():
     assert area_km2(MultiPolygon([a, b])) == pytest.approx(expected, rel=5e-4)
 
 
-def test_without_densify_long_parallel_edges_are_geodesics():
-    """Undensified, the 10° edges along parallels become geodesics, which bulge towards
-    the pole: the northern band shrinks more than the southern grows (so it differs)."""
+def test_without_densify_parallels_are_exact_and_diagonals_are_not():
+    """Areas are measured in an equal-area cylindrical projection: edges along parallels
+    and meridians are straight there (exact undensified); a long diagonal lon/lat edge
+    is a curve there, so it must be split to give the area of the shape drawn in lon/lat."""
     cell = box(-5.0, 40.0, 5.0, 50.0)
     expected = ref.zone_area_km2(40.0, 50.0, 10.0)
-    assert abs(area_km2(cell, densify=False) / expected - 1.0) > 1e-3
-    assert area_km2(cell, densify=True) == pytest.approx(expected, rel=5e-4)
+    assert area_km2(cell, densify=False) == pytest.approx(expected, rel=1e-9)
+    triangle = Polygon([(0.0, 0.0), (20.0, 0.0), (20.0, 70.0)])
+    # Independent reference: GeographicLib on a very finely split copy (geodesic edges
+    # 0.001° long follow the lon/lat-straight hypotenuse to ~1e-8).
+    fine = shapely.orient_polygons(shapely.segmentize(triangle, 0.001))
+    reference = abs(ref.GEOD.geometry_area_perimeter(fine)[0]) / 1e6
+    assert area_km2(triangle, densify=True) == pytest.approx(reference, rel=1e-6)
+    assert abs(area_km2(triangle, densify=False) / reference - 1.0) > 1e-3
+
+
+def test_area_matches_geographiclib_for_every_country(borders_10m):
+    """Both measure the same shapes: every country within 1e-4, the larger ones within 1e-5."""
+    for name, geom in zip(borders_10m["name"], borders_10m.geometry, strict=True):
+        if geom.is_empty:
+            continue
+        fine = shapely.orient_polygons(shapely.segmentize(geom, 0.1))
+        reference = sum(ref.GEOD.geometry_area_perimeter(p)[0] for p in shapely.get_parts(fine)) / 1e6
+        ours = area_km2(geom)
+        assert ours == pytest.approx(reference, rel=1e-4), name
+        if reference > 10_000:
+            assert ours == pytest.approx(reference, rel=1e-5), name
 
 
 @pytest.mark.parametrize("empty", [None, Polygon()])
