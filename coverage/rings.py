@@ -29,7 +29,8 @@ MIN_RADIUS_M = 1_000.0
 MAX_RADIUS_M = 10_000_000.0
 SAG_TOLERANCE = 5e-5  # 0.005 % of the radius, checked along every edge
 _TARGET = 0.8 * SAG_TOLERANCE  # refine to a margin below the promise
-_START_VERTICES = 64  # per ring; refinement adds what each edge needs
+_SAMPLES = (0.25, 0.5, 0.75)  # where each edge is checked
+_START_VERTICES = 32  # per ring; refinement adds what each edge needs
 _MAX_ROUNDS = 24
 
 # WGS84, for the fast distance estimate used while refining (see _Reduced).
@@ -194,17 +195,21 @@ def _pieces_needed(
 ) -> NDArray[np.intp]:
     """For each edge in ``edges``: into how many pieces to split it (1 = straight enough).
 
-    The sag of an edge (how far the middle of its straight lon/lat line strays
-    from the radius) is estimated with :meth:`_Reduced.distance_m`, relative to
-    the mean of the estimates at its two ends, which are exactly on the circle.
+    The sag of an edge (how far its straight lon/lat line strays from the
+    radius, at :data:`_SAMPLES`) is estimated with :meth:`_Reduced.distance_m`,
+    relative to the estimates at its two ends, which are exactly on the circle.
     The sag falls with the square of the number of pieces.
     """
     s, end = sid[edges], nxt[edges]
     lon1 = lon[edges]
     lon2 = lon1 + ((lon[end] - lon1 + 180.0) % 360.0 - 180.0)
-    middle = _Reduced((lat[edges] + lat[end]) / 2.0, (lon1 + lon2) / 2.0)
-    sag = np.abs(centre.take(s).distance_m(middle) - (est[edges] + est[end]) / 2.0) / r[s]
-    return np.maximum(1, np.ceil(np.sqrt(sag / _TARGET))).astype(np.intp)
+    lat1, lat2 = lat[edges], lat[end]
+    sag = np.zeros(edges.size)
+    for t in _SAMPLES:  # the middle alone misses lopsided edges near the poles
+        point = _Reduced(lat1 + t * (lat2 - lat1), lon1 + t * (lon2 - lon1))
+        expected = (1.0 - t) * est[edges] + t * est[end]
+        sag = np.maximum(sag, np.abs(centre.take(s).distance_m(point) - expected))
+    return np.maximum(1, np.ceil(np.sqrt(sag / (_TARGET * r[s])))).astype(np.intp)
 
 
 class _Reduced:
