@@ -47,6 +47,15 @@ def test_png_has_the_promised_pixel_size(story, size: str) -> None:  # type: ign
     assert image.mode in {"RGB", "RGBA"}
 
 
+def test_png_holds_exactly_the_drawn_pixels_and_the_resolution(story) -> None:  # type: ignore[no-untyped-def]
+    """figure_bytes writes PNGs itself (not via PIL): PIL must read back the canvas, pixel for pixel."""
+    fig = _figure(story, size="print")
+    image = Image.open(io.BytesIO(figure_bytes(fig, "png")))
+    image.load()  # checks every chunk's CRC and the deflate stream
+    assert np.array_equal(np.asarray(image.convert("RGBA")), np.asarray(fig.canvas.buffer_rgba()))
+    assert image.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+
+
 def test_dark_theme_is_dark(story) -> None:  # type: ignore[no-untyped-def]
     light = np.asarray(
         Image.open(io.BytesIO(figure_bytes(_figure(story, theme="light"), "png"))).convert("L")
