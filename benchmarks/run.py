@@ -172,10 +172,10 @@ CHECKS = (
         lambda v, m: "yes" if v else "no",
     ),
     Check(
-        "coldstart.load_borders",
-        "Cold start: load_borders('10m') in a fresh process",
+        "coldstart.load_countries",
+        "Cold start: load_countries('10m') in a fresh process",
         "coldstart",
-        "load_borders_10m_s",
+        "load_countries_10m_s",
         "(reference)",
         None,
         _s,

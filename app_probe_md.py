@@ -1,0 +1,306 @@
+"""Streamlit app: publicly cited air-defense ranges over country borders.
+
+A thin UI: every computation lives in the ``coverage`` package. Run with
+``streamlit run app.py``; it works offline on the shipped data (an online tile
+background is optional, off by default).
+"""
+
+from __future__ import annotations
+
+import time
+
+_started = time.perf_counter()
+
+import streamlit as st  # noqa: E402
+
+from coverage import app_support as sup  # noqa: E402
+from coverage.errors import CoverageError  # noqa: E402
+from coverage.scenario import Scenario, encode_for_url  # noqa: E402
+from coverage.story import OWN_MAP, PRESETS, STEPS  # noqa: E402
+from coverage.tiles import BACKGROUNDS  # noqa: E402
+from coverage.units import UNITS  # noqa: E402
+
+st.set_page_config(page_title="Range rings: cited figures on a map", page_icon="🗺️", layout="wide")
+sup.ensure_static_leaflet()
+catalog = sup.catalog()
+state = st.session_state
+
+
+# ---------------------------------------------------------------- state
+def set_scenario(scenario: Scenario, *, own: bool = False) -> None:
+    """Replace the scenario from outside the sites editor (preset, click, upload…).
+
+    ``own``: the user changed the map, so the guided story (or preset) ends; the
+    preset box shows "Your own map" from the next run (a widget's value can only
+    be set before it is drawn).
+    """
+    state.scenario = scenario
+    state.good = scenario
+    state.rev = state.get("rev", 0) + 1
+    if own:
+        state.pending_preset = OWN_MAP
+
+
+def on_preset() -> None:
+    name = PRESETS[state.preset]
+    if name == "story":
+        state.step = STEPS[0].title
+        set_scenario(sup.story_step_scenario(STEPS[0]))
+    elif name == "empty":
+        set_scenario(Scenario(sites=(), title="Your map"))
+    elif name:
+        set_scenario(sup.scenario_file(name))
+    # OWN_MAP: keep the current sites
+
+
+def on_step() -> None:
+    step = next(s for s in STEPS if s.title == state.step)
+    set_scenario(sup.story_step_scenario(step))
+
+
+if "pending_preset" in state:
+    state.preset = state.pop("pending_preset")
+if "scenario" not in state:
+    state.errors = []
+    link = st.query_params.get("s")
+    state.preset = next(iter(PRESETS))
+    state.step = STEPS[0].title
+    if link:
+        try:
+            set_scenario(sup.decode_link(link))
+            state.preset = OWN_MAP
+        except CoverageError as exc:
+            on_preset()
+            state.errors = [f"The link's scenario could not be used: {exc}"]
+    else:
+        on_preset()
+
+scenario: Scenario = state.scenario
+guided = PRESETS[state.preset] == "story"
+step = next((s for s in STEPS if s.title == state.step), STEPS[0]) if guided else None
+
+# ---------------------------------------------------------------- sidebar
+with st.sidebar:
+    st.header("Map")
+    st.selectbox("Scenario", list(PRESETS), key="preset", on_change=on_preset)
+    units = st.radio("Units", UNITS, horizontal=True, key="units", index=UNITS.index(scenario.units))
+    presentation = st.toggle("Presentation mode", key="presentation", help="Larger text, fewer controls")
+    # A display setting, like presentation mode: not in the scenario or its link, so
+    # nobody's browser contacts a tile server unless they choose it here.
+    background = st.radio(
+        "Background",
+        list(BACKGROUNDS),
+        format_func=BACKGROUNDS.get,
+        key="background",
+        help="Plain draws the shipped borders on a sea colour and needs no network. "
+        "The others are map tiles loaded over the internet from their provider.",
+    )
+    notice = sup.background_notice(background)
+    if notice:
+        st.caption(notice)
+
+    if not presentation:
+        st.subheader("Add a site")
+        with st.form("add_place", clear_on_submit=True, border=False):
+            query = st.text_input("Place name", placeholder="e.g. Kars, Athens, Tokyo", key="place_query")
+            system_ids = list(catalog.systems)
+            system = st.selectbox(
+                "System", system_ids, format_func=lambda i: catalog.system(i).name, key="add_system"
+            )
+            if st.form_submit_button("Add place"):
+                try:
+                    set_scenario(sup.add_place(scenario, query, system), own=True)
+                    st.rerun()
+                except CoverageError as exc:
+                    state.errors = [str(exc)]
+        st.caption("Or click on the map to add a site there.")
+
+        st.subheader("Scenario file")
+        upload = st.file_uploader("Open a scenario (.json)", type=["json"], key=f"upload-{state.rev}")
+        if upload is not None:
+            try:
+                set_scenario(sup.parse_upload(upload.getvalue(), upload.name), own=True)
+                st.rerun()
+            except CoverageError as exc:
+                state.errors = [str(exc)]
+        st.download_button(
+            "Download scenario (.json)",
+            scenario.to_json(),
+            file_name=sup.safe_filename(scenario.title or "scenario") + ".json",
+            mime="application/json",
+        )
+
+# ---------------------------------------------------------------- header
+if presentation:
+    st.markdown(sup.PRESENTATION_CSS, unsafe_allow_html=True)
+st.title(scenario.title or "Range rings", anchor=False)
+if scenario.subtitle:
+    st.subheader(sup.md_escape(scenario.subtitle), anchor=False)
+
+if guided:
+    st.radio("Story", [s.title for s in STEPS], key="step", on_change=on_step, horizontal=True)
+    assert step is not None
+    st.info(step.text)
+
+for message in state.get("errors", []):
+    st.error(message)
+state.errors = []
+
+# ---------------------------------------------------------------- sites editor
+if not presentation:
+    # Lazy: the editor (a heavy grid in the browser) is only built while the expander is open.
+    sites_box = st.expander(
+        "Sites: rename, move, change the figure, add or remove rows",
+        expanded=not guided,
+        key="sites_open",
+        on_change="rerun",
+    )
+    if sites_box.open:
+        with sites_box:
+            base = sup.editor_frame(scenario, catalog)
+            edited = st.data_editor(
+                base,
+                key=f"sites-{state.rev}",
+                num_rows="dynamic",
+                width="stretch",
+                hide_index=True,
+                column_config=sup.editor_columns(catalog),
+            )
+            if not edited.equals(base):
+                try:
+                    state.scenario = scenario = sup.scenario_from_editor(scenario, edited)
+                    state.good = scenario
+                except CoverageError as exc:
+                    st.error(f"Not applied: {exc}")
+                    scenario = state.good
+
+# ---------------------------------------------------------------- resolve and compute
+try:
+    sites = sup.resolve(scenario)
+except CoverageError as exc:
+    st.error(str(exc))
+    scenario = state.good = state.scenario = Scenario(sites=(), title=scenario.title)
+    sites = ()
+
+if sites:
+    st.query_params["s"] = encode_for_url(scenario)
+else:  # a scenario needs at least one site; an empty map has no link to share
+    st.query_params.pop("s", None)
+table = sup.coverage(sites)
+
+# ---------------------------------------------------------------- map
+highlights = sup.highlights() if (step is not None and step.highlight) else None
+horizon_m = (
+    sup.horizon_m(state.get("mast", 20), state.get("altitude", 300)) if state.get("horizon_on") else None
+)
+fmap = sup.build_map(
+    sites,
+    table,
+    units=units,
+    presentation=presentation,
+    highlights=highlights,
+    horizon_m=horizon_m,
+    background=background,
+)
+from streamlit_folium import st_folium  # noqa: E402  (imported late: heavy, and only for the map)
+
+out = st_folium(
+    fmap,
+    key="map",
+    height=620 if presentation else 540,
+    use_container_width=True,
+    returned_objects=["last_clicked"],
+    # st_folium renders the map itself again below; the extra whole-page render that
+    # render=True adds changes nothing in what is sent (checked) and costs ~15 ms a rerun.
+    render=False,
+)
+click = (out or {}).get("last_clicked")
+if click and click != state.get("last_click"):
+    state.last_click = click
+    if not presentation:
+        try:
+            set_scenario(sup.add_click(scenario, click["lat"], click["lng"]), own=True)
+            st.rerun()
+        except CoverageError as exc:
+            st.error(str(exc))
+
+legend = " · ".join(
+    f"<span style='color:{sup.colour(i)}'>●</span> {sup.md_escape(s.name)}: {sup.md_escape(s.label(units))}"
+    for i, s in enumerate(sites)
+)
+if legend:
+    st.markdown(legend, unsafe_allow_html=True)
+st.caption(sup.credit(sites, background))
+
+# ---------------------------------------------------------------- numbers
+# Lazy tabs: only the open tab's content runs, keeping each rerun short.
+tab_names = ["Countries reached", "Distances", "Sources", "Caption", "Download", "What a range means"]
+tabs = st.tabs(tab_names, key="tab", on_change="rerun")
+if tabs[0].open:
+    with tabs[0]:
+        if len(table):
+            st.markdown(sup.table_view(table, units).to_html(index=False), unsafe_allow_html=True)
+            comparison = sup.comparison(sites)
+            if len(comparison):
+                st.markdown("**Site by site**: share of each country within each site's ring (%)")
+                st.markdown(comparison.to_html(), unsafe_allow_html=True)
+        else:
+            st.write("No site yet: choose a scenario, search a place, or click on the map.")
+if tabs[1].open:
+    with tabs[1]:
+        st.dataframe(sup.distances_view(sites, table, units), hide_index=True, width="stretch")
+if tabs[2].open:
+    with tabs[2]:
+        for item in sup.sources(sites):
+            st.markdown(item)
+if tabs[3].open:
+    with tabs[3]:
+        st.code(sup.caption(sites, scenario, units), language=None, wrap_lines=True)
+        st.caption("Copy this paragraph into your story or slide.")
+if tabs[4].open:
+    with tabs[4]:
+        if sites:
+            c1, c2 = st.columns(2)
+            edited_title = c1.text_input("Title", scenario.title, max_chars=200, key="image_title")
+            edited_subtitle = c2.text_input(
+                "Subtitle", scenario.subtitle, max_chars=300, key="image_subtitle"
+            )
+            c3, c4 = st.columns(2)
+            size = c3.selectbox("Image size", list(sup.IMAGE_SIZES), format_func=sup.IMAGE_SIZES.get)
+            theme = c4.radio("Theme", ["light", "dark"], horizontal=True)
+            export_scenario = Scenario(
+                sites=scenario.sites,
+                title=edited_title.strip(),
+                subtitle=edited_subtitle.strip(),
+                units=units,
+            ).to_json()
+            stem = sup.safe_filename(edited_title or "coverage-map")
+            cols = st.columns(4)
+            for i, (fmt, (label, mime)) in enumerate(sup.DOWNLOADS.items()):
+                cols[i % 4].download_button(
+                    label,
+                    data=lambda fmt=fmt: sup.export_bytes(export_scenario, fmt, size, theme, units),
+                    file_name=f"{stem}.{fmt}",
+                    mime=mime,
+                    key=f"download-{fmt}",
+                )
+            st.caption("Files are made when you click. Every file carries the sources of its figures.")
+        else:
+            st.write("Add a site to download a map.")
+if tabs[5].open:
+    with tabs[5]:
+        st.markdown(sup.EXPLAINER)
+        c1, c2 = st.columns(2)
+        mast = c1.slider("Radar mast height (m)", 5, 60, 20, key="mast")
+        altitude = c2.select_slider(
+            "Target altitude (m)", [15, 50, 100, 300, 1000, 3000, 10000], value=300, key="altitude"
+        )
+        st.line_chart(sup.horizon_chart(mast), x="target altitude (m)", y="radar horizon (km)")
+        st.write(sup.horizon_sentence(mast, altitude, units))
+        st.checkbox(
+            "Draw this radar horizon on the map as a dashed ring (textbook approximation)",
+            key="horizon_on",
+        )
+
+# The server-side time of this run, read by the benchmarks (benchmarks/).
+state._run_seconds = time.perf_counter() - _started
