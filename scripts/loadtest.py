@@ -1,19 +1,37 @@
-"""Bounded classroom load test: one Streamlit server, N concurrent browser sessions, loopback only.
+"""Bounded classroom load test: one Streamlit server, N concurrent sessions, loopback only.
 
-    .venv/bin/python scripts/loadtest.py            # 25 sessions, writes docs/reliability-load.json
+    .venv/bin/python scripts/loadtest.py                     # 25 protocol clients + 2 real pages
+    .venv/bin/python scripts/loadtest.py --clients browser   # 25 headless Chromium pages (old mode)
 
-Starts ``streamlit run app.py`` on a free 127.0.0.1 port, waits for
-/_stcore/health, optionally opens one warm-up session (not counted), then opens
-``--sessions`` browser contexts in one headless Chromium at the same moment.
-Each session loads the app (the story), waits for the first ring in the
-st_folium map, clicks story step "3 · Ankara compared" and waits for the fourth
-ring (stroke #CC79A7). Every request that is not loopback is aborted.
+Starts ``streamlit run app.py`` on a free 127.0.0.1 port and waits for
+/_stcore/health. Two kinds of clients:
 
-Records per-session time-to-first-map and time-to-step (p50/p95), sessions
-served/failed, and the server's peak RSS (VmRSS of the server's process tree,
-sampled every 0.2 s). Bounded: at most ``--sessions`` sessions (≤ 60), each with
-a timeout, and a hard deadline for the whole run; the server is stopped at the
-end whatever happens. Exit status 1 if any session failed or a target was missed.
+``--clients protocol`` (default; the server's view of a classroom). One real
+Chromium page first loads the app, waits for the first ring, clicks story step
+"3 · Ankara compared" and waits for the fourth ring; the DevTools protocol records
+every request it made to the server (that page is also the warm-up, not counted).
+Then ``--sessions`` protocol clients (``scripts/protocol_client.py``) start at the
+same moment: each replays that first visit's HTTP requests over ≤ 6 keep-alive
+connections, opens /_stcore/stream as the front end does, runs the script, waits
+for the st_folium delta with the first ring and the assets the map needs
+(time to map), then changes the story step through a rerun BackMsg with all
+widget states and waits for the fourth ring (time to step). Each costs the server
+what a browser tab costs it, without running Streamlit's front end and Leaflet on
+the server's cores. Alongside, ``--browsers`` real Chromium pages (default 2) do
+the same visit, to show that real pages render under that load; their times are
+reported separately. Results: docs/reliability-load-protocol.json.
+
+``--clients browser``: ``--sessions`` headless Chromium contexts on this machine
+after one warm-up session. This measures 25 front ends plus the server on the same
+cores, not the server alone. Results: docs/reliability-load.json (as before).
+
+Records sessions served/failed, time to map and to step (p50/p95), the server's
+peak RSS (VmRSS of its process tree, sampled every 0.2 s), the server's CPU
+seconds, the harness's own CPU seconds, and the 1-minute load average before and
+after. Bounded: at most 60 sessions, each with a timeout, a hard deadline for the
+run, every non-loopback request aborted, and the server stopped at the end
+whatever happens. Exit status 1 if any session or page failed or a target was
+missed.
 """
 
 from __future__ import annotations
@@ -24,6 +42,7 @@ import contextlib
 import json
 import os
 import platform
+import resource
 import signal
 import statistics
 import subprocess
@@ -35,6 +54,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import protocol_client as pc  # noqa: E402
 from app_server import CHROMIUM, CHROMIUM_ARGS, _healthy, free_port, is_loopback, server_command  # noqa: E402
 
 MAP_IFRAME = (
@@ -221,6 +241,133 @@ async def run_sessions(
     return list(results), warm, blocked
 
 
+async def run_protocol(
+    base: str, n: int, n_browsers: int, timeout_s: float, deadline_at: float, marks: dict, ramp_s: float = 0.0
+) -> tuple[list[dict], list[dict], pc.Visit, list[str]]:
+    """Record one real visit, then N protocol clients and ``n_browsers`` real pages at once."""
+    from playwright.async_api import async_playwright
+
+    blocked: list[str] = []
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            visit = await pc.record_visit(
+                browser, base, int(timeout_s * 1000), FIRST_RING, FOURTH_RING, MAP_IFRAME
+            )
+            marks["load_started"] = time.perf_counter()
+            marks["server_cpu_before"] = server_cpu(marks["server_pid"])
+            marks["cpu_before"] = _harness_cpu()
+            clients = [pc.ProtocolSession(base, visit, timeout_s) for _ in range(n)]
+
+            async def start_later(c: pc.ProtocolSession, delay: float) -> dict:
+                await asyncio.sleep(delay)
+                return {"start_s": round(delay, 2), **(await c.run())}
+
+            tasks = [
+                asyncio.create_task(start_later(c, ramp_s * i / max(1, n - 1) if n > 1 else 0.0))
+                for i, c in enumerate(clients)
+            ]
+            pages = [
+                asyncio.create_task(one_session(browser, base, i, int(timeout_s * 1000), blocked))
+                for i in range(n_browsers)
+            ]
+            remaining = deadline_at - time.monotonic()
+            _, pending = await asyncio.wait(tasks + pages, timeout=max(1.0, remaining))
+            marks["load_ended"] = time.perf_counter()
+            marks["server_cpu_after"] = server_cpu(marks["server_pid"])
+            marks["cpu_after"] = _harness_cpu()
+            for task in pending:  # the run's deadline passed: these count as failed
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+            def outcome(i: int, task: asyncio.Task) -> dict:
+                if task in pending or task.cancelled():
+                    return {"session": i, "ok": False, "error": "not finished by the run's deadline"}
+                if task.exception() is not None:
+                    return {"session": i, "ok": False, "error": repr(task.exception())[:200]}
+                return {"session": i, **task.result()}
+
+            results = [outcome(i, t) for i, t in enumerate(tasks)]
+            for r, c in zip(results, clients, strict=True):
+                if r["ok"]:
+                    r["widget_states_as_browser"] = c.step_widget_ids == visit.step_widget_ids
+            page_results = [outcome(i, t) for i, t in enumerate(pages)]
+        finally:
+            await browser.close()
+    return results, page_results, visit, blocked
+
+
+async def run_cost(base: str, repeats: int, timeout_s: float, server_pid: int) -> dict:
+    """Server CPU seconds per phase of one visit: ``repeats`` visits one after another, each
+    phase awaited before the next, on a server warmed by the recorded visit."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            visit = await pc.record_visit(
+                browser, base, int(timeout_s * 1000), FIRST_RING, FOURTH_RING, MAP_IFRAME
+            )
+        finally:
+            await browser.close()
+    await asyncio.sleep(2.0)
+    t, c = time.perf_counter(), server_cpu(server_pid)
+    await asyncio.sleep(3.0)
+    idle_per_s = (server_cpu(server_pid) - c) / (time.perf_counter() - t)
+    phases: dict[str, list[float]] = {}
+    walls: dict[str, list[float]] = {}
+    for _ in range(repeats):
+        last = {"cpu": server_cpu(server_pid), "t": time.perf_counter()}
+
+        async def mark(name: str, last: dict = last) -> None:
+            await asyncio.sleep(0.3)  # let the server finish the phase's work (e.g. closing sockets)
+            now, cpu = time.perf_counter(), server_cpu(server_pid)
+            phases.setdefault(name, []).append(cpu - last["cpu"] - idle_per_s * (now - last["t"]))
+            walls.setdefault(name, []).append(now - last["t"] - 0.3)
+            last.update(cpu=cpu, t=now)
+
+        await pc.ProtocolSession(base, visit, timeout_s).run_phased(mark)
+    per_phase = {
+        name: {
+            "server_cpu_s_median": round(statistics.median(v), 3),
+            "server_cpu_s_min": round(min(v), 3),
+            "wall_s_median": round(statistics.median(walls[name]), 3),
+        }
+        for name, v in phases.items()
+    }
+    total = sum(statistics.median(v) for v in phases.values())
+    return {
+        "repeats": repeats,
+        "idle_server_cpu_s_per_s": round(idle_per_s, 4),
+        "per_phase": per_phase,
+        "server_cpu_s_per_visit": round(total, 3),
+        "clock_ticks_per_s": os.sysconf("SC_CLK_TCK"),
+        "recorded_visit": visit.to_json(),
+    }
+
+
+def server_cpu(pid: int) -> float:
+    return sum(cpu_s(p) for p in tree_pids(pid))
+
+
+def _harness_cpu() -> dict[str, float]:
+    """CPU seconds so far of this process, and of its other children (Playwright's driver and
+    Chromium; their reaped subprocesses count through cutime/cstime), the server excluded."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    others = 0.0
+    for pid in tree_pids(os.getpid())[1:]:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                if b"streamlit" in fh.read():
+                    continue
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            others += sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            continue
+    return {"python": own.ru_utime + own.ru_stime, "chromium": others}
+
+
 def percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -229,22 +376,69 @@ def percentile(values: list[float], q: float) -> float | None:
     return round(statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1], 3)
 
 
+def spread(values: list[float]) -> dict:
+    values = sorted(values)
+    return {
+        "p50": percentile(values, 50),
+        "p95": percentile(values, 95),
+        "max": max(values) if values else None,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument(
+        "--clients",
+        choices=["protocol", "browser"],
+        default="protocol",
+        help="protocol: lightweight clients that cost the server what a browser tab does (default); "
+        "browser: headless Chromium pages on this machine",
+    )
     parser.add_argument("--sessions", type=int, default=25)
-    parser.add_argument("--session-timeout", type=float, default=120.0, help="seconds per wait")
-    parser.add_argument("--deadline", type=float, default=280.0, help="seconds for the whole run")
-    parser.add_argument("--no-warmup", action="store_true", help="measure from a cold server")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "reliability-load.json")
+    parser.add_argument(
+        "--browsers", type=int, default=2, help="protocol mode: real Chromium pages alongside (default 2)"
+    )
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="protocol mode: spread the sessions' starts evenly over S seconds (default 0: all at once)",
+    )
+    parser.add_argument("--session-timeout", type=float, default=None, help="seconds per session")
+    parser.add_argument("--deadline", type=float, default=None, help="seconds for the whole run")
+    parser.add_argument("--no-warmup", action="store_true", help="browser mode: measure from a cold server")
+    parser.add_argument(
+        "--server-cost",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of the load test: N protocol visits one after another, one phase at a time, "
+        "and the server CPU seconds of each phase (writes docs/reliability-load-cost.json)",
+    )
+    parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
+    if args.server_cost:
+        return main_cost(args, argv)
+    protocol = args.clients == "protocol"
     n = max(1, min(args.sessions, MAX_SESSIONS))
+    n_browsers = max(0, min(args.browsers, 5)) if protocol else 0
+    timeout_s = args.session_timeout or (60.0 if protocol else 120.0)
+    run_deadline = args.deadline or (180.0 if protocol else 280.0)
+    out = args.out or ROOT / "docs" / (
+        "reliability-load-protocol.json" if protocol else "reliability-load.json"
+    )
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     load_before = os.getloadavg()
+    marks: dict = {}
+    warm: dict | None = None
+    visit: pc.Visit | None = None
+    pages: list[dict] = []
     log_path = ROOT / ".loadtest-server.log"
     with open(log_path, "wb") as log:
         proc = start_server(port, log)
@@ -258,72 +452,108 @@ def main(argv: list[str] | None = None) -> int:
                 time.sleep(0.2)
             healthy_s = time.perf_counter() - started
             sampler.idle_kb = sum(rss_kb(p) for p in tree_pids(proc.pid))
-            cpu_at_start = sum(sampler.cpu_by_pid.values())
-            sessions_started = time.perf_counter()
-            remaining = args.deadline - (time.perf_counter() - started)
-            results, warm, blocked = asyncio.run(
-                run_sessions(
-                    base,
-                    n,
-                    int(args.session_timeout * 1000),
-                    not args.no_warmup,
-                    time.monotonic() + max(10.0, remaining),
+            remaining = run_deadline - (time.perf_counter() - started)
+            marks["server_pid"] = proc.pid
+            if protocol:
+                results, pages, visit, blocked = asyncio.run(
+                    run_protocol(
+                        base,
+                        n,
+                        n_browsers,
+                        timeout_s,
+                        time.monotonic() + max(10.0, remaining),
+                        marks,
+                        max(0.0, min(args.ramp, 120.0)),
+                    )
                 )
-            )
-            sessions_wall_s = time.perf_counter() - sessions_started
+            else:
+                marks["server_cpu_before"] = server_cpu(proc.pid)
+                marks["load_started"] = time.perf_counter()
+                results, warm, blocked = asyncio.run(
+                    run_sessions(
+                        base,
+                        n,
+                        int(timeout_s * 1000),
+                        not args.no_warmup,
+                        time.monotonic() + max(10.0, remaining),
+                    )
+                )
+                marks["load_ended"] = time.perf_counter()
+                marks["server_cpu_after"] = server_cpu(proc.pid)
         finally:
             sampler.stop()
             stop_server(proc)
     log_path.unlink(missing_ok=True)
 
     ok = [r for r in results if r["ok"]]
-    first = sorted(r["first_map_s"] for r in ok)
-    step = sorted(r["step_s"] for r in ok)
-    summary = {
+    wall = marks["load_ended"] - marks["load_started"]
+    server_cpu_s = marks["server_cpu_after"] - marks["server_cpu_before"]
+    summary: dict = {
+        "clients": args.clients,
         "sessions": n,
+        "ramp_s": args.ramp if protocol else 0.0,
         "served": len(ok),
         "failed": n - len(ok),
-        "time_to_first_map_s": {
-            "p50": percentile(first, 50),
-            "p95": percentile(first, 95),
-            "max": max(first) if first else None,
-        },
-        "time_to_step_s": {
-            "p50": percentile(step, 50),
-            "p95": percentile(step, 95),
-            "max": max(step) if step else None,
-        },
+        "time_to_first_map_s": spread([r["first_map_s"] for r in ok]),
+        "time_to_step_s": spread([r["step_s"] for r in ok]),
         "server_rss_mb": {
             "idle_after_start": round(sampler.idle_kb / 1024, 1),
             "peak": round(sampler.peak_kb / 1024, 1),
             "samples": sampler.samples,
         },
-        "warmup_session": warm,
-        "server_cpu_s_during_sessions": round(sum(sampler.cpu_by_pid.values()) - cpu_at_start, 1),
-        "sessions_wall_s": round(sessions_wall_s, 1),
+        "server_cpu_s_during_sessions": round(server_cpu_s, 1),
+        "sessions_wall_s": round(wall, 1),
         "blocked_non_loopback_requests": sorted(set(blocked)),
         "targets": {"p95_s": TARGET_P95_S, "rss_mb": TARGET_RSS_MB},
         "server_healthy_after_s": round(healthy_s, 1),
-        "total_run_s": round(time.perf_counter() - started, 1),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "loadavg_1_5_15_before": [round(x, 2) for x in load_before],
-            "loadavg_1_5_15_after": [round(x, 2) for x in os.getloadavg()],
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
-        "command": "python scripts/loadtest.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "per_session": results,
     }
+    if protocol:
+        assert visit is not None
+        pages_ok = [r for r in pages if r["ok"]]
+        harness = {k: round(marks["cpu_after"][k] - marks["cpu_before"][k], 1) for k in marks["cpu_after"]}
+        summary.update(
+            {
+                "server_cpu_s_per_session": round(server_cpu_s / max(1, n + n_browsers), 2),
+                "harness_cpu_s_during_sessions": harness,
+                "real_pages_alongside": {
+                    "pages": len(pages),
+                    "served": len(pages_ok),
+                    "failed": len(pages) - len(pages_ok),
+                    "first_map_s": [r.get("first_map_s") for r in pages],
+                    "step_s": [r.get("step_s") for r in pages],
+                    "per_page": pages,
+                },
+                "recorded_visit": visit.to_json(),
+                "widget_states_as_browser": all(r.get("widget_states_as_browser") for r in ok)
+                if ok
+                else None,
+            }
+        )
+    else:
+        summary["warmup_session"] = warm
+    summary.update(
+        {
+            "total_run_s": round(time.perf_counter() - started, 1),
+            "machine": {
+                "cpus": os.cpu_count(),
+                "loadavg_1_5_15_before": [round(x, 2) for x in load_before],
+                "loadavg_1_5_15_after": [round(x, 2) for x in os.getloadavg()],
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+            },
+            "command": "python scripts/loadtest.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+            "per_session": results,
+        }
+    )
     p95s = [summary["time_to_first_map_s"]["p95"], summary["time_to_step_s"]["p95"]]
     summary["targets_met"] = {
         "p95": all(p is not None and p <= TARGET_P95_S for p in p95s),
         "rss": sampler.peak_kb / 1024 <= TARGET_RSS_MB,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
-    print(f"sessions {n}: served {len(ok)}, failed {n - len(ok)}")
+    print(f"{args.clients} clients {n}: served {len(ok)}, failed {n - len(ok)}")
     print(
         f"time to first map  p50 {summary['time_to_first_map_s']['p50']} s   p95 {p95s[0]} s   "
         f"(target p95 <= {TARGET_P95_S} s)"
@@ -335,19 +565,71 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"server CPU during the sessions {summary['server_cpu_s_during_sessions']} s of "
-        f"{summary['sessions_wall_s']} s wall x {os.cpu_count()} cores (the rest: Chromium and others)"
+        f"{summary['sessions_wall_s']} s wall x {os.cpu_count()} cores"
     )
-    if warm:
+    if protocol:
+        print(f"harness CPU during the sessions: {summary['harness_cpu_s_during_sessions']} s")
+        ra = summary["real_pages_alongside"]
+        print(
+            f"real Chromium pages alongside: served {ra['served']}/{ra['pages']}, "
+            f"first map {ra['first_map_s']} s, step {ra['step_s']} s"
+        )
+        rv = summary["recorded_visit"]
+        print(
+            f"recorded visit (warm-up, not counted): {rv['requests_first_visit']} requests, "
+            f"first map {rv['browser_first_map_s']} s, step {rv['browser_step_s']} s"
+        )
+        for r in pages:
+            if not r["ok"]:
+                print(f"  page {r['session']} FAILED: {r.get('error')}")
+    elif warm:
         print(f"warm-up session (not counted): {warm}")
+    print(f"load average (1 min) before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f}")
     if blocked:
         print(f"blocked non-loopback requests: {sorted(set(blocked))}")
     for r in results:
         if not r["ok"]:
             print(f"  session {r['session']} FAILED: {r.get('error')}")
-    print(f"total {summary['total_run_s']} s; results in {args.out}")
-    if n - len(ok):
+    print(f"total {summary['total_run_s']} s; results in {out}")
+    if n - len(ok) or any(not r["ok"] for r in pages):
         return 1
     return 0 if all(summary["targets_met"].values()) else 1
+
+
+def main_cost(args: argparse.Namespace, argv: list[str] | None) -> int:
+    repeats = max(1, min(args.server_cost, 20))
+    out = args.out or ROOT / "docs" / "reliability-load-cost.json"
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    load_before = os.getloadavg()
+    log_path = ROOT / ".loadtest-server.log"
+    with open(log_path, "wb") as log:
+        proc = start_server(port, log)
+        try:
+            deadline = time.monotonic() + 60
+            while not _healthy(f"{base}/_stcore/health"):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"server did not become healthy; see {log_path}")
+                time.sleep(0.2)
+            cost = asyncio.run(asyncio.wait_for(run_cost(base, repeats, 60.0, proc.pid), 300))
+        finally:
+            stop_server(proc)
+    log_path.unlink(missing_ok=True)
+    cost["machine"] = {
+        "cpus": os.cpu_count(),
+        "loadavg_1_5_15_before": [round(x, 2) for x in load_before],
+        "loadavg_1_5_15_after": [round(x, 2) for x in os.getloadavg()],
+    }
+    cost["command"] = "python scripts/loadtest.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    out.write_text(json.dumps(cost, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"server CPU per phase of one visit (median of {repeats}, idle server subtracted):")
+    for name, v in cost["per_phase"].items():
+        print(f"  {v['server_cpu_s_median']:7.3f} s  (wall {v['wall_s_median']:.3f} s)  {name}")
+    print(f"  {cost['server_cpu_s_per_visit']:7.3f} s  in all")
+    print(
+        f"load average (1 min) before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f}; results in {out}"
+    )
+    return 0
 
 
 if __name__ == "__main__":
