@@ -325,8 +325,23 @@ def colour(index: int) -> str:
 
 
 def md_escape(text: str) -> str:
-    """Escape text for st.markdown: HTML and Markdown punctuation."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<])", r"\\\1", html.escape(text, quote=False))
+    """Escape text for st.markdown: HTML and Markdown punctuation, and $ (maths)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<$])", r"\\\1", html.escape(text, quote=False))
+
+
+def markdown_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its text escaped for ``st.table``, which renders every cell as Markdown.
+
+    Site names are user input: they must show literally, never as links or maths.
+    """
+    out = frame.copy()
+    out.columns = [md_escape(str(c)) for c in out.columns]
+    if not pd.api.types.is_numeric_dtype(out.index):
+        out.index = out.index.map(lambda v: md_escape(v) if isinstance(v, str) else v)
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = out[column].map(lambda v: md_escape(v) if isinstance(v, str) else v)
+    return out
 
 
 def safe_filename(text: str) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -30,10 +32,15 @@ def _map_args(at: AppTest) -> dict:
     return json.loads(proto.json_args)
 
 
+def _plain(text):
+    """Undo app_support.markdown_table's escaping (st.table renders cells as Markdown)."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", text)) if isinstance(text, str) else text
+
+
 def _table(at: AppTest, first_column: str):
-    """The first dataframe whose first column is ``first_column``."""
-    for frame in at.dataframe:
-        value = frame.value
+    """The first table whose first column is ``first_column``, with its text unescaped."""
+    for frame in at.table:
+        value = frame.value.map(_plain).rename(columns=_plain, index=_plain)
         if len(value.columns) and value.columns[0] == first_column:
             return value
     raise AssertionError(f"no table starting with {first_column!r}")
@@ -68,7 +75,8 @@ def test_story_step_three_compares_four_sites() -> None:
     countries = _countries(at)
     for name in ("Turkey", "Greece", "Bulgaria", "Armenia", "Georgia", "Russia"):
         assert name in countries
-    comparison = next(f.value for f in at.dataframe if f.value.index.name == "country")
+    comparison = next(f.value for f in at.table if f.value.index.name == "country")
+    comparison = comparison.map(_plain).rename(columns=_plain, index=_plain).astype(float)
     assert list(comparison.columns) == [
         "Ankara",
         "İzmir (Aegean coast)",

@@ -129,3 +129,29 @@ def test_only_an_online_background_gets_a_notice_and_a_credit() -> None:
     assert sup.credit((), "osm").endswith("Background: © OpenStreetMap contributors.")
     with pytest.raises(ValueError):
         sup.background_notice("https://example.org/{z}/{x}/{y}.png")
+
+
+def test_markdown_table_escapes_text_for_st_table():
+    """st.table renders every cell as Markdown: user names must come out literally."""
+    import html as html_mod
+    import re
+
+    import pandas as pd
+
+    from coverage.app_support import markdown_table
+
+    name = "[x](javascript:alert(1)) $5 **b** <img src=x>"
+    frame = pd.DataFrame(
+        {name: ["Turkey", "a_b"], "n": [1.5, 2.0]}, index=pd.Index([name, "Kars"], name="country")
+    )
+    out = markdown_table(frame)
+
+    def plain(text: str) -> str:
+        return html_mod.unescape(re.sub(r"\\(.)", r"\1", text))
+
+    for text in [*out.columns, *out.index, *out.iloc[:, 0]]:
+        assert not re.search(r"(?<!\\)[\[\]()*_$<>]", text), text  # no live Markdown or HTML
+    assert [plain(c) for c in out.columns] == [name, "n"]
+    assert [plain(i) for i in out.index] == [name, "Kars"]
+    assert out["n"].tolist() == [1.5, 2.0]  # numbers untouched
+    assert out.index.name == "country"

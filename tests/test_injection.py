@@ -289,7 +289,7 @@ def test_safe_filename_examples(text: str) -> None:
     assert not safe_filename(text).startswith(".")
 
 
-MD_SPECIAL = set("\\`*_{}[]()#+-.!|>~<")
+MD_SPECIAL = set("\\`*_{}[]()#+-.!|>~<$")  # $ opens maths in Streamlit Markdown
 
 
 def _md_unescape(text: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field
 
 from playwright.sync_api import FrameLocator, Locator, Page, expect
@@ -68,47 +67,19 @@ def open_app(page: Page, url: str) -> FrameLocator:
 
 
 def countries_table(page: Page) -> Locator:
-    """The countries table: in the "Countries reached" tab (not the hidden sites editor),
-    the dataframe whose header has a "Country" column (not the site-by-site pivot)."""
+    """The countries table: in the "Countries reached" tab, the static table (st.table)
+    whose header has a "Country" column (not the site-by-site one)."""
     panel = page.get_by_test_id("stTabs").get_by_role("tabpanel", name="Countries reached")
-    header = page.locator("table[role=grid] thead th", has_text=re.compile(r"^\s*Country\s*$"))
-    return panel.get_by_test_id("stDataFrame").filter(has=header)
+    header = page.locator("thead th", has_text=re.compile(r"^\s*Country\s*$"))
+    return panel.get_by_test_id("stTable").filter(has=header)
 
 
-def read_grid(grid: Locator, timeout_s: float = 15.0) -> list[dict[str, str]]:
-    """All rows of a Streamlit dataframe, read from glide-data-grid's accessible table.
-
-    The grid draws on a canvas; inside the canvas element it keeps an ARIA
-    ``table[role=grid]`` holding the header and only the rows currently in view
-    (``aria-rowcount`` is the total, header included). We scroll the grid's
-    ``.dvn-scroller`` and collect rows by ``aria-rowindex`` until we have them all.
-    """
-    table = grid.locator("table[role=grid]")
-    expect(table).to_be_attached()
-    total = int(table.get_attribute("aria-rowcount") or "1") - 1
-    header = table.locator("thead th").all_text_contents()
-    scroller = grid.locator(".dvn-scroller")
-    scroller.evaluate("e => { e.scrollTop = 0; }")
-    rows: dict[int, list[str]] = {}
-    read = """t => Array.from(t.querySelectorAll('tbody tr[aria-rowindex]')).map(
-        r => [Number(r.getAttribute('aria-rowindex')),
-              Array.from(r.querySelectorAll('td')).map(c => c.textContent)])"""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        for index, cells in table.evaluate(read):
-            rows[int(index)] = cells
-        if len(rows) >= total:
-            break
-        if time.monotonic() > deadline:
-            raise AssertionError(f"read {len(rows)} of {total} rows from the grid")
-        last = max(rows, default=1)
-        scroller.evaluate("e => e.scrollBy(0, Math.max(e.clientHeight / 2, 20))")
-        # Wait (condition, not sleep) for the accessible table to show a later row.
-        grid.page.wait_for_function(
-            """([t, last]) => Array.from(t.querySelectorAll('tbody tr[aria-rowindex]'))
-                   .some(r => Number(r.getAttribute('aria-rowindex')) > last)""",
-            arg=[table.element_handle(), last],
-            timeout=max(1.0, deadline - time.monotonic()) * 1000,
-        )
-    scroller.evaluate("e => { e.scrollTop = 0; }")
-    return [dict(zip(header, rows[i], strict=True)) for i in sorted(rows)]
+def read_table(table: Locator) -> list[dict[str, str]]:
+    """All rows of an st.table, as {header text: cell text}, in order."""
+    header, rows = table.locator("table").evaluate(
+        """t => {
+            const text = row => Array.from(row.cells).map(c => c.textContent.trim());
+            return [text(t.tHead.rows[0]), Array.from(t.tBodies[0].rows).map(text)];
+        }"""
+    )
+    return [dict(zip(header, cells, strict=True)) for cells in rows]

@@ -9,6 +9,7 @@ get the fourth ring. A minimal recorded visit (no front-end bundle) keeps it fas
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import sys
 from pathlib import Path
@@ -32,7 +33,10 @@ async def _two_sessions(base: str) -> tuple[list[dict], list[pc.ProtocolSession]
 
 
 def test_two_protocol_sessions_render_the_map_and_change_the_step(app_url: str) -> None:
-    results, sessions = asyncio.run(_two_sessions(app_url))
+    # In a thread of its own: the session's Playwright (sync API) keeps an event loop
+    # running in this one, and asyncio.run refuses to start inside it.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        results, sessions = pool.submit(asyncio.run, _two_sessions(app_url)).result(timeout=60)
     for result, session in zip(results, sessions, strict=True):
         assert result["ok"], result
         assert result["first_map_s"] > 0 and result["step_s"] > 0
