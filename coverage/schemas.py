@@ -40,8 +40,23 @@ class Schema:
 
     def errors(self, instance: Any) -> list[Any]:
         """jsonschema's ``ValidationError`` list for ``instance``; empty when valid."""
-        if self.is_valid(instance):
-            return []
-        import jsonschema
+        try:
+            self._quick(instance)
+        except fastjsonschema.JsonSchemaValueException as quick:
+            import jsonschema
 
-        return list(jsonschema.Draft202012Validator(self.document).iter_errors(instance))
+            found = list(jsonschema.Draft202012Validator(self.document).iter_errors(instance))
+            # Should the two validators ever disagree, the stricter one wins: an invalid
+            # file is refused with fastjsonschema's own words rather than let through.
+            return found or [_as_validation_error(quick)]
+        return []
+
+
+def _as_validation_error(exc: fastjsonschema.JsonSchemaValueException) -> Any:
+    """A jsonschema ``ValidationError`` with the place and message fastjsonschema gave."""
+    import jsonschema
+
+    path = [int(step) if step.isdigit() else step for step in (exc.path or [])[1:]]  # drop "data"
+    return jsonschema.ValidationError(
+        exc.message, validator=exc.rule, path=path, instance=exc.value, schema=exc.definition or {}
+    )

@@ -106,7 +106,31 @@ def test_catalog_validators_agree(doc: Any) -> None:
         {"version": 1, "sites": [{"name": "A\u0085", "place": "Kars"}]},
         {"version": 1, "sites": [{"name": "  ", "place": "Kars"}]},
         {"version": 1, "sites": [{"name": "A", "radius": 0, "lat": 0, "lon": 0}]},
+        # Python's $ matches before a final newline: the schemas avoid $ (found by this test)
+        {"version": 1, "sites": [{"name": "x\n", "place": "Kars"}]},
+        {"version": 1, "sites": [{"name": "Kars\n\n", "place": "Kars"}]},
     ],
 )
 def test_edge_cases_agree(doc: Any) -> None:
     _agree(SCENARIO_SCHEMA, doc)
+
+
+def test_catalog_id_with_a_trailing_newline_is_refused_by_both() -> None:
+    doc = copy.deepcopy(CATALOG)
+    doc[0]["id"] = doc[0]["id"] + "\n"
+    _agree(CATALOG_SCHEMA, doc)
+    assert not Schema(CATALOG_SCHEMA).is_valid(doc)
+
+
+def test_disagreement_falls_back_to_the_quick_validators_error() -> None:
+    """Were jsonschema ever to accept what fastjsonschema refuses, the file is still refused."""
+    import fastjsonschema
+
+    from coverage.schemas import _as_validation_error
+
+    bad = {"version": 1, "sites": [{"name": "x\n", "place": "Kars"}]}
+    with pytest.raises(fastjsonschema.JsonSchemaValueException) as info:
+        Schema(SCENARIO_SCHEMA)._quick(bad)
+    err = _as_validation_error(info.value)
+    assert list(err.absolute_path) == ["sites", 0, "name"]
+    assert err.validator == "pattern"
