@@ -75,6 +75,15 @@ def start_server(port: int, log) -> subprocess.Popen:  # type: ignore[no-untyped
     )
 
 
+def wait_healthy(proc: subprocess.Popen, base: str, log_path: Path, timeout_s: float = 60.0) -> None:
+    """Poll /_stcore/health until "ok"; exit with the log's path if the server dies or is slow."""
+    deadline = time.monotonic() + timeout_s
+    while not _healthy(f"{base}/_stcore/health"):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"server did not become healthy; see {log_path}")
+        time.sleep(0.2)  # the health check's polling interval, not a wait for the app
+
+
 def stop_server(proc: subprocess.Popen) -> None:
     """SIGTERM our own process group, then SIGKILL it if it lingers."""
     if proc.poll() is not None:
@@ -445,11 +454,7 @@ def main(argv: list[str] | None = None) -> int:
         sampler = RssSampler(proc.pid)
         sampler.start()
         try:
-            deadline = time.monotonic() + 60
-            while not _healthy(f"{base}/_stcore/health"):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"server did not become healthy; see {log_path}")
-                time.sleep(0.2)
+            wait_healthy(proc, base, log_path)
             healthy_s = time.perf_counter() - started
             sampler.idle_kb = sum(rss_kb(p) for p in tree_pids(proc.pid))
             remaining = run_deadline - (time.perf_counter() - started)
@@ -606,11 +611,7 @@ def main_cost(args: argparse.Namespace, argv: list[str] | None) -> int:
     with open(log_path, "wb") as log:
         proc = start_server(port, log)
         try:
-            deadline = time.monotonic() + 60
-            while not _healthy(f"{base}/_stcore/health"):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"server did not become healthy; see {log_path}")
-                time.sleep(0.2)
+            wait_healthy(proc, base, log_path)
             cost = asyncio.run(asyncio.wait_for(run_cost(base, repeats, 60.0, proc.pid), 300))
         finally:
             stop_server(proc)

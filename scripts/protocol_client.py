@@ -576,14 +576,18 @@ class ProtocolSession:
             )
             await mark("step assets")
         finally:
-            if self._reader_task is not None:
-                self._reader_task.cancel()
-                with contextlib.suppress(BaseException):
-                    await self._reader_task
-            if self.ws is not None:
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(self.ws.close(), 5)
-            await self.http.close()
+            await self.close()
+
+    async def close(self) -> None:
+        """Stop reading, close the websocket and the HTTP connections (never raises)."""
+        if self._reader_task is not None:
+            self._reader_task.cancel()
+            with contextlib.suppress(BaseException):
+                await self._reader_task
+        if self.ws is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.ws.close(), 5)
+        await self.http.close()
 
     async def run(self) -> dict:
         result: dict = {"ok": False}
@@ -676,12 +680,5 @@ class ProtocolSession:
             result["http_kb"] = round(sum(f.nbytes for f in self.http.fetches) / 1024)
             result["ws_messages"] = self.ws_messages
             result["ws_kb"] = round(self.ws_bytes / 1024)
-            if self._reader_task is not None:
-                self._reader_task.cancel()
-                with contextlib.suppress(BaseException):
-                    await self._reader_task
-            if self.ws is not None:
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(self.ws.close(), 5)
-            await self.http.close()
+            await self.close()
         return result
