@@ -1,7 +1,7 @@
 """Who a scenario's rings reach, and how much of them.
 
-Areas are geodesic (WGS84). Rings are merged before measuring, so where rings
-overlap nothing is counted twice.
+Areas are on the WGS84 ellipsoid (see :func:`coverage.geodesy.area_km2`). Rings
+are merged before measuring, so where rings overlap nothing is counted twice.
 
 The ``*_rows`` functions return plain dicts and need no pandas (the CLI's
 report stays quick to start); the ``*_table`` functions wrap them in
@@ -10,6 +10,7 @@ DataFrames for the app and the exports.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -38,28 +39,35 @@ DISTANCE_COLUMNS = ["site", "place", "kind", "distance_km", "radius_km", "inside
 
 Row = dict[str, Any]
 
-# Rings by (lat, lon, radius): the app redraws the same rings on every rerun.
+# Rings by (lat, lon, radius): the app redraws the same rings on every rerun. Streamlit
+# runs each session in its own thread, so the cache is only touched under the lock.
 _RING_CACHE: OrderedDict[tuple[float, float, float], BaseGeometry] = OrderedDict()
 _RING_CACHE_SIZE = 4096
+_RING_LOCK = threading.Lock()
 
 
 def rings_for(keys: Sequence[tuple[float, float, float]]) -> list[BaseGeometry]:
     """Cached :func:`~coverage.rings.geodesic_rings` for (lat, lon, radius_m) keys.
 
-    Missing rings are built together in one vectorised pass.
+    Missing rings are built together in one vectorised pass (outside the lock).
     """
-    missing = [key for key in dict.fromkeys(keys) if key not in _RING_CACHE]
+    found: dict[tuple[float, float, float], BaseGeometry] = {}
+    with _RING_LOCK:
+        for key in dict.fromkeys(keys):
+            ring = _RING_CACHE.get(key)
+            if ring is not None:
+                _RING_CACHE.move_to_end(key)
+                found[key] = ring
+    missing = [key for key in dict.fromkeys(keys) if key not in found]
     if missing:
         lat, lon, radius = zip(*missing, strict=True)
-        for key, ring in zip(missing, geodesic_rings(lat, lon, radius), strict=True):
-            _RING_CACHE[key] = ring
-    out = []
-    for key in keys:
-        _RING_CACHE.move_to_end(key)
-        out.append(_RING_CACHE[key])
-    while len(_RING_CACHE) > _RING_CACHE_SIZE:
-        _RING_CACHE.popitem(last=False)
-    return out
+        built = dict(zip(missing, geodesic_rings(lat, lon, radius), strict=True))
+        found.update(built)
+        with _RING_LOCK:
+            _RING_CACHE.update(built)
+            while len(_RING_CACHE) > _RING_CACHE_SIZE:
+                _RING_CACHE.popitem(last=False)
+    return [found[key] for key in keys]
 
 
 def ring_for(lat_deg: float, lon_deg: float, radius_m: float) -> BaseGeometry:
@@ -69,7 +77,8 @@ def ring_for(lat_deg: float, lon_deg: float, radius_m: float) -> BaseGeometry:
 
 def clear_ring_cache() -> None:
     """Forget cached rings (benchmarks time building them)."""
-    _RING_CACHE.clear()
+    with _RING_LOCK:
+        _RING_CACHE.clear()
 
 
 def site_rings(sites: Sequence[Site]) -> list[BaseGeometry]:

@@ -35,7 +35,9 @@ class Countries:
     """Countries as parallel arrays, one entry per country.
 
     ``iso_a3`` and ``iso_n3`` may hold ``None`` (a few Natural Earth units have
-    no code); ``area_km2`` is each country's whole geodesic area.
+    no code); ``area_km2`` is each country's whole area, computed when the data was built
+    (GeographicLib; within 1e-4 of :func:`coverage.geodesy.area_km2`, which measures
+    the covered parts).
     """
 
     name: NDArray[np.object_]
@@ -127,18 +129,17 @@ def load_countries(resolution: str = "10m") -> Countries:
             raise DataFileError(f"{path}: missing columns {sorted(missing)}")
         # to_pylist, not to_numpy: pyarrow converts strings through pandas, a slow import.
         columns = {key: np.array(table.column(key).to_pylist(), dtype=object) for key in COLUMNS}
-        geometry = shapely.from_wkb(columns.pop("geometry"))
+        return Countries(
+            name=columns["name"],
+            iso_a3=columns["iso_a3"],
+            iso_n3=columns["iso_n3"],
+            area_km2=columns["area_km2"].astype(float),
+            geometry=shapely.from_wkb(columns["geometry"]),
+        )
     except DataFileError:
         raise
     except Exception as exc:  # the checksum matched, so this is a mismatched SHA256SUMS
         raise DataFileError(f"{path}: cannot read the boundary file ({exc})") from exc
-    return Countries(
-        name=columns["name"].astype(object),
-        iso_a3=columns["iso_a3"].astype(object),
-        iso_n3=columns["iso_n3"].astype(object),
-        area_km2=columns["area_km2"].astype(float),
-        geometry=geometry,
-    )
 
 
 def load_borders(resolution: str = "10m") -> gpd.GeoDataFrame:

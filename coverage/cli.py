@@ -137,25 +137,26 @@ def report(path: Path, fmt: str, resolution: str, by_site: bool, distances: bool
         }
         for row in rows
     ]
-    lines += ["", *text_table(shown, columns)]
+    lines += ["", *text_table(shown, columns, right=("covered_km2", "country_km2", "covered_pct"))]
     if dist is not None:
         shown = [{**d, "distance_km": f"{d['distance_km']:,.0f}", "inside": str(d["inside"])} for d in dist]
-        lines += ["", *text_table(shown, ["site", "place", "distance_km", "inside"])]
+        lines += ["", *text_table(shown, ["site", "place", "distance_km", "inside"], right=("distance_km",))]
     return "\n".join(lines) + "\n"
 
 
-def text_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> list[str]:
-    """Lines of a plain-text table: text columns left-aligned, figures right-aligned."""
+def text_table(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], right: Sequence[str] = ()
+) -> list[str]:
+    """Lines of a plain-text table; the ``right`` columns (figures) are right-aligned."""
     if not rows:
         return ["(no countries reached)" if "country" in columns else "(nothing to list)"]
     cells = [[str(row[key]) for key in columns] for row in rows]
     widths = [max(len(key), *(len(line[i]) for line in cells)) for i, key in enumerate(columns)]
-    numeric = [all(line[i][:1].isdigit() for line in cells) for i in range(len(columns))]
     out = []
     for line in [list(columns), *cells]:
         padded = [
-            text.rjust(width) if right else text.ljust(width)
-            for text, width, right in zip(line, widths, numeric, strict=True)
+            text.rjust(width) if key in right else text.ljust(width)
+            for text, width, key in zip(line, widths, columns, strict=True)
         ]
         out.append("  ".join(padded).rstrip())
     return out

@@ -29,7 +29,8 @@ class Schema:
 
     @cached_property
     def _quick(self) -> Any:
-        return fastjsonschema.compile(self.document, use_formats=False)
+        # use_default=False: fastjsonschema would otherwise write defaults into the input.
+        return fastjsonschema.compile(self.document, use_formats=False, use_default=False)
 
     def is_valid(self, instance: Any) -> bool:
         try:
@@ -58,5 +59,10 @@ def _as_validation_error(exc: fastjsonschema.JsonSchemaValueException) -> Any:
 
     path = [int(step) if step.isdigit() else step for step in (exc.path or [])[1:]]  # drop "data"
     return jsonschema.ValidationError(
-        exc.message, validator=exc.rule, path=path, instance=exc.value, schema=exc.definition or {}
+        exc.message,
+        validator=exc.rule,
+        validator_value=exc.rule_definition,
+        path=path,
+        instance=exc.value,
+        schema=exc.definition or {},
     )

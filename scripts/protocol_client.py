@@ -580,6 +580,10 @@ class ProtocolSession:
 
     async def close(self) -> None:
         """Stop reading, close the websocket and the HTTP connections (never raises)."""
+        for task in getattr(self, "_background", []):
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
         if self._reader_task is not None:
             self._reader_task.cancel()
             with contextlib.suppress(BaseException):
@@ -593,6 +597,7 @@ class ProtocolSession:
         result: dict = {"ok": False}
         deadline = time.monotonic() + self.timeout_s
         self._reader_task: asyncio.Task | None = None
+        self._background: list[asyncio.Task] = []
         stage = "GET /"
         try:
             t0 = time.perf_counter()
@@ -609,6 +614,7 @@ class ProtocolSession:
             await self.ws.send(self._rerun(first=True))
             stage = "lazy chunks"
             lazy = asyncio.create_task(self.http.get_all(self.visit.lazy))
+            self._background.append(lazy)  # cancelled by close() if a later stage fails
             stage = "st_folium delta with the first ring"
             await self._wait(
                 stage, lambda: self._component_with(FIRST_RING_COLOUR, 0), self.new_component, deadline

@@ -172,3 +172,33 @@ def test_reference_places_add_capitals_once():
     assert "Baku" in names
     assert len(names) == len(set(names))
     assert names.count("Yerevan") == 1
+
+
+def test_ring_cache_is_safe_across_threads(monkeypatch):
+    """Streamlit runs sessions in threads; a full cache evicts on every call."""
+    import threading
+
+    import coverage.analysis as analysis
+
+    monkeypatch.setattr(analysis, "_RING_CACHE_SIZE", 4)
+    analysis.clear_ring_cache()
+    errors: list[BaseException] = []
+
+    def work(offset: int) -> None:
+        try:
+            for i in range(40):
+                keys = [(10.0 + (offset + i + j) % 12, 20.0, 100_000.0) for j in range(3)]
+                rings = analysis.rings_for(keys)
+                for (lat, _, _), ring in zip(keys, rings, strict=True):
+                    assert ring.contains(shapely.Point(20.0, lat))
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    analysis.clear_ring_cache()
+    assert errors == []
+    assert len(analysis._RING_CACHE) == 0

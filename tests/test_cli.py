@@ -209,3 +209,13 @@ def test_render_html_with_an_online_background_and_refused_elsewhere(tmp_path):
     assert "<script src=" not in page.replace("'", '"')
     line = assert_clean_error(run("render", KARS, "--out", str(tmp_path / "m.png"), "--background", "osm"))
     assert "--background" in line and not (tmp_path / "m.png").exists()
+
+
+def test_text_table_aligns_only_the_figure_columns():
+    from coverage.cli import text_table
+
+    rows = [{"site": "2nd battery", "distance_km": "1,234"}, {"site": "Kars", "distance_km": "7"}]
+    lines = text_table(rows, ["site", "distance_km"], right=("distance_km",))
+    assert lines[1].startswith("2nd battery") and lines[2].startswith("Kars ")  # names stay left
+    assert lines[1].endswith("1,234") and lines[2].endswith("    7")  # figures right
+    assert text_table([], ["country"]) == ["(no countries reached)"]

@@ -343,3 +343,14 @@ def test_refinement_distance_estimate_tracks_geographiclib(lat1, lon1, lat2, lon
     a = _Reduced(np.array([lat1]), np.array([lon1]))
     b = _Reduced(np.array([lat2]), np.array([lon2]))
     assert abs(float(a.distance_m(b)[0]) - exact) <= max(2.0, 1e-4 * exact)
+
+
+@pytest.mark.parametrize("lat0", [85.0, 89.99, -85.0])
+def test_ring_through_the_pole_encloses_the_centres_pole(lat0):
+    """A radius exactly equal to the distance to the pole: closed round the right pole."""
+    pole = 90.0 if lat0 > 0 else -90.0
+    _, _, to_pole = ref.GEOD.inv(0.0, lat0, 0.0, pole)
+    exact = area_km2(geodesic_ring(lat0, 0.0, to_pole))
+    nearby = area_km2(geodesic_ring(lat0, 0.0, to_pole + 0.01))
+    assert exact == pytest.approx(nearby, rel=1e-4)  # 1 cm more radius: 2e-5 at 1 km
+    assert exact < 2.0 * math.pi * (to_pole / 1000.0) ** 2  # a cap, not the rest of the Earth

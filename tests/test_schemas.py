@@ -134,3 +134,32 @@ def test_disagreement_falls_back_to_the_quick_validators_error() -> None:
     err = _as_validation_error(info.value)
     assert list(err.absolute_path) == ["sites", 0, "name"]
     assert err.validator == "pattern"
+
+
+def test_validation_does_not_change_the_input() -> None:
+    doc = {"version": 1, "sites": [{"name": "Kars", "place": "Kars", "system": "s-400"}]}
+    before = copy.deepcopy(doc)
+    assert Schema(SCENARIO_SCHEMA).errors(doc) == []
+    assert doc == before, "the quick validator filled in defaults"
+
+
+# fastjsonschema compiles these schemas as draft-07: a 2020-12-only keyword would be
+# ignored by the quick check and let invalid files through.
+DRAFT_2020_ONLY = {
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "prefixItems",
+    "dependentRequired",
+    "dependentSchemas",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "minContains",
+    "maxContains",
+}
+
+
+@pytest.mark.parametrize("path", [SCENARIO_SCHEMA, CATALOG_SCHEMA], ids=["scenario", "catalog"])
+def test_schemas_use_only_keywords_both_validators_know(path) -> None:
+    text = json.dumps(Schema(path).document)
+    used = {k for k in DRAFT_2020_ONLY if f'"{k}"' in text}
+    assert not used, f"{path.name} uses {sorted(used)}: the quick validator would ignore them"
