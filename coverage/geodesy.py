@@ -54,7 +54,8 @@ def area_km2(geom: BaseGeometry | None, *, densify: bool = True) -> float:
         return 0.0
     if densify:
         geom = shapely.segmentize(geom, AREA_SEGMENT_DEG)
-    polygons = [part for part in shapely.get_parts(geom) if part.geom_type == "Polygon"]
+    # Twice: a GeometryCollection from an overlay may hold MultiPolygons.
+    polygons = [part for part in shapely.get_parts(shapely.get_parts(geom)) if part.geom_type == "Polygon"]
     if not polygons:
         return 0.0
     # Counter-clockwise exteriors count positive, clockwise holes negative.

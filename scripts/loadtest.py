@@ -496,7 +496,7 @@ def main(argv: list[str] | None = None) -> int:
     summary: dict = {
         "clients": args.clients,
         "sessions": n,
-        "ramp_s": args.ramp if protocol else 0.0,
+        "ramp_s": max(0.0, min(args.ramp, 120.0)) if protocol else 0.0,  # as used
         "served": len(ok),
         "failed": n - len(ok),
         "time_to_first_map_s": spread([r["first_map_s"] for r in ok]),

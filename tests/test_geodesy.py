@@ -112,3 +112,11 @@ def test_area_matches_geographiclib_for_every_country(borders_10m):
 @pytest.mark.parametrize("empty", [None, Polygon()])
 def test_empty_area_is_zero(empty):
     assert area_km2(empty) == 0.0
+
+
+def test_area_counts_polygons_nested_in_a_collection():
+    from shapely.geometry import GeometryCollection, LineString
+
+    cell = box(0.0, 0.0, 1.0, 1.0)
+    nested = GeometryCollection([MultiPolygon([cell]), LineString([(0, 0), (1, 1)])])
+    assert area_km2(nested) == pytest.approx(area_km2(cell), rel=1e-12)
