@@ -220,6 +220,36 @@ def special_case(case: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+SWEEP_SEED = 7
+
+
+def random_sweep(n_anywhere: int, n_polar: int, seed: int = SWEEP_SEED) -> dict[str, Any]:
+    """Worst edge error / radius of ours over random rings (log-uniform radius 1–10,000 km).
+
+    Beyond the fixed grid: centres anywhere, and near the poles (lopsided lon/lat edges),
+    plus a few hand-picked hard cases (on ±180°, a hair from a pole).
+    """
+    from coverage.rings import ring_vertices
+
+    rng = np.random.default_rng(seed)
+
+    def radius() -> float:
+        return float(np.exp(rng.uniform(math.log(1e3), math.log(1e7))))
+
+    cases = [(89.999, 100.0, 1e3), (89.99, 0.0, 2e3), (0.0, 179.0, 4e5), (88.0, -179.9, 3e5)]
+    cases += [(-89.0, 0.0, 9e6)]
+    cases += [(rng.uniform(-90, 90), rng.uniform(-180, 180), radius()) for _ in range(n_anywhere)]
+    cases += [(sign * rng.uniform(80, 90), rng.uniform(-180, 180), radius()) for sign in (1, -1)
+              for _ in range(n_polar)]  # fmt: skip
+    worst, where = 0.0, None
+    for lat, lon, r in cases:
+        v_lon, v_lat = ring_vertices(lat, lon, r)
+        _, edge = polygon_errors(lat, lon, r, v_lon, v_lat, short_way=True)
+        if edge / r > worst:
+            worst, where = edge / r, {"lat": lat, "lon": lon, "radius_km": r / 1000.0}
+    return {"rings": len(cases), "seed": seed, "worst_edge_frac": worst, "worst_case": where}
+
+
 def run(cfg: dict[str, Any]) -> dict[str, Any]:
     quick = cfg.get("quick", False)
     radii = QUICK_RADII_KM if quick else RADII_KM
@@ -251,8 +281,10 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
     )
     from benchmarks.common import summary
 
+    sweep = random_sweep(20, 5) if quick else random_sweep(300, 60)
     return {
         "edge_samples": EDGE_SAMPLES,
+        "sweep": sweep,
         "ellipse_samples": ELLIPSE_SAMPLES,
         "grid": grid,
         "special": special,
@@ -265,6 +297,8 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
             "leaflet_400km_max_unclamped_m": max(leaf400_unclamped) if leaf400_unclamped else None,
             "turf_400km_max_m": max(c["turf"]["edge_err_m"] for c in r400) if r400 else None,
             "ours_beats_both_everywhere": beats,
+            "sweep_edge_max_frac": sweep["worst_edge_frac"],
+            "sweep_rings": sweep["rings"],
         },
     }
 

@@ -145,6 +145,15 @@ CHECKS = (
         lambda v, m: f"{v * 100:.4f} %",
     ),
     Check(
+        "accuracy.sweep",
+        "Ring accuracy: ours, max edge error / radius, random rings",
+        "accuracy",
+        "sweep_edge_max_frac",
+        "≤ 0.005 %",
+        lambda v, m: v <= 5e-5,
+        lambda v, m: f"{v * 100:.4f} % ({m['sweep_rings']} rings)",
+    ),
+    Check(
         "accuracy.leaflet_400",
         "Ring accuracy: Leaflet L.Circle, 400 km, lat 0–75",
         "accuracy",
@@ -223,6 +232,15 @@ CHECKS = (
         "first_ring_s",
         "≤ 1.5 s",
         lambda v, m: v <= 1.5,
+        _s,
+    ),
+    Check(
+        "browser.returning",
+        "Browser: the same, returning visitor (scripts cached)",
+        "browser",
+        "returning_first_ring_s",
+        "(reference)",
+        None,
         _s,
     ),
     Check(

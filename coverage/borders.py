@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
 import shapely
@@ -45,7 +45,6 @@ class Countries:
     iso_n3: NDArray[np.object_]
     area_km2: NDArray[np.float64]
     geometry: NDArray[np.object_]
-    _frame: list[Any] = field(default_factory=list, repr=False)
 
     def __len__(self) -> int:
         return len(self.name)
@@ -55,14 +54,13 @@ class Countries:
         """Spatial index over :attr:`geometry`."""
         return shapely.STRtree(self.geometry)
 
+    @cached_property
     def frame(self) -> gpd.GeoDataFrame:
         """The same countries as a GeoDataFrame (EPSG:4326), built once."""
-        if not self._frame:
-            import geopandas as gpd
+        import geopandas as gpd
 
-            columns = {key: getattr(self, key) for key in COLUMNS if key != "geometry"}
-            self._frame.append(gpd.GeoDataFrame(columns, geometry=self.geometry, crs="EPSG:4326"))
-        return self._frame[0]
+        columns = {key: getattr(self, key) for key in COLUMNS if key != "geometry"}
+        return gpd.GeoDataFrame(columns, geometry=self.geometry, crs="EPSG:4326")
 
     @classmethod
     def from_frame(cls, frame: gpd.GeoDataFrame) -> Countries:
@@ -144,7 +142,7 @@ def load_countries(resolution: str = "10m") -> Countries:
 
 def load_borders(resolution: str = "10m") -> gpd.GeoDataFrame:
     """:func:`load_countries` as a GeoDataFrame (cached with it: do not modify)."""
-    return load_countries(resolution).frame()
+    return load_countries(resolution).frame
 
 
 def clear_caches() -> None:

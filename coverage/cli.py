@@ -107,7 +107,7 @@ def report(path: Path, fmt: str, resolution: str, by_site: bool, distances: bool
         rows = coverage_rows_by_site(sites, countries)
         columns = ["site", *COVERAGE_COLUMNS]
     else:
-        rows = coverage_rows(covered_union(sites), countries) if sites else []
+        rows = coverage_rows(covered_union(sites), countries)
         columns = COVERAGE_COLUMNS
     dist = None
     if distances:
@@ -198,10 +198,10 @@ def render(
         export.write_atomic(out, export.kml_bytes(sites))
     else:
         from coverage.analysis import coverage_table
-        from coverage.borders import load_borders
+        from coverage.borders import load_countries
 
-        borders = load_borders(resolution)
-        table = coverage_table(sites, borders)
+        countries = load_countries(resolution)
+        table = coverage_table(sites, countries)
         if suffix == ".csv":
             export.write_atomic(out, export.table_csv(table, sites))
         elif suffix == ".html":
@@ -209,7 +209,7 @@ def render(
             from coverage.tiles import tile_source
 
             view = display_bounds(view_bounds(sites))
-            display = borders_json(borders_for_view(borders, view))
+            display = borders_json(borders_for_view(countries.frame, view))
             page = export.map_html(
                 sites,
                 table,
@@ -226,7 +226,7 @@ def render(
             fig = render_figure(
                 sites,
                 table,
-                borders,
+                countries.frame,
                 title=title,
                 subtitle=subtitle,
                 units=scenario.units,

@@ -204,11 +204,12 @@ def _pieces_needed(
     lon1 = lon[edges]
     lon2 = lon1 + ((lon[end] - lon1 + 180.0) % 360.0 - 180.0)
     lat1, lat2 = lat[edges], lat[end]
+    centres = centre.take(s)
     sag = np.zeros(edges.size)
     for t in _SAMPLES:  # the middle alone misses lopsided edges near the poles
         point = _Reduced(lat1 + t * (lat2 - lat1), lon1 + t * (lon2 - lon1))
         expected = (1.0 - t) * est[edges] + t * est[end]
-        sag = np.maximum(sag, np.abs(centre.take(s).distance_m(point) - expected))
+        sag = np.maximum(sag, np.abs(centres.distance_m(point) - expected))
     ratio = sag / (_TARGET * r[s])
     ratio[~np.isfinite(ratio)] = 4.0  # an estimate that failed: halve the edge and check again
     return np.maximum(1, np.ceil(np.sqrt(ratio))).astype(np.intp)

@@ -16,6 +16,8 @@ from typing import Any
 
 import fastjsonschema
 
+from coverage.errors import DataFileError
+
 
 class Schema:
     """A JSON Schema (draft 2020-12, the keywords both validators know) read from a file."""
@@ -25,12 +27,18 @@ class Schema:
 
     @cached_property
     def document(self) -> dict[str, Any]:
-        return json.loads(self.path.read_text(encoding="utf-8"))
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise DataFileError(f"{self.path}: cannot read the schema ({exc})") from exc
 
     @cached_property
     def _quick(self) -> Any:
-        # use_default=False: fastjsonschema would otherwise write defaults into the input.
-        return fastjsonschema.compile(self.document, use_formats=False, use_default=False)
+        try:
+            # use_default=False: fastjsonschema would otherwise write defaults into the input.
+            return fastjsonschema.compile(self.document, use_formats=False, use_default=False)
+        except fastjsonschema.JsonSchemaDefinitionException as exc:
+            raise DataFileError(f"{self.path}: not a usable JSON Schema ({exc})") from exc
 
     def is_valid(self, instance: Any) -> bool:
         try:

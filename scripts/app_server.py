@@ -116,3 +116,19 @@ def is_loopback(url: str) -> bool:
     if parts.scheme in {"http", "https", "ws", "wss"}:
         return parts.hostname in {"127.0.0.1", "localhost", "::1"}
     return False
+
+
+def block_non_loopback(context, blocked: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Abort every request of a (sync Playwright) browser context that is not loopback.
+
+    The aborted URLs are appended to ``blocked``: the app must work with none of them.
+    """
+
+    def route(route) -> None:  # type: ignore[no-untyped-def]
+        if is_loopback(route.request.url):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", route)

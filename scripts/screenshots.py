@@ -13,7 +13,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from app_server import CHROMIUM, CHROMIUM_ARGS, ROOT, is_loopback, streamlit_server  # noqa: E402
+from app_server import CHROMIUM, CHROMIUM_ARGS, ROOT, block_non_loopback, streamlit_server  # noqa: E402
 
 OUT = ROOT / "docs" / "img"
 MAP_IFRAME = (
@@ -63,15 +63,7 @@ def main() -> int:
             context = browser.new_context(viewport={"width": 1400, "height": 900}, service_workers="block")
             context.set_default_timeout(TIMEOUT_MS)
             expect.set_options(timeout=TIMEOUT_MS)
-
-            def route(route) -> None:  # type: ignore[no-untyped-def]
-                if is_loopback(route.request.url):
-                    route.continue_()
-                else:
-                    blocked.append(route.request.url)
-                    route.abort("blockedbyclient")
-
-            context.route("**/*", route)
+            block_non_loopback(context, blocked)
             page = context.new_page()
             page.goto(base)
             wait_for_map(page, sites=1)

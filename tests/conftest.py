@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -18,6 +19,19 @@ KARS_COUNTRIES = {"Turkey", "Russia", "Georgia", "Azerbaijan", "Iran", "Armenia"
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture
+def boundaries_copy(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """A private copy of data/boundaries that coverage.borders reads, to edit or break."""
+    import coverage.borders as borders_mod
+
+    data = tmp_path / "boundaries"
+    shutil.copytree(borders_mod.BOUNDARIES_DIR, data)
+    monkeypatch.setattr(borders_mod, "BOUNDARIES_DIR", data)
+    borders_mod.clear_caches()
+    yield data
+    borders_mod.clear_caches()
 
 
 @pytest.fixture(scope="session")

@@ -199,6 +199,7 @@ def test_ring_cache_is_safe_across_threads(monkeypatch):
         t.start()
     for t in threads:
         t.join()
+    size = len(analysis._RING_CACHE)
     analysis.clear_ring_cache()
     assert errors == []
-    assert len(analysis._RING_CACHE) == 0
+    assert 0 < size <= 4, "the cache keeps to its bound"

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pytest
 import shapely
 from shapely.geometry import Point
 
-import coverage.borders as borders_mod
 from coverage.borders import RESOLUTIONS, Countries, boundary_path, load_borders, load_countries
 from coverage.errors import DataFileError
 from coverage.geodesy import area_km2
 
 RUSSIA_KM2 = 17.0e6  # published ~17.1 M km²
 WORLD_LAND_KM2 = 147.0e6  # land incl. Antarctica ~ 147-149 M km²
-
-
-@pytest.fixture
-def fresh_caches():
-    borders_mod.clear_caches()
-    yield
-    borders_mod.clear_caches()
 
 
 @pytest.mark.parametrize("resolution", RESOLUTIONS)
@@ -95,14 +85,11 @@ def test_unknown_resolution_raises():
         boundary_path("5m")
 
 
-def test_tampered_file_raises_naming_the_file(tmp_path, monkeypatch, fresh_caches):
-    data = tmp_path / "boundaries"
-    shutil.copytree(borders_mod.BOUNDARIES_DIR, data)
-    target = data / "countries-110m.parquet"
+def test_tampered_file_raises_naming_the_file(boundaries_copy):
+    target = boundaries_copy / "countries-110m.parquet"
     raw = bytearray(target.read_bytes())
     raw[len(raw) // 2] ^= 0x01
     target.write_bytes(bytes(raw))
-    monkeypatch.setattr(borders_mod, "BOUNDARIES_DIR", data)
     with pytest.raises(DataFileError) as info:
         load_borders("110m")
     assert "countries-110m.parquet" in str(info.value)
@@ -111,32 +98,21 @@ def test_tampered_file_raises_naming_the_file(tmp_path, monkeypatch, fresh_cache
     assert len(load_borders("50m")) > 150
 
 
-def test_truncated_file_raises(tmp_path, monkeypatch, fresh_caches):
-    data = tmp_path / "boundaries"
-    shutil.copytree(borders_mod.BOUNDARIES_DIR, data)
-    target = data / "countries-50m.parquet"
+def test_truncated_file_raises(boundaries_copy):
+    target = boundaries_copy / "countries-50m.parquet"
     target.write_bytes(target.read_bytes()[:1000])
-    monkeypatch.setattr(borders_mod, "BOUNDARIES_DIR", data)
     with pytest.raises(DataFileError, match="countries-50m.parquet"):
         load_borders("50m")
 
 
-def test_missing_file_raises(tmp_path, monkeypatch, fresh_caches):
-    data = tmp_path / "boundaries"
-    shutil.copytree(borders_mod.BOUNDARIES_DIR, data)
-    (data / "countries-10m.parquet").unlink()
-    monkeypatch.setattr(borders_mod, "BOUNDARIES_DIR", data)
-    with pytest.raises(DataFileError, match="countries-10m.parquet"):
-        load_borders("10m")
-
-
-def test_missing_checksums_raises(tmp_path, monkeypatch, fresh_caches):
-    data = tmp_path / "boundaries"
-    shutil.copytree(borders_mod.BOUNDARIES_DIR, data)
-    (data / "SHA256SUMS").unlink()
-    monkeypatch.setattr(borders_mod, "BOUNDARIES_DIR", data)
-    with pytest.raises(DataFileError, match="SHA256SUMS"):
-        load_borders("110m")
+@pytest.mark.parametrize(
+    "name, resolution, match",
+    [("countries-10m.parquet", "10m", "countries-10m.parquet"), ("SHA256SUMS", "110m", "SHA256SUMS")],
+)
+def test_missing_file_raises_naming_it(boundaries_copy, name, resolution, match):
+    (boundaries_copy / name).unlink()
+    with pytest.raises(DataFileError, match=match):
+        load_borders(resolution)
 
 
 @pytest.mark.parametrize("resolution", RESOLUTIONS)

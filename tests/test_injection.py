@@ -16,7 +16,6 @@ import html
 import io
 import os
 import re
-import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -409,19 +408,6 @@ def test_catalog_error_message_is_short(catalog_text: str) -> None:
 
 
 # ------------------------------------------------------------------ boundary files
-@pytest.fixture
-def boundaries_copy(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    """A private copy of data/boundaries that load_borders reads (see tests/test_borders.py)."""
-    import coverage.borders as borders_mod
-
-    data = tmp_path / "boundaries"
-    shutil.copytree(borders_mod.BOUNDARIES_DIR, data)
-    monkeypatch.setattr(borders_mod, "BOUNDARIES_DIR", data)
-    borders_mod.clear_caches()
-    yield data
-    borders_mod.clear_caches()
-
-
 BOUNDARY_EDITS = {
     "flipped-byte": lambda b: b[:100] + bytes([b[100] ^ 0xFF]) + b[101:],
     "truncated": lambda b: b[: len(b) // 3],

@@ -163,3 +163,15 @@ def test_schemas_use_only_keywords_both_validators_know(path) -> None:
     text = json.dumps(Schema(path).document)
     used = {k for k in DRAFT_2020_ONLY if f'"{k}"' in text}
     assert not used, f"{path.name} uses {sorted(used)}: the quick validator would ignore them"
+
+
+@pytest.mark.parametrize(
+    "content", ['{"type": "object", ', '{"type": 12}', "\udcff"], ids=["json", "schema", "bytes"]
+)
+def test_a_broken_schema_file_is_named_in_a_clear_error(tmp_path, content: str) -> None:
+    from coverage.errors import DataFileError
+
+    path = tmp_path / "broken.schema.json"
+    path.write_bytes(content.encode("utf-8", "surrogateescape"))
+    with pytest.raises(DataFileError, match="broken.schema.json"):
+        Schema(path).errors({"version": 1})
