@@ -242,11 +242,11 @@ if tabs[0].open:
             # Static tables, not st.dataframe: readable on a projector (they scale with the
             # text), easy to copy, and they spare the first page load the data grid's
             # scripts, which held back the map's first drawing by ~0.8 s (docs/benchmarks.md).
-            st.table(sup.markdown_table(sup.table_view(table, units)), hide_index=True)
-            comparison = sup.comparison(sites)
+            st.table(sup.coverage_shown(sites, units), hide_index=True)
+            comparison = sup.comparison_shown(sites)
             if len(comparison):
                 st.markdown("**Site by site**: share of each country within each site's ring (%)")
-                st.table(sup.markdown_table(comparison.map("{:.1f}".format)))
+                st.table(comparison)
         else:
             st.write("No site yet: choose a scenario, search a place, or click on the map.")
 if tabs[1].open:

@@ -157,6 +157,30 @@ def _comparison(keys: tuple[tuple[str, float, float, float], ...]) -> pd.DataFra
     return pivot.round(1).sort_values(by=list(pivot.columns), ascending=False).fillna(0.0)
 
 
+def coverage_shown(sites: Sequence[sc.Site], units: Unit) -> pd.DataFrame:
+    """The coverage table as the app shows it: figures in ``units``, text escaped (cached)."""
+    return _coverage_shown(tuple(_site_key(s) for s in sites), units)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _coverage_shown(keys: tuple[tuple[str, float, float, float], ...], units: Unit) -> pd.DataFrame:
+    # Escaping every cell with pandas is ~10 ms a run: a rerun after a widget change
+    # must not pay it again for the same sites.
+    return markdown_table(table_view(coverage([sc.Site(*k) for k in keys]), units))
+
+
+def comparison_shown(sites: Sequence[sc.Site]) -> pd.DataFrame:
+    """:func:`comparison` as the app shows it: one decimal, text escaped (cached)."""
+    if len(sites) < 2:
+        return pd.DataFrame()
+    return _comparison_shown(tuple(_site_key(s) for s in sites))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _comparison_shown(keys: tuple[tuple[str, float, float, float], ...]) -> pd.DataFrame:
+    return markdown_table(_comparison(keys).map("{:.1f}".format))
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _display_borders(bounds: tuple[float, float, float, float]) -> str:
     return maps.borders_json(maps.borders_for_view(borders(), bounds))
