@@ -82,7 +82,9 @@ step = next((s for s in STEPS if s.title == state.step), STEPS[0]) if guided els
 # ---------------------------------------------------------------- sidebar
 with st.sidebar:
     st.header("Map")
-    st.selectbox("Scenario", list(PRESETS), key="preset", on_change=on_preset)
+    # Radios and a toggle, no select boxes or forms here: every other kind of widget on
+    # the first page costs the browser its scripts before the map draws (docs/benchmarks.md).
+    st.radio("Scenario", list(PRESETS), key="preset", on_change=on_preset)
     units = st.radio("Units", UNITS, horizontal=True, key="units", index=UNITS.index(scenario.units))
     presentation = st.toggle("Presentation mode", key="presentation", help="Larger text, fewer controls")
     # A display setting, like presentation mode: not in the scenario or its link, so
@@ -100,35 +102,7 @@ with st.sidebar:
         st.caption(notice)
 
     if not presentation:
-        st.subheader("Add a site")
-        with st.form("add_place", clear_on_submit=True, border=False):
-            query = st.text_input("Place name", placeholder="e.g. Kars, Athens, Tokyo", key="place_query")
-            system_ids = list(catalog.systems)
-            system = st.selectbox(
-                "System", system_ids, format_func=lambda i: catalog.system(i).name, key="add_system"
-            )
-            if st.form_submit_button("Add place"):
-                try:
-                    set_scenario(sup.add_place(scenario, query, system), own=True)
-                    st.rerun()
-                except CoverageError as exc:
-                    state.errors = [str(exc)]
-        st.caption("Or click on the map to add a site there.")
-
-        st.subheader("Scenario file")
-        upload = st.file_uploader("Open a scenario (.json)", type=["json"], key=f"upload-{state.rev}")
-        if upload is not None:
-            try:
-                set_scenario(sup.parse_upload(upload.getvalue(), upload.name), own=True)
-                st.rerun()
-            except CoverageError as exc:
-                state.errors = [str(exc)]
-        st.download_button(
-            "Download scenario (.json)",
-            scenario.to_json(),
-            file_name=sup.safe_filename(scenario.title or "scenario") + ".json",
-            mime="application/json",
-        )
+        st.caption("Add, rename or remove sites in the **Sites** tab below the map, or click on the map.")
 
 # ---------------------------------------------------------------- header
 if presentation:
@@ -145,34 +119,6 @@ if guided:
 for message in state.get("errors", []):
     st.error(message)
 state.errors = []
-
-# ---------------------------------------------------------------- sites editor
-if not presentation:
-    # Lazy: the editor (a heavy grid in the browser) is only built while the expander is open.
-    sites_box = st.expander(
-        "Sites: rename, move, change the figure, add or remove rows",
-        expanded=not guided,
-        key="sites_open",
-        on_change="rerun",
-    )
-    if sites_box.open:
-        with sites_box:
-            base = sup.editor_frame(scenario, catalog)
-            edited = st.data_editor(
-                base,
-                key=f"sites-{state.rev}",
-                num_rows="dynamic",
-                width="stretch",
-                hide_index=True,
-                column_config=sup.editor_columns(catalog),
-            )
-            if not edited.equals(base):
-                try:
-                    state.scenario = scenario = sup.scenario_from_editor(scenario, edited)
-                    state.good = scenario
-                except CoverageError as exc:
-                    st.error(f"Not applied: {exc}")
-                    scenario = state.good
 
 # ---------------------------------------------------------------- resolve and compute
 try:
@@ -234,34 +180,83 @@ st.caption(sup.credit(sites, background))
 
 # ---------------------------------------------------------------- numbers
 # Lazy tabs: only the open tab's content runs, keeping each rerun short.
-tab_names = ["Countries reached", "Distances", "Sources", "Caption", "Download", "What a range means"]
-tabs = st.tabs(tab_names, key="tab", on_change="rerun")
-if tabs[0].open:
-    with tabs[0]:
+# Presentation mode leaves out the Sites tab (fewer controls on a projector).
+tab_names = ["Countries reached", "Sites", "Distances", "Sources", "Caption", "Download", "What a range means"]
+if presentation:
+    tab_names.remove("Sites")
+tabs = dict(zip(tab_names, st.tabs(tab_names, key="tab", on_change="rerun"), strict=True))
+if tabs["Countries reached"].open:
+    with tabs["Countries reached"]:
         if len(table):
-            # Static tables, not st.dataframe: readable on a projector (they scale with the
-            # text), easy to copy, and they spare the first page load the data grid's
-            # scripts, which held back the map's first drawing by ~0.8 s (docs/benchmarks.md).
-            st.table(sup.coverage_shown(sites, units), hide_index=True)
+            # Markdown tables, not st.dataframe or st.table: readable on a projector (they
+            # scale with the text), easy to copy, and they spare the first page load the
+            # data-frame scripts, which held back the map's first drawing (docs/benchmarks.md).
+            st.markdown(sup.coverage_shown(sites, units))
             comparison = sup.comparison_shown(sites)
-            if len(comparison):
+            if comparison:
                 st.markdown("**Site by site**: share of each country within each site's ring (%)")
-                st.table(comparison)
+                st.markdown(comparison)
         else:
             st.write("No site yet: choose a scenario, search a place, or click on the map.")
-if tabs[1].open:
-    with tabs[1]:
+if "Sites" in tabs and tabs["Sites"].open:
+    with tabs["Sites"]:
+        # Changes made here are applied and the page reruns, so the map above shows them.
+        with st.form("add_place", clear_on_submit=True, border=False):
+            c1, c2, c3 = st.columns([3, 2, 1], vertical_alignment="bottom")
+            query = c1.text_input("Add a place", placeholder="e.g. Kars, Athens, Tokyo", key="place_query")
+            system = c2.selectbox(
+                "System", list(catalog.systems), format_func=lambda i: catalog.system(i).name, key="add_system"
+            )
+            if c3.form_submit_button("Add place"):
+                try:
+                    set_scenario(sup.add_place(scenario, query, system), own=True)
+                    st.rerun()
+                except CoverageError as exc:
+                    st.error(str(exc))
+        base = sup.editor_frame(scenario, catalog)
+        edited = st.data_editor(
+            base,
+            key=f"sites-{state.rev}",
+            num_rows="dynamic",
+            width="stretch",
+            hide_index=True,
+            column_config=sup.editor_columns(catalog),
+        )
+        if not edited.equals(base):
+            try:
+                # A new editor key (set_scenario bumps rev): its edits are now in the base.
+                set_scenario(sup.scenario_from_editor(scenario, edited), own=True)
+                st.rerun()
+            except CoverageError as exc:
+                st.error(f"Not applied: {exc}")
+        st.markdown("**Scenario file**")
+        c1, c2 = st.columns(2)
+        upload = c1.file_uploader("Open a scenario (.json)", type=["json"], key=f"upload-{state.rev}")
+        if upload is not None:
+            try:
+                set_scenario(sup.parse_upload(upload.getvalue(), upload.name), own=True)
+                st.rerun()
+            except CoverageError as exc:
+                st.error(str(exc))
+        c2.download_button(
+            "Download scenario (.json)",
+            scenario.to_json(),
+            file_name=sup.safe_filename(scenario.title or "scenario") + ".json",
+            mime="application/json",
+        )
+if tabs["Distances"].open:
+    with tabs["Distances"]:
         st.dataframe(sup.distances_view(sites, table, units), hide_index=True, width="stretch")
-if tabs[2].open:
-    with tabs[2]:
+if tabs["Sources"].open:
+    with tabs["Sources"]:
         for item in sup.sources(sites):
             st.markdown(item)
-if tabs[3].open:
-    with tabs[3]:
+if tabs["Caption"].open:
+    with tabs["Caption"]:
         st.code(sup.caption(sites, scenario, units), language=None, wrap_lines=True)
         st.caption("Copy this paragraph into your story or slide.")
-if tabs[4].open:
-    with tabs[4]:
+if tabs["Download"].open:
+    with tabs["Download"]:
         if sites:
             c1, c2 = st.columns(2)
             edited_title = c1.text_input("Title", scenario.title, max_chars=200, key="image_title")
@@ -290,8 +285,8 @@ if tabs[4].open:
             st.caption("Files are made when you click. Every file carries the sources of its figures.")
         else:
             st.write("Add a site to download a map.")
-if tabs[5].open:
-    with tabs[5]:
+if tabs["What a range means"].open:
+    with tabs["What a range means"]:
         st.markdown(sup.EXPLAINER)
         c1, c2 = st.columns(2)
         mast = c1.slider("Radar mast height (m)", 5, 60, 20, key="mast")

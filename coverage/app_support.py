@@ -157,28 +157,26 @@ def _comparison(keys: tuple[tuple[str, float, float, float], ...]) -> pd.DataFra
     return pivot.round(1).sort_values(by=list(pivot.columns), ascending=False).fillna(0.0)
 
 
-def coverage_shown(sites: Sequence[sc.Site], units: Unit) -> pd.DataFrame:
-    """The coverage table as the app shows it: figures in ``units``, text escaped (cached)."""
+def coverage_shown(sites: Sequence[sc.Site], units: Unit) -> str:
+    """The coverage table as the app shows it: Markdown, figures in ``units`` (cached)."""
     return _coverage_shown(tuple(_site_key(s) for s in sites), units)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _coverage_shown(keys: tuple[tuple[str, float, float, float], ...], units: Unit) -> pd.DataFrame:
-    # Escaping every cell with pandas is ~10 ms a run: a rerun after a widget change
-    # must not pay it again for the same sites.
+def _coverage_shown(keys: tuple[tuple[str, float, float, float], ...], units: Unit) -> str:
     return markdown_table(table_view(coverage([sc.Site(*k) for k in keys]), units))
 
 
-def comparison_shown(sites: Sequence[sc.Site]) -> pd.DataFrame:
-    """:func:`comparison` as the app shows it: one decimal, text escaped (cached)."""
+def comparison_shown(sites: Sequence[sc.Site]) -> str:
+    """:func:`comparison` as the app shows it: Markdown, one decimal ("" under two sites; cached)."""
     if len(sites) < 2:
-        return pd.DataFrame()
+        return ""
     return _comparison_shown(tuple(_site_key(s) for s in sites))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _comparison_shown(keys: tuple[tuple[str, float, float, float], ...]) -> pd.DataFrame:
-    return markdown_table(_comparison(keys).map("{:.1f}".format))
+def _comparison_shown(keys: tuple[tuple[str, float, float, float], ...]) -> str:
+    return markdown_table(_comparison(keys).map("{:.1f}".format), index_label="Country")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -353,19 +351,26 @@ def md_escape(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<$])", r"\\\1", html.escape(text, quote=False))
 
 
-def markdown_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with its text escaped for ``st.table``, which renders every cell as Markdown.
+def markdown_table(frame: pd.DataFrame, *, index_label: str | None = None) -> str:
+    """``frame`` as a Markdown table for ``st.markdown``, every cell escaped.
 
-    Site names are user input: they must show literally, never as links or maths.
+    Site names are user input: they must show literally, never as links, maths or
+    HTML. The first column is left-aligned and the figures right-aligned; with
+    ``index_label`` the index comes first under that heading. Markdown rather than
+    ``st.table``: the same look, without the eleven data-frame scripts that the
+    browser would otherwise load before it draws the first map (docs/benchmarks.md).
     """
-    out = frame.copy()
-    out.columns = [md_escape(str(c)) for c in out.columns]
-    if not pd.api.types.is_numeric_dtype(out.index):
-        out.index = out.index.map(lambda v: md_escape(v) if isinstance(v, str) else v)
-    for column in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[column]):
-            out[column] = out[column].map(lambda v: md_escape(v) if isinstance(v, str) else v)
-    return out
+    header = [str(c) for c in frame.columns]
+    rows = frame.values.tolist()
+    if index_label is not None:
+        header = [index_label, *header]
+        rows = [[i, *row] for i, row in zip(frame.index.tolist(), rows, strict=True)]
+
+    def line(cells: list[object]) -> str:
+        return "| " + " | ".join(md_escape(" ".join(str(c).split())) for c in cells) + " |"
+
+    rule = "| " + " | ".join([":--", *["--:"] * (len(header) - 1)]) + " |"
+    return "\n".join([line(list(header)), rule, *(line(row) for row in rows)])
 
 
 def safe_filename(text: str) -> str:

@@ -77,7 +77,7 @@ def main() -> int:
             shoot(page, "app-compare.png")
 
             page.get_by_test_id("stSidebar").get_by_text("Presentation mode", exact=True).click()
-            expect(page.get_by_test_id("stSidebar").get_by_text("Add a site")).to_have_count(0)
+            expect(page.get_by_role("tab", name="Sites")).to_have_count(0)
             wait_for_map(page, sites=4)
             shoot(page, "app-presentation.png")
         finally:

@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -32,18 +33,39 @@ def _map_args(at: AppTest) -> dict:
     return json.loads(proto.json_args)
 
 
-def _plain(text):
-    """Undo app_support.markdown_table's escaping (st.table renders cells as Markdown)."""
-    return html.unescape(re.sub(r"\\(.)", r"\1", text)) if isinstance(text, str) else text
+def _plain(text: str) -> str:
+    """Undo app_support.md_escape (the tables are Markdown)."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", text))
 
 
-def _table(at: AppTest, first_column: str):
-    """The first table whose first column is ``first_column``, with its text unescaped."""
-    for frame in at.table:
-        value = frame.value.map(_plain).rename(columns=_plain, index=_plain)
-        if len(value.columns) and value.columns[0] == first_column:
-            return value
+def _tables(at: AppTest) -> list[pd.DataFrame]:
+    """Every Markdown table on the page, as text frames indexed by their first column."""
+    out = []
+    for block in at.markdown:
+        lines = block.value.strip().split("\n")
+        if len(lines) < 2 or not lines[0].startswith("| ") or not lines[1].startswith("| :--"):
+            continue
+        # Cells are joined with " | "; a pipe in a name is escaped (\|).
+        rows = [[_plain(c.strip()) for c in re.split(r"(?<!\\)\|", line.strip()[1:-1])] for line in lines]
+        frame = pd.DataFrame(rows[2:], columns=rows[0])
+        out.append(frame.set_index(rows[0][0], drop=False))
+    return out
+
+
+def _table(at: AppTest, first_column: str, second_column: str | None = None) -> pd.DataFrame:
+    """The first table whose first (and second) column is as given (opens their tab)."""
+    if at.session_state["tab"] != "Countries reached":
+        _open_tab(at, "Countries reached")
+    for frame in _tables(at):
+        if frame.columns[0] == first_column and second_column in (None, frame.columns[1]):
+            return frame
     raise AssertionError(f"no table starting with {first_column!r}")
+
+
+def _open_tab(at: AppTest, label: str) -> AppTest:
+    """Open a tab as a click would (the tabs are lazy: only the open one runs)."""
+    at.session_state["tab"] = label
+    return at.run()
 
 
 def _countries(at: AppTest) -> list[str]:
@@ -75,8 +97,7 @@ def test_story_step_three_compares_four_sites() -> None:
     countries = _countries(at)
     for name in ("Turkey", "Greece", "Bulgaria", "Armenia", "Georgia", "Russia"):
         assert name in countries
-    comparison = next(f.value for f in at.table if f.value.index.name == "country")
-    comparison = comparison.map(_plain).rename(columns=_plain, index=_plain).astype(float)
+    comparison = _table(at, "Country", "Ankara").iloc[:, 1:].astype(float)
     assert list(comparison.columns) == [
         "Ankara",
         "İzmir (Aegean coast)",
@@ -97,7 +118,7 @@ def test_step_two_highlights_the_three_places_the_article_names() -> None:
 
 def test_preset_kars_lists_the_neighbours() -> None:
     at = _app()
-    at.selectbox(key="preset").set_value("S-400 at the Armenian border (Kars)").run()
+    at.radio(key="preset").set_value("S-400 at the Armenian border (Kars)").run()
     assert set(_countries(at)) == {
         "Turkey",
         "Russia",
@@ -139,7 +160,8 @@ def test_a_link_reproduces_its_scenario() -> None:
 
 def test_adding_a_place_by_name() -> None:
     at = _app()
-    at.selectbox(key="preset").set_value("S-400 at Ankara").run()
+    at.radio(key="preset").set_value("S-400 at Ankara").run()
+    _open_tab(at, "Sites")
     at.text_input(key="place_query").input("Tbilisi")
     at.button[0].click().run()
     assert not at.error
@@ -150,6 +172,7 @@ def test_adding_a_place_by_name() -> None:
 
 def test_an_unknown_place_gives_a_clear_error_and_keeps_the_map() -> None:
     at = _app()
+    _open_tab(at, "Sites")
     at.text_input(key="place_query").input("Atlantis-on-Sea")
     at.button[0].click().run()
     assert not at.exception
@@ -161,25 +184,27 @@ def test_presentation_mode_hides_the_editing_controls() -> None:
     at = _app()
     at.toggle(key="presentation").set_value(True).run()
     assert not at.exception
+    assert "Sites" not in [t.label for t in at.tabs]
+    _open_tab(at, "Sites")  # a tab that is not there shows nothing
     assert not [w for w in at.text_input if w.key == "place_query"]
-    assert not any(e.label.startswith("Sites") for e in at.expander)
     assert '"radius":7' not in _map_args(at)["script"]  # markers are styled in JS
     assert "radius: 7" in _map_args(at)["script"]
 
 
 def test_start_empty_shows_an_invitation_not_an_error() -> None:
     at = _app()
-    at.selectbox(key="preset").set_value("Start empty").run()
+    at.radio(key="preset").set_value("Start empty").run()
     assert not at.exception and not at.error
     assert any("No site yet" in m.value for m in at.markdown)
 
 
 def test_changing_the_map_during_the_story_ends_the_guided_story() -> None:
     at = _app()
+    _open_tab(at, "Sites")
     at.text_input(key="place_query").input("Athens")
     at.button[0].click().run()
     assert not at.exception
-    assert at.selectbox(key="preset").value == "Your own map"
+    assert at.radio(key="preset").value == "Your own map"
     assert not [r for r in at.radio if r.key == "step"]
     assert [s.name for s in at.session_state["scenario"].sites] == ["Ankara", "Athens"]
 
@@ -195,7 +220,7 @@ def test_a_link_to_an_unknown_system_is_refused_and_the_story_stays() -> None:
 
 def test_an_empty_map_leaves_no_broken_link() -> None:
     at = _app()
-    at.selectbox(key="preset").set_value("Start empty").run()
+    at.radio(key="preset").set_value("Start empty").run()
     assert "s" not in at.query_params
 
 

@@ -131,8 +131,8 @@ def test_only_an_online_background_gets_a_notice_and_a_credit() -> None:
         sup.background_notice("https://example.org/{z}/{x}/{y}.png")
 
 
-def test_markdown_table_escapes_text_for_st_table():
-    """st.table renders every cell as Markdown: user names must come out literally."""
+def test_markdown_table_shows_user_text_literally() -> None:
+    """The tables are Markdown: names must come out literally, one row per line."""
     import html as html_mod
     import re
 
@@ -140,18 +140,16 @@ def test_markdown_table_escapes_text_for_st_table():
 
     from coverage.app_support import markdown_table
 
-    name = "[x](javascript:alert(1)) $5 **b** <img src=x>"
-    frame = pd.DataFrame(
-        {name: ["Turkey", "a_b"], "n": [1.5, 2.0]}, index=pd.Index([name, "Kars"], name="country")
-    )
-    out = markdown_table(frame)
-
-    def plain(text: str) -> str:
-        return html_mod.unescape(re.sub(r"\\(.)", r"\1", text))
-
-    for text in [*out.columns, *out.index, *out.iloc[:, 0]]:
+    name = "[x](javascript:alert(1)) $5 **b** <img src=x> a|b\nc"
+    frame = pd.DataFrame({name: ["Turkey", "a_b"], "n": [1.5, 2.0]}, index=pd.Index([name, "Kars"]))
+    lines = markdown_table(frame, index_label="Country").split("\n")
+    assert len(lines) == 4  # header, rule, two rows: the newline in the name did not break a row
+    assert lines[1] == "| :-- | --: | --: |"  # text left, figures right
+    cells = [[c.strip() for c in re.split(r"(?<!\\)\|", line.strip()[1:-1])] for line in lines]
+    assert all(len(row) == 3 for row in cells)  # the pipe in the name stays inside its cell
+    for text in (cells[0][1], cells[2][0]):
         assert not re.search(r"(?<!\\)[\[\]()*_$<>]", text), text  # no live Markdown or HTML
-    assert [plain(c) for c in out.columns] == [name, "n"]
-    assert [plain(i) for i in out.index] == [name, "Kars"]
-    assert out["n"].tolist() == [1.5, 2.0]  # numbers untouched
-    assert out.index.name == "country"
+    plain = [[html_mod.unescape(re.sub(r"\\(.)", r"\1", c)) for c in row] for row in cells]
+    assert plain[0] == ["Country", name.replace("\n", " "), "n"]
+    assert plain[2] == [name.replace("\n", " "), "Turkey", "1.5"]
+    assert plain[3] == ["Kars", "a_b", "2.0"]

@@ -67,15 +67,15 @@ def open_app(page: Page, url: str) -> FrameLocator:
 
 
 def countries_table(page: Page) -> Locator:
-    """The countries table: in the "Countries reached" tab, the static table (st.table)
-    whose header has a "Country" column (not the site-by-site one)."""
+    """The countries table: in the "Countries reached" tab, the first Markdown table
+    whose header starts with a "Country" column (the site-by-site one comes second)."""
     panel = page.get_by_test_id("stTabs").get_by_role("tabpanel", name="Countries reached")
     header = page.locator("thead th", has_text=re.compile(r"^\s*Country\s*$"))
-    return panel.get_by_test_id("stTable").filter(has=header)
+    return panel.get_by_test_id("stMarkdown").filter(has=header).first
 
 
 def read_table(table: Locator) -> list[dict[str, str]]:
-    """All rows of an st.table, as {header text: cell text}, in order."""
+    """All rows of a rendered table, as {header text: cell text}, in order."""
     header, rows = table.locator("table").evaluate(
         """t => {
             const text = row => Array.from(row.cells).map(c => c.textContent.trim());

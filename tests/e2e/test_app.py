@@ -84,6 +84,37 @@ def test_click_on_the_map_adds_a_site(page: Page, app_url: str) -> None:
     expect(page.get_by_text("Site 2: S-400", exact=False).first).to_be_visible()  # the legend
 
 
+def test_sites_tab_renames_a_site_and_opens_a_scenario_file(page: Page, app_url: str, tmp_path) -> None:
+    open_app(page, app_url)
+    page.get_by_role("tab", name="Sites").click()
+    grid = page.get_by_test_id("stDataFrame")
+    expect(grid).to_be_visible()
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    # The data grid is a canvas: double-click the first row's Name cell and type.
+    page.mouse.dblclick(box["x"] + 60, box["y"] + 52)
+    cell = page.locator("textarea.gdg-input")  # the grid's cell editor
+    expect(cell).to_have_value("Ankara")
+    cell.fill("Capital")
+    cell.press("Enter")
+    expect(label(page, "Capital")).to_be_visible()  # the map above shows the edit
+    expect(page.get_by_test_id("stSidebar").get_by_role("radio", name="Your own map")).to_be_checked()
+    wait_idle(page)
+    expect(markers(page)).to_have_count(1)
+
+    scenario = Scenario(
+        title="Opened from a file",
+        sites=(SiteSpec(name="Athens", lat=37.98, lon=23.73, radius=150, unit="km"),),
+    )
+    path = tmp_path / "athens.json"
+    path.write_text(scenario.to_json())
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
+    expect(page.locator("h1").first).to_have_text("Opened from a file")
+    expect(label(page, "Athens")).to_be_visible()
+    expect(label(page, "Capital")).to_have_count(0)
+
+
 def test_offline_leaflet_is_served_by_the_app(page: Page, net: Net, app_url: str) -> None:
     frame = open_app(page, app_url)
     expect(frame.locator('script[src="/app/static/leaflet/leaflet.js"]')).to_be_attached()

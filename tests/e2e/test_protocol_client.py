@@ -47,7 +47,6 @@ def test_two_protocol_sessions_render_the_map_and_change_the_step(app_url: str) 
         fetched = {f.path: f.status for f in session.http.fetches}
         assert fetched.get("/app/static/leaflet/leaflet.js") == 200
         assert any(p.startswith("/app/static/borders/") and s == 200 for p, s in fetched.items())
-        assert any(p.startswith("/media/") for p in fetched)
         assert "_streamlit_xsrf" in session.http.cookies
         # The step BackMsg carried the Story radio's new value among the page's widget states.
         assert session.widgets[session.story_id].string_value == pc.STEP  # type: ignore[attr-defined]
