@@ -1,4 +1,4 @@
-"""Screenshots of the app for the docs: docs/img/app-{story,compare,presentation}.png.
+"""Screenshots of the app for the docs: docs/img/app-{story,compare,sites,presentation}.png.
 
 Starts the app on a free loopback port (see ``app_server.py``), opens it in the
 system Chromium at 1400x900 with every non-loopback request blocked, and waits
@@ -43,11 +43,16 @@ def wait_for_map(page: Page, sites: int) -> None:
         raise RuntimeError(f"the app raised: {errors}")
 
 
-def shoot(page: Page, name: str) -> Path:
-    """Save the viewport with the whole map in it (its bottom edge at the window's bottom)."""
+def shoot(page: Page, name: str, show: str = "") -> Path:
+    """Save the viewport with the whole map in it (its bottom edge at the window's bottom),
+    or, with ``show``, from the top of that element down."""
     path = OUT / name
-    page.locator(MAP_IFRAME).evaluate("e => e.scrollIntoView({block: 'end', behavior: 'instant'})")
-    expect(page.locator(MAP_IFRAME)).to_be_in_viewport(ratio=0.99)
+    if show:
+        page.locator(show).evaluate("e => e.scrollIntoView({block: 'start', behavior: 'instant'})")
+        expect(page.locator(show)).to_be_in_viewport()
+    else:
+        page.locator(MAP_IFRAME).evaluate("e => e.scrollIntoView({block: 'end', behavior: 'instant'})")
+        expect(page.locator(MAP_IFRAME)).to_be_in_viewport(ratio=0.99)
     page.mouse.move(0, 0)  # no hover tooltip in the picture
     page.screenshot(path=str(path))
     print(f"wrote {path.relative_to(ROOT)}")
@@ -75,6 +80,12 @@ def main() -> int:
             expect(page.locator("h1").first).to_contain_text("four places")
             wait_for_map(page, sites=4)
             shoot(page, "app-compare.png")
+
+            page.get_by_role("tab", name="Sites").click()
+            expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+            wait_for_map(page, sites=4)
+            shoot(page, "app-sites.png", show='[data-testid="stTabs"]')
+            page.get_by_role("tab", name="Countries reached").click()
 
             page.get_by_test_id("stSidebar").get_by_text("Presentation mode", exact=True).click()
             expect(page.get_by_role("tab", name="Sites")).to_have_count(0)
