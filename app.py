@@ -170,12 +170,14 @@ if click and click != state.get("last_click"):
         except CoverageError as exc:
             st.error(str(exc))
 
+# Markdown's own colour syntax, not HTML: no unsafe_allow_html on the page (and the
+# browser needs no HTML-in-Markdown scripts before it draws the map).
 legend = " · ".join(
-    f"<span style='color:{sup.colour(i)}'>●</span> {sup.md_escape(s.name)}: {sup.md_escape(s.label(units))}"
+    f':color[●]{{foreground="{sup.colour(i)}"}} {sup.md_escape(s.name)}: {sup.md_escape(s.label(units))}'
     for i, s in enumerate(sites)
 )
 if legend:
-    st.markdown(legend, unsafe_allow_html=True)
+    st.markdown(legend)
 st.caption(sup.credit(sites, background))
 
 # ---------------------------------------------------------------- numbers
