@@ -28,14 +28,13 @@ state = st.session_state
 
 # ---------------------------------------------------------------- state
 def set_scenario(scenario: Scenario, *, own: bool = False) -> None:
-    """Replace the scenario from outside the sites editor (preset, click, upload…).
+    """Replace the scenario (preset, story step, click, place search, sites editor, upload…).
 
     ``own``: the user changed the map, so the guided story (or preset) ends; the
     preset box shows "Your own map" from the next run (a widget's value can only
     be set before it is drawn).
     """
     state.scenario = scenario
-    state.good = scenario
     state.rev = state.get("rev", 0) + 1
     if own:
         state.pending_preset = OWN_MAP
@@ -51,6 +50,12 @@ def on_preset() -> None:
     elif name:
         set_scenario(sup.scenario_file(name))
     # OWN_MAP: keep the current sites
+
+
+def keep_tab() -> None:
+    """The tab list changes with presentation mode (no Sites tab), which would reset the
+    open tab: remember it for the next run."""
+    state.kept_tab = state.get("tab")
 
 
 def on_step() -> None:
@@ -86,7 +91,9 @@ with st.sidebar:
     # the first page costs the browser its scripts before the map draws (docs/benchmarks.md).
     st.radio("Scenario", list(PRESETS), key="preset", on_change=on_preset)
     units = st.radio("Units", UNITS, horizontal=True, key="units", index=UNITS.index(scenario.units))
-    presentation = st.toggle("Presentation mode", key="presentation", help="Larger text, fewer controls")
+    presentation = st.toggle(
+        "Presentation mode", key="presentation", help="Larger text, fewer controls", on_change=keep_tab
+    )
     # A display setting, like presentation mode: not in the scenario or its link, so
     # nobody's browser contacts a tile server unless they choose it here.
     background = st.radio(
@@ -107,7 +114,7 @@ with st.sidebar:
 # ---------------------------------------------------------------- header
 if presentation:
     st.markdown(sup.PRESENTATION_CSS, unsafe_allow_html=True)
-st.title(scenario.title or "Range rings", anchor=False)
+st.title(sup.md_escape(scenario.title or "Range rings"), anchor=False)
 if scenario.subtitle:
     st.subheader(sup.md_escape(scenario.subtitle), anchor=False)
 
@@ -117,15 +124,15 @@ if guided:
     st.info(step.text)
 
 for message in state.get("errors", []):
-    st.error(message)
+    st.error(sup.md_escape(message))
 state.errors = []
 
 # ---------------------------------------------------------------- resolve and compute
 try:
     sites = sup.resolve(scenario)
 except CoverageError as exc:
-    st.error(str(exc))
-    scenario = state.good = state.scenario = Scenario(sites=(), title=scenario.title)
+    st.error(sup.md_escape(str(exc)))
+    scenario = state.scenario = Scenario(sites=(), title=scenario.title)
     sites = ()
 
 if sites:
@@ -168,24 +175,29 @@ if click and click != state.get("last_click"):
             set_scenario(sup.add_click(scenario, click["lat"], click["lng"]), own=True)
             st.rerun()
         except CoverageError as exc:
-            st.error(str(exc))
+            st.error(sup.md_escape(str(exc)))
 
-# Markdown's own colour syntax, not HTML: no unsafe_allow_html on the page (and the
-# browser needs no HTML-in-Markdown scripts before it draws the map).
-legend = " · ".join(
-    f':color[●]{{foreground="{sup.colour(i)}"}} {sup.md_escape(s.name)}: {sup.md_escape(s.label(units))}'
-    for i, s in enumerate(sites)
-)
-if legend:
-    st.markdown(legend)
+if sites:
+    st.markdown(sup.legend_markdown(sites, units))
 st.caption(sup.credit(sites, background))
 
 # ---------------------------------------------------------------- numbers
 # Lazy tabs: only the open tab's content runs, keeping each rerun short.
 # Presentation mode leaves out the Sites tab (fewer controls on a projector).
-tab_names = ["Countries reached", "Sites", "Distances", "Sources", "Caption", "Download", "What a range means"]
+tab_names = [
+    "Countries reached",
+    "Sites",
+    "Distances",
+    "Sources",
+    "Caption",
+    "Download",
+    "What a range means",
+]
 if presentation:
     tab_names.remove("Sites")
+kept = state.pop("kept_tab", None)
+if kept in tab_names:
+    state.tab = kept
 tabs = dict(zip(tab_names, st.tabs(tab_names, key="tab", on_change="rerun"), strict=True))
 if tabs["Countries reached"].open:
     with tabs["Countries reached"]:
@@ -207,14 +219,17 @@ if "Sites" in tabs and tabs["Sites"].open:
             c1, c2, c3 = st.columns([3, 2, 1], vertical_alignment="bottom")
             query = c1.text_input("Add a place", placeholder="e.g. Kars, Athens, Tokyo", key="place_query")
             system = c2.selectbox(
-                "System", list(catalog.systems), format_func=lambda i: catalog.system(i).name, key="add_system"
+                "System",
+                list(catalog.systems),
+                format_func=lambda i: catalog.system(i).name,
+                key="add_system",
             )
             if c3.form_submit_button("Add place"):
                 try:
                     set_scenario(sup.add_place(scenario, query, system), own=True)
                     st.rerun()
                 except CoverageError as exc:
-                    st.error(str(exc))
+                    st.error(sup.md_escape(str(exc)))
         base = sup.editor_frame(scenario, catalog)
         edited = st.data_editor(
             base,
@@ -230,7 +245,7 @@ if "Sites" in tabs and tabs["Sites"].open:
                 set_scenario(sup.scenario_from_editor(scenario, edited), own=True)
                 st.rerun()
             except CoverageError as exc:
-                st.error(f"Not applied: {exc}")
+                st.error(sup.md_escape(f"Not applied: {exc}"))
         st.markdown("**Scenario file**")
         c1, c2 = st.columns(2)
         upload = c1.file_uploader("Open a scenario (.json)", type=["json"], key=f"upload-{state.rev}")
@@ -239,7 +254,7 @@ if "Sites" in tabs and tabs["Sites"].open:
                 set_scenario(sup.parse_upload(upload.getvalue(), upload.name), own=True)
                 st.rerun()
             except CoverageError as exc:
-                st.error(str(exc))
+                st.error(sup.md_escape(str(exc)))
         c2.download_button(
             "Download scenario (.json)",
             scenario.to_json(),

@@ -4,8 +4,9 @@ Starts ``streamlit run app.py`` on a free loopback port (scripts/app_server.py),
 waits for /_stcore/health, loads the page once to warm it (that first load is
 reported as ``cold_first_load_s``), then for each fresh browser context times
 ``page.goto`` until the first ``path.leaflet-interactive[stroke="#0072B2"]`` inside
-the st_folium iframe is laid out (checked in that document on every animation frame), with the milestones on the way (DOMContentLoaded,
-websocket open, title, the map's iframe requested). Then the same for a returning
+the st_folium iframe is laid out (checked in that document on every animation
+frame), with the milestones on the way (DOMContentLoaded, websocket open, title, the
+map's iframe requested). Then the same for a returning
 visitor (one context, scripts in its cache). Every non-loopback request is blocked.
 No fixed sleeps: Playwright waits on the DOM.
 """

@@ -63,7 +63,7 @@ not a picture of what a system can actually do.
 # Projector-friendly: larger body text and tables; titles stay as they are so the
 # map stays above the fold.
 PRESENTATION_CSS = """<style>
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {font-size: 1.35rem}
+[data-testid="stMarkdownContainer"] :is(p, li, th, td) {font-size: 1.35rem}
 [data-testid="stAlert"] p {font-size: 1.35rem}
 h1 {font-size: 2.2rem !important}
 </style>"""
@@ -347,8 +347,22 @@ def colour(index: int) -> str:
 
 
 def md_escape(text: str) -> str:
-    """Escape text for st.markdown: HTML and Markdown punctuation, and $ (maths)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<$])", r"\\\1", html.escape(text, quote=False))
+    """Escape text for st.markdown, st.title, st.error…: HTML and Markdown punctuation,
+    $ (maths), and whitespace runs (newlines included) collapsed to one space."""
+    one_line = " ".join(text.split())
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<$])", r"\\\1", html.escape(one_line, quote=False))
+
+
+def legend_markdown(sites: Sequence[sc.Site], units: Unit) -> str:
+    """One line naming each site's figure, after a dot in its ring's colour.
+
+    Markdown's own colour syntax, not HTML: the page needs no ``unsafe_allow_html``
+    (and the browser no HTML-in-Markdown scripts before it draws the map).
+    """
+    return " · ".join(
+        f':color[●]{{foreground="{colour(i)}"}} {md_escape(s.name)}: {md_escape(s.label(units))}'
+        for i, s in enumerate(sites)
+    )
 
 
 def markdown_table(frame: pd.DataFrame, *, index_label: str | None = None) -> str:
@@ -367,7 +381,7 @@ def markdown_table(frame: pd.DataFrame, *, index_label: str | None = None) -> st
         rows = [[i, *row] for i, row in zip(frame.index.tolist(), rows, strict=True)]
 
     def line(cells: list[object]) -> str:
-        return "| " + " | ".join(md_escape(" ".join(str(c).split())) for c in cells) + " |"
+        return "| " + " | ".join(md_escape(str(c)) for c in cells) + " |"
 
     rule = "| " + " | ".join([":--", *["--:"] * (len(header) - 1)]) + " |"
     return "\n".join([line(list(header)), rule, *(line(row) for row in rows)])

@@ -80,7 +80,7 @@ def story() -> AppTest:
 def test_opens_on_the_story_with_its_map_drawn(story: AppTest) -> None:
     assert not story.exception
     assert not story.error
-    assert "S-400" in story.title[0].value
+    assert "S-400" in _plain(story.title[0].value)
     args = _map_args(story)
     assert args["js_links"] == ["/app/static/leaflet/leaflet.js"]
     assert args["css_links"] == ["/app/static/leaflet/leaflet.css"]
@@ -143,7 +143,7 @@ def test_a_damaged_link_shows_an_error_and_still_draws_the_story() -> None:
     at = _app(s="not-a-scenario")
     assert not at.exception
     assert any("link" in e.value for e in at.error)
-    assert "S-400" in at.title[0].value
+    assert "S-400" in _plain(at.title[0].value)
     assert '"colour":"#0072B2"' in _map_args(at)["script"]
 
 
@@ -153,7 +153,7 @@ def test_a_link_reproduces_its_scenario() -> None:
         sites=(SiteSpec(name="Athens", lat=37.98, lon=23.73, radius=150, unit="km"),),
     )
     at = _app(s=encode_for_url(scenario))
-    assert at.title[0].value == "Athens check"
+    assert _plain(at.title[0].value) == "Athens check"
     assert _countries(at)[0] == "Greece"
     assert decode_from_url(at.query_params["s"]) == scenario  # the URL keeps the scenario
 
@@ -213,8 +213,8 @@ def test_a_link_to_an_unknown_system_is_refused_and_the_story_stays() -> None:
     bad = Scenario(sites=(SiteSpec(name="X", lat=1.0, lon=1.0, system="nope"),))
     at = _app(s=encode_for_url(bad))
     assert not at.exception
-    assert any("unknown system 'nope'" in e.value for e in at.error)
-    assert "S-400" in at.title[0].value
+    assert any("unknown system 'nope'" in _plain(e.value) for e in at.error)
+    assert "S-400" in _plain(at.title[0].value)
     assert _countries(at) == ["Turkey"]
 
 
@@ -255,3 +255,27 @@ def test_an_online_background_adds_an_attributed_tile_layer_and_stays_out_of_the
     assert "L.tileLayer(" in _map_args(at)["script"]
     at.radio(key="background").set_value("plain").run()
     assert "L.tileLayer(" not in _map_args(at)["script"]
+
+
+def test_hostile_text_in_a_link_shows_literally_in_the_title_and_the_error() -> None:
+    link = "[click me](http://evil.example) $x$ **b**"
+    bad = Scenario(title=link, sites=(SiteSpec(name=link, lat=1.0, lon=1.0, system="nope"),))
+    at = _app(s=encode_for_url(bad))
+    assert not at.exception
+    (error,) = at.error
+    assert link in _plain(error.value)  # the name is quoted in the message...
+    assert not re.search(r"(?<!\\)[\[\]()*$]", error.value)  # ...with no live Markdown
+    good = Scenario(title=link, sites=(SiteSpec(name="Athens", lat=37.98, lon=23.73, radius=150, unit="km"),))
+    at = _app(s=encode_for_url(good))
+    assert _plain(at.title[0].value) == link
+    assert not re.search(r"(?<!\\)[\[\]()*$]", at.title[0].value)
+
+
+def test_presentation_mode_keeps_the_open_tab() -> None:
+    at = _open_tab(_app(), "Distances")
+    at.toggle(key="presentation").set_value(True).run()
+    assert at.session_state["tab"] == "Distances"
+    assert "Sites" not in [t.label for t in at.tabs]
+    at.toggle(key="presentation").set_value(False).run()
+    assert at.session_state["tab"] == "Distances"
+    assert "Sites" in [t.label for t in at.tabs]

@@ -153,3 +153,28 @@ def test_markdown_table_shows_user_text_literally() -> None:
     assert plain[0] == ["Country", name.replace("\n", " "), "n"]
     assert plain[2] == [name.replace("\n", " "), "Turkey", "1.5"]
     assert plain[3] == ["Kars", "a_b", "2.0"]
+
+
+def test_legend_names_each_site_in_its_ring_colour_and_shows_names_literally() -> None:
+    import re
+
+    from coverage.app_support import colour, legend_markdown, resolve
+    from coverage.scenario import Scenario, SiteSpec
+
+    hostile = '[x](javascript:alert(1)) {a} "q" | $5'
+    sites = resolve(
+        Scenario(
+            sites=(
+                SiteSpec(name="Ankara", lat=39.92, lon=32.85, system="s-400"),
+                SiteSpec(name=hostile, lat=41.0, lon=29.0, radius=100, unit="km"),
+            )
+        )
+    )
+    parts = legend_markdown(sites, "km").split(" · ")
+    assert len(parts) == 2
+    for i, part in enumerate(parts):
+        assert part.startswith(f':color[●]{{foreground="{colour(i)}"}} ')  # the ring's colour
+    assert "Ankara: S\\-400" in parts[0]
+    name = parts[1].split("} ", 1)[1]
+    assert not re.search(r"(?<!\\)[\[\](){}$|]", name), name  # nothing live: no link, maths, directive
+    assert "100 km" in name
