@@ -115,6 +115,21 @@ def test_sites_tab_renames_a_site_and_opens_a_scenario_file(page: Page, app_url:
     expect(label(page, "Capital")).to_have_count(0)
 
 
+def test_presentation_mode_enlarges_the_tables_and_keeps_the_tab(page: Page, app_url: str) -> None:
+    open_app(page, app_url)
+    cell = countries_table(page).locator("td").first
+    normal = float(cell.evaluate("c => parseFloat(getComputedStyle(c).fontSize)"))
+    page.get_by_role("tab", name="Sources").click()
+    wait_idle(page)
+    page.get_by_test_id("stSidebar").get_by_text("Presentation mode", exact=True).click()
+    expect(page.get_by_role("tab", name="Sites")).to_have_count(0)  # fewer controls
+    expect(page.get_by_role("tab", name="Sources")).to_have_attribute("aria-selected", "true")
+    page.get_by_role("tab", name="Countries reached").click()
+    wait_idle(page)
+    cell = countries_table(page).locator("td").first
+    assert float(cell.evaluate("c => parseFloat(getComputedStyle(c).fontSize)")) >= 1.3 * normal
+
+
 def test_offline_leaflet_is_served_by_the_app(page: Page, net: Net, app_url: str) -> None:
     frame = open_app(page, app_url)
     expect(frame.locator('script[src="/app/static/leaflet/leaflet.js"]')).to_be_attached()
