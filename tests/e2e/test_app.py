@@ -115,6 +115,31 @@ def test_sites_tab_renames_a_site_and_opens_a_scenario_file(page: Page, app_url:
     expect(label(page, "Capital")).to_have_count(0)
 
 
+def test_sites_tab_refuses_a_row_without_latitude_and_keeps_the_map(page: Page, app_url: str) -> None:
+    open_app(page, app_url)
+    page.get_by_role("tab", name="Sites").click()
+    grid = page.get_by_test_id("stDataFrame")
+    expect(grid).to_be_visible()
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    # The Lat column (after the row markers and the Name column), first row.
+    header = grid.get_by_role("columnheader", name="Lat")
+    lat = header.bounding_box() if header.count() else None
+    x = (lat["x"] + lat["width"] / 2) if lat else box["x"] + 220
+    page.mouse.dblclick(x, box["y"] + 52)
+    cell = page.locator("textarea.gdg-input, input.gdg-input").first
+    expect(cell).to_be_visible()
+    cell.fill("")  # the grid itself refuses values out of range; an empty cell reaches us
+    cell.press("Enter")
+    error = page.get_by_test_id("stAlert").filter(has_text="Not applied")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("row 1 (Ankara): give a lat and a lon")
+    wait_idle(page)
+    expect(label(page, "Ankara")).to_be_visible()  # the map still shows the last good scenario
+    expect(markers(page)).to_have_count(1)
+
+
 def test_presentation_mode_enlarges_the_tables_and_keeps_the_tab(page: Page, app_url: str) -> None:
     open_app(page, app_url)
     cell = countries_table(page).locator("td").first
