@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 import pytest
@@ -89,6 +90,7 @@ def test_sites_tab_renames_a_site_and_opens_a_scenario_file(page: Page, app_url:
     page.get_by_role("tab", name="Sites").click()
     grid = page.get_by_test_id("stDataFrame")
     expect(grid).to_be_visible()
+    wait_idle(page)  # the tab's run has ended: an edit now starts a run of its own
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     assert box is not None
@@ -120,17 +122,21 @@ def test_sites_tab_refuses_a_row_without_latitude_and_keeps_the_map(page: Page, 
     page.get_by_role("tab", name="Sites").click()
     grid = page.get_by_test_id("stDataFrame")
     expect(grid).to_be_visible()
+    wait_idle(page)  # the tab's run has ended: an edit now starts a run of its own
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     assert box is not None
-    # The Lat column (after the row markers and the Name column), first row.
-    header = grid.get_by_role("columnheader", name="Lat")
-    lat = header.bounding_box() if header.count() else None
-    x = (lat["x"] + lat["width"] / 2) if lat else box["x"] + 220
-    page.mouse.dblclick(x, box["y"] + 52)
+    # Select the first row's Name cell, then step right to its Lat cell and open it.
+    page.mouse.click(box["x"] + 60, box["y"] + 52)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
     cell = page.locator("textarea.gdg-input, input.gdg-input").first
-    expect(cell).to_be_visible()
-    cell.fill("")  # the grid itself refuses values out of range; an empty cell reaches us
+    expect(cell).to_have_value(re.compile(r"^39\.9"))  # Ankara's latitude: the right cell
+    # Empty it with real key presses (the grid itself refuses values out of range; an
+    # empty cell reaches the app), and commit once the editor shows it empty.
+    cell.press("Control+A")
+    cell.press("Backspace")
+    expect(cell).to_have_value("")
     cell.press("Enter")
     error = page.get_by_test_id("stAlert").filter(has_text="Not applied")
     expect(error).to_be_visible()
