@@ -14,7 +14,9 @@ scenario of a thousand sites would otherwise spend its time in per-ring calls.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import shapely
@@ -32,6 +34,8 @@ _TARGET = 0.8 * SAG_TOLERANCE  # refine to a margin below the promise
 _SAMPLES = (0.25, 0.5, 0.75)  # where each edge is checked
 _START_VERTICES = 32  # per ring; refinement adds what each edge needs
 _MAX_ROUNDS = 24
+_PARALLEL_FROM = 64  # rings; fewer are built in the calling thread (a pool costs more)
+_MAX_WORKERS = 4
 
 # WGS84, for the fast distance estimate used while refining (see _Reduced).
 _A = 6_378_137.0
@@ -77,6 +81,20 @@ def ring_vertices_many(
         raise RingError("lat, lon and radius must be sequences of the same length")
     for la, lo, ra in zip(lat0.tolist(), lon0.tolist(), r.tolist(), strict=True):
         check_centre_and_radius(la, lo, ra)
+    workers = min(os.cpu_count() or 1, _MAX_WORKERS)
+    if r.size < _PARALLEL_FROM or workers < 2:
+        return _vertices_batch(lat0, lon0, r)
+    # Each ring is built independently of the others (see _unwrap_per_ring), so the
+    # centres can be split between threads: Geod.fwd and numpy's array arithmetic
+    # release the GIL, and a thousand rings take about half the time on two cores.
+    parts = np.array_split(np.arange(r.size), workers)
+    with ThreadPoolExecutor(workers) as pool:
+        batches = list(pool.map(lambda i: _vertices_batch(lat0[i], lon0[i], r[i]), parts))
+    return [ring for batch in batches for ring in batch]
+
+
+def _vertices_batch(lat0: FloatArray, lon0: FloatArray, r: FloatArray) -> list[tuple[FloatArray, FloatArray]]:
+    """:func:`ring_vertices_many` for checked centres, in one vectorised pass."""
     if r.size == 0:
         return []
     centre = _Reduced(lat0, lon0)

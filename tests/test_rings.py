@@ -315,6 +315,21 @@ def test_many_rings_at_once_equal_one_at_a_time():
         assert np.abs(np.asarray(d) - r).max() < 1e-3
 
 
+def test_a_large_batch_split_between_threads_equals_one_ring_at_a_time():
+    from coverage import rings
+
+    rng = np.random.default_rng(3)
+    n = 3 * rings._PARALLEL_FROM  # past the threshold: the centres are split between threads
+    lat = rng.uniform(-89.0, 89.0, n)
+    lon = rng.uniform(-180.0, 180.0, n)
+    radius = np.exp(rng.uniform(np.log(1e3), np.log(1e7), n))
+    together = ring_vertices_many(lat, lon, radius)
+    assert len(together) == n
+    for (t_lon, t_lat), la, lo, r in zip(together, lat, lon, radius, strict=True):
+        a_lon, a_lat = ring_vertices(la, lo, r)
+        assert np.array_equal(t_lon, a_lon) and np.array_equal(t_lat, a_lat), (la, lo, r)
+
+
 def test_many_rings_with_no_centres_is_empty():
     assert geodesic_rings([], [], []) == []
 
