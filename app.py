@@ -52,6 +52,12 @@ def on_preset() -> None:
     # OWN_MAP: keep the current sites
 
 
+def show_error(message: str) -> None:
+    """An error box. Messages quote user text (names, titles, file names): escaped, so it
+    shows literally and never as live Markdown."""
+    st.error(sup.md_escape(message))
+
+
 def keep_tab() -> None:
     """The tab list changes with presentation mode (no Sites tab), which would reset the
     open tab: remember it for the next run."""
@@ -124,14 +130,14 @@ if guided:
     st.info(step.text)
 
 for message in state.get("errors", []):
-    st.error(sup.md_escape(message))
+    show_error(message)
 state.errors = []
 
 # ---------------------------------------------------------------- resolve and compute
 try:
     sites = sup.resolve(scenario)
 except CoverageError as exc:
-    st.error(sup.md_escape(str(exc)))
+    show_error(str(exc))
     scenario = state.scenario = Scenario(sites=(), title=scenario.title)
     sites = ()
 
@@ -175,7 +181,7 @@ if click and click != state.get("last_click"):
             set_scenario(sup.add_click(scenario, click["lat"], click["lng"]), own=True)
             st.rerun()
         except CoverageError as exc:
-            st.error(sup.md_escape(str(exc)))
+            show_error(str(exc))
 
 if sites:
     st.markdown(sup.legend_markdown(sites, units))
@@ -229,7 +235,7 @@ if "Sites" in tabs and tabs["Sites"].open:
                     set_scenario(sup.add_place(scenario, query, system), own=True)
                     st.rerun()
                 except CoverageError as exc:
-                    st.error(sup.md_escape(str(exc)))
+                    show_error(str(exc))
         base = sup.editor_frame(scenario, catalog)
         edited = st.data_editor(
             base,
@@ -245,7 +251,7 @@ if "Sites" in tabs and tabs["Sites"].open:
                 set_scenario(sup.scenario_from_editor(scenario, edited), own=True)
                 st.rerun()
             except CoverageError as exc:
-                st.error(sup.md_escape(f"Not applied: {exc}"))
+                show_error(f"Not applied: {exc}")
         st.markdown("**Scenario file**")
         c1, c2 = st.columns(2)
         upload = c1.file_uploader("Open a scenario (.json)", type=["json"], key=f"upload-{state.rev}")
@@ -254,7 +260,7 @@ if "Sites" in tabs and tabs["Sites"].open:
                 set_scenario(sup.parse_upload(upload.getvalue(), upload.name), own=True)
                 st.rerun()
             except CoverageError as exc:
-                st.error(sup.md_escape(str(exc)))
+                show_error(str(exc))
         c2.download_button(
             "Download scenario (.json)",
             scenario.to_json(),

@@ -83,3 +83,20 @@ def read_table(table: Locator) -> list[dict[str, str]]:
         }"""
     )
     return [dict(zip(header, cells, strict=True)) for cells in rows]
+
+
+def edit_sites_name_cell(page: Page, row: int) -> Locator:
+    """Open the Sites tab and the Name cell of data row ``row`` (1 = first; one past the
+    last is the grid's empty row, which adds a site); return the cell's editor."""
+    page.get_by_role("tab", name="Sites").click()
+    grid = page.get_by_test_id("stDataFrame")
+    expect(grid).to_be_visible()
+    wait_idle(page)  # the tab's run has ended: an edit now starts a run of its own
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    # The data grid is a canvas: double-click inside the cell (header and rows 35 px high).
+    page.mouse.dblclick(box["x"] + 60, box["y"] + 35 * row + 17)
+    cell = page.locator("textarea.gdg-input").first  # the grid's cell editor
+    expect(cell).to_be_visible()
+    return cell

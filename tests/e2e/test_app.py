@@ -12,6 +12,7 @@ from tests.e2e.helpers import (
     MAP_IFRAME,
     Net,
     countries_table,
+    edit_sites_name_cell,
     label,
     map_frame,
     markers,
@@ -86,16 +87,7 @@ def test_click_on_the_map_adds_a_site(page: Page, app_url: str) -> None:
 
 def test_sites_tab_renames_a_site_and_opens_a_scenario_file(page: Page, app_url: str, tmp_path) -> None:
     open_app(page, app_url)
-    page.get_by_role("tab", name="Sites").click()
-    grid = page.get_by_test_id("stDataFrame")
-    expect(grid).to_be_visible()
-    wait_idle(page)  # the tab's run has ended: an edit now starts a run of its own
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    assert box is not None
-    # The data grid is a canvas: double-click the first row's Name cell and type.
-    page.mouse.dblclick(box["x"] + 60, box["y"] + 52)
-    cell = page.locator("textarea.gdg-input")  # the grid's cell editor
+    cell = edit_sites_name_cell(page, 1)
     expect(cell).to_have_value("Ankara")
     cell.fill("Capital")
     cell.press("Enter")
@@ -118,18 +110,9 @@ def test_sites_tab_renames_a_site_and_opens_a_scenario_file(page: Page, app_url:
 
 def test_sites_tab_refuses_a_row_without_coordinates_and_keeps_the_map(page: Page, app_url: str) -> None:
     open_app(page, app_url)
-    page.get_by_role("tab", name="Sites").click()
-    grid = page.get_by_test_id("stDataFrame")
-    expect(grid).to_be_visible()
-    wait_idle(page)  # the tab's run has ended: an edit now starts a run of its own
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    assert box is not None
-    # The empty row under Ankara adds a site: give it a name and nothing else.
-    page.mouse.dblclick(box["x"] + 60, box["y"] + 87)
-    cell = page.locator("textarea.gdg-input").first
-    expect(cell).to_be_visible()
-    cell.fill("Nowhere")
+    cell = edit_sites_name_cell(page, 2)  # the empty row under Ankara adds a site
+    expect(cell).to_have_value("")
+    cell.fill("Nowhere")  # a name and nothing else
     cell.press("Enter")
     error = page.get_by_test_id("stAlert").filter(has_text="Not applied")
     expect(error).to_contain_text("row 2 (Nowhere): give a lat and a lon")
