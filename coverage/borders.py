@@ -18,6 +18,7 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
+from coverage import paths
 from coverage.errors import DataFileError
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 Resolution = Literal["10m", "50m", "110m"]
 RESOLUTIONS: tuple[Resolution, ...] = get_args(Resolution)
-BOUNDARIES_DIR = Path(__file__).resolve().parents[1] / "data" / "boundaries"
+BOUNDARIES_DIR = paths.BOUNDARIES_DIR
 COLUMNS = ("name", "iso_a3", "iso_n3", "area_km2", "geometry")
 CREDIT = "Borders: Natural Earth (public domain), via world-atlas 2.0.2"
 

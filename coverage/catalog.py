@@ -15,11 +15,12 @@ from typing import Any
 
 import yaml
 
+from coverage import paths
 from coverage.errors import CatalogError
 from coverage.schemas import Schema
 from coverage.units import Unit, to_metres
 
-CATALOG_DIR = Path(__file__).resolve().parents[1] / "data" / "catalog"
+CATALOG_DIR = paths.CATALOG_DIR
 SCHEMA_PATH = CATALOG_DIR / "schema.json"
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 

@@ -12,11 +12,11 @@ import csv
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from coverage import paths
 from coverage.errors import DataFileError, PlaceNotFoundError
 
-PLACES_DIR = Path(__file__).resolve().parents[1] / "data" / "places"
+PLACES_DIR = paths.PLACES_DIR
 STORY_PLACES_CSV = PLACES_DIR / "story_places.csv"
 CAPITALS_CSV = PLACES_DIR / "capitals.csv"
 

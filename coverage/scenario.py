@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from coverage import paths
 from coverage.catalog import Catalog, Figure
 from coverage.errors import CoverageError, ScenarioError
 from coverage.places import find_place
@@ -26,7 +27,7 @@ from coverage.rings import MAX_RADIUS_M, MIN_RADIUS_M
 from coverage.schemas import Schema
 from coverage.units import Unit, format_distance, to_metres
 
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "data" / "schemas" / "scenario.schema.json"
+SCHEMA_PATH = paths.SCHEMAS_DIR / "scenario.schema.json"
 MAX_BYTES = 1_000_000
 MAX_SITES = 1000
 _SITE_KEYS = ("name", "lat", "lon", "place", "system", "figure", "radius", "unit")

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import geopandas as gpd
 import shapely
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
+from coverage import paths
 from coverage.scenario import Scenario, load_scenario
 
-SCENARIOS_DIR = Path(__file__).resolve().parents[1] / "scenarios"
+SCENARIOS_DIR = paths.SCENARIOS_DIR
 ARTICLE = (
     "ZeroHedge, “Turkey ‘Turns Away’ From NATO, Buys Russian Advanced Missile System "
     "For $2.5 Billion” (July 2017), reporting Bloomberg"

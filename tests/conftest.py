@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+
+# Hypothesis profiles, chosen by HYPOTHESIS_PROFILE: "dev" (default: Hypothesis's own 100
+# examples) and "ci" (.ci/run: three times the examples, no deadline, since a loaded CI
+# machine must not fail a test for being slow, and the failing example printed for replay).
+# Tests that set their own max_examples keep them in both.
+settings.register_profile("dev", max_examples=100)
+settings.register_profile(
+    "ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 SCENARIOS = ROOT / "scenarios"
 KARS_COUNTRIES = {"Turkey", "Russia", "Georgia", "Azerbaijan", "Iran", "Armenia", "Iraq", "Syria"}
