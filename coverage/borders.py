@@ -119,7 +119,8 @@ def load_countries(resolution: str = "10m") -> Countries:
             f"{path}: checksum does not match SHA256SUMS; the file is corrupted or was "
             "edited. Restore it from git or rebuild with scripts/build_boundaries.py"
         )
-    import pyarrow.parquet as pq  # here, so that importing this module stays cheap
+    # Here, so that importing this module stays cheap.
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]  # pyarrow ships no types
 
     try:
         table = pq.ParquetFile(io.BytesIO(data)).read()  # read_table would load pyarrow.dataset

@@ -116,15 +116,19 @@ def human_date(iso: str | None) -> str:
 
 _SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
 
-
-class _Loader(_SafeBase):  # type: ignore[misc,valid-type]
-    """Safe loader that keeps dates as the strings written in the file."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+# Safe loader that keeps dates as the strings written in the file. Made with type(), not
+# a class statement: yaml has no types, and strict mypy refuses a class derived from Any.
+_Loader = type(
+    "_Loader",
+    (_SafeBase,),
+    {
+        "__doc__": "Safe loader that keeps dates as the strings written in the file.",
+        "yaml_implicit_resolvers": {
+            key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+            for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        },
+    },
+)
 
 
 @lru_cache(maxsize=1)

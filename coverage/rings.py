@@ -128,10 +128,11 @@ def _vertices_batch(lat0: FloatArray, lon0: FloatArray, r: FloatArray) -> list[t
         added = np.zeros(az.size, dtype=np.intp)
         added[bad] = k - 1
         start = bad + (np.cumsum(added) - added)[bad]
-        az, lon, lat, sid, est = (
-            np.insert(old, edge + 1, new)
-            for old, new in ((az, new_az), (lon, new_lon), (lat, new_lat), (sid, new_sid), (est, new_est))
-        )
+        az = np.insert(az, edge + 1, new_az)
+        lon = np.insert(lon, edge + 1, new_lon)
+        lat = np.insert(lat, edge + 1, new_lat)
+        sid = np.insert(sid, edge + 1, new_sid)
+        est = np.insert(est, edge + 1, new_est)
         todo = np.repeat(start, k) + (np.arange(k.sum()) - np.repeat(np.cumsum(k) - k, k))
     nxt = _next_vertex(sid)
     lon_next = lon + ((lon[nxt] - lon + 180.0) % 360.0 - 180.0)
@@ -187,7 +188,7 @@ def _unwrap_per_ring(lon: FloatArray, sid: NDArray[np.intp]) -> FloatArray:
     step = np.diff(lon)
     turns = np.rint((((step + 180.0) % 360.0 - 180.0) - step) / 360.0)
     turns[sid[1:] != sid[:-1]] = 0.0
-    total = np.concatenate([[0.0], np.cumsum(turns)])
+    total: FloatArray = np.concatenate([[0.0], np.cumsum(turns)])
     first = np.flatnonzero(np.diff(sid, prepend=-1))
     return lon + 360.0 * (total - total[first][sid])
 
@@ -235,6 +236,10 @@ def _pieces_needed(
 
 class _Reduced:
     """Points as sine and cosine of their reduced latitude, for :meth:`distance_m`."""
+
+    sin: FloatArray
+    cos: FloatArray
+    lon: FloatArray
 
     def __init__(self, lat_deg: FloatArray, lon_deg: FloatArray) -> None:
         phi = np.radians(lat_deg)

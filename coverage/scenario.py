@@ -115,9 +115,11 @@ def _schema() -> Schema:
 class _NonFinite(float):
     """Marks a NaN/Infinity literal so the error can name its field."""
 
+    literal: str
+
     def __new__(cls, literal: str) -> _NonFinite:
         obj = super().__new__(cls, "nan")
-        obj.literal = literal  # type: ignore[attr-defined]
+        obj.literal = literal
         return obj
 
 

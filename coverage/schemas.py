@@ -28,9 +28,10 @@ class Schema:
     @cached_property
     def document(self) -> dict[str, Any]:
         try:
-            return json.loads(self.path.read_text(encoding="utf-8"))
+            document: dict[str, Any] = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             raise DataFileError(f"{self.path}: cannot read the schema ({exc})") from exc
+        return document
 
     @cached_property
     def _quick(self) -> Any:

@@ -16,9 +16,10 @@ UNIT_NAMES: dict[Unit, str] = {"km": "kilometres", "mi": "miles", "nmi": "nautic
 
 def check_unit(unit: str) -> Unit:
     """Return ``unit`` as a :data:`Unit`, or raise naming the accepted ones."""
-    if unit not in METRES_PER_UNIT:
-        raise CoverageError(f"unknown unit {unit!r}: use one of {', '.join(UNITS)}")
-    return unit  # type: ignore[return-value]
+    for known in UNITS:
+        if unit == known:
+            return known
+    raise CoverageError(f"unknown unit {unit!r}: use one of {', '.join(UNITS)}")
 
 
 def to_metres(value: float, unit: str) -> float:
