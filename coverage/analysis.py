@@ -10,20 +10,22 @@ DataFrames for the app and the exports.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from coverage.borders import Countries
+from coverage.borders import Countries, load_countries
+from coverage.cache import LRUCache
 from coverage.geodesy import area_km2, distance_m
 from coverage.places import Place
 from coverage.rings import geodesic_rings
 from coverage.scenario import Site
+from coverage.view import Bounds, display_bounds, view_bounds
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -39,34 +41,21 @@ DISTANCE_COLUMNS = ["site", "place", "kind", "distance_km", "radius_km", "inside
 
 Row = dict[str, Any]
 
-# Rings by (lat, lon, radius): the app redraws the same rings on every rerun. Streamlit
-# runs each session in its own thread, so the cache is only touched under the lock.
-_RING_CACHE: OrderedDict[tuple[float, float, float], BaseGeometry] = OrderedDict()
-_RING_CACHE_SIZE = 4096
-_RING_LOCK = threading.Lock()
+# Rings by (lat, lon, radius): the app redraws the same rings on every rerun.
+_RINGS: LRUCache[tuple[float, float, float], BaseGeometry] = LRUCache(4096)
 
 
 def rings_for(keys: Sequence[tuple[float, float, float]]) -> list[BaseGeometry]:
     """Cached :func:`~coverage.rings.geodesic_rings` for (lat, lon, radius_m) keys.
 
-    Missing rings are built together in one vectorised pass (outside the lock).
+    Missing rings are built together in one vectorised pass.
     """
-    found: dict[tuple[float, float, float], BaseGeometry] = {}
-    with _RING_LOCK:
-        for key in dict.fromkeys(keys):
-            ring = _RING_CACHE.get(key)
-            if ring is not None:
-                _RING_CACHE.move_to_end(key)
-                found[key] = ring
+    found = {key: ring for key in dict.fromkeys(keys) if (ring := _RINGS.get(key)) is not None}
     missing = [key for key in dict.fromkeys(keys) if key not in found]
     if missing:
         lat, lon, radius = zip(*missing, strict=True)
-        built = dict(zip(missing, geodesic_rings(lat, lon, radius), strict=True))
-        found.update(built)
-        with _RING_LOCK:
-            _RING_CACHE.update(built)
-            while len(_RING_CACHE) > _RING_CACHE_SIZE:
-                _RING_CACHE.popitem(last=False)
+        for key, ring in zip(missing, geodesic_rings(lat, lon, radius), strict=True):
+            found[key] = _RINGS.put(key, ring)
     return [found[key] for key in keys]
 
 
@@ -76,9 +65,9 @@ def ring_for(lat_deg: float, lon_deg: float, radius_m: float) -> BaseGeometry:
 
 
 def clear_ring_cache() -> None:
-    """Forget cached rings (benchmarks time building them)."""
-    with _RING_LOCK:
-        _RING_CACHE.clear()
+    """Forget cached rings and results (benchmarks time building them)."""
+    _RINGS.clear()
+    _RESULTS.clear()
 
 
 def site_rings(sites: Sequence[Site]) -> list[BaseGeometry]:
@@ -206,3 +195,94 @@ def reference_places(reached_iso_a3: Sequence[str | None]) -> list[Place]:
             out.append(cap)
             names.add(cap.name)
     return out
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """A scenario's sites analysed once: everything every output needs.
+
+    The folium map, the print figures, the HTML, GeoJSON, KML and CSV files, the
+    caption and the app's tables all read this and nothing else (see
+    :mod:`coverage.render`); none of them asks the analysis again. The dearer
+    parts (per-site coverage, distances, DataFrames) are computed on first use.
+    """
+
+    sites: tuple[Site, ...]
+    rings: tuple[BaseGeometry, ...]
+    """Each site's geodesic ring (lon/lat; split at ±180°)."""
+    union: BaseGeometry
+    rows: tuple[Row, ...]
+    """Coverage of the union: one row per country reached (:data:`COVERAGE_COLUMNS`)."""
+    countries: Countries
+    view: Bounds
+    """The rings' bounds, padded: what a map frames."""
+    display: Bounds
+    """The wider, rounded box of borders sent with a map (:func:`coverage.view.display_bounds`)."""
+
+    @cached_property
+    def reached(self) -> frozenset[str]:
+        """Names of the countries reached."""
+        return frozenset(row["country"] for row in self.rows)
+
+    @cached_property
+    def by_site_rows(self) -> tuple[Row, ...]:
+        """Coverage of each site's own ring, in site order, with a leading ``site`` key."""
+        return tuple(
+            {"site": site.name, **row}
+            for site, ring in zip(self.sites, self.rings, strict=True)
+            for row in coverage_rows(ring, self.countries)
+        )
+
+    @cached_property
+    def distance_rows(self) -> tuple[Row, ...]:
+        """Distances from every site to the story's places and the capitals reached."""
+        places = reference_places(list(dict.fromkeys(row["iso_a3"] for row in self.rows)))
+        return tuple(distance_rows(self.sites, places))
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """:attr:`rows` as a DataFrame with :data:`COVERAGE_COLUMNS`."""
+        import pandas as pd
+
+        return pd.DataFrame(list(self.rows), columns=COVERAGE_COLUMNS)
+
+    @cached_property
+    def by_site_table(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(list(self.by_site_rows), columns=["site", *COVERAGE_COLUMNS])
+
+
+def analyse(sites: Sequence[Site], countries: Countries | gpd.GeoDataFrame) -> Result:
+    """Analyse ``sites`` against ``countries`` (not cached; see :func:`analyse_shipped`)."""
+    countries = as_countries(countries)
+    rings = tuple(site_rings(sites))
+    union = shapely.union_all(rings) if rings else shapely.Polygon()
+    view = view_bounds(rings)
+    return Result(
+        sites=tuple(sites),
+        rings=rings,
+        union=union,
+        rows=tuple(coverage_rows(union, countries)),
+        countries=countries,
+        view=view,
+        display=display_bounds(view),
+    )
+
+
+def result_key(sites: Sequence[Site]) -> tuple[tuple[str, float, float, float, str | None], ...]:
+    # Site equality leaves the figure out (two figures may share a radius); the key must not,
+    # or one figure's result would carry another's citation.
+    return tuple(
+        (s.name, s.lat_deg, s.lon_deg, s.radius_m, s.figure.id if s.figure is not None else None)
+        for s in sites
+    )
+
+
+_RESULTS: LRUCache[tuple[object, ...], Result] = LRUCache(256)
+
+
+def analyse_shipped(sites: Sequence[Site], resolution: str = "10m") -> Result:
+    """:func:`analyse` against the shipped borders at ``resolution``, cached per sites."""
+    key = (resolution, result_key(sites))
+    return _RESULTS.get_or_make(key, lambda: analyse(sites, load_countries(resolution)))

@@ -120,7 +120,7 @@ def load_countries(resolution: str = "10m") -> Countries:
             "edited. Restore it from git or rebuild with scripts/build_boundaries.py"
         )
     # Here, so that importing this module stays cheap.
-    import pyarrow.parquet as pq  # type: ignore[import-untyped]  # pyarrow ships no types
+    import pyarrow.parquet as pq
 
     try:
         table = pq.ParquetFile(io.BytesIO(data)).read()  # read_table would load pyarrow.dataset

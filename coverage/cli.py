@@ -1,4 +1,4 @@
-"""Command line: ``python -m coverage report|render SCENARIO.json``.
+"""Command line: ``range-rings report|render SCENARIO.json`` (or ``python -m coverage``).
 
 Bad input exits with status 2 and one line on stderr; never a traceback and
 never a partial output file.
@@ -11,17 +11,24 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coverage.errors import CoverageError, ExportError
+from coverage.render import FORMATS
 from coverage.tiles import BACKGROUNDS, PLAIN
 
-RENDER_FORMATS = (".png", ".svg", ".pdf", ".html", ".geojson", ".kml", ".csv", ".json")
+if TYPE_CHECKING:
+    from coverage.analysis import Result, Row
+    from coverage.scenario import Scenario
+
+# The scenario file itself, beside the rendered formats of coverage.render.FORMATS.
+SCENARIO_EXTENSION = ".json"
+RENDER_FORMATS = (*(f.extension for f in FORMATS.values()), SCENARIO_EXTENSION)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m coverage",
+        prog="range-rings",  # also: python -m coverage
         description="Publicly cited air-defense ranges over country borders (educational, non-operational).",
     )
     sub = parser.add_subparsers(dest="command", required=True)
@@ -77,12 +84,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _load(path: Path):  # type: ignore[no-untyped-def]
+def _load(path: Path, resolution: str) -> tuple[Scenario, Result]:
+    from coverage.analysis import analyse_shipped
     from coverage.catalog import load_catalog
     from coverage.scenario import load_scenario, resolve_sites
 
     scenario = load_scenario(path)
-    return scenario, resolve_sites(scenario, load_catalog(), str(path))
+    return scenario, analyse_shipped(resolve_sites(scenario, load_catalog(), str(path)), resolution)
 
 
 def report(path: Path, fmt: str, resolution: str, by_site: bool, distances: bool) -> str:
@@ -90,32 +98,18 @@ def report(path: Path, fmt: str, resolution: str, by_site: bool, distances: bool
 
     Built from plain rows, without pandas or geopandas, so the command starts quickly.
     """
-    from coverage.analysis import (
-        COVERAGE_COLUMNS,
-        coverage_rows,
-        coverage_rows_by_site,
-        covered_union,
-        distance_rows,
-        reference_places,
-    )
-    from coverage.borders import load_countries
+    from coverage.analysis import COVERAGE_COLUMNS
     from coverage.export import rows_csv
 
-    scenario, sites = _load(path)
-    countries = load_countries(resolution)
-    if by_site:
-        rows = coverage_rows_by_site(sites, countries)
-        columns = ["site", *COVERAGE_COLUMNS]
-    else:
-        rows = coverage_rows(covered_union(sites), countries)
-        columns = COVERAGE_COLUMNS
-    dist = None
-    if distances:
-        dist = distance_rows(sites, reference_places(list(dict.fromkeys(r["iso_a3"] for r in rows))))
+    scenario, result = _load(path, resolution)
+    sites = result.sites
+    rows = list(result.by_site_rows if by_site else result.rows)
+    columns = ["site", *COVERAGE_COLUMNS] if by_site else COVERAGE_COLUMNS
+    dist = list(result.distance_rows) if distances else None
     if fmt == "csv":
         return rows_csv(rows, sites, columns)
     if fmt == "json":
-        doc = {
+        doc: dict[str, Any] = {
             "title": scenario.title,
             "coverage": rows,
             "sites": [
@@ -125,8 +119,14 @@ def report(path: Path, fmt: str, resolution: str, by_site: bool, distances: bool
         if dist is not None:
             doc["distances"] = dist
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return _report_text(scenario, result, rows, columns, dist)
+
+
+def _report_text(
+    scenario: Scenario, result: Result, rows: list[Row], columns: Sequence[str], dist: list[Row] | None
+) -> str:
     lines = [scenario.title] if scenario.title else []
-    lines += [f"{s.name}: {s.label(scenario.units)}" for s in sites]
+    lines += [f"{s.name}: {s.label(scenario.units)}" for s in result.sites]
     shown = [
         {
             **row,
@@ -175,8 +175,13 @@ def render(
 ) -> str:
     """Write ``out`` (format from its extension); return the caption.
 
-    ``background`` (a key of ``tiles.BACKGROUNDS``) applies to ``.html`` only.
+    Every format but the scenario file goes through :func:`coverage.render.render`,
+    exactly as the app's downloads do.
     """
+    from coverage import export
+    from coverage.render import RenderOptions, caption, format_for
+    from coverage.render import render as render_bytes
+
     suffix = out.suffix.lower()
     if suffix not in RENDER_FORMATS:
         raise ExportError(
@@ -184,54 +189,12 @@ def render(
         )
     if background != PLAIN and suffix != ".html":
         raise ExportError(f"{out}: --background applies to .html maps only")
-    from coverage import export
-
-    scenario, sites = _load(path)
-    title = scenario.title if title is None else title
-    subtitle = scenario.subtitle if subtitle is None else subtitle
-    if suffix == ".json":
+    scenario, result = _load(path, resolution)
+    options = RenderOptions.for_scenario(
+        scenario, title=title, subtitle=subtitle, size=size, theme=theme, background=background
+    )
+    if suffix == SCENARIO_EXTENSION:
         export.write_atomic(out, scenario.to_json())
-    elif suffix == ".geojson":
-        doc = export.geojson_document(sites)
-        export.write_atomic(out, json.dumps(doc, ensure_ascii=False) + "\n")
-    elif suffix == ".kml":
-        export.write_atomic(out, export.kml_bytes(sites))
     else:
-        from coverage.analysis import coverage_table
-        from coverage.borders import load_countries
-
-        countries = load_countries(resolution)
-        table = coverage_table(sites, countries)
-        if suffix == ".csv":
-            export.write_atomic(out, export.table_csv(table, sites))
-        elif suffix == ".html":
-            from coverage.maps import borders_for_view, borders_json, display_bounds, view_bounds
-            from coverage.tiles import tile_source
-
-            view = display_bounds(view_bounds(sites))
-            display = borders_json(borders_for_view(countries.frame, view))
-            page = export.map_html(
-                sites,
-                table,
-                display,
-                title=title,
-                subtitle=subtitle,
-                units=scenario.units,
-                tiles=tile_source(background),
-            )
-            export.write_atomic(out, page)
-        else:
-            from coverage.figures import figure_bytes, render_figure
-
-            fig = render_figure(
-                sites,
-                table,
-                countries.frame,
-                title=title,
-                subtitle=subtitle,
-                units=scenario.units,
-                size=size,
-                theme=theme,  # type: ignore[arg-type]
-            )
-            export.write_atomic(out, figure_bytes(fig, suffix[1:]))
-    return export.caption(sites, title, scenario.units)
+        export.write_atomic(out, render_bytes(result, format_for(suffix).name, options))
+    return caption(result, options)

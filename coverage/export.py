@@ -1,4 +1,4 @@
-"""Files: GeoJSON, CSV and self-contained HTML, written atomically.
+"""The file formats: GeoJSON, KML, CSV and self-contained HTML, and atomic writes.
 
 Every data export carries each figure's citation. A failed or interrupted
 write never leaves a partial file at the target path: we write a temporary
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import shapely
 
-from coverage.analysis import site_ring
+from coverage.analysis import Result
 from coverage.borders import CREDIT as BORDERS_CREDIT
 from coverage.errors import ExportError
 from coverage.scenario import Site
@@ -89,14 +89,15 @@ def citation_properties(site: Site) -> dict[str, Any]:
     }
 
 
-def geojson_document(sites: Sequence[Site]) -> dict[str, Any]:
+def geojson_document(result: Result) -> dict[str, Any]:
     """RFC 7946 FeatureCollection: one ring Feature and one site Point per site.
 
     Rings are split at ±180° and have counter-clockwise exteriors.
     """
+    sites = result.sites
     features: list[dict[str, Any]] = []
-    for site in sites:
-        ring = shapely.orient_polygons(site_ring(site))
+    for site, ring in zip(sites, result.rings, strict=True):
+        ring = shapely.orient_polygons(ring)
         features.append(
             {
                 "type": "Feature",
@@ -201,8 +202,7 @@ def caption(sites: Sequence[Site], title: str = "", units: Unit = "km") -> str:
 
 
 def map_html(
-    sites: Sequence[Site],
-    table: pd.DataFrame,
+    result: Result,
     borders_geojson: str,
     *,
     title: str = "",
@@ -216,9 +216,11 @@ def map_html(
     online background that the browser loads from its provider when the page
     is opened; everything else is still in the page.
     """
-    from coverage.maps import RawHtml, coverage_map, inline_leaflet, site_colour
+    from coverage.maps import RawHtml, coverage_map, inline_leaflet
+    from coverage.style import site_colour
 
-    m = coverage_map(sites, table, borders_geojson, units=units, tiles=tiles)
+    sites = result.sites
+    m = coverage_map(result, borders_geojson, units=units, tiles=tiles)
     inline_leaflet(m)
     legend = "".join(
         f'<div><span style="display:inline-block;width:12px;height:12px;border-radius:6px;'
@@ -237,7 +239,7 @@ def map_html(
     return root.render()
 
 
-def kml_bytes(sites: Sequence[Site]) -> bytes:
+def kml_bytes(result: Result) -> bytes:
     """KML for Google Earth, written by GDAL (names and descriptions escaped by it).
 
     Each ring is a Placemark named after its site, with the figure's citation as
@@ -247,8 +249,9 @@ def kml_bytes(sites: Sequence[Site]) -> bytes:
     import pyogrio
     from shapely.geometry import Point
 
+    sites = result.sites
     rows = []
-    for site in sites:
+    for site, ring in zip(sites, result.rings, strict=True):
         cite = citation_properties(site)
         rows.append(
             {
@@ -261,7 +264,7 @@ def kml_bytes(sites: Sequence[Site]) -> bytes:
                     k: cite[k]
                     for k in ("system", "value_as_published", "source_publisher", "source_date", "source_url")
                 },
-                "geometry": shapely.orient_polygons(site_ring(site)),
+                "geometry": shapely.orient_polygons(ring),
             }
         )
     for site in sites:

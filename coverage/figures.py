@@ -1,51 +1,56 @@
-"""Print-ready static maps (PNG, SVG, PDF) drawn with matplotlib from the core.
+"""Print-ready static maps (PNG, SVG, PDF) drawn with matplotlib from an analysis result.
 
 Not screenshots of Leaflet: a vector drawing in an azimuthal equidistant
 projection centred on the scenario, so rings look round and distances from the
 centre are true; the projection is named in the credit line. SVG keeps text as
 text (editable in Inkscape or Illustrator); PDF is vector.
+
+Safe to import in a notebook: no backend is chosen and no global setting is
+changed. Figures are drawn on their own Agg canvas, with this module's settings
+(:data:`RC`) applied only while drawing and saving.
 """
 
 from __future__ import annotations
 
-import functools
 import io
 import math
 import struct
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-import geopandas as gpd
 import matplotlib
 import matplotlib.lines
 import matplotlib.patheffects
+import numpy as np
+import shapely
+from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from matplotlib.path import Path as MplPath
+from matplotlib.transforms import Bbox
+from pyproj import Transformer
+from shapely.geometry.base import BaseGeometry
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import shapely  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.collections import PathCollection  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.path import Path as MplPath  # noqa: E402
-from pyproj import Transformer  # noqa: E402
-from shapely.geometry.base import BaseGeometry  # noqa: E402
+from coverage.analysis import Result
+from coverage.cache import LRUCache
+from coverage.errors import ExportError
+from coverage.scenario import Site
+from coverage.style import THEMES, Theme, print_credit, site_colour
+from coverage.units import Unit, format_distance
+from coverage.view import view_borders
 
-from coverage.analysis import site_ring  # noqa: E402
-from coverage.errors import ExportError  # noqa: E402
-from coverage.maps import PALETTE, borders_for_view, credit_text, display_bounds, view_bounds  # noqa: E402
-from coverage.scenario import Site  # noqa: E402
-from coverage.units import Unit, format_distance  # noqa: E402
-
-matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text in SVG
-matplotlib.rcParams["pdf.fonttype"] = 42  # embed TrueType, keep text selectable
-matplotlib.rcParams["text.parse_math"] = False  # "$5 and $6" in a name is text, not TeX
-
-Theme = Literal["light", "dark"]
 FORMATS = ("png", "svg", "pdf")
+
+RC: dict[str, Any] = {
+    "svg.fonttype": "none",  # text stays text in SVG
+    "svg.hashsalt": "range-rings",  # stable element ids: the same map gives the same bytes
+    "pdf.fonttype": 42,  # embed TrueType, keep text selectable
+    "text.parse_math": False,  # "$5 and $6" in a name is text, not TeX
+}
 
 
 @dataclass(frozen=True)
@@ -65,22 +70,6 @@ SIZES: dict[str, Size] = {
 }
 
 
-@dataclass(frozen=True)
-class Colours:
-    sea: str
-    land: str
-    reached: str
-    border: str
-    text: str
-    halo: str
-
-
-THEMES: dict[str, Colours] = {
-    "light": Colours("#dbe8f1", "#f4f1ea", "#f6d58e", "#9a9a9a", "#1a1a1a", "#ffffff"),
-    "dark": Colours("#0e1a24", "#2b2f36", "#6b5524", "#5d6570", "#f0f0f0", "#000000"),
-}
-
-
 def projection_for(sites: Sequence[Site]) -> tuple[str, float, float]:
     """A centred azimuthal equidistant projection: (proj string, lat0, lon0)."""
     lats = np.radians([s.lat_deg for s in sites])
@@ -92,10 +81,12 @@ def projection_for(sites: Sequence[Site]) -> tuple[str, float, float]:
     return f"+proj=aeqd +lat_0={lat0:.4f} +lon_0={lon0:.4f} +datum=WGS84 +units=m", lat0, lon0
 
 
-@functools.lru_cache(maxsize=16)
+_TRANSFORMERS: LRUCache[str, Transformer] = LRUCache(16)
+
+
 def _transformer(proj: str) -> Transformer:
     """Lon/lat to ``proj``, remembered: creating a Transformer costs ~12 ms."""
-    return Transformer.from_crs("EPSG:4326", proj, always_xy=True)
+    return _TRANSFORMERS.get_or_make(proj, lambda: Transformer.from_crs("EPSG:4326", proj, always_xy=True))
 
 
 def _project(geoms: Any, transformer: Transformer) -> Any:
@@ -176,176 +167,197 @@ def _nice_length_m(max_m: float) -> float:
 
 
 def render_figure(
-    sites: Sequence[Site],
-    table: pd.DataFrame,
-    borders: gpd.GeoDataFrame,
+    result: Result,
     *,
     title: str = "",
     subtitle: str = "",
     units: Unit = "km",
     size: str = "square",
-    theme: Theme = "light",
+    theme: str = "light",
 ) -> Figure:
-    """The scenario as a matplotlib Figure, ready to save."""
-    if not sites:
+    """The analysed scenario as a matplotlib Figure, ready for :func:`figure_bytes`."""
+    if not result.sites:
         raise ExportError("nothing to draw: the scenario has no sites")
     if size not in SIZES:
         raise ExportError(f"unknown size {size!r}; use one of {', '.join(SIZES)}")
     if theme not in THEMES:
         raise ExportError(f"unknown theme {theme!r}; use one of {', '.join(THEMES)}")
-    spec, colours = SIZES[size], THEMES[theme]
-    proj, _, _ = projection_for(sites)
-    to_map = _transformer(proj)
+    with matplotlib.rc_context(RC):
+        return _Drawing(result, SIZES[size], THEMES[theme], units).draw(title, subtitle)
 
-    fig = Figure(figsize=(spec.width_px / spec.dpi, spec.height_px / spec.dpi), dpi=spec.dpi)
-    FigureCanvasAgg(fig)  # a renderer to measure labels with
-    fig.patch.set_facecolor(colours.sea)
-    scale = spec.width_px * 100 / spec.dpi / 1080  # type sizes follow the width in inches
-    top = 1.0 - (0.11 if subtitle else 0.075) * (1080 / spec.height_px) ** 0.5
-    ax = fig.add_axes((0.0, 0.06, 1.0, top - 0.06))
-    ax.set_axis_off()
-    ax.set_facecolor(colours.sea)
 
-    projected_rings = _project(np.array([site_ring(s) for s in sites], dtype=object), to_map)
-    rings = [shapely.union_all(shapely.get_parts(r)) for r in projected_rings]
-    min_x, min_y, max_x, max_y = shapely.total_bounds(rings)
-    pad = 0.08 * max(max_x - min_x, max_y - min_y)
-    min_x, min_y, max_x, max_y = min_x - pad, min_y - pad, max_x + pad, max_y + pad
-    # Fit the axes' aspect ratio so rings stay round.
-    ax_w, ax_h = fig.get_figwidth() * 1.0, fig.get_figheight() * (top - 0.06)
-    cx, cy = (min_x + max_x) / 2, (min_y + max_y) / 2
-    half_w = max((max_x - min_x) / 2, (max_y - min_y) / 2 * ax_w / ax_h)
-    half_h = half_w * ax_h / ax_w
-    ax.set_xlim(cx - half_w, cx + half_w)
-    ax.set_ylim(cy - half_h, cy + half_h)
-    ax.set_aspect("equal")
+class _Drawing:
+    """One figure being drawn: its frame, projection and the label boxes already taken."""
 
-    lonlat_view = tuple(round(v, 2) for v in display_bounds(view_bounds(sites)))
-    tolerance = (lonlat_view[2] - lonlat_view[0]) / (4 * spec.width_px * 100 / spec.dpi)
-    view = _view_borders(borders, lonlat_view, tolerance)
-    reached = set(table["country"]) if len(table) else set()
-    map_rect = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
-    projected = list(_project_for_map(view.geometry.values.to_numpy(), proj, map_rect))
-    is_reached = np.array([n in reached for n in view["name"]])
-    for mask, fill in ((~is_reached, colours.land), (is_reached, colours.reached)):
-        paths = _paths([g for g, m in zip(projected, mask, strict=True) if m])
-        ax.add_collection(
-            PathCollection(paths, facecolors=fill, edgecolors=colours.border, linewidths=0.5 * scale)
+    def __init__(self, result: Result, spec: Size, colours: Theme, units: Unit) -> None:
+        self.result, self.spec, self.colours, self.units = result, spec, colours, units
+        self.proj = projection_for(result.sites)[0]
+        self.to_map = _transformer(self.proj)
+        self.fig = Figure(figsize=(spec.width_px / spec.dpi, spec.height_px / spec.dpi), dpi=spec.dpi)
+        self.renderer: RendererBase = FigureCanvasAgg(self.fig).get_renderer()  # to measure labels with
+        self.scale = spec.width_px * 100 / spec.dpi / 1080  # type sizes follow the width in inches
+        self.taken: list[Bbox] = []
+
+    def draw(self, title: str, subtitle: str) -> Figure:
+        self.fig.patch.set_facecolor(self.colours.sea)
+        top = 1.0 - (0.11 if subtitle else 0.075) * (1080 / self.spec.height_px) ** 0.5
+        self.ax = self.fig.add_axes((0.0, 0.06, 1.0, top - 0.06))
+        self.ax.set_axis_off()
+        self.ax.set_facecolor(self.colours.sea)
+        rings = [shapely.union_all(shapely.get_parts(r)) for r in self._project(self.result.rings)]
+        self._frame(rings, top)
+        shapes = self._borders()
+        self._rings(rings)
+        self._sites()
+        self._country_labels(shapes)
+        _scale_bar(self.ax, self.half_w, self.cx, self.cy, self.half_h, self.units, self.colours, self.scale)
+        self._titles(title, subtitle)
+        _legend(self.ax, self.result.sites, self.units, self.colours, self.scale)
+        self._credit()
+        return self.fig
+
+    def _project(self, geoms: Sequence[BaseGeometry]) -> list[BaseGeometry]:
+        return list(_project(np.array(geoms, dtype=object), self.to_map))
+
+    def _frame(self, rings: Sequence[BaseGeometry], top: float) -> None:
+        """Frame the rings with a margin, fitting the axes' aspect ratio so rings stay round."""
+        min_x, min_y, max_x, max_y = shapely.total_bounds(rings)
+        pad = 0.08 * max(max_x - min_x, max_y - min_y)
+        min_x, min_y, max_x, max_y = min_x - pad, min_y - pad, max_x + pad, max_y + pad
+        ax_w, ax_h = self.fig.get_figwidth() * 1.0, self.fig.get_figheight() * (top - 0.06)
+        self.cx, self.cy = (min_x + max_x) / 2, (min_y + max_y) / 2
+        self.half_w = max((max_x - min_x) / 2, (max_y - min_y) / 2 * ax_w / ax_h)
+        self.half_h = self.half_w * ax_h / ax_w
+        self.ax.set_xlim(self.cx - self.half_w, self.cx + self.half_w)
+        self.ax.set_ylim(self.cy - self.half_h, self.cy + self.half_h)
+        self.ax.set_aspect("equal")
+        self.rect = (
+            self.cx - self.half_w,
+            self.cy - self.half_h,
+            self.cx + self.half_w,
+            self.cy + self.half_h,
         )
 
-    for i, ring in enumerate(rings):
-        colour = PALETTE[i % len(PALETTE)]
-        paths = _paths([ring])
-        ax.add_collection(PathCollection(paths, facecolors=colour, alpha=0.10, edgecolors="none"))
-        ax.add_collection(PathCollection(paths, facecolors="none", edgecolors=colour, linewidths=2.2 * scale))
+    def _borders(self) -> dict[str, BaseGeometry]:
+        """Draw the countries (reached ones filled); return their projected shapes by name."""
+        display = self.result.display
+        tolerance = (display[2] - display[0]) / (4 * self.spec.width_px * 100 / self.spec.dpi)
+        view = view_borders(self.result.countries, display, tolerance)
+        projected = list(_project_for_map(view.geometry.values.to_numpy(), self.proj, self.rect))
+        is_reached = np.array([n in self.result.reached for n in view["name"]], dtype=bool)
+        for mask, fill in ((~is_reached, self.colours.land), (is_reached, self.colours.reached)):
+            paths = _paths([g for g, m in zip(projected, mask, strict=True) if m])
+            self.ax.add_collection(
+                PathCollection(
+                    paths, facecolors=fill, edgecolors=self.colours.border, linewidths=0.5 * self.scale
+                )
+            )
+        return dict(zip(view["name"], projected, strict=True))
 
-    renderer = fig.canvas.get_renderer()
-    taken: list = []
-    halo = [matplotlib.patheffects.withStroke(linewidth=3 * scale, foreground=colours.halo)]
-    xs, ys = to_map.transform([s.lon_deg for s in sites], [s.lat_deg for s in sites])
-    for i, (site, x, y) in enumerate(zip(sites, xs, ys, strict=True)):
-        colour = PALETTE[i % len(PALETTE)]
-        ax.plot([x], [y], "o", ms=7 * scale, mfc=colour, mec=colours.halo, mew=1.5 * scale, zorder=5)
-        label = ax.text(
-            x,
-            y,
-            f"  {site.name}",
-            fontsize=11 * scale,
-            fontweight="bold",
-            color=colours.text,
-            va="center",
-            ha="left",
-            zorder=6,
-            path_effects=halo,
-        )
-        taken.append(label.get_window_extent(renderer))
+    def _rings(self, rings: Sequence[BaseGeometry]) -> None:
+        for i, ring in enumerate(rings):
+            colour = site_colour(i)
+            paths = _paths([ring])
+            self.ax.add_collection(PathCollection(paths, facecolors=colour, alpha=0.10, edgecolors="none"))
+            self.ax.add_collection(
+                PathCollection(paths, facecolors="none", edgecolors=colour, linewidths=2.2 * self.scale)
+            )
 
-    # Country labels: largest covered first; skip any that would collide.
-    order = table["country"].tolist() if len(table) else []
-    shapes = dict(zip(view["name"], projected, strict=True))
-    ax_box = ax.get_window_extent(renderer)
-    for name in order:
-        shape = shapes.get(name)
-        if shape is None or shape.is_empty:
-            continue
-        visible = shapely.clip_by_rect(shape, cx - half_w, cy - half_h, cx + half_w, cy + half_h)
-        if visible.is_empty:
-            continue
-        point = visible.representative_point()
-        text = ax.text(
-            point.x,
-            point.y,
-            name.upper(),
-            fontsize=8.5 * scale,
-            color=colours.text,
-            alpha=0.8,
-            ha="center",
-            va="center",
-            zorder=4,
-            # No halo: country names sit on flat fills, and stroked text costs ~10x to draw.
-        )
-        box = text.get_window_extent(renderer)
-        inside = ax_box.x0 <= box.x0 and box.x1 <= ax_box.x1 and ax_box.y0 <= box.y0 and box.y1 <= ax_box.y1
-        if not inside or any(box.overlaps(other) for other in taken):
-            text.remove()
-        else:
-            taken.append(box)
+    def _sites(self) -> None:
+        sites, scale = self.result.sites, self.scale
+        halo = [matplotlib.patheffects.withStroke(linewidth=3 * scale, foreground=self.colours.halo)]
+        xs, ys = self.to_map.transform([s.lon_deg for s in sites], [s.lat_deg for s in sites])
+        for i, (site, x, y) in enumerate(zip(sites, xs, ys, strict=True)):
+            self.ax.plot(
+                [x],
+                [y],
+                "o",
+                ms=7 * scale,
+                mfc=site_colour(i),
+                mec=self.colours.halo,
+                mew=1.5 * scale,
+                zorder=5,
+            )
+            label = self.ax.text(
+                x,
+                y,
+                f"  {site.name}",
+                fontsize=11 * scale,
+                fontweight="bold",
+                color=self.colours.text,
+                va="center",
+                ha="left",
+                zorder=6,
+                path_effects=halo,
+            )
+            self.taken.append(label.get_window_extent(self.renderer))
 
-    _scale_bar(ax, half_w, cx, cy, half_h, units, colours, scale)
-    width_in = fig.get_figwidth()
-    if title:
-        # Shrink long titles to fit on one line (≈0.6 em per character).
-        size_pt = min(22 * scale, 0.96 * width_in * 72 / (0.6 * max(len(title), 1)))
-        fig.text(0.02, 0.985, title, fontsize=size_pt, fontweight="bold", color=colours.text, va="top")
-    if subtitle:
-        size_pt = min(13 * scale, 0.96 * width_in * 72 / (0.55 * max(len(subtitle), 1)))
-        fig.text(
+    def _country_labels(self, shapes: dict[str, BaseGeometry]) -> None:
+        """Countries reached, largest covered first; any that would collide or stick out is left off."""
+        ax_box = self.ax.get_window_extent(self.renderer)
+        for row in self.result.rows:
+            shape = shapes.get(row["country"])
+            if shape is None or shape.is_empty:
+                continue
+            visible = shapely.clip_by_rect(shape, *self.rect)
+            if visible.is_empty:
+                continue
+            point = visible.representative_point()
+            text = self.ax.text(
+                point.x,
+                point.y,
+                str(row["country"]).upper(),
+                fontsize=8.5 * self.scale,
+                color=self.colours.text,
+                alpha=0.8,
+                ha="center",
+                va="center",
+                zorder=4,
+                # No halo: country names sit on flat fills, and stroked text costs ~10x to draw.
+            )
+            box = text.get_window_extent(self.renderer)
+            inside = (
+                ax_box.x0 <= box.x0 and box.x1 <= ax_box.x1 and ax_box.y0 <= box.y0 and box.y1 <= ax_box.y1
+            )
+            if not inside or any(box.overlaps(other) for other in self.taken):
+                text.remove()
+            else:
+                self.taken.append(box)
+
+    def _titles(self, title: str, subtitle: str) -> None:
+        width_in, scale, text = self.fig.get_figwidth(), self.scale, self.colours.text
+        if title:
+            # Shrink long titles to fit on one line (≈0.6 em per character).
+            size_pt = min(22 * scale, 0.96 * width_in * 72 / (0.6 * max(len(title), 1)))
+            self.fig.text(0.02, 0.985, title, fontsize=size_pt, fontweight="bold", color=text, va="top")
+        if subtitle:
+            size_pt = min(13 * scale, 0.96 * width_in * 72 / (0.55 * max(len(subtitle), 1)))
+            y = 0.985 - 0.045 * (1080 / self.spec.height_px) ** 0.5
+            self.fig.text(0.02, y, subtitle, fontsize=size_pt, color=text, va="top")
+
+    def _credit(self) -> None:
+        credit = self.fig.text(
             0.02,
-            0.985 - 0.045 * (1080 / spec.height_px) ** 0.5,
-            subtitle,
-            fontsize=size_pt,
-            color=colours.text,
-            va="top",
+            0.02,
+            print_credit(self.result.sites),
+            fontsize=8.5 * self.scale,
+            color=self.colours.text,
+            va="bottom",
         )
-    _legend(ax, sites, units, colours, scale)
-    credit = fig.text(0.02, 0.02, credit_line(sites), fontsize=8.5 * scale, color=colours.text, va="bottom")
-    # Wrap only a line that overflows: matplotlib's wrapping measures every
-    # word-prefix of the line (~50 ms at 1600 px), even when it fits.
-    if credit.get_window_extent(renderer).x1 > fig.bbox.x1:
-        credit.set_wrap(True)
-    return fig
+        # Wrap only a line that overflows: matplotlib's wrapping measures every
+        # word-prefix of the line (~50 ms at 1600 px), even when it fits.
+        if credit.get_window_extent(self.renderer).x1 > self.fig.bbox.x1:
+            credit.set_wrap(True)
 
 
-_VIEW_CACHE: dict[tuple[int, tuple[float, ...], float], tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]] = {}
-
-
-def _view_borders(borders: gpd.GeoDataFrame, bounds: tuple[float, ...], tolerance: float) -> gpd.GeoDataFrame:
-    """:func:`borders_for_view`, remembered for the last few views (re-renders in other sizes or themes)."""
-    key = (id(borders), bounds, round(tolerance, 6))
-    hit = _VIEW_CACHE.get(key)
-    if hit is not None and hit[0] is borders:  # same object, not a recycled id
-        return hit[1]
-    view = borders_for_view(borders, bounds, tolerance)  # type: ignore[arg-type]
-    if len(_VIEW_CACHE) >= 16:
-        _VIEW_CACHE.pop(next(iter(_VIEW_CACHE)))
-    _VIEW_CACHE[key] = (borders, view)
-    return view
-
-
-def credit_line(sites: Sequence[Site]) -> str:
-    """The map's credit line (ranges and borders) plus the projection."""
-    return f"{credit_text(sites)} Azimuthal equidistant projection centred on the sites."
-
-
-def _legend(ax, sites: Sequence[Site], units: Unit, colours: Colours, scale: float) -> None:  # type: ignore[no-untyped-def]
+def _legend(ax: Axes, sites: Sequence[Site], units: Unit, colours: Theme, scale: float) -> None:
     handles, labels, seen = [], [], set()
     for i, site in enumerate(sites):
-        what = site.what()
-        key = (site.name, what)
+        key = (site.name, site.what())
         if key in seen:
             continue
         seen.add(key)
-        handles.append(matplotlib.lines.Line2D([], [], color=PALETTE[i % len(PALETTE)], lw=2.5 * scale))
+        handles.append(matplotlib.lines.Line2D([], [], color=site_colour(i), lw=2.5 * scale))
         labels.append(f"{site.name}: {site.label(units)}")
     legend = ax.legend(
         handles,
@@ -361,7 +373,9 @@ def _legend(ax, sites: Sequence[Site], units: Unit, colours: Colours, scale: flo
     legend.set_zorder(10)
 
 
-def _scale_bar(ax, half_w, cx, cy, half_h, units, colours, scale) -> None:  # type: ignore[no-untyped-def]
+def _scale_bar(
+    ax: Axes, half_w: float, cx: float, cy: float, half_h: float, units: Unit, colours: Theme, scale: float
+) -> None:
     length_m = _nice_length_m(half_w * 2 / 4)
     x0, y0 = cx + half_w * 0.55, cy - half_h * 0.9
     ax.plot([x0, x0 + length_m], [y0, y0], color=colours.text, lw=3 * scale, solid_capstyle="butt", zorder=7)
@@ -379,25 +393,23 @@ def _scale_bar(ax, half_w, cx, cy, half_h, units, colours, scale) -> None:  # ty
 
 
 def figure_bytes(fig: Figure, fmt: str) -> bytes:
-    """Serialise ``fig`` as png, svg or pdf."""
+    """Serialise ``fig`` as png, svg or pdf (the figure stays open; nothing else is closed)."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown image format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if fmt == "png":
-        # Same pixels as savefig (the canvas draws at fig.dpi, on the opaque sea
-        # colour), but encoded by _png_bytes: PIL spends ~90 ms of a 1600 px map
-        # choosing a PNG filter per row, even at compress_level=1. Drawn on the
-        # canvas render_figure measured labels with, whose text metrics are cached.
-        canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-        canvas.draw()
-        width, height = canvas.get_width_height(physical=True)
-        data = _png_bytes(memoryview(canvas.buffer_rgba()).cast("B"), width, height, fig.dpi)
-        plt.close("all")
-        return data
-    buffer = io.BytesIO()
-    metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
-    fig.savefig(buffer, format=fmt, dpi=fig.dpi, facecolor=fig.get_facecolor(), metadata=metadata)
-    plt.close("all")
-    return buffer.getvalue()
+    with matplotlib.rc_context(RC):
+        if fmt == "png":
+            # Same pixels as savefig (the canvas draws at fig.dpi, on the opaque sea
+            # colour), but encoded by _png_bytes: PIL spends ~90 ms of a 1600 px map
+            # choosing a PNG filter per row, even at compress_level=1. Drawn on the
+            # canvas render_figure measured labels with, whose text metrics are cached.
+            canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+            canvas.draw()
+            width, height = canvas.get_width_height(physical=True)
+            return _png_bytes(memoryview(canvas.buffer_rgba()).cast("B"), width, height, fig.dpi)
+        buffer = io.BytesIO()
+        metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
+        fig.savefig(buffer, format=fmt, dpi=fig.dpi, facecolor=fig.get_facecolor(), metadata=metadata)
+        return buffer.getvalue()
 
 
 def _png_chunk(tag: bytes, body: bytes) -> bytes:

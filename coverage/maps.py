@@ -1,12 +1,13 @@
-"""Folium maps of a scenario: borders, reached countries, geodesic rings, sites.
+"""The interactive map of an analysis result: folium (Leaflet), offline by default.
 
 Rings are drawn as the polygons from :mod:`coverage.rings` with
-``smooth_factor=0``; never ``folium.Circle`` (a sphere-and-Mercator ellipse).
-Borders are clipped to the view and simplified as a coverage so neighbours
-keep shared edges. Leaflet comes from the ``django-js-lib-leaflet`` wheel:
-served by Streamlit in the app, inlined in exported HTML, so maps draw with
-no network. The one exception is an online tile background
-(:mod:`coverage.tiles`), drawn only when the caller asks for one.
+``smoothFactor: 0``; never ``folium.Circle`` (a sphere-and-Mercator ellipse).
+Borders are clipped to the view and simplified as a coverage
+(:mod:`coverage.view`) so neighbours keep shared edges; colours come from
+:mod:`coverage.style`, as for the print map. Leaflet comes from the
+``django-js-lib-leaflet`` wheel: served by Streamlit in the app, inlined in
+exported HTML, so maps draw with no network. The one exception is an online
+tile background (:mod:`coverage.tiles`), drawn only when the caller asks for one.
 """
 
 from __future__ import annotations
@@ -14,33 +15,26 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import folium
 import geopandas as gpd
-import numpy as np
-import pandas as pd
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
-from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
-from coverage.analysis import ring_for, site_ring
-from coverage.borders import CREDIT as BORDERS_CREDIT
-from coverage.scenario import Site
+from coverage.analysis import Result
+from coverage.borders import Countries
+from coverage.cache import LRUCache
+from coverage.style import RING_FILL_OPACITY, THEMES, TILE_BACKDROP, credit_text, site_colour
 from coverage.tiles import TileSource
-from coverage.units import Unit, format_distance
+from coverage.units import Unit
+from coverage.view import Bounds, view_borders
 
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
-SEA = "#dbe8f1"
-LAND = "#f4f1ea"
-BORDER = "#9a9a9a"
-REACHED = "#f6d58e"
-HIGHLIGHT = "#6a1b9a"
-TILE_BACKDROP = "#e8e8e8"  # behind tiles until they load (or if they never do): not the sea colour
+STYLE = THEMES["light"]  # the interactive map follows the app's light theme
 
 
 def leaflet_dir() -> Path:
@@ -48,78 +42,6 @@ def leaflet_dir() -> Path:
     import js_lib_leaflet
 
     return Path(js_lib_leaflet.__file__).parent / "static" / "js_lib_leaflet"
-
-
-def site_colour(index: int) -> str:
-    return PALETTE[index % len(PALETTE)]
-
-
-def view_bounds(sites: Sequence[Site], pad_fraction: float = 0.08) -> tuple[float, float, float, float]:
-    """(min_lon, min_lat, max_lon, max_lat) of all rings, padded, within the world."""
-    rings = [site_ring(s) for s in sites]
-    min_lon, min_lat, max_lon, max_lat = shapely.total_bounds(rings)
-    pad = pad_fraction * max(max_lon - min_lon, max_lat - min_lat, 1.0)
-    return (
-        max(-180.0, min_lon - pad),
-        max(-90.0, min_lat - pad),
-        min(180.0, max_lon + pad),
-        min(90.0, max_lat + pad),
-    )
-
-
-def display_bounds(view: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    """A box around ``view`` that fills a wide map panel, with room for a pan or a zoom-out.
-
-    Maps are wider than tall and Leaflet fits the view with margins, so we send
-    borders beyond the rings, but not the whole world.
-    """
-    min_lon, min_lat, max_lon, max_lat = view
-    span = max(max_lon - min_lon, max_lat - min_lat)
-    return (
-        max(-180.0, min_lon - 0.75 * span),
-        max(-90.0, min_lat - 0.35 * span),
-        min(180.0, max_lon + 0.75 * span),
-        min(90.0, max_lat + 0.35 * span),
-    )
-
-
-def borders_for_view(
-    borders: gpd.GeoDataFrame,
-    bounds: tuple[float, float, float, float],
-    tolerance_deg: float | None = None,
-) -> gpd.GeoDataFrame:
-    """Borders clipped to ``bounds``, simplified to ``tolerance_deg`` (about a pixel).
-
-    ``shapely.coverage_simplify`` keeps shared edges shared, so no slivers open
-    between neighbours (per-polygon simplification leaves them). Islands
-    smaller than a few pixels are dropped: at this scale they are specks that
-    cost more bytes than the rest of the map. The default tolerance suits a
-    map about 1,000 pixels across the middle half of ``bounds``.
-    """
-    if tolerance_deg is None:
-        tolerance_deg = (bounds[2] - bounds[0]) / 1500.0
-    view = box(*bounds)
-    idx = borders.sindex.query(view, predicate="intersects")
-    sub = borders.iloc[idx]
-    clipped = shapely.clip_by_rect(sub.geometry.values, *bounds)
-    invalid = ~shapely.is_valid(clipped)  # clip_by_rect is fast but may not keep validity
-    clipped[invalid] = shapely.make_valid(clipped[invalid], method="structure")
-    simplified = shapely.coverage_simplify(clipped, tolerance_deg, simplify_boundary=True)
-    simplified = np.array([_drop_specks(g, (2.0 * tolerance_deg) ** 2) for g in simplified], dtype=object)
-    simplified = shapely.set_precision(simplified, 1e-3, mode="pointwise")
-    out = gpd.GeoDataFrame(
-        {"name": sub["name"].values, "iso_a3": sub["iso_a3"].values},
-        geometry=simplified,
-        crs=borders.crs,
-    )
-    return out[~out.geometry.is_empty]
-
-
-def _drop_specks(geom: BaseGeometry, min_area: float) -> BaseGeometry:
-    parts = [p for p in shapely.get_parts(geom) if p.area >= min_area]
-    if not parts:
-        return shapely.Polygon()
-    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
 
 
 _JINJA_OPENER = re.compile(r"\{(?=[{%#])")
@@ -156,7 +78,7 @@ def borders_json(display_borders: gpd.GeoDataFrame) -> str:
     return '{"type":"FeatureCollection","features":[%s]}' % features
 
 
-def _feature(geom: BaseGeometry, precision: float, **properties: object) -> dict:
+def _feature(geom: BaseGeometry, precision: float, **properties: object) -> dict[str, Any]:
     geom = shapely.set_precision(geom, precision, mode="pointwise")
     return {"type": "Feature", "geometry": json.loads(shapely.to_geojson(geom)), "properties": properties}
 
@@ -221,7 +143,7 @@ class JsonLayer(MacroElement):
         url: str | None = None,
         pane: str | None = None,
         tooltip: str | None = None,
-        tooltip_options: dict | None = None,
+        tooltip_options: dict[str, Any] | None = None,
         name: str = "JsonLayer",
     ) -> None:
         super().__init__()
@@ -237,24 +159,24 @@ class JsonLayer(MacroElement):
 
 
 def coverage_map(
-    sites: Sequence[Site],
-    table: pd.DataFrame,
+    result: Result,
     borders_geojson: str | None = None,
     *,
     borders_url: str | None = None,
     units: Unit = "km",
     presentation: bool = False,
-    highlights: dict[str, BaseGeometry] | None = None,
-    horizon_m: float | None = None,
+    highlights: Mapping[str, BaseGeometry] | None = None,
+    horizon: tuple[str, Sequence[BaseGeometry]] | None = None,
     height: int | str = "100%",
     tiles: TileSource | None = None,
 ) -> folium.Map:
-    """The scenario on a plain locator map (by default no tiles: works offline).
+    """``result`` on a plain locator map (by default no tiles: works offline).
 
-    ``table`` is the coverage table (fills and tooltips). The borders come
-    inline as ``borders_geojson`` (from :func:`borders_json`; for self-contained
-    files) or are fetched from ``borders_url`` (the app: the browser caches
-    them and the page stays small).
+    The borders come inline as ``borders_geojson`` (from :func:`borders_json`;
+    for self-contained files) or are fetched from ``borders_url`` (the app: the
+    browser caches them and the page stays small). ``highlights`` are labelled
+    lines drawn over everything (the story's borders and coasts); ``horizon`` a
+    label and one dashed ring per site.
 
     ``tiles``: an online background (see :mod:`coverage.tiles`) under
     everything else, with its provider's attribution. The browser then loads
@@ -264,131 +186,127 @@ def coverage_map(
     m = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, height=height)
     if tiles is not None:
         tile_layer(tiles).add_to(m)
-    # With tiles, out-of-range land is only outlined and reached land tinted; the
-    # countries pane (z 350) sits above Leaflet's tile pane (z 200), below the rings.
-    reached_opacity, land_opacity = (0.45, 0.0) if tiles is not None else (1.0, 1.0)
+    weight = 3 if presentation else 2
+    _countries_layer(m, result, borders_geojson, borders_url, tinted=tiles is not None)
+    rings = [
+        _feature(ring, 1e-4, tip=html.escape(f"{site.name}: {site.label(units)}"), colour=site_colour(i))
+        for i, (site, ring) in enumerate(zip(result.sites, result.rings, strict=True))
+    ]
+    _layer(
+        m,
+        rings,
+        "function (f) { return {color: f.properties.colour, weight: %d, fillColor: f.properties.colour,"
+        " fillOpacity: %s}; }" % (weight, RING_FILL_OPACITY),
+        "Rings",
+    )
+    if horizon is not None:
+        label, geoms = horizon
+        _layer(
+            m,
+            [_feature(g, 1e-4, tip=html.escape(label)) for g in geoms],
+            "function (f) { return {color: '#333333', weight: 2, dashArray: '6 6', fill: false}; }",
+            "Horizon",
+        )
+    if highlights:
+        _layer(
+            m,
+            [_feature(geom, 1e-4, tip=html.escape(label)) for label, geom in highlights.items()],
+            "function (f) { return {color: %s, weight: %d, opacity: 0.9}; }"
+            % (script_json(STYLE.highlight), weight + 3),
+            "Highlights",
+            {"permanent": True, "direction": "left", "offset": [-12, 0], "className": "highlight-label"},
+        )
+    _sites_layer(m, result, presentation)
+    min_lon, min_lat, max_lon, max_lat = result.view
+    m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
+    _page_style(m, presentation, tiles)
+    _Attribution(credit_text(result.sites)).add_to(m)
+    return m
+
+
+def _layer(
+    m: folium.Map,
+    features: list[dict[str, Any]],
+    style: str,
+    name: str,
+    tooltip_options: dict[str, Any] | None = None,
+) -> None:
+    """A layer of inline features, each with its ``tip`` property as a tooltip (sticky by default)."""
+    JsonLayer(
+        script_json({"type": "FeatureCollection", "features": features}),
+        style,
+        tooltip="tip",
+        tooltip_options=tooltip_options or {"sticky": True},
+        name=name,
+    ).add_to(m)
+
+
+def _countries_layer(
+    m: folium.Map, result: Result, data: str | None, url: str | None, *, tinted: bool
+) -> None:
+    """Countries filled in JavaScript: reached ones in the reached colour, with their share as a tooltip.
+
+    ``tinted`` (over tiles): out-of-range land only outlined and reached land
+    tinted; the countries pane (z 350) sits above Leaflet's tile pane (z 200),
+    below the rings.
+    """
+    reached_opacity, land_opacity = (0.45, 0.0) if tinted else (1.0, 1.0)
     shares = {
-        str(name): f"{html.escape(str(name))}: {pct:.1f} % within range"
-        for name, pct in zip(table["country"], table["covered_pct"], strict=True)
+        str(row["country"]): f"{html.escape(str(row['country']))}: {row['covered_pct']:.1f} % within range"
+        for row in result.rows
     }
-    country_style = (
+    reached = {
+        "color": STYLE.reached_border,
+        "weight": 1.0,
+        "fillColor": STYLE.reached,
+        "fillOpacity": reached_opacity,
+    }
+    land = {"color": STYLE.border, "weight": 0.7, "fillColor": STYLE.land, "fillOpacity": land_opacity}
+    style = (
         "function (f) { var s = %s; var hit = s.hasOwnProperty(f.properties.name);"
         " f.properties.tip = hit ? s[f.properties.name] : null;"
-        " return hit ? %s : %s; }"
-        % (
-            script_json(shares),
-            script_json(
-                {"color": "#8c6d31", "weight": 1.0, "fillColor": REACHED, "fillOpacity": reached_opacity}
-            ),
-            script_json({"color": BORDER, "weight": 0.7, "fillColor": LAND, "fillOpacity": land_opacity}),
-        )
+        " return hit ? %s : %s; }" % (script_json(shares), script_json(reached), script_json(land))
     )
     JsonLayer(
-        borders_geojson,
-        country_style,
-        url=borders_url,
+        data,
+        style,
+        url=url,
         pane="countries",
         tooltip="tip",
         tooltip_options={"sticky": True},
         name="Countries",
     ).add_to(m)
 
-    weight = 3 if presentation else 2
-    rings = [
-        _feature(
-            site_ring(site), 1e-4, tip=html.escape(f"{site.name}: {site.label(units)}"), colour=site_colour(i)
-        )
-        for i, site in enumerate(sites)
-    ]
-    ring_style = (
-        "function (f) { return {color: f.properties.colour, weight: %d, fillColor: f.properties.colour,"
-        " fillOpacity: 0.08}; }" % weight
-    )
-    JsonLayer(
-        script_json({"type": "FeatureCollection", "features": rings}),
-        ring_style,
-        tooltip="tip",
-        tooltip_options={"sticky": True},
-        name="Rings",
-    ).add_to(m)
 
-    if horizon_m is not None:
-        from coverage.rings import MIN_RADIUS_M
-
-        label = f"Radar horizon, textbook approximation: {format_distance(horizon_m, units)}"
-        horizon = [
-            _feature(
-                ring_for(site.lat_deg, site.lon_deg, max(horizon_m, MIN_RADIUS_M)),
-                1e-4,
-                tip=html.escape(label),
-            )
-            for site in sites
-        ]
-        JsonLayer(
-            script_json({"type": "FeatureCollection", "features": horizon}),
-            "function (f) { return {color: '#333333', weight: 2, dashArray: '6 6', fill: false}; }",
-            tooltip="tip",
-            tooltip_options={"sticky": True},
-            name="Horizon",
-        ).add_to(m)
-
-    if highlights:
-        lines = [_feature(geom, 1e-4, tip=html.escape(label)) for label, geom in highlights.items()]
-        JsonLayer(
-            script_json({"type": "FeatureCollection", "features": lines}),
-            "function (f) { return {color: %s, weight: %d, opacity: 0.9}; }"
-            % (script_json(HIGHLIGHT), weight + 3),
-            tooltip="tip",
-            tooltip_options={
-                "permanent": True,
-                "direction": "left",
-                "offset": [-12, 0],
-                "className": "highlight-label",
-            },
-            name="Highlights",
-        ).add_to(m)
-
+def _sites_layer(m: folium.Map, result: Result, presentation: bool) -> None:
     points = [
         {
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [site.lon_deg, site.lat_deg]},
             "properties": {"tip": html.escape(site.name), "colour": site_colour(i)},
         }
-        for i, site in enumerate(sites)
+        for i, site in enumerate(result.sites)
     ]
-    JsonLayer(
-        script_json({"type": "FeatureCollection", "features": points}),
+    _layer(
+        m,
+        points,
         "function (f) { return {radius: %d, color: '#ffffff', weight: 2, fillColor: f.properties.colour,"
         " fillOpacity: 1.0}; }" % (7 if presentation else 5),
-        tooltip="tip",
-        tooltip_options={"permanent": True, "direction": "right", "className": "site-label"},
-        name="Sites",
-    ).add_to(m)
+        "Sites",
+        {"permanent": True, "direction": "right", "className": "site-label"},
+    )
 
-    min_lon, min_lat, max_lon, max_lat = view_bounds(sites) if sites else (-30, 20, 60, 60)
-    m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
+
+def _page_style(m: folium.Map, presentation: bool, tiles: TileSource | None) -> None:
     font = "20px" if presentation else "13px"
-    backdrop = SEA if tiles is None else TILE_BACKDROP
+    backdrop = STYLE.sea if tiles is None else TILE_BACKDROP
     m.get_root().header.add_child(
         RawHtml(
             f"<style>.leaflet-container{{background:{backdrop};font-size:{font}}}"
             f".leaflet-tooltip{{font-size:{font}}}"
-            f".highlight-label{{color:{HIGHLIGHT};font-weight:bold}}</style>"
+            f".highlight-label{{color:{STYLE.highlight};font-weight:bold}}</style>"
         )
     )
-    _Attribution(credit_text(sites)).add_to(m)
-    return m
-
-
-def credit_text(sites: Sequence[Site], tiles: TileSource | None = None) -> str:
-    """ "Ranges: Bloomberg, Jul 2017. Borders: Natural Earth …" for the map corner.
-
-    With ``tiles`` the background's credit follows (the caption under the app's map).
-    """
-    sources = list(dict.fromkeys(s.figure.source.short() for s in sites if s.figure is not None))
-    ranges = "Ranges: " + "; ".join(sources) + ". " if sources else ""
-    background = f" {tiles.credit}." if tiles is not None else ""
-    return ranges + BORDERS_CREDIT + "." + background
 
 
 def tile_layer(source: TileSource) -> folium.TileLayer:
@@ -450,7 +368,16 @@ def inline_leaflet(m: folium.Map) -> folium.Map:
     return m
 
 
-def _walk(element: folium.Element):  # type: ignore[no-untyped-def]
+def _walk(element: Any) -> Iterator[Any]:
     yield element
     for child in getattr(element, "_children", {}).values():
         yield from _walk(child)
+
+
+_DISPLAY_JSON: LRUCache[tuple[Countries, Bounds], str] = LRUCache(64)
+
+
+def display_json(result: Result) -> str:
+    """The borders sent with ``result``'s map (:attr:`Result.display`), as JSON, cached per view."""
+    key = (result.countries, result.display)
+    return _DISPLAY_JSON.get_or_make(key, lambda: borders_json(view_borders(*key)))

@@ -179,9 +179,9 @@ def test_ring_cache_is_safe_across_threads(monkeypatch):
     import threading
 
     import coverage.analysis as analysis
+    from coverage.cache import LRUCache
 
-    monkeypatch.setattr(analysis, "_RING_CACHE_SIZE", 4)
-    analysis.clear_ring_cache()
+    monkeypatch.setattr(analysis, "_RINGS", LRUCache(4))
     errors: list[BaseException] = []
 
     def work(offset: int) -> None:
@@ -199,7 +199,7 @@ def test_ring_cache_is_safe_across_threads(monkeypatch):
         t.start()
     for t in threads:
         t.join()
-    size = len(analysis._RING_CACHE)
+    size = len(analysis._RINGS)
     analysis.clear_ring_cache()
     assert errors == []
     assert 0 < size <= 4, "the cache keeps to its bound"

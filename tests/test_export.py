@@ -14,7 +14,7 @@ import pytest
 import shapely
 
 from coverage import export
-from coverage.analysis import COVERAGE_COLUMNS, coverage_by_site, site_ring
+from coverage.analysis import COVERAGE_COLUMNS, analyse, analyse_shipped, coverage_by_site, site_ring
 from coverage.errors import ExportError
 from coverage.export import caption, geojson_document, safe_cell, table_csv, write_atomic
 from coverage.geodesy import area_km2
@@ -127,7 +127,7 @@ def export_sites(kars_sites):
 @pytest.fixture(scope="module")
 def geojson_frame(export_sites, tmp_path_factory):
     path = tmp_path_factory.mktemp("gj") / "rings.geojson"
-    write_atomic(path, json.dumps(geojson_document(export_sites)))
+    write_atomic(path, json.dumps(geojson_document(analyse_shipped(export_sites, "110m"))))
     return pyogrio.read_dataframe(path)
 
 
@@ -170,7 +170,7 @@ def test_geojson_rings_counter_clockwise_and_split(geojson_frame):
 
 
 def test_geojson_document_is_plain_rfc7946(export_sites):
-    doc = geojson_document(export_sites)
+    doc = geojson_document(analyse_shipped(export_sites, "110m"))
     assert doc["type"] == "FeatureCollection"
     assert "crs" not in doc
     text = json.dumps(doc, allow_nan=False)  # no NaN/Infinity anywhere
@@ -260,11 +260,11 @@ def test_caption_cites_sources(kars_sites):
 
 
 def test_map_html_is_self_contained_and_escaped(kars_sites, kars_table, borders_110m):
-    from coverage.maps import borders_for_view, borders_json, view_bounds
+    from coverage.maps import display_json
 
-    display = borders_json(borders_for_view(borders_110m, view_bounds(kars_sites)))
+    result = analyse(kars_sites, borders_110m)
     page = export.map_html(
-        kars_sites, kars_table, display, title="<img src=x onerror=alert(1)>", subtitle="<b>sub</b>"
+        result, display_json(result), title="<img src=x onerror=alert(1)>", subtitle="<b>sub</b>"
     )
     assert "<img src=x" not in page and "<b>sub</b>" not in page
     assert "&lt;img src=x" in page
@@ -293,13 +293,14 @@ def test_rows_csv_empty_iso_and_formula_cells():
 
 
 def test_map_html_is_offline_by_default_and_tiles_are_opt_in(kars_sites, kars_table, borders_110m):
-    from coverage.maps import borders_for_view, borders_json, view_bounds
+    from coverage.maps import display_json
     from coverage.tiles import TILE_SOURCES
 
-    display = borders_json(borders_for_view(borders_110m, view_bounds(kars_sites)))
-    plain = export.map_html(kars_sites, kars_table, display, title="Kars")
+    result = analyse(kars_sites, borders_110m)
+    display = display_json(result)
+    plain = export.map_html(result, display, title="Kars")
     assert "L.tileLayer(" not in plain and "openstreetmap.org" not in plain
-    online = export.map_html(kars_sites, kars_table, display, title="Kars", tiles=TILE_SOURCES["osm"])
+    online = export.map_html(result, display, title="Kars", tiles=TILE_SOURCES["osm"])
     assert online.count("L.tileLayer(") == 1
     assert '"https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in online
     assert "https://www.openstreetmap.org/copyright" in online

@@ -13,7 +13,7 @@ from matplotlib.testing.compare import compare_images
 from PIL import Image
 from pypdf import PdfReader
 
-from coverage.analysis import coverage_table, site_ring
+from coverage.analysis import analyse, analyse_shipped, coverage_table, site_ring
 from coverage.borders import load_borders
 from coverage.catalog import load_catalog
 from coverage.errors import ExportError
@@ -36,7 +36,7 @@ def story():  # type: ignore[no-untyped-def]
 
 def _figure(story, **kwargs):  # type: ignore[no-untyped-def]
     scenario, sites, borders, table = story
-    return render_figure(sites, table, borders, title=scenario.title, subtitle=scenario.subtitle, **kwargs)
+    return render_figure(analyse(sites, borders), title=scenario.title, subtitle=scenario.subtitle, **kwargs)
 
 
 @pytest.mark.parametrize("size", list(SIZES))
@@ -118,7 +118,7 @@ def test_the_layout_matches_the_reference_image(tmp_path) -> None:  # type: igno
     scenario = scenario_file("story-kars.json")
     sites = resolve_sites(scenario, load_catalog())
     borders = load_borders("110m")
-    fig = render_figure(sites, coverage_table(sites, borders), borders, title=scenario.title, size="square")
+    fig = render_figure(analyse(sites, borders), title=scenario.title, size="square")
     actual = tmp_path / "actual.png"
     actual.write_bytes(figure_bytes(fig, "png"))
     if not REFERENCE.exists():
@@ -130,7 +130,7 @@ def test_the_layout_matches_the_reference_image(tmp_path) -> None:  # type: igno
 def test_kml_reads_back_with_gdal_and_keeps_ring_areas(story, tmp_path) -> None:  # type: ignore[no-untyped-def]
     _, sites, _, _ = story
     path = tmp_path / "story.kml"
-    path.write_bytes(kml_bytes(sites))
+    path.write_bytes(kml_bytes(analyse_shipped(sites, "110m")))
     frame = pyogrio.read_dataframe(path)
     rings = frame[frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
     assert list(rings["Name"].str.split(":").str[0]) == [s.name for s in sites]

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coverage.analysis import coverage_by_site, coverage_table
+from coverage.analysis import analyse, analyse_shipped, coverage_by_site
 from coverage.errors import CatalogError, CoverageError, DataFileError
 from coverage.scenario import Site, parse_scenario, resolve_sites
 from tests._payloads import PAYLOADS
@@ -42,8 +42,7 @@ def sites_named(names, catalog):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def hostile(catalog, borders_110m):  # type: ignore[no-untyped-def]
-    sites = sites_named(PAYLOADS, catalog)
-    return sites, coverage_table(sites, borders_110m)
+    return sites_named(PAYLOADS, catalog), borders_110m
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +50,7 @@ def borders_json_for(borders_110m):  # type: ignore[no-untyped-def]
     from coverage import maps
 
     def make(sites):  # type: ignore[no-untyped-def]
-        return maps.borders_json(
-            maps.borders_for_view(borders_110m, maps.display_bounds(maps.view_bounds(sites)))
-        )
+        return maps.display_json(analyse(sites, borders_110m))
 
     return make
 
@@ -69,8 +66,8 @@ def assert_no_raw_markup(page: str) -> None:
 def test_folium_map_page_escapes_names(hostile, borders_json_for) -> None:  # type: ignore[no-untyped-def]
     from coverage.maps import coverage_map
 
-    sites, table = hostile
-    page = coverage_map(sites, table, borders_json_for(sites)).get_root().render()
+    sites, borders = hostile
+    page = coverage_map(analyse(sites, borders), borders_json_for(sites)).get_root().render()
     assert_no_raw_markup(page)
     # The names are there, in escaped form (HTML entities inside JSON with \u003c for "<").
     assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in page
@@ -81,9 +78,9 @@ def test_app_map_page_escapes_names(hostile) -> None:  # type: ignore[no-untyped
     """The app's variant: borders fetched by URL, Leaflet served locally."""
     from coverage.maps import coverage_map, use_local_leaflet
 
-    sites, table = hostile
+    sites, borders = hostile
     m = use_local_leaflet(
-        coverage_map(sites, table, borders_url="/app/static/borders/x.json"), "/app/static/leaflet"
+        coverage_map(analyse(sites, borders), borders_url="/app/static/borders/x.json"), "/app/static/leaflet"
     )
     assert_no_raw_markup(m.get_root().render())
 
@@ -91,8 +88,8 @@ def test_app_map_page_escapes_names(hostile) -> None:  # type: ignore[no-untyped
 def test_html_export_escapes_names_title_and_subtitle(hostile, borders_json_for) -> None:  # type: ignore[no-untyped-def]
     from coverage.export import map_html
 
-    sites, table = hostile
-    page = map_html(sites, table, borders_json_for(sites), title=TITLE, subtitle=SUBTITLE)
+    sites, borders = hostile
+    page = map_html(analyse(sites, borders), borders_json_for(sites), title=TITLE, subtitle=SUBTITLE)
     assert_no_raw_markup(page)
     assert f"<title>{html.escape(TITLE)}</title>" in page
     assert f"<strong>{html.escape(TITLE)}</strong>" in page
@@ -110,7 +107,7 @@ def test_template_syntax_in_a_site_name_is_not_evaluated_in_the_map(catalog, bor
     from coverage.maps import coverage_map, use_local_leaflet
 
     sites = sites_named([TEMPLATE_PAYLOAD], catalog)
-    m = coverage_map(sites, coverage_table(sites, borders_110m), borders_url="/x.json")
+    m = coverage_map(analyse(sites, borders_110m), borders_url="/x.json")
     page = use_local_leaflet(m, "/app/static/leaflet").get_root().render()
     assert f"pid={os.getpid()}" not in page, "Jinja expression in a site name was executed"
     # The name reaches the browser intact: JavaScript reads \u007b as "{".
@@ -135,7 +132,7 @@ def test_template_syntax_is_not_evaluated_in_the_html_export(
         "title": TEMPLATE_PAYLOAD if where == "title" else "",
         "subtitle": TEMPLATE_PAYLOAD if where == "subtitle" else "",
     }
-    page = map_html(sites, coverage_table(sites, borders_110m), borders_json_for(sites), **text)
+    page = map_html(analyse(sites, borders_110m), borders_json_for(sites), **text)
     assert f"pid={os.getpid()}" not in page, "Jinja expression was executed"
     assert "{{ 7*7 }}" in page
 
@@ -149,8 +146,8 @@ def _svg_texts(svg: bytes) -> list[str]:
 def test_svg_parses_and_carries_names_as_text(hostile, borders_110m) -> None:  # type: ignore[no-untyped-def]
     from coverage.figures import figure_bytes, render_figure
 
-    sites, table = hostile
-    fig = render_figure(sites, table, borders_110m, title=TITLE, subtitle=SUBTITLE, size="square")
+    sites, borders = hostile
+    fig = render_figure(analyse(sites, borders), title=TITLE, subtitle=SUBTITLE, size="square")
     svg = figure_bytes(fig, "svg")
     texts = _svg_texts(svg)
     for element in ET.fromstring(svg).iter():
@@ -175,7 +172,7 @@ def test_dollar_signs_in_names_are_drawn_literally(catalog, borders_110m, name: 
     from coverage.figures import figure_bytes, render_figure
 
     sites = sites_named([name], catalog)
-    fig = render_figure(sites, coverage_table(sites, borders_110m), borders_110m, title=name, size="square")
+    fig = render_figure(analyse(sites, borders_110m), title=name, size="square")
     texts = _svg_texts(figure_bytes(fig, "svg"))
     assert name in texts, "title not drawn literally"
     assert any(t.startswith(f"{name}: ") for t in texts), "legend entry not drawn literally"
@@ -186,7 +183,7 @@ def test_kml_parses_and_names_round_trip(hostile) -> None:  # type: ignore[no-un
     from coverage.export import kml_bytes
 
     sites, _ = hostile
-    root = ET.fromstring(kml_bytes(sites))
+    root = ET.fromstring(kml_bytes(analyse_shipped(sites, "110m")))
     placemarks = list(root.iter(f"{KML_NS}Placemark"))
     names = [p.findtext(f"{KML_NS}name") for p in placemarks]
     assert len(placemarks) == 2 * len(sites)
@@ -221,7 +218,7 @@ def test_kml_round_trips_any_accepted_name(catalog, name: str) -> None:  # type:
     except CoverageError:
         return
     sites = resolve_sites(scenario, catalog)
-    root = ET.fromstring(kml_bytes(sites))
+    root = ET.fromstring(kml_bytes(analyse_shipped(sites, "110m")))
     names = [p.findtext(f"{KML_NS}name") for p in root.iter(f"{KML_NS}Placemark")]
     assert sites[0].name in names
 
@@ -271,7 +268,7 @@ def test_csv_report_from_the_cli_neutralises_formulas(tmp_path) -> None:  # type
 @PROPERTY
 @given(text=st.text(max_size=200))
 def test_safe_filename_property(text: str) -> None:
-    from coverage.app_support import safe_filename
+    from coverage.app.views import safe_filename
 
     name = safe_filename(text)
     assert re.fullmatch(r"[A-Za-z0-9._-]+", name), name
@@ -282,7 +279,7 @@ def test_safe_filename_property(text: str) -> None:
 
 @pytest.mark.parametrize("text", [*PAYLOADS, "../../etc/passwd", "..", "\x00", "CON", "a\nb", "🗺️ map", ""])
 def test_safe_filename_examples(text: str) -> None:
-    from coverage.app_support import safe_filename
+    from coverage.app.views import safe_filename
 
     assert re.fullmatch(r"[A-Za-z0-9._-]{1,60}", safe_filename(text))
     assert not safe_filename(text).startswith(".")
@@ -298,7 +295,7 @@ def _md_unescape(text: str) -> str:
 @PROPERTY
 @given(text=st.text(max_size=200))
 def test_md_escape_property(text: str) -> None:
-    from coverage.app_support import md_escape
+    from coverage.app.views import md_escape
 
     out = md_escape(text)
     assert "<" not in out and ">" not in out
@@ -332,7 +329,7 @@ def test_md_escape_property(text: str) -> None:
     ],
 )
 def test_md_escape_examples(text: str) -> None:
-    from coverage.app_support import md_escape
+    from coverage.app.views import md_escape
 
     out = md_escape(text)
     assert "<" not in out and ">" not in out

@@ -9,22 +9,17 @@ import _geo_reference as ref
 import pytest
 from shapely.geometry import LineString
 
-from coverage.analysis import coverage_table
+from coverage.analysis import analyse
 from coverage.maps import (
-    LAND,
-    REACHED,
-    SEA,
-    borders_for_view,
-    borders_json,
+    STYLE,
     coverage_map,
-    credit_text,
-    display_bounds,
+    display_json,
     inline_leaflet,
     script_json,
     use_local_leaflet,
-    view_bounds,
 )
 from coverage.scenario import Site
+from coverage.style import credit_text
 from coverage.tiles import BACKGROUNDS, PLAIN, TILE_SOURCES, tile_source
 
 EVIL = "<img src=x onerror=alert(1)>"
@@ -35,9 +30,8 @@ _HREF = re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']?([^\"' >]+)", re.I)
 
 
 def _render(sites, borders, **kwargs):
-    table = coverage_table(sites, borders)
-    display = borders_json(borders_for_view(borders, display_bounds(view_bounds(sites))))
-    return coverage_map(sites, table, display, **kwargs)
+    result = analyse(sites, borders)
+    return coverage_map(result, display_json(result), **kwargs)
 
 
 def _geojson_objects(page: str):
@@ -157,32 +151,6 @@ def test_highlight_labels_are_escaped(kars_sites, borders_110m):
     assert "<img src=x" not in page
 
 
-def test_view_bounds_contain_the_ring_and_stay_in_the_world(kars_sites):
-    (site,) = kars_sites
-    min_lon, min_lat, max_lon, max_lat = view_bounds(kars_sites)
-    # 250 mi north/south/east/west of Kars (Geod.fwd) lies inside the view
-    lons, lats, _ = ref.GEOD.fwd(
-        [site.lon_deg] * 4, [site.lat_deg] * 4, [0, 90, 180, 270], [site.radius_m] * 4
-    )
-    for lon, lat in zip(lons, lats, strict=True):
-        assert min_lon < lon < max_lon and min_lat < lat < max_lat
-    big = [Site("big", 80.0, 170.0, 5_000_000.0)]
-    b = view_bounds(big)
-    assert b[0] >= -180 and b[2] <= 180 and b[1] >= -90 and b[3] <= 90
-
-
-def test_borders_for_view_clips_and_keeps_valid(borders_110m, kars_sites):
-    bounds = view_bounds(kars_sites)
-    display = borders_for_view(borders_110m, bounds)
-    assert "Armenia" in set(display["name"]) and "Brazil" not in set(display["name"])
-    assert display.geometry.is_valid.all()
-    tb = display.total_bounds
-    eps = 1e-3
-    assert tb[0] >= bounds[0] - eps and tb[1] >= bounds[1] - eps
-    assert tb[2] <= bounds[2] + eps and tb[3] <= bounds[3] + eps
-    assert not display.geometry.is_empty.any()
-
-
 # ---------------------------------------------------------------- optional tile background
 def _tile_layers(m):
     import folium
@@ -195,7 +163,7 @@ def test_default_map_has_no_tile_layer_and_a_plain_sea(kars_sites, borders_110m)
     assert _tile_layers(m) == []
     page = m.get_root().render()
     assert "L.tileLayer(" not in page
-    assert f"background:{SEA}" in page
+    assert f"background:{STYLE.sea}" in page
     # No network address of any kind in the page apart from folium's CDN defaults
     # (replaced by use_local_leaflet / inline_leaflet, tested above).
     assert not any(host in page for source in TILE_SOURCES.values() for host in source.hosts)
@@ -213,10 +181,10 @@ def test_tile_background_adds_an_attributed_layer_under_the_countries(kars_sites
     assert "OpenStreetMap" in page and "https://www.openstreetmap.org/copyright" in page.replace("\\/", "/")
     # Drawn first, so the countries (their own pane, above Leaflet's tile pane) and rings are on top.
     assert page.index("L.tileLayer(") < page.index("L.geoJson(")
-    assert f"background:{SEA}" not in page  # a grey backdrop, not a "sea", if tiles never load
+    assert f"background:{STYLE.sea}" not in page  # a grey backdrop, not a "sea", if tiles never load
     # Out-of-range land is only outlined; reached countries are tinted, not painted over the tiles.
-    assert '"fillColor":"%s","fillOpacity":0.0' % LAND in page
-    assert '"fillColor":"%s","fillOpacity":0.45' % REACHED in page
+    assert '"fillColor":"%s","fillOpacity":0.0' % STYLE.land in page
+    assert '"fillColor":"%s","fillOpacity":0.45' % STYLE.reached in page
     # Leaflet still loads from the page itself: only the tiles come from the provider.
     assert _SRC.findall(page) == []
 
@@ -234,8 +202,3 @@ def test_tile_sources_are_https_xyz_templates_with_credit():
         assert '<a href="https://www.openstreetmap.org/copyright">' in source.attribution
         assert source.hosts and all(h.endswith(source.host_label) for h in source.hosts)
     assert TILE_SOURCES["osm"].hosts == ("tile.openstreetmap.org",)
-
-
-def test_credit_text_names_the_background_only_when_there_is_one(kars_sites):
-    assert "OpenStreetMap" not in credit_text(kars_sites)
-    assert credit_text(kars_sites, TILE_SOURCES["osm"]).endswith("Background: © OpenStreetMap contributors.")

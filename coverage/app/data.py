@@ -1,0 +1,160 @@
+"""Streamlit's caches around the core, the app's map, and the files it offers.
+
+Streamlit reruns ``app.py`` top to bottom on every click, so loaded data is
+cached once per server (``st.cache_resource``) and shown results per input
+(``st.cache_data``). Analysis results themselves live in the core's one
+bounded cache (:func:`coverage.analysis.analyse_shipped`); the Streamlit caches
+here hold what is derived from them for the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import folium
+import streamlit as st
+from shapely.geometry.base import BaseGeometry
+
+from coverage import maps, story
+from coverage import scenario as sc
+from coverage.analysis import Result, analyse_shipped, result_key, rings_for
+from coverage.borders import load_borders
+from coverage.catalog import Catalog, load_catalog
+from coverage.export import write_atomic
+from coverage.render import RenderOptions, render
+from coverage.rings import MIN_RADIUS_M
+from coverage.tiles import PLAIN, tile_source
+from coverage.units import Unit
+
+from . import views
+
+RESOLUTION = "10m"
+STATIC_URL = "/app/static"  # Streamlit serves <app folder>/static here (enableStaticServing)
+MAX_BORDER_FILES = 256
+"""Borders files kept under static/borders (the oldest go first): one per view ever shown."""
+
+# st.cache_data hashes a Result by what it was computed from, not by pickling its geometry.
+_BY_KEY: dict[Any, Any] = {Result: lambda r: (RESOLUTION, result_key(r.sites))}
+
+
+@st.cache_resource(show_spinner=False)
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+@st.cache_resource(show_spinner=False)
+def highlights() -> dict[str, BaseGeometry]:
+    """The story's borders and coasts (step 2), drawn over the map."""
+    return story.story_highlights(load_borders(RESOLUTION))
+
+
+def ensure_static_leaflet(static_dir: Path) -> None:
+    """Copy Leaflet from the installed wheel to ``static_dir``/leaflet for Streamlit to serve."""
+    target = static_dir / "leaflet"
+    if not (target / "leaflet.js").exists():
+        shutil.copytree(maps.leaflet_dir(), target, dirs_exist_ok=True)
+
+
+def decode_link(text: str) -> sc.Scenario:
+    """A scenario from a ``?s=`` link, checked down to its systems and places."""
+    scenario = sc.decode_from_url(text)
+    sc.resolve_sites(scenario, catalog(), "link")
+    return scenario
+
+
+def parse_upload(data: bytes, name: str) -> sc.Scenario:
+    """A scenario from an uploaded file, checked down to its systems and places."""
+    scenario = sc.parse_scenario(data, name)
+    sc.resolve_sites(scenario, catalog(), name)
+    return scenario
+
+
+def analysed(scenario: sc.Scenario) -> Result:
+    """The scenario resolved and analysed against the shipped borders (cached in the core)."""
+    return analyse_shipped(sc.resolve_sites(scenario, catalog()), RESOLUTION)
+
+
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs=_BY_KEY)
+def coverage_shown(result: Result, units: Unit) -> str:
+    """The coverage table as the app shows it: Markdown, areas in ``units``."""
+    return views.markdown_table(views.table_view(result.table, units))
+
+
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs=_BY_KEY)
+def comparison_shown(result: Result) -> str:
+    """The site-by-site shares as Markdown, one decimal ("" under two sites)."""
+    if len(result.sites) < 2:
+        return ""
+    return views.markdown_table(views.comparison(result).map("{:.1f}".format), index_label="Country")
+
+
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs=_BY_KEY)
+def borders_url(result: Result, static_dir: Path) -> str:
+    """Write the view's borders once under ``static_dir``/borders and return their URL.
+
+    Content-addressed, so every session shares the file and browsers cache it;
+    at most :data:`MAX_BORDER_FILES` are kept.
+    """
+    data = maps.display_json(result).encode()
+    name = hashlib.sha256(data).hexdigest()[:20] + ".json"
+    folder = static_dir / "borders"
+    if not (folder / name).exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / name, data)
+        _prune(folder, keep=name)
+    return f"{STATIC_URL}/borders/{name}"
+
+
+def _prune(folder: Path, keep: str) -> None:
+    files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[MAX_BORDER_FILES:]:
+        if old.name != keep:
+            old.unlink(missing_ok=True)
+
+
+def build_map(
+    result: Result,
+    *,
+    static_dir: Path,
+    units: Unit,
+    presentation: bool,
+    highlights: dict[str, BaseGeometry] | None,
+    horizon_m: float | None = None,
+    background: str = PLAIN,
+) -> folium.Map:
+    """The app's map. ``background`` is a key of ``tiles.BACKGROUNDS``: only a tile
+    background (never the default) makes the browser load anything off this server."""
+    m = maps.coverage_map(
+        result,
+        borders_url=borders_url(result, static_dir),
+        units=units,
+        presentation=presentation,
+        highlights=highlights,
+        horizon=_horizon(result.sites, horizon_m, units),
+        tiles=tile_source(background),
+    )
+    return maps.use_local_leaflet(m, f"{STATIC_URL}/leaflet")
+
+
+def _horizon(
+    sites: Sequence[sc.Site], horizon_m: float | None, units: Unit
+) -> tuple[str, list[BaseGeometry]] | None:
+    if horizon_m is None:
+        return None
+    rings = rings_for([(s.lat_deg, s.lon_deg, max(horizon_m, MIN_RADIUS_M)) for s in sites])
+    return views.horizon_label(horizon_m, units), rings
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def export_bytes(scenario_json: str, fmt: str, size: str, theme: str, units: Unit) -> bytes:
+    """The file for a download button (built on click, cached per input).
+
+    The same road as the CLI's ``render``; downloads never carry a tile background.
+    """
+    scenario = sc.parse_scenario(scenario_json, "scenario")
+    options = RenderOptions.for_scenario(scenario, size=size, theme=theme, units=units)
+    return render(analysed(scenario), fmt, options)

@@ -1,0 +1,109 @@
+"""The session's transitions: what each click does to the state, on any mapping.
+
+Streamlit's ``st.session_state`` in the app, a plain dict in the tests. Keys:
+``scenario`` (the current :class:`~coverage.scenario.Scenario`), ``preset`` and
+``step`` (the radios), ``rev`` (bumped on every new scenario, so editors and
+uploads start afresh), ``pending_preset`` (a preset to show from the next run:
+a widget's value can only be set before it is drawn), ``errors`` (messages to
+show once), ``tab`` / ``kept_tab`` (the open tab) and ``last_click``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, MutableMapping, Sequence
+from typing import Any
+
+from coverage.errors import CoverageError
+from coverage.scenario import Scenario
+from coverage.story import OWN_MAP, PRESETS, STEPS, Step, scenario_file
+
+State = MutableMapping[str, Any]
+
+
+def set_scenario(state: State, scenario: Scenario, *, own: bool = False) -> None:
+    """Replace the scenario (preset, story step, click, place search, sites editor, upload…).
+
+    ``own``: the user changed the map, so the guided story (or preset) ends; the
+    preset radio shows "Your own map" from the next run.
+    """
+    state["scenario"] = scenario
+    state["rev"] = state.get("rev", 0) + 1
+    if own:
+        state["pending_preset"] = OWN_MAP
+
+
+def on_preset(state: State) -> None:
+    """The Scenario radio changed: load that preset (the story from its first step)."""
+    name = PRESETS[state["preset"]]
+    if name == "story":
+        state["step"] = STEPS[0].title
+        set_scenario(state, scenario_file(STEPS[0].scenario_file))
+    elif name == "empty":
+        set_scenario(state, Scenario(sites=(), title="Your map"))
+    elif name:
+        set_scenario(state, scenario_file(name))
+    # OWN_MAP: keep the current sites
+
+
+def on_step(state: State) -> None:
+    """The Story radio changed: show that step's scenario."""
+    set_scenario(state, scenario_file(current_step(state).scenario_file))
+
+
+def begin_run(state: State, link: str | None, decode_link: Callable[[str], Scenario]) -> None:
+    """At the top of every run: apply a pending preset; on a session's first run, open the
+    ``?s=`` link (or, without one or with a bad one, the first preset, the story)."""
+    if "pending_preset" in state:
+        state["preset"] = state.pop("pending_preset")
+    if "scenario" in state:
+        return
+    state["errors"] = []
+    state["preset"] = next(iter(PRESETS))
+    state["step"] = STEPS[0].title
+    if not link:
+        on_preset(state)
+        return
+    try:
+        set_scenario(state, decode_link(link))
+        state["preset"] = OWN_MAP
+    except CoverageError as exc:
+        on_preset(state)
+        state["errors"] = [f"The link's scenario could not be used: {exc}"]
+
+
+def is_guided(state: State) -> bool:
+    """Whether the guided story is on (its steps are shown)."""
+    return PRESETS[state["preset"]] == "story"
+
+
+def current_step(state: State) -> Step:
+    """The story step chosen (the first if the choice is unknown)."""
+    return next((s for s in STEPS if s.title == state.get("step")), STEPS[0])
+
+
+def take_errors(state: State) -> list[str]:
+    """The messages waiting to be shown, once."""
+    errors = list(state.get("errors", []))
+    state["errors"] = []
+    return errors
+
+
+def keep_tab(state: State) -> None:
+    """The tab list changes with presentation mode (no Sites tab), which would reset the
+    open tab: remember it for the next run."""
+    state["kept_tab"] = state.get("tab")
+
+
+def restore_tab(state: State, tab_names: Sequence[str]) -> None:
+    """Reopen the tab kept by :func:`keep_tab`, if it is still there."""
+    kept = state.pop("kept_tab", None)
+    if kept in tab_names:
+        state["tab"] = kept
+
+
+def new_click(state: State, click: dict[str, float] | None) -> dict[str, float] | None:
+    """The map click to act on: ``click`` if it is new (st_folium repeats the last one)."""
+    if not click or click == state.get("last_click"):
+        return None
+    state["last_click"] = click
+    return click

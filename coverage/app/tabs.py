@@ -1,0 +1,282 @@
+"""The page's parts as functions: the sidebar, the map and the tab bodies.
+
+Only the open tab's body runs (lazy tabs), keeping each rerun short. A body
+that changes the scenario sets it through :mod:`coverage.app.state` and
+reruns, so the map above shows the change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from coverage.analysis import Result
+from coverage.catalog import Catalog
+from coverage.errors import CoverageError
+from coverage.render import FORMATS, SIZE_LABELS, RenderOptions, caption
+from coverage.scenario import Scenario
+from coverage.story import PRESETS, STEPS
+from coverage.style import THEME_NAMES, credit_text
+from coverage.tiles import BACKGROUNDS, tile_source
+from coverage.units import UNITS, Unit
+
+from . import data, editor, state, views
+
+TAB_NAMES = (
+    "Countries reached",
+    "Sites",
+    "Distances",
+    "Sources",
+    "Caption",
+    "Download",
+    "What a range means",
+)
+
+
+def show_error(message: str) -> None:
+    """An error box. Messages quote user text (names, titles, file names): escaped, so it
+    shows literally and never as live Markdown."""
+    st.error(views.md_escape(message))
+
+
+def sidebar(scenario: Scenario) -> tuple[Unit, bool, str]:
+    """The sidebar's choices: (units, presentation mode, background)."""
+    session = st.session_state
+    with st.sidebar:
+        st.header("Map")
+        # Radios and a toggle, no select boxes or forms here: every other kind of widget on
+        # the first page costs the browser its scripts before the map draws (docs/benchmarks.md).
+        st.radio("Scenario", list(PRESETS), key="preset", on_change=state.on_preset, args=(session,))
+        units: Unit = st.radio(
+            "Units", UNITS, horizontal=True, key="units", index=UNITS.index(scenario.units)
+        )
+        presentation = st.toggle(
+            "Presentation mode",
+            key="presentation",
+            help="Larger text, fewer controls",
+            on_change=state.keep_tab,
+            args=(session,),
+        )
+        # A display setting, like presentation mode: not in the scenario or its link, so
+        # nobody's browser contacts a tile server unless they choose it here.
+        background: str = st.radio(
+            "Background",
+            list(BACKGROUNDS),
+            format_func=BACKGROUNDS.get,
+            key="background",
+            help="Plain draws the shipped borders on a sea colour and needs no network. "
+            "The others are map tiles loaded over the internet from their provider.",
+        )
+        notice = views.background_notice(background)
+        if notice:
+            st.caption(notice)
+        if not presentation:
+            st.caption("Add, rename or remove sites in the **Sites** tab below the map, or click on the map.")
+    return units, presentation, background
+
+
+def header(scenario: Scenario, presentation: bool) -> None:
+    """Title, subtitle, the story's steps when guided, and waiting errors."""
+    session = st.session_state
+    if presentation:
+        st.markdown(views.PRESENTATION_CSS, unsafe_allow_html=True)
+    st.title(views.md_escape(scenario.title or "Range rings"), anchor=False)
+    if scenario.subtitle:
+        st.subheader(views.md_escape(scenario.subtitle), anchor=False)
+    if state.is_guided(session):
+        steps = [s.title for s in STEPS]
+        st.radio("Story", steps, key="step", on_change=state.on_step, args=(session,), horizontal=True)
+        st.info(state.current_step(session).text)
+    for message in state.take_errors(session):
+        show_error(message)
+
+
+def map_section(
+    result: Result, scenario: Scenario, *, static_dir: Path, units: Unit, presentation: bool, background: str
+) -> None:
+    """The map, its legend and credit; a click on the map adds a site."""
+    session = st.session_state
+    guided_step = state.current_step(session) if state.is_guided(session) else None
+    highlights = data.highlights() if guided_step is not None and guided_step.highlight else None
+    horizon_m = (
+        views.horizon_m(session.get("mast", 20), session.get("altitude", 300))
+        if session.get("horizon_on")
+        else None
+    )
+    fmap = data.build_map(
+        result,
+        static_dir=static_dir,
+        units=units,
+        presentation=presentation,
+        highlights=highlights,
+        horizon_m=horizon_m,
+        background=background,
+    )
+    from streamlit_folium import st_folium  # imported late: heavy, and only for the map
+
+    out = st_folium(
+        fmap,
+        key="map",
+        height=620 if presentation else 540,
+        use_container_width=True,
+        returned_objects=["last_clicked"],
+        # st_folium renders the map itself again below; the extra whole-page render that
+        # render=True adds changes nothing in what is sent (checked) and costs ~15 ms a rerun.
+        render=False,
+    )
+    click = state.new_click(session, (out or {}).get("last_clicked"))
+    if click and not presentation:
+        try:
+            state.set_scenario(session, editor.add_click(scenario, click["lat"], click["lng"]), own=True)
+            st.rerun()
+        except CoverageError as exc:
+            show_error(str(exc))
+    if result.sites:
+        st.markdown(views.legend_markdown(result.sites, units))
+    st.caption(credit_text(result.sites, tile_source(background)))
+
+
+def tabs(presentation: bool) -> dict[str, Any]:
+    """The tabs (no Sites tab in presentation mode), keeping the open one across that switch."""
+    names = [n for n in TAB_NAMES if not (presentation and n == "Sites")]
+    state.restore_tab(st.session_state, names)
+    return dict(zip(names, st.tabs(names, key="tab", on_change="rerun"), strict=True))
+
+
+def countries_tab(result: Result, units: Unit) -> None:
+    if not result.sites:
+        st.write("No site yet: choose a scenario, search a place, or click on the map.")
+        return
+    # Markdown tables, not st.dataframe or st.table: readable on a projector (they
+    # scale with the text), easy to copy, and they spare the first page load the
+    # data-frame scripts, which held back the map's first drawing (docs/benchmarks.md).
+    st.markdown(data.coverage_shown(result, units))
+    comparison = data.comparison_shown(result)
+    if comparison:
+        st.markdown("**Site by site**: share of each country within each site's ring (%)")
+        st.markdown(comparison)
+
+
+def sites_tab(scenario: Scenario, catalog: Catalog) -> None:
+    """Add a place, edit the sites table, open or download a scenario file."""
+    session = st.session_state
+    with st.form("add_place", clear_on_submit=True, border=False):
+        c1, c2, c3 = st.columns([3, 2, 1], vertical_alignment="bottom")
+        query = c1.text_input("Add a place", placeholder="e.g. Kars, Athens, Tokyo", key="place_query")
+        system = c2.selectbox(
+            "System", list(catalog.systems), format_func=lambda i: catalog.system(i).name, key="add_system"
+        )
+        if c3.form_submit_button("Add place"):
+            _apply(lambda: editor.add_place(scenario, query, system))
+    base = editor.editor_frame(scenario)
+    edited = st.data_editor(
+        base,
+        key=f"sites-{session.rev}",
+        num_rows="dynamic",
+        width="stretch",
+        hide_index=True,
+        column_config=editor_columns(catalog),
+    )
+    if not edited.equals(base):
+        # A new editor key (set_scenario bumps rev): its edits are now in the base.
+        _apply(lambda: editor.scenario_from_editor(scenario, edited, catalog), prefix="Not applied: ")
+    st.markdown("**Scenario file**")
+    c1, c2 = st.columns(2)
+    upload = c1.file_uploader("Open a scenario (.json)", type=["json"], key=f"upload-{session.rev}")
+    if upload is not None:
+        _apply(lambda: data.parse_upload(upload.getvalue(), upload.name))
+    c2.download_button(
+        "Download scenario (.json)",
+        scenario.to_json(),
+        file_name=views.safe_filename(scenario.title or "scenario") + ".json",
+        mime="application/json",
+    )
+
+
+def _apply(make: Any, prefix: str = "") -> None:
+    """Set the scenario ``make()`` returns and rerun; show its error instead if it fails."""
+    try:
+        state.set_scenario(st.session_state, make(), own=True)
+    except CoverageError as exc:
+        show_error(f"{prefix}{exc}")
+        return
+    st.rerun()
+
+
+def editor_columns(catalog: Catalog) -> dict[str, Any]:
+    """The sites editor's columns, with the catalog's systems and figures to choose from."""
+    figure_ids = [""] + [f.id for s in catalog.systems.values() for f in s.figures]
+    return {
+        "name": st.column_config.TextColumn("Name", required=True, max_chars=100),
+        "lat": st.column_config.NumberColumn("Lat", min_value=-90.0, max_value=90.0, format="%.4f"),
+        "lon": st.column_config.NumberColumn("Lon", min_value=-180.0, max_value=180.0, format="%.4f"),
+        "system": st.column_config.SelectboxColumn(
+            "System", options=[*catalog.systems, editor.CUSTOM], required=True, default="s-400"
+        ),
+        "figure": st.column_config.SelectboxColumn(
+            "Cited figure (blank = the system's default)", options=figure_ids
+        ),
+        "radius": st.column_config.NumberColumn("Custom radius", min_value=0.0, max_value=10000.0),
+        "unit": st.column_config.SelectboxColumn("Unit", options=list(UNITS), default="km"),
+    }
+
+
+def distances_tab(result: Result, units: Unit) -> None:
+    st.dataframe(views.distances_view(result, units), hide_index=True, width="stretch")
+
+
+def sources_tab(result: Result) -> None:
+    for item in views.sources(result.sites):
+        st.markdown(item)
+
+
+def caption_tab(result: Result, scenario: Scenario, units: Unit) -> None:
+    text = caption(result, RenderOptions.for_scenario(scenario, units=units))
+    st.code(text, language=None, wrap_lines=True)
+    st.caption("Copy this paragraph into your story or slide.")
+
+
+def download_tab(scenario: Scenario, units: Unit) -> None:
+    """Title and look of the map files, and a button per format (files made on click)."""
+    if not scenario.sites:
+        st.write("Add a site to download a map.")
+        return
+    c1, c2 = st.columns(2)
+    title = c1.text_input("Title", scenario.title, max_chars=200, key="image_title")
+    subtitle = c2.text_input("Subtitle", scenario.subtitle, max_chars=300, key="image_subtitle")
+    c3, c4 = st.columns(2)
+    size = c3.selectbox("Image size", list(SIZE_LABELS), format_func=SIZE_LABELS.get)
+    theme = c4.radio("Theme", THEME_NAMES, horizontal=True)
+    export = Scenario(sites=scenario.sites, title=title.strip(), subtitle=subtitle.strip(), units=units)
+    export_json = export.to_json()
+    stem = views.safe_filename(title or "coverage-map")
+    cols = st.columns(4)
+    for i, fmt in enumerate(FORMATS.values()):
+        cols[i % 4].download_button(
+            fmt.label,
+            data=_maker(export_json, fmt.name, size, theme, units),
+            file_name=f"{stem}{fmt.extension}",
+            mime=fmt.mime,
+            key=f"download-{fmt.name}",
+        )
+    st.caption("Files are made when you click. Every file carries the sources of its figures.")
+
+
+def _maker(scenario_json: str, fmt: str, size: str, theme: str, units: Unit) -> Any:
+    return lambda: data.export_bytes(scenario_json, fmt, size, theme, units)
+
+
+def explainer_tab(units: Unit) -> None:
+    st.markdown(views.EXPLAINER)
+    c1, c2 = st.columns(2)
+    mast = c1.slider("Radar mast height (m)", 5, 60, 20, key="mast")
+    altitude = c2.select_slider(
+        "Target altitude (m)", [15, 50, 100, 300, 1000, 3000, 10000], value=300, key="altitude"
+    )
+    st.line_chart(views.horizon_chart(mast), x="target altitude (m)", y="radar horizon (km)")
+    st.write(views.horizon_sentence(mast, altitude, units))
+    st.checkbox(
+        "Draw this radar horizon on the map as a dashed ring (textbook approximation)", key="horizon_on"
+    )

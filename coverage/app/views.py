@@ -1,0 +1,198 @@
+"""Text and tables as the app shows them: pure functions of plain data, no Streamlit.
+
+Site names, titles and file names are user input: everything shown as Markdown
+goes through :func:`md_escape`, so it shows literally, never as a link, maths or HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from coverage import catalog as _catalog
+from coverage.analysis import Result
+from coverage.borders import CREDIT as BORDERS_CREDIT
+from coverage.horizon import radar_horizon_m
+from coverage.scenario import Site
+from coverage.style import site_colour
+from coverage.tiles import tile_source
+from coverage.units import Unit, format_distance, from_metres
+
+EXPLAINER = """
+**What a range figure means.** A published maximum range such as “250 miles” is the
+longest reach of the longest-range missile, against a large target flying high, as
+claimed or reported. It is not what a battery covers in practice.
+
+**What it does not mean.** Real coverage depends on:
+- the **radar horizon**: the Earth curves away, so low-flying aircraft and missiles
+  are hidden until they are much closer (chart below);
+- the **target's altitude, size and speed**, and the **missile** actually loaded
+  (systems carry several, with very different ranges);
+- **terrain**, which hides targets behind mountains;
+- where the radar is, how many launchers there are, and what else is around.
+
+The circles on this map are the published figures drawn honestly as true circles on
+the Earth's surface: a way to see what a number in a news story means on the ground,
+not a picture of what a system can actually do.
+"""
+
+# Projector-friendly: larger body text and tables; titles stay as they are so the
+# map stays above the fold.
+PRESENTATION_CSS = """<style>
+[data-testid="stMarkdownContainer"] :is(p, li, th, td) {font-size: 1.35rem}
+[data-testid="stAlert"] p {font-size: 1.35rem}
+h1 {font-size: 2.2rem !important}
+</style>"""
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+_AREA_UNITS = {"km": "km²", "mi": "sq mi", "nmi": "sq nmi"}
+
+
+def md_escape(text: str) -> str:
+    """Escape text for st.markdown, st.title, st.error…: HTML and Markdown punctuation,
+    $ (maths), and whitespace runs (newlines included) collapsed to one space."""
+    one_line = " ".join(text.split())
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<$])", r"\\\1", html.escape(one_line, quote=False))
+
+
+def legend_markdown(sites: Sequence[Site], units: Unit) -> str:
+    """One line naming each site's figure, after a dot in its ring's colour.
+
+    Markdown's own colour syntax, not HTML: the page needs no ``unsafe_allow_html``
+    (and the browser no HTML-in-Markdown scripts before it draws the map).
+    """
+    return " · ".join(
+        f':color[●]{{foreground="{site_colour(i)}"}} {md_escape(s.name)}: {md_escape(s.label(units))}'
+        for i, s in enumerate(sites)
+    )
+
+
+def markdown_table(frame: pd.DataFrame, *, index_label: str | None = None) -> str:
+    """``frame`` as a Markdown table for ``st.markdown``, every cell escaped.
+
+    The first column is left-aligned and the figures right-aligned; with
+    ``index_label`` the index comes first under that heading. Markdown rather than
+    ``st.table``: the same look, without the eleven data-frame scripts that the
+    browser would otherwise load before it draws the first map (docs/benchmarks.md).
+    """
+    header = [str(c) for c in frame.columns]
+    rows = frame.values.tolist()
+    if index_label is not None:
+        header = [index_label, *header]
+        rows = [[i, *row] for i, row in zip(frame.index.tolist(), rows, strict=True)]
+
+    def line(cells: list[object]) -> str:
+        return "| " + " | ".join(md_escape(str(c)) for c in cells) + " |"
+
+    rule = "| " + " | ".join([":--", *["--:"] * (len(header) - 1)]) + " |"
+    return "\n".join([line(list(header)), rule, *(line(row) for row in rows)])
+
+
+def safe_filename(text: str) -> str:
+    name = _SAFE_NAME.sub("-", text).strip("-.")[:60]
+    return name or "scenario"
+
+
+def table_view(table: pd.DataFrame, units: Unit) -> pd.DataFrame:
+    """The coverage table with headings and figures as shown, areas in ``units`` squared."""
+    area_unit = _AREA_UNITS[units]
+    factor = from_metres(1000.0, units) ** 2
+    return pd.DataFrame(
+        {
+            "Country": table["country"],
+            f"Within range ({area_unit})": (table["covered_km2"] * factor).round(0).map("{:,.0f}".format),
+            f"Country ({area_unit})": (table["country_km2"] * factor).round(0).map("{:,.0f}".format),
+            "Share within range": table["covered_pct"].map("{:.1f} %".format),
+        }
+    )
+
+
+def comparison(result: Result) -> pd.DataFrame:
+    """Countries × sites: the share of each country within each site's ring (%; empty under two sites)."""
+    if len(result.sites) < 2:
+        return pd.DataFrame()
+    per_site = result.by_site_table
+    pivot = per_site.pivot_table(index="country", columns="site", values="covered_pct", aggfunc="first")
+    pivot = pivot.reindex(columns=[s.name for s in result.sites])
+    return pivot.round(1).sort_values(by=list(pivot.columns), ascending=False).fillna(0.0)
+
+
+def distances_view(result: Result, units: Unit) -> pd.DataFrame:
+    """Distances from each site to the story's places and the capitals reached, in ``units``."""
+    if not result.sites:
+        return pd.DataFrame()
+    dist = pd.DataFrame(list(result.distance_rows))
+    return pd.DataFrame(
+        {
+            "Site": dist["site"],
+            "Place": dist["place"],
+            "Kind": dist["kind"],
+            f"Distance ({units})": (dist["distance_km"] * 1000.0).map(
+                lambda m: f"{from_metres(m, units):,.0f}"
+            ),
+            "Inside the ring": dist["inside"].map({True: "inside", False: "outside"}),
+        }
+    )
+
+
+def sources(sites: Sequence[Site]) -> list[str]:
+    """One Markdown line per distinct figure on the map, with its source and link."""
+    seen: dict[str, str] = {}
+    for s in sites:
+        fig = s.figure
+        if fig is None:
+            seen.setdefault("custom", "- **Custom radius**: chosen by the user; no published source.")
+            continue
+        src = fig.source
+        quote = f" — “{md_escape(src.quote)}”" if src.quote else ""
+        seen.setdefault(
+            fig.id,
+            f"- **{md_escape(fig.system_name)}, {md_escape(fig.as_published())}** "
+            f"({md_escape(fig.refers_to)}): {md_escape(src.publisher)}, "
+            f"*{md_escape(src.title)}*, {md_escape(_catalog.human_date(src.date))}, "
+            f"[link]({src.url.replace(')', '%29')}){quote}",
+        )
+    return [*seen.values(), f"- {BORDERS_CREDIT}."]
+
+
+def background_notice(key: str) -> str | None:
+    """What choosing an online background means, for under the chooser (None when offline)."""
+    source = tile_source(key)
+    if source is None:
+        return None
+    return (
+        f"Needs internet: your browser loads the map images from {source.host_label}, "
+        "which sees the area you look at. Not part of the shared link or the downloads."
+    )
+
+
+def horizon_chart(mast_height_m: float) -> pd.DataFrame:
+    altitudes = np.array([0, 15, 30, 50, 100, 200, 300, 500, 1000, 2000, 3000, 5000, 10000], dtype=float)
+    return pd.DataFrame(
+        {
+            "target altitude (m)": altitudes,
+            "radar horizon (km)": radar_horizon_m(mast_height_m, altitudes) / 1000.0,
+        }
+    )
+
+
+def horizon_m(mast_height_m: float, altitude_m: float) -> float:
+    return float(radar_horizon_m(mast_height_m, altitude_m))
+
+
+def horizon_sentence(mast_height_m: float, altitude_m: float, units: Unit) -> str:
+    d = horizon_m(mast_height_m, altitude_m)
+    return (
+        f"Textbook approximation (smooth 4/3 Earth): a radar {mast_height_m:.0f} m up sees a target "
+        f"flying at {altitude_m:,.0f} m out to about {format_distance(d, units)}, "
+        "whatever the missile's published range."
+    )
+
+
+def horizon_label(horizon_m: float, units: Unit) -> str:
+    """The tooltip of the dashed horizon rings."""
+    return f"Radar horizon, textbook approximation: {format_distance(horizon_m, units)}"

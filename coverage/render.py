@@ -1,0 +1,141 @@
+"""One road from an analysis result to every output file.
+
+The CLI and the app both call :func:`render` with a :class:`~coverage.analysis.Result`,
+a format name and :class:`RenderOptions`, so a format added or changed here is
+changed for both, and the two cannot drift. :data:`FORMATS` is the one list of
+formats (names, labels for the app's buttons, MIME types, extensions).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+from coverage import export
+from coverage.analysis import Result
+from coverage.errors import ExportError
+from coverage.scenario import Scenario
+from coverage.style import THEMES
+from coverage.tiles import BACKGROUNDS, PLAIN, tile_source
+from coverage.units import UNITS, Unit
+
+
+@dataclass(frozen=True)
+class Format:
+    """An output format: ``name`` is also the file extension (without the dot)."""
+
+    name: str
+    label: str
+    mime: str
+    image: bool = False
+
+    @property
+    def extension(self) -> str:
+        return "." + self.name
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("png", "PNG image", "image/png", image=True),
+        Format("svg", "SVG (editable text)", "image/svg+xml", image=True),
+        Format("pdf", "PDF (vector)", "application/pdf", image=True),
+        Format("html", "Interactive HTML (self-contained)", "text/html"),
+        Format("geojson", "GeoJSON", "application/geo+json"),
+        Format("kml", "KML (Google Earth)", "application/vnd.google-earth.kml+xml"),
+        Format("csv", "CSV table", "text/csv"),
+    )
+}
+
+SIZE_LABELS = {
+    "16x9": "16:9 (1920×1080)",
+    "square": "Square (1080×1080)",
+    "portrait": "Portrait (1080×1350)",
+    "print": "Print (2480×1754, 300 dpi)",
+}
+"""The print sizes (:data:`coverage.figures.SIZES`) as the app offers them."""
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to draw: the words on the map, units, and the look (all but units for some formats only).
+
+    ``size`` and ``theme`` apply to the images (png, svg, pdf); ``background``
+    (a key of :data:`coverage.tiles.BACKGROUNDS`) to the HTML map only.
+    """
+
+    title: str = ""
+    subtitle: str = ""
+    units: Unit = "km"
+    size: str = "square"
+    theme: str = "light"
+    background: str = PLAIN
+
+    @classmethod
+    def for_scenario(cls, scenario: Scenario, **changes: Any) -> RenderOptions:
+        """The scenario's own title, subtitle and units, with ``changes`` (``None`` values ignored)."""
+        base = cls(title=scenario.title, subtitle=scenario.subtitle, units=scenario.units)
+        return replace(base, **{k: v for k, v in changes.items() if v is not None})
+
+    def check(self, fmt: Format) -> None:
+        """Raise :class:`ExportError` for an option that ``fmt`` cannot honour or an unknown value."""
+        if self.units not in UNITS:
+            raise ExportError(f"unknown units {self.units!r}; use one of {', '.join(UNITS)}")
+        if self.size not in SIZE_LABELS:
+            raise ExportError(f"unknown size {self.size!r}; use one of {', '.join(SIZE_LABELS)}")
+        if self.theme not in THEMES:
+            raise ExportError(f"unknown theme {self.theme!r}; use one of {', '.join(THEMES)}")
+        if self.background not in BACKGROUNDS:
+            raise ExportError(f"unknown background {self.background!r}; use one of {', '.join(BACKGROUNDS)}")
+        if self.background != PLAIN and fmt.name != "html":
+            raise ExportError("a tile background applies to .html maps only")
+
+
+def format_for(name: str) -> Format:
+    """The format called ``name`` (with or without a leading dot, any case)."""
+    found = FORMATS.get(name.lower().lstrip("."))
+    if found is None:
+        raise ExportError(f"unknown format {name or '(none)'!r}; use one of {', '.join(FORMATS)}")
+    return found
+
+
+def render(result: Result, fmt: str, options: RenderOptions | None = None) -> bytes:
+    """The file in format ``fmt`` (a key of :data:`FORMATS`) for ``result``, as bytes."""
+    spec = format_for(fmt)
+    options = options or RenderOptions()
+    options.check(spec)
+    if spec.name == "geojson":
+        return (json.dumps(export.geojson_document(result), ensure_ascii=False) + "\n").encode()
+    if spec.name == "kml":
+        return export.kml_bytes(result)
+    if spec.name == "csv":
+        return export.table_csv(result.table, result.sites).encode()
+    if spec.name == "html":
+        from coverage.maps import display_json
+
+        page = export.map_html(
+            result,
+            display_json(result),
+            title=options.title,
+            subtitle=options.subtitle,
+            units=options.units,
+            tiles=tile_source(options.background),
+        )
+        return page.encode()
+    from coverage.figures import figure_bytes, render_figure
+
+    fig = render_figure(
+        result,
+        title=options.title,
+        subtitle=options.subtitle,
+        units=options.units,
+        size=options.size,
+        theme=options.theme,
+    )
+    return figure_bytes(fig, spec.name)
+
+
+def caption(result: Result, options: RenderOptions) -> str:
+    """The caption paragraph for ``result``: figures, sources, caveat and credits."""
+    return export.caption(result.sites, options.title, options.units)

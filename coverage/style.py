@@ -1,0 +1,99 @@
+"""One style for every map: colours, themes, type and the credit line.
+
+The interactive map (:mod:`coverage.maps`) and the print map
+(:mod:`coverage.figures`) both take their colours from here, so what a
+journalist sees on screen is what they download.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+from coverage.borders import CREDIT as BORDERS_CREDIT
+from coverage.scenario import Site
+from coverage.tiles import TileSource
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+
+ThemeName = Literal["light", "dark"]
+THEME_NAMES: tuple[ThemeName, ...] = get_args(ThemeName)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The colours of one map theme (CSS hex strings)."""
+
+    sea: str
+    land: str
+    reached: str
+    border: str
+    reached_border: str
+    text: str
+    halo: str
+    highlight: str
+
+
+THEMES: dict[str, Theme] = {
+    "light": Theme(
+        sea="#dbe8f1",
+        land="#f4f1ea",
+        reached="#f6d58e",
+        border="#9a9a9a",
+        reached_border="#8c6d31",
+        text="#1a1a1a",
+        halo="#ffffff",
+        highlight="#6a1b9a",
+    ),
+    "dark": Theme(
+        sea="#0e1a24",
+        land="#2b2f36",
+        reached="#6b5524",
+        border="#5d6570",
+        reached_border="#b08a3e",
+        text="#f0f0f0",
+        halo="#000000",
+        highlight="#ce93d8",
+    ),
+}
+
+TILE_BACKDROP = "#e8e8e8"
+"""Behind online tiles until they load (or if they never do): not the sea colour."""
+
+FONT_FAMILY = "sans-serif"
+RING_FILL_OPACITY = 0.08
+"""Ring fill on the interactive map (the print map uses a little more, on paper)."""
+
+
+def theme(name: str) -> Theme:
+    """The theme called ``name``; a ValueError names the choices."""
+    found = THEMES.get(name)
+    if found is None:
+        raise ValueError(f"unknown theme {name!r}; use one of {', '.join(THEMES)}")
+    return found
+
+
+def site_colour(index: int) -> str:
+    """The colour of the ``index``-th site's ring and marker."""
+    return PALETTE[index % len(PALETTE)]
+
+
+def credit_text(sites: Sequence[Site], tiles: TileSource | None = None) -> str:
+    """ "Ranges: Bloomberg, Jul 2017. Borders: Natural Earth …": the map's credit line.
+
+    With ``tiles`` the background's credit follows.
+    """
+    sources = list(dict.fromkeys(s.figure.source.short() for s in sites if s.figure is not None))
+    ranges = "Ranges: " + "; ".join(sources) + ". " if sources else ""
+    background = f" {tiles.credit}." if tiles is not None else ""
+    return ranges + BORDERS_CREDIT + "." + background
+
+
+PRINT_PROJECTION_NOTE = "Azimuthal equidistant projection centred on the sites."
+
+
+def print_credit(sites: Sequence[Site]) -> str:
+    """The print map's credit line: :func:`credit_text` plus the projection."""
+    return f"{credit_text(sites)} {PRINT_PROJECTION_NOTE}"

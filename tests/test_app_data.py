@@ -1,0 +1,51 @@
+"""The app's cached results and downloads (coverage/app/data.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from coverage.analysis import Result, analyse_shipped
+from coverage.app import data, views
+from coverage.catalog import load_catalog
+from coverage.render import FORMATS
+from coverage.scenario import Scenario, resolve_sites
+from coverage.story import scenario_file
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def analysed(scenario: Scenario) -> Result:
+    return analyse_shipped(resolve_sites(scenario, load_catalog()))
+
+
+@pytest.fixture
+def story() -> Scenario:
+    return scenario_file("story.json")
+
+
+def test_comparison_has_a_column_per_site_and_shares_in_percent(story: Scenario) -> None:
+    result = analysed(story)
+    table = views.comparison(result)
+    assert list(table.columns) == [s.name for s in result.sites]
+    assert ((table >= 0) & (table <= 100)).all().all()
+    assert table.loc["Turkey"].min() > 0  # every ring reaches Turkey
+
+
+@pytest.mark.parametrize(
+    "fmt, magic",
+    [
+        ("png", b"\x89PNG"),
+        ("svg", b"<?xml"),
+        ("pdf", b"%PDF"),
+        ("html", b"<!DOCTYPE html>"),
+        ("geojson", b'{"type": "FeatureCollection"'),
+        ("kml", b"<?xml"),
+        ("csv", b"country,iso_a3,covered_km2"),
+    ],
+)
+def test_every_download_is_the_file_it_claims(story: Scenario, fmt: str, magic: bytes) -> None:
+    payload = data.export_bytes(story.to_json(), fmt, "square", "light", "km")
+    assert payload.startswith(magic)
+    assert fmt in FORMATS
+    if fmt in {"html", "geojson", "kml", "csv", "svg"}:
+        assert b"Bloomberg" in payload or b"Natural Earth" in payload  # credited

@@ -1,0 +1,105 @@
+"""The app's text and tables as shown (coverage/app/views.py): pure, no Streamlit."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from coverage.analysis import Result, analyse_shipped
+from coverage.app import views
+from coverage.catalog import load_catalog
+from coverage.scenario import Scenario, SiteSpec, resolve_sites
+from coverage.story import scenario_file
+from coverage.style import credit_text
+from coverage.tiles import tile_source
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def analysed(scenario: Scenario) -> Result:
+    return analyse_shipped(resolve_sites(scenario, load_catalog()))
+
+
+@pytest.fixture
+def story() -> Scenario:
+    return scenario_file("story.json")
+
+
+def test_table_view_converts_areas_to_the_chosen_unit(story: Scenario) -> None:
+    table = analysed(story).table
+    km = views.table_view(table, "km")
+    mi = views.table_view(table, "mi")
+    first_km = float(km.iloc[0, 1].replace(",", ""))
+    first_mi = float(mi.iloc[0, 1].replace(",", ""))
+    assert first_mi == pytest.approx(first_km / 1.609344**2, rel=1e-3)
+
+
+def test_horizon_sentence_uses_the_textbook_formula() -> None:
+    # sqrt(2 k R h) + sqrt(2 k R a) with k = 4/3, R = 6371 km: 20 m and 300 m.
+    expected_km = math.sqrt(2 * 4 / 3 * 6371e3 * 20) / 1e3 + math.sqrt(2 * 4 / 3 * 6371e3 * 300) / 1e3
+    assert views.horizon_m(20, 300) / 1000 == pytest.approx(expected_km)
+    assert f"{expected_km:,.0f} km" in views.horizon_sentence(20, 300, "km")
+    assert isinstance(views.horizon_chart(20), pd.DataFrame)
+
+
+def test_only_an_online_background_gets_a_notice_and_a_credit() -> None:
+    assert views.background_notice("plain") is None
+    notice = views.background_notice("osm")
+    assert notice is not None and "Needs internet" in notice and "tile.openstreetmap.org" in notice
+    assert "basemaps.cartocdn.com" in (views.background_notice("carto-light") or "")
+    assert "OpenStreetMap" not in credit_text(())
+    assert credit_text((), tile_source("osm")).endswith("Background: © OpenStreetMap contributors.")
+    with pytest.raises(ValueError):
+        views.background_notice("https://example.org/{z}/{x}/{y}.png")
+
+
+def test_markdown_table_shows_user_text_literally() -> None:
+    """The tables are Markdown: names must come out literally, one row per line."""
+    import html as html_mod
+    import re
+
+    import pandas as pd
+
+    from coverage.app.views import markdown_table
+
+    name = "[x](javascript:alert(1)) $5 **b** <img src=x> a|b\nc"
+    frame = pd.DataFrame({name: ["Turkey", "a_b"], "n": [1.5, 2.0]}, index=pd.Index([name, "Kars"]))
+    lines = markdown_table(frame, index_label="Country").split("\n")
+    assert len(lines) == 4  # header, rule, two rows: the newline in the name did not break a row
+    assert lines[1] == "| :-- | --: | --: |"  # text left, figures right
+    cells = [[c.strip() for c in re.split(r"(?<!\\)\|", line.strip()[1:-1])] for line in lines]
+    assert all(len(row) == 3 for row in cells)  # the pipe in the name stays inside its cell
+    for text in (cells[0][1], cells[2][0]):
+        assert not re.search(r"(?<!\\)[\[\]()*_$<>]", text), text  # no live Markdown or HTML
+    plain = [[html_mod.unescape(re.sub(r"\\(.)", r"\1", c)) for c in row] for row in cells]
+    assert plain[0] == ["Country", name.replace("\n", " "), "n"]
+    assert plain[2] == [name.replace("\n", " "), "Turkey", "1.5"]
+    assert plain[3] == ["Kars", "a_b", "2.0"]
+
+
+def test_legend_names_each_site_in_its_ring_colour_and_shows_names_literally() -> None:
+    import re
+
+    from coverage.app.views import legend_markdown
+    from coverage.scenario import Scenario
+    from coverage.style import site_colour as colour
+
+    hostile = '[x](javascript:alert(1)) {a} "q" | $5'
+    sites = analysed(
+        Scenario(
+            sites=(
+                SiteSpec(name="Ankara", lat=39.92, lon=32.85, system="s-400"),
+                SiteSpec(name=hostile, lat=41.0, lon=29.0, radius=100, unit="km"),
+            )
+        )
+    ).sites
+    parts = legend_markdown(sites, "km").split(" · ")
+    assert len(parts) == 2
+    for i, part in enumerate(parts):
+        assert part.startswith(f':color[●]{{foreground="{colour(i)}"}} ')  # the ring's colour
+    assert "Ankara: S\\-400" in parts[0]
+    name = parts[1].split("} ", 1)[1]
+    assert not re.search(r"(?<!\\)[\[\](){}$|]", name), name  # nothing live: no link, maths, directive
+    assert "100 km" in name
