@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import shapely
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
-    Borders = Countries | gpd.GeoDataFrame
+    Borders: TypeAlias = Countries | gpd.GeoDataFrame
 
 # Slivers where a ring merely grazes a border (coastline rounding) are not "reached".
 MIN_REACHED_KM2 = 0.01

@@ -233,10 +233,10 @@ def map_html(
         'padding:8px 12px;border-radius:4px;font:13px/1.4 sans-serif;max-width:60%">'
         f"<strong>{html.escape(title)}</strong><br><span>{html.escape(subtitle)}</span>{legend}</div>"
     )
-    root = m.get_root()
+    root: Any = m.get_root()  # a branca Figure (typed as a plain Element)
     root.html.add_child(RawHtml(panel))
     root.header.add_child(RawHtml(f"<title>{html.escape(title or 'Coverage map')}</title>"))
-    return root.render()
+    return str(root.render())
 
 
 def kml_bytes(result: Result) -> bytes:

@@ -32,6 +32,7 @@ from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
+from matplotlib.typing import RcKeyType
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
@@ -45,7 +46,7 @@ from coverage.view import view_borders
 
 FORMATS = ("png", "svg", "pdf")
 
-RC: dict[str, Any] = {
+RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",  # text stays text in SVG
     "svg.hashsalt": "range-rings",  # stable element ids: the same map gives the same bytes
     "pdf.fonttype": 42,  # embed TrueType, keep text selectable
@@ -109,7 +110,8 @@ def _project_for_map(geoms: np.ndarray, proj: str, rect: tuple[float, float, flo
     """
     coords = shapely.get_coordinates(geoms)
     if len(coords) < 2:
-        return _project(geoms, _transformer(proj))
+        projected: np.ndarray = _project(geoms, _transformer(proj))
+        return projected
     xy = np.column_stack(_transformer(proj.replace("+datum=WGS84", "+R=6371008.8")).transform(*coords.T))
     dist = np.hypot(xy[:, 0], xy[:, 1])
     bound = np.where(np.isfinite(dist) & (dist < 1e7), 0.01 * (dist + 1000.0), np.inf)
@@ -133,7 +135,8 @@ def _project_for_map(geoms: np.ndarray, proj: str, rect: tuple[float, float, flo
     exact = np.bincount(same, weights=exact)[same] > 0
     xy[exact] = np.column_stack(_transformer(proj).transform(*coords[exact].T))
     out = np.array(geoms, dtype=object)  # set_coordinates replaces the array's items
-    return shapely.set_coordinates(out, xy)
+    result: np.ndarray = shapely.set_coordinates(out, xy)
+    return result
 
 
 def _paths(geoms: Sequence[BaseGeometry]) -> list[MplPath]:
@@ -163,7 +166,7 @@ def _paths(geoms: Sequence[BaseGeometry]) -> list[MplPath]:
 def _nice_length_m(max_m: float) -> float:
     """The largest 1/2/5 × 10^n metres not above ``max_m``."""
     exp = 10 ** math.floor(math.log10(max_m))
-    return max(m * exp for m in (1, 2, 5) if m * exp <= max_m)
+    return float(max(m * exp for m in (1, 2, 5) if m * exp <= max_m))
 
 
 def render_figure(

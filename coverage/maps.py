@@ -300,7 +300,7 @@ def _sites_layer(m: folium.Map, result: Result, presentation: bool) -> None:
 def _page_style(m: folium.Map, presentation: bool, tiles: TileSource | None) -> None:
     font = "20px" if presentation else "13px"
     backdrop = STYLE.sea if tiles is None else TILE_BACKDROP
-    m.get_root().header.add_child(
+    _root(m).header.add_child(
         RawHtml(
             f"<style>.leaflet-container{{background:{backdrop};font-size:{font}}}"
             f".leaflet-tooltip{{font-size:{font}}}"
@@ -362,10 +362,15 @@ def inline_leaflet(m: folium.Map) -> folium.Map:
     folder = leaflet_dir()
     js = (folder / "leaflet.js").read_text(encoding="utf-8")
     css = (folder / "leaflet.css").read_text(encoding="utf-8")
-    header = m.get_root().header
+    header = _root(m).header
     header.add_child(RawHtml(f"<style>{css}</style>"), name="leaflet_css", index=0)
     header.add_child(RawHtml(f"<script>{js}</script>"), name="leaflet_js", index=1)
     return m
+
+
+def _root(m: folium.Map) -> Any:
+    """The map's page (a branca Figure, typed as a plain Element by branca)."""
+    return m.get_root()
 
 
 def _walk(element: Any) -> Iterator[Any]:

@@ -57,16 +57,16 @@ def scenario_from_editor(scenario: sc.Scenario, frame: pd.DataFrame, catalog: Ca
 def _row_site(i: int, row: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     site: dict[str, Any] = {"name": _text(row.get("name")) or f"Site {i + 1}"}
     where = f"row {i + 1} ({site['name']})"
-    lat, lon = row.get("lat"), row.get("lon")
-    if _missing(lat) or _missing(lon):
+    lat, lon = _number(row.get("lat")), _number(row.get("lon"))
+    if lat is None or lon is None:
         raise ScenarioError(f"{where}: give a lat and a lon")
-    site["lat"], site["lon"] = float(lat), float(lon)
+    site["lat"], site["lon"] = lat, lon
     system = _text(row.get("system")) or "s-400"
     if system == CUSTOM:
-        radius = row.get("radius")
-        if _missing(radius):
+        radius = _number(row.get("radius"))
+        if radius is None:
             raise ScenarioError(f"{where}: a custom radius needs a value")
-        site["radius"], site["unit"] = float(radius), _text(row.get("unit")) or "km"
+        site["radius"], site["unit"] = radius, _text(row.get("unit")) or "km"
         return site
     site["system"] = system
     figure = _text(row.get("figure"))
@@ -79,6 +79,11 @@ def _row_site(i: int, row: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
 
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and bool(np.isnan(value)))
+
+
+def _number(value: Any) -> float | None:
+    """A cell as a float; None for an empty cell (the grid gives None or NaN)."""
+    return None if _missing(value) else float(value)
 
 
 def _text(value: Any) -> str:

@@ -17,7 +17,7 @@ from coverage.errors import CoverageError
 from coverage.scenario import Scenario
 from coverage.story import OWN_MAP, PRESETS, STEPS, Step, scenario_file
 
-State = MutableMapping[str, Any]
+State = MutableMapping[Any, Any]  # st.session_state's keys are str | int
 
 
 def set_scenario(state: State, scenario: Scenario, *, own: bool = False) -> None:

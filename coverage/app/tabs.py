@@ -247,7 +247,7 @@ def download_tab(scenario: Scenario, units: Unit) -> None:
     title = c1.text_input("Title", scenario.title, max_chars=200, key="image_title")
     subtitle = c2.text_input("Subtitle", scenario.subtitle, max_chars=300, key="image_subtitle")
     c3, c4 = st.columns(2)
-    size = c3.selectbox("Image size", list(SIZE_LABELS), format_func=SIZE_LABELS.get)
+    size = c3.selectbox("Image size", list(SIZE_LABELS), format_func=lambda key: SIZE_LABELS[key])
     theme = c4.radio("Theme", THEME_NAMES, horizontal=True)
     export = Scenario(sites=scenario.sites, title=title.strip(), subtitle=subtitle.strip(), units=units)
     export_json = export.to_json()
