@@ -216,7 +216,7 @@ def map_html(
     online background that the browser loads from its provider when the page
     is opened; everything else is still in the page.
     """
-    from coverage.maps import RawHtml, coverage_map, inline_leaflet
+    from coverage.maps import RawHtml, coverage_map, inline_leaflet, stable_ids
     from coverage.style import site_colour
 
     sites = result.sites
@@ -236,6 +236,7 @@ def map_html(
     root: Any = m.get_root()  # a branca Figure (typed as a plain Element)
     root.html.add_child(RawHtml(panel))
     root.header.add_child(RawHtml(f"<title>{html.escape(title or 'Coverage map')}</title>"))
+    stable_ids(m)
     return str(root.render())
 
 

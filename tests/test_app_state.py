@@ -1,0 +1,100 @@
+"""The session's transitions (coverage/app/state.py), on a plain dict."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from coverage.app import state
+from coverage.errors import ScenarioError
+from coverage.scenario import Scenario
+from coverage.story import OWN_MAP, PRESETS, STEPS, scenario_file
+
+STORY_PRESET = next(iter(PRESETS))
+
+
+def _no_link(text: str) -> Scenario:
+    raise AssertionError("no link was given")
+
+
+def test_a_first_run_without_a_link_opens_the_story_at_step_one() -> None:
+    session: dict[str, Any] = {}
+    state.begin_run(session, None, _no_link)
+    assert session["preset"] == STORY_PRESET and state.is_guided(session)
+    assert session["step"] == STEPS[0].title
+    assert session["scenario"] == scenario_file(STEPS[0].scenario_file)
+    assert session["rev"] == 1 and state.take_errors(session) == []
+
+
+def test_a_good_link_becomes_the_users_own_map() -> None:
+    link_scenario = scenario_file("story-kars.json")
+    session: dict[str, Any] = {}
+    state.begin_run(session, "abc", lambda text: link_scenario)
+    assert session["scenario"] == link_scenario and session["preset"] == OWN_MAP
+    assert not state.is_guided(session)
+
+
+def test_a_bad_link_falls_back_to_the_story_with_one_error_shown_once() -> None:
+    def bad(text: str) -> Scenario:
+        raise ScenarioError("not base64")
+
+    session: dict[str, Any] = {}
+    state.begin_run(session, "%%%", bad)
+    assert state.is_guided(session)
+    errors = state.take_errors(session)
+    assert len(errors) == 1 and "not base64" in errors[0]
+    assert state.take_errors(session) == []
+
+
+def test_later_runs_keep_the_scenario_and_apply_a_pending_preset() -> None:
+    session: dict[str, Any] = {}
+    state.begin_run(session, None, _no_link)
+    own = scenario_file("story-kars.json")
+    state.set_scenario(session, own, own=True)
+    assert session["preset"] == STORY_PRESET  # a drawn radio cannot change in this run
+    state.begin_run(session, "ignored on later runs", _no_link)
+    assert session["preset"] == OWN_MAP and session["scenario"] == own and session["rev"] == 2
+
+
+@pytest.mark.parametrize("label, name", [(k, v) for k, v in PRESETS.items() if v not in ("", "story")])
+def test_each_preset_loads_its_scenario(label: str, name: str) -> None:
+    session: dict[str, Any] = {"preset": label}
+    state.on_preset(session)
+    if name == "empty":
+        assert session["scenario"].sites == ()
+    else:
+        assert session["scenario"] == scenario_file(name)
+
+
+def test_own_map_preset_keeps_the_sites_and_a_step_change_loads_the_step() -> None:
+    session: dict[str, Any] = {}
+    state.begin_run(session, None, _no_link)
+    session["step"] = STEPS[2].title
+    state.on_step(session)
+    assert session["scenario"] == scenario_file(STEPS[2].scenario_file)
+    kept = session["scenario"]
+    session["preset"] = OWN_MAP
+    state.on_preset(session)
+    assert session["scenario"] is kept
+
+
+def test_the_open_tab_survives_a_switch_only_if_it_still_exists() -> None:
+    session: dict[str, Any] = {"tab": "Sites"}
+    state.keep_tab(session)
+    state.restore_tab(session, ["Countries reached", "Distances"])  # no Sites tab now
+    assert session["tab"] == "Sites" and "kept_tab" not in session  # left for Streamlit to reset
+    session = {"tab": "Distances"}
+    state.keep_tab(session)
+    session["tab"] = "Countries reached"  # Streamlit reset it
+    state.restore_tab(session, ["Countries reached", "Distances"])
+    assert session["tab"] == "Distances"
+
+
+def test_a_click_counts_once() -> None:
+    session: dict[str, Any] = {}
+    click = {"lat": 40.0, "lng": 30.0}
+    assert state.new_click(session, click) == click
+    assert state.new_click(session, dict(click)) is None  # st_folium repeats the last click
+    assert state.new_click(session, None) is None
+    assert state.new_click(session, {"lat": 41.0, "lng": 30.0}) is not None

@@ -1,0 +1,112 @@
+"""One road to every output (coverage/render.py): the CLI and the app give the same files."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+from PIL import Image
+
+from coverage import cli
+from coverage.analysis import analyse_shipped
+from coverage.app import data
+from coverage.catalog import load_catalog
+from coverage.errors import ExportError
+from coverage.render import FORMATS, RenderOptions, format_for, render
+from coverage.scenario import load_scenario, resolve_sites
+
+ROOT = Path(__file__).resolve().parents[1]
+KARS = ROOT / "scenarios" / "story-kars.json"
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_cli_and_app_write_the_same_file(fmt: str, tmp_path: Path) -> None:
+    """The CLI's render and the app's download button, same scenario and options: same bytes."""
+    out = tmp_path / f"kars.{fmt}"
+    assert cli.main(["render", str(KARS), "--out", str(out), "--theme", "dark", "--size", "16x9"]) == 0
+    scenario = load_scenario(KARS)
+    from_app = data.export_bytes(scenario.to_json(), fmt, "16x9", "dark", scenario.units)
+    from_cli = out.read_bytes()
+    if fmt == "png":
+        a, b = (np.asarray(Image.open(io.BytesIO(x)).convert("RGBA")) for x in (from_cli, from_app))
+        assert a.shape == b.shape and np.array_equal(a, b)
+    else:
+        assert from_cli == from_app
+
+
+def test_the_same_result_renders_the_same_bytes_twice() -> None:
+    result = analyse_shipped(resolve_sites(load_scenario(KARS), load_catalog()), "110m")
+    for fmt in ("svg", "pdf", "html", "geojson", "kml", "csv"):
+        assert render(result, fmt) == render(result, fmt), fmt
+
+
+def test_formats_and_options_are_checked_with_clear_errors() -> None:
+    result = analyse_shipped(resolve_sites(load_scenario(KARS), load_catalog()), "110m")
+    with pytest.raises(ExportError, match="unknown format 'gif'"):
+        render(result, "gif")
+    with pytest.raises(ExportError, match="html maps only"):
+        render(result, "png", RenderOptions(background="osm"))
+    with pytest.raises(ExportError, match="unknown size"):
+        render(result, "png", RenderOptions(size="a0"))
+    with pytest.raises(ExportError, match="unknown units"):
+        render(result, "csv", RenderOptions(units="furlong"))  # type: ignore[arg-type]
+    assert format_for(".PNG").name == "png"
+
+
+def test_for_scenario_keeps_its_words_unless_told() -> None:
+    scenario = load_scenario(KARS)
+    options = RenderOptions.for_scenario(scenario, title=None, subtitle="Sub", theme="dark")
+    assert options.title == scenario.title and options.subtitle == "Sub" and options.theme == "dark"
+
+
+def test_figures_leave_a_notebook_users_matplotlib_alone() -> None:
+    """No backend switch, no global rcParams, no closing of the user's figures."""
+    code = """
+import matplotlib
+import matplotlib.pyplot as plt
+matplotlib.use("svg")  # the user's own choice, not Agg
+fig = plt.figure()
+before = dict(matplotlib.rcParams)
+from coverage.analysis import analyse_shipped
+from coverage.catalog import load_catalog
+from coverage.render import render
+from coverage.scenario import load_scenario, resolve_sites
+import sys
+result = analyse_shipped(resolve_sites(load_scenario(sys.argv[1]), load_catalog()), "110m")
+png = render(result, "png")
+svg = render(result, "svg")
+assert png.startswith(b"\\x89PNG") and b"<svg" in svg
+assert matplotlib.get_backend().lower() == "svg", matplotlib.get_backend()
+assert plt.fignum_exists(fig.number), "the user's figure was closed"
+changed = {k for k in before if before[k] != matplotlib.rcParams[k]}
+assert not changed, changed
+print("ok")
+"""
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(KARS)], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "ok"
+
+
+def test_importing_figures_does_not_load_folium() -> None:
+    code = (
+        "import sys, coverage.figures, coverage.render;"
+        "print('folium' in sys.modules, 'jinja2' in sys.modules)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.split() == ["False", "False"]
+
+
+def test_rc_settings_apply_while_drawing() -> None:
+    result = analyse_shipped(resolve_sites(load_scenario(KARS), load_catalog()), "110m")
+    with matplotlib.rc_context({"svg.fonttype": "path"}):  # a user's setting...
+        svg = render(result, "svg")
+    assert b"<text" in svg  # ...does not turn our labels into outlines
