@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Create .venv and install the project's dependencies. Usage: scripts/setup.sh [dev]
+# Create .venv and install the project from the pinned, hashed lock files, then the
+# package itself (editable, so `range-rings` and `python -m coverage` work from any folder).
+# Usage: scripts/setup.sh [dev]
+# The locks are made from requirements*.txt with `uv pip compile --generate-hashes`
+# (see CONTRIBUTING.md); pip refuses any file whose hash is not in them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 if [ "${1:-}" = "dev" ]; then
-  .venv/bin/python -m pip install --quiet -r requirements-dev.txt
+  .venv/bin/python -m pip install --quiet --require-hashes -r requirements-dev.lock
   if ! command -v chromium >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
     $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium fonts-dejavu-core poppler-utils >/dev/null
   fi
 else
-  .venv/bin/python -m pip install --quiet -r requirements.txt
+  .venv/bin/python -m pip install --quiet --require-hashes -r requirements.lock
 fi
+# The build backend comes from the lock above, not from a fresh download.
+.venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
