@@ -1,12 +1,12 @@
 """3. App rerun: the Streamlit script's run time when the user flips the units radio.
 
 Driven by ``streamlit.testing.v1.AppTest`` on app.py: load the story, go to step
-"3 · Ankara compared", then flip the units radio between "mi" and "km". app.py
-stores its own run time in ``st.session_state["_run_seconds"]``; we report the
+"3 · Ankara compared", then flip the units radio between "mi" and "km". The page
+runs inside ``benchmarks/timed_app.py``, which stores the script's own run time in
+``st.session_state["_run_seconds"]`` (app.py carries no timing code); we report the
 median of it. AppTest's wall time per rerun is reported too (it adds AppTest's
 own overhead). ``render_path`` times the functions a rerun calls, directly, so
-the numbers say where a rerun's time goes (and stand in for ``_run_seconds`` if
-app.py does not set it).
+the numbers say where a rerun's time goes.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def apptest(flips: int) -> dict[str, Any]:
     from streamlit.testing.v1 import AppTest
 
     out: dict[str, Any] = {}
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at = AppTest.from_file(str(ROOT / "benchmarks" / "timed_app.py"), default_timeout=600)
     t0 = time.perf_counter()
     at.run()
     out["first_run_wall_s"] = time.perf_counter() - t0
@@ -78,51 +78,53 @@ def render_path(repeats: int, warmup: int = 1) -> dict[str, Any]:
     import logging
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
-    from coverage import app_support as sup
+    from coverage.app import data, editor, views
+    from coverage.render import RenderOptions, caption
     from coverage.scenario import encode_for_url
-    from coverage.story import STEPS
+    from coverage.story import STEPS, scenario_file
+    from coverage.style import credit_text
 
     step = next(s for s in STEPS if s.title == STEP)
-    scenario = sup.story_step_scenario(step)
+    scenario = scenario_file(step.scenario_file)
+    static = ROOT / "static"
     steps: dict[str, Any] = {}
+    w = max(1, warmup)
 
-    steps["resolve"], sites = time_call(lambda: sup.resolve(scenario), repeats, max(1, warmup))
-    steps["coverage (cached)"], table = time_call(lambda: sup.coverage(sites), repeats, max(1, warmup))
-    steps["highlights (cached)"], hl = time_call(sup.highlights, repeats, max(1, warmup))
-    steps["build_map"], fmap = time_call(
-        lambda: sup.build_map(sites, table, units="mi", presentation=False, highlights=hl), repeats
-    )
+    steps["analysed (cached)"], result = time_call(lambda: data.analysed(scenario), repeats, w)
+    steps["highlights (cached)"], hl = time_call(data.highlights, repeats, w)
+
+    def build():  # type: ignore[no-untyped-def]
+        return data.build_map(result, static_dir=static, units="mi", presentation=False, highlights=hl)
+
+    steps["build_map"], fmap = time_call(build, repeats)
 
     def serialise():  # what st_folium does to the map before sending it
         from streamlit_folium import _get_map_string
 
-        m = sup.build_map(sites, table, units="mi", presentation=False, highlights=hl)
+        m = build()
         m.get_root().render()
         m.render()
         return _get_map_string(m)
 
     try:
-        steps["build_map + st_folium serialise"], script = time_call(serialise, repeats, max(1, warmup))
+        steps["build_map + st_folium serialise"], script = time_call(serialise, repeats, w)
         serialised_bytes = len(script)
     except Exception as exc:  # private API of streamlit_folium: may move
         steps["build_map + st_folium serialise"] = {"error": repr(exc)}
         serialised_bytes = None
     steps["tables as shown (cached)"], _ = time_call(
-        lambda: (sup.coverage_shown(sites, "mi"), sup.comparison_shown(sites)), repeats, max(1, warmup)
+        lambda: (data.coverage_shown(result, "mi"), data.comparison_shown(result)), repeats, w
     )
-    steps["legend"], _ = time_call(lambda: sup.legend_markdown(sites, "mi"), repeats, max(1, warmup))
-    steps["distances_view"], _ = time_call(
-        lambda: sup.distances_view(sites, table, "mi"), repeats, max(1, warmup)
-    )
-    steps["editor_frame"], _ = time_call(
-        lambda: sup.editor_frame(scenario, sup.catalog()), repeats, max(1, warmup)
-    )
+    steps["legend"], _ = time_call(lambda: views.legend_markdown(result.sites, "mi"), repeats, w)
+    steps["distances_view"], _ = time_call(lambda: views.distances_view(result, "mi"), repeats, w)
+    steps["editor_frame"], _ = time_call(lambda: editor.editor_frame(scenario), repeats, w)
+    options = RenderOptions.for_scenario(scenario, units="mi")
     steps["caption + sources + credit"], _ = time_call(
-        lambda: (sup.caption(sites, scenario, "mi"), sup.sources(sites), sup.credit(sites)), repeats
+        lambda: (caption(result, options), views.sources(result.sites), credit_text(result.sites)), repeats
     )
-    steps["encode_for_url"], _ = time_call(lambda: encode_for_url(scenario), repeats, max(1, warmup))
+    steps["encode_for_url"], _ = time_call(lambda: encode_for_url(scenario), repeats, w)
     steps["horizon chart + sentence"], _ = time_call(
-        lambda: (sup.horizon_chart(20), sup.horizon_sentence(20, 300, "mi")), repeats
+        lambda: (views.horizon_chart(20), views.horizon_sentence(20, 300, "mi")), repeats
     )
     parts = [v["median"] for k, v in steps.items() if "median" in v and k != "build_map"]
     return {"steps": steps, "sum_of_medians_s": sum(parts), "serialised_script_bytes": serialised_bytes}

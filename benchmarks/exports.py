@@ -1,6 +1,6 @@
 """5. Exports: static figures in process, and the self-contained HTML via the CLI.
 
-PNG/SVG/PDF: ``render_figure`` of the story (four sites) at 1600×1600 px (a size
+PNG/SVG/PDF: ``render_figure`` of the analysed story (four sites) at 1600×1600 px (a size
 added to ``coverage.figures.SIZES`` at run time) then ``figure_bytes``; warm
 medians (one untimed warm-up: fonts, rings and borders cached, as in the app).
 HTML: ``python -m coverage render scenarios/story.json --out story.html`` (whole
@@ -21,8 +21,7 @@ SCENARIO = ROOT / "scenarios" / "story.json"
 
 def run(cfg: dict[str, Any]) -> dict[str, Any]:
     from coverage import export, figures
-    from coverage.analysis import coverage_table
-    from coverage.borders import load_borders
+    from coverage.analysis import analyse_shipped
     from coverage.catalog import load_catalog
     from coverage.scenario import load_scenario, resolve_sites
 
@@ -30,15 +29,12 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
     figures.SIZES["bench"] = figures.Size(side, side)
     scenario = load_scenario(SCENARIO)
     sites = resolve_sites(scenario, load_catalog())
-    borders = load_borders("10m")
-    table = coverage_table(sites, borders)
+    result = analyse_shipped(sites, "10m")
     repeats, warmup = cfg["repeats"], cfg["warmup"]
 
     def render():
         return figures.render_figure(
-            sites,
-            table,
-            borders,
+            result,
             title=scenario.title,
             subtitle=scenario.subtitle,
             units=scenario.units,
@@ -58,9 +54,9 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
 
         out["png_savefig_only_s"], _ = time_call(save_only, repeats, warmup)
 
-    out["geojson_s"], doc = time_call(lambda: json.dumps(export.geojson_document(sites)), repeats, warmup)
+    out["geojson_s"], doc = time_call(lambda: json.dumps(export.geojson_document(result)), repeats, warmup)
     out["geojson_bytes"] = len(doc.encode())
-    out["kml_s"], kml = time_call(lambda: export.kml_bytes(sites), repeats, warmup)
+    out["kml_s"], kml = time_call(lambda: export.kml_bytes(result), repeats, warmup)
     out["kml_bytes"] = len(kml)
 
     with tempfile.TemporaryDirectory() as tmp:
