@@ -1,7 +1,7 @@
 """4. Browser: time from navigation to the first ring drawn, on a warm server.
 
-Starts ``streamlit run app.py`` on a free loopback port (scripts/app_server.py),
-waits for /_stcore/health, loads the page once to warm it (that first load is
+Starts ``streamlit run app.py`` on a free loopback port (tools/app_server.py's
+``streamlit_server``), waits for /_stcore/health, loads the page once to warm it (that first load is
 reported as ``cold_first_load_s``), then for each fresh browser context times
 ``page.goto`` until the first ``path.leaflet-interactive[stroke="#0072B2"]`` inside
 the st_folium iframe is laid out (checked in that document on every animation
@@ -13,12 +13,12 @@ No fixed sleeps: Playwright waits on the DOM.
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import CHROMIUM, ROOT, summary
+from benchmarks.common import CHROMIUM, summary
+from tools.app_server import CHROMIUM_ARGS, block_non_loopback, streamlit_server
 
 IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 RING = 'path.leaflet-interactive[stroke="#0072B2"]'
@@ -38,8 +38,6 @@ def _load(browser, url: str, context=None) -> dict[str, Any]:  # type: ignore[no
 
     A fresh context unless ``context`` is given (a returning visitor: its HTTP cache is warm).
     """
-    from app_server import block_non_loopback  # scripts/ is on sys.path (see run)
-
     blocked: list[str] = []
     ctx = context or browser.new_context(viewport=VIEWPORT, service_workers="block")
     if context is None:
@@ -78,8 +76,6 @@ def _load(browser, url: str, context=None) -> dict[str, Any]:  # type: ignore[no
 
 def _returning_loads(browser, url: str, n: int) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     """``n`` loads in one context after a first (uncounted) one: scripts come from its cache."""
-    from app_server import block_non_loopback
-
     blocked: list[str] = []
     ctx = browser.new_context(viewport=VIEWPORT, service_workers="block")
     ctx.set_default_timeout(TIMEOUT_MS)
@@ -94,13 +90,12 @@ def _returning_loads(browser, url: str, n: int) -> list[dict[str, Any]]:  # type
 def run(cfg: dict[str, Any]) -> dict[str, Any]:
     if not Path(CHROMIUM).exists():
         return {"skipped": f"{CHROMIUM} not found", "metrics": {"first_ring_s": None}}
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from app_server import CHROMIUM_ARGS, streamlit_server  # the project's launcher and browser flags
     from playwright.sync_api import sync_playwright
 
     out: dict[str, Any] = {}
     t0 = time.perf_counter()
-    with streamlit_server() as base, sync_playwright() as pw:
+    with streamlit_server() as server, sync_playwright() as pw:
+        base = server.url
         out["server_healthy_s"] = time.perf_counter() - t0
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import subprocess
-import sys
 import tarfile
 import tempfile
 from pathlib import Path
@@ -36,12 +35,11 @@ import pyogrio
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from coverage.antimeridian import close_around_pole, split_polygon, unwrap_lon, winding
+from coverage.borders import BOUNDARIES_DIR, RESOLUTIONS, boundary_path
+from coverage.geodesy import area_km2
 
-from coverage.antimeridian import close_around_pole, split_polygon, unwrap_lon, winding  # noqa: E402
-from coverage.borders import BOUNDARIES_DIR, RESOLUTIONS, boundary_path  # noqa: E402
-from coverage.geodesy import area_km2  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 PACKAGE = "world-atlas@2.0.2"
 TARBALL_SHA256 = "032e7765f2ce00edaeafec23ff22bc3b77e42987c257da944cc585b452c05b97"

@@ -11,11 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = {"accuracy", "coldstart", "app_rerun", "browser", "exports", "scaling"}
 CHECK_KEYS = {"id", "label", "target", "measured", "shown", "pass", "has_target"}
 
 
+@pytest.mark.slow
 def test_quick_run_writes_valid_json(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--quick", "--out-dir", str(tmp_path), "--no-plot"],

@@ -7,22 +7,16 @@ Every browser context routes all requests: loopback http(s)/ws, ``data:``,
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import playwright.sync_api as playwright_api
 import pytest
 
+from tests.e2e.helpers import Net
+from tools.app_server import CHROMIUM, CHROMIUM_ARGS, is_loopback, streamlit_server
+
 ROOT = Path(__file__).resolve().parents[2]
-for extra in (ROOT, ROOT / "scripts"):
-    if str(extra) not in sys.path:
-        sys.path.insert(0, str(extra))
-
-from app_server import CHROMIUM, CHROMIUM_ARGS, is_loopback, streamlit_server  # noqa: E402
-
-from tests.e2e.helpers import Net  # noqa: E402
-
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 VIEWPORT = {"width": 1400, "height": 900}
 TIMEOUT_MS = 30_000  # generous: the first run computes coverage on the 10m borders
@@ -34,8 +28,8 @@ playwright_api.expect.set_options(timeout=TIMEOUT_MS)
 def app_url() -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} not found")
-    with streamlit_server() as base:
-        yield base
+    with streamlit_server() as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ from tests.e2e.helpers import (
     wait_idle,
 )
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 MAP_ASSETS = {"script", "stylesheet"}
 

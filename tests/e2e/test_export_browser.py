@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests._payloads import PAYLOADS
 from tests.e2e.conftest import ROOT, TIMEOUT_MS, VIEWPORT
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 FIRST_RING = 'path.leaflet-interactive[stroke="#0072B2"]'
 HARMLESS_NON_FILE: set[str] = set()  # none expected: the page is self-contained

@@ -11,18 +11,12 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT / "scripts") not in sys.path:
-    sys.path.insert(0, str(ROOT / "scripts"))
+from tools import protocol_client as pc
 
-import protocol_client as pc  # noqa: E402
-
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 async def _two_sessions(base: str) -> tuple[list[dict], list[pc.ProtocolSession]]:

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from coverage.tiles import TILE_SOURCES
 from tests.e2e.helpers import Net, label, markers, open_app, rings, wait_for_map, wait_idle
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 OSM = TILE_SOURCES["osm"]
 

@@ -1,16 +1,16 @@
 """Bounded classroom load test: one Streamlit server, N concurrent sessions, loopback only.
 
-    .venv/bin/python scripts/loadtest.py                     # 25 protocol clients + 2 real pages
-    .venv/bin/python scripts/loadtest.py --clients browser   # 25 headless Chromium pages (old mode)
+    .venv/bin/python -m tools.loadtest                       # 25 protocol clients + 2 real pages
+    .venv/bin/python -m tools.loadtest --clients browser     # 25 headless Chromium pages (old mode)
 
-Starts ``streamlit run app.py`` on a free 127.0.0.1 port and waits for
-/_stcore/health. Two kinds of clients:
+Run from the repository root. Starts ``streamlit run app.py`` on a free 127.0.0.1 port
+(``tools.app_server.streamlit_server``) and waits for /_stcore/health. Two kinds of clients:
 
 ``--clients protocol`` (default; the server's view of a classroom). One real
 Chromium page first loads the app, waits for the first ring, clicks story step
 "3 · Ankara compared" and waits for the fourth ring; the DevTools protocol records
 every request it made to the server (that page is also the warm-up, not counted).
-Then ``--sessions`` protocol clients (``scripts/protocol_client.py``) start at the
+Then ``--sessions`` protocol clients (``tools/protocol_client.py``) start at the
 same moment: each replays that first visit's HTTP requests over ≤ 6 keep-alive
 connections, opens /_stcore/stream as the front end does, runs the script, waits
 for the st_folium delta with the first ring and the assets the map needs
@@ -43,19 +43,14 @@ import json
 import os
 import platform
 import resource
-import signal
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-import protocol_client as pc  # noqa: E402
-from app_server import CHROMIUM, CHROMIUM_ARGS, _healthy, free_port, is_loopback, server_command  # noqa: E402
+from tools import protocol_client as pc
+from tools.app_server import CHROMIUM, CHROMIUM_ARGS, ROOT, ServerStartError, is_loopback, streamlit_server
 
 MAP_IFRAME = (
     '[data-testid="stElementContainer"][data-stale="false"] iframe[title="streamlit_folium.st_folium"]'
@@ -66,39 +61,12 @@ STEP = "3 · Ankara compared"
 TARGET_P95_S = 5.0
 TARGET_RSS_MB = 1536.0
 MAX_SESSIONS = 60
+# The server's output; removed after a clean run, kept (and named) if the server fails.
+LOG_PATH = ROOT / ".loadtest-server.log"
+COMMAND = "python -m tools.loadtest "
 
 
-# ------------------------------------------------------------------ server and memory
-def start_server(port: int, log) -> subprocess.Popen:  # type: ignore[no-untyped-def]
-    return subprocess.Popen(
-        server_command(port), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-
-
-def wait_healthy(proc: subprocess.Popen, base: str, log_path: Path, timeout_s: float = 60.0) -> None:
-    """Poll /_stcore/health until "ok"; exit with the log's path if the server dies or is slow."""
-    deadline = time.monotonic() + timeout_s
-    while not _healthy(f"{base}/_stcore/health"):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit(f"server did not become healthy; see {log_path}")
-        time.sleep(0.2)  # the health check's polling interval, not a wait for the app
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    """SIGTERM our own process group, then SIGKILL it if it lingers."""
-    if proc.poll() is not None:
-        return
-    pgid = os.getpgid(proc.pid)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pgid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(pgid, signal.SIGKILL)
-        proc.wait(timeout=10)
-
-
+# ------------------------------------------------------------------ server memory and CPU
 def tree_pids(root: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
@@ -396,7 +364,9 @@ def spread(values: list[float]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m tools.loadtest",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--clients",
@@ -429,8 +399,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
-    if args.server_cost:
-        return main_cost(args, argv)
+    try:
+        return main_cost(args, argv) if args.server_cost else main_load(args, argv)
+    except ServerStartError:
+        raise SystemExit(f"server did not become healthy; see {LOG_PATH}") from None
+
+
+def main_load(args: argparse.Namespace, argv: list[str] | None) -> int:
     protocol = args.clients == "protocol"
     n = max(1, min(args.sessions, MAX_SESSIONS))
     n_browsers = max(0, min(args.browsers, 5)) if protocol else 0
@@ -440,25 +415,21 @@ def main(argv: list[str] | None = None) -> int:
         "reliability-load-protocol.json" if protocol else "reliability-load.json"
     )
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     load_before = os.getloadavg()
     marks: dict = {}
     warm: dict | None = None
     visit: pc.Visit | None = None
     pages: list[dict] = []
-    log_path = ROOT / ".loadtest-server.log"
-    with open(log_path, "wb") as log:
-        proc = start_server(port, log)
-        sampler = RssSampler(proc.pid)
+    with streamlit_server(log_path=LOG_PATH) as server:
+        base, pid = server.url, server.pid
+        healthy_s = time.perf_counter() - started
+        sampler = RssSampler(pid)
         sampler.start()
         try:
-            wait_healthy(proc, base, log_path)
-            healthy_s = time.perf_counter() - started
-            sampler.idle_kb = sum(rss_kb(p) for p in tree_pids(proc.pid))
+            sampler.idle_kb = sum(rss_kb(p) for p in tree_pids(pid))
             remaining = run_deadline - (time.perf_counter() - started)
-            marks["server_pid"] = proc.pid
+            marks["server_pid"] = pid
             if protocol:
                 results, pages, visit, blocked = asyncio.run(
                     run_protocol(
@@ -472,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )
             else:
-                marks["server_cpu_before"] = server_cpu(proc.pid)
+                marks["server_cpu_before"] = server_cpu(pid)
                 marks["load_started"] = time.perf_counter()
                 results, warm, blocked = asyncio.run(
                     run_sessions(
@@ -484,11 +455,9 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )
                 marks["load_ended"] = time.perf_counter()
-                marks["server_cpu_after"] = server_cpu(proc.pid)
+                marks["server_cpu_after"] = server_cpu(pid)
         finally:
             sampler.stop()
-            stop_server(proc)
-    log_path.unlink(missing_ok=True)
 
     ok = [r for r in results if r["ok"]]
     wall = marks["load_ended"] - marks["load_started"]
@@ -546,7 +515,7 @@ def main(argv: list[str] | None = None) -> int:
                 "python": platform.python_version(),
                 "platform": platform.platform(),
             },
-            "command": "python scripts/loadtest.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+            "command": COMMAND + " ".join(argv if argv is not None else sys.argv[1:]),
             "per_session": results,
         }
     )
@@ -604,24 +573,15 @@ def main(argv: list[str] | None = None) -> int:
 def main_cost(args: argparse.Namespace, argv: list[str] | None) -> int:
     repeats = max(1, min(args.server_cost, 20))
     out = args.out or ROOT / "docs" / "reliability-load-cost.json"
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     load_before = os.getloadavg()
-    log_path = ROOT / ".loadtest-server.log"
-    with open(log_path, "wb") as log:
-        proc = start_server(port, log)
-        try:
-            wait_healthy(proc, base, log_path)
-            cost = asyncio.run(asyncio.wait_for(run_cost(base, repeats, 60.0, proc.pid), 300))
-        finally:
-            stop_server(proc)
-    log_path.unlink(missing_ok=True)
+    with streamlit_server(log_path=LOG_PATH) as server:
+        cost = asyncio.run(asyncio.wait_for(run_cost(server.url, repeats, 60.0, server.pid), 300))
     cost["machine"] = {
         "cpus": os.cpu_count(),
         "loadavg_1_5_15_before": [round(x, 2) for x in load_before],
         "loadavg_1_5_15_after": [round(x, 2) for x in os.getloadavg()],
     }
-    cost["command"] = "python scripts/loadtest.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    cost["command"] = COMMAND + " ".join(argv if argv is not None else sys.argv[1:])
     out.write_text(json.dumps(cost, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"server CPU per phase of one visit (median of {repeats}, idle server subtracted):")
     for name, v in cost["per_phase"].items():

@@ -1,7 +1,9 @@
-"""Start the Streamlit app on a free loopback port, for browser tests and screenshots.
+"""Start the Streamlit app on a free loopback port: the one launcher of every dev tool.
 
-Shared by ``tests/e2e/conftest.py`` and ``scripts/screenshots.py``. No network:
-the server listens on 127.0.0.1 and the browser is the system Chromium.
+Used by the browser tests (``tests/e2e/conftest.py``), the browser benchmark
+(``benchmarks/browser.py``), the load test (``tools/loadtest.py``) and the screenshots
+(``tools/screenshots.py``). No network: the server listens on 127.0.0.1 and the
+browser is the system Chromium.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,28 +80,59 @@ def server_command(port: int) -> list[str]:
     ]  # fmt: skip
 
 
+class ServerStartError(RuntimeError):
+    """The server exited, or was not healthy in time, before it served anything."""
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running ``streamlit run app.py``: its base URL and its process (a group leader)."""
+
+    url: str
+    proc: subprocess.Popen[bytes]
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+
 @contextlib.contextmanager
-def streamlit_server(port: int | None = None) -> Iterator[str]:
-    """Run ``streamlit run app.py`` and yield its base URL once /_stcore/health says "ok"."""
+def streamlit_server(
+    port: int | None = None, *, log_path: Path | None = None, timeout_s: float = START_TIMEOUT_S
+) -> Iterator[Server]:
+    """Run ``streamlit run app.py`` and yield it once /_stcore/health says "ok".
+
+    ``port``: a free one if not given. The server's output goes to ``log_path`` if given
+    (removed after a clean stop, kept if the server fails to start or the body raises),
+    else to a temporary file. A server that exits or is not healthy within ``timeout_s``
+    raises :class:`ServerStartError` with the log's tail. The health endpoint is polled
+    (no fixed sleep). On leaving, the server's process group gets SIGTERM and is waited
+    for (SIGKILL if it lingers); if the body raised, it is killed at once.
+    """
     port = port or free_port()
     base = f"http://127.0.0.1:{port}"
     cmd = server_command(port)
-    with tempfile.TemporaryFile() as log:
+    with open(log_path, "w+b") if log_path else tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         ok = False
         try:
-            deadline = time.monotonic() + START_TIMEOUT_S
+            where = f" (log: {log_path})" if log_path else ""
+            deadline = time.monotonic() + timeout_s
             while not _healthy(f"{base}/_stcore/health"):
                 if proc.poll() is not None:
-                    raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{_tail(log)}")
+                    raise ServerStartError(f"streamlit exited with {proc.returncode}{where}:\n{_tail(log)}")
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit not healthy after {START_TIMEOUT_S:.0f} s:\n{_tail(log)}")
+                    raise ServerStartError(
+                        f"streamlit not healthy after {timeout_s:.0f} s{where}:\n{_tail(log)}"
+                    )
                 time.sleep(0.2)  # the health check's polling interval, not a wait for the app
-            yield base
+            yield Server(base, proc)
             ok = True
         finally:
             # A clean end: SIGTERM and wait; a failure (or a stuck server): kill the whole group.
             _stop(proc, kill=not ok)
+    if ok and log_path:
+        log_path.unlink(missing_ok=True)
 
 
 def _tail(log, n: int = 4000) -> str:  # type: ignore[no-untyped-def]

@@ -1,6 +1,6 @@
 """A protocol-level Streamlit client: what one browser tab costs the server, without the browser.
 
-Used by ``scripts/loadtest.py --clients protocol`` (and its e2e test). One
+Used by ``python -m tools.loadtest --clients protocol`` (and its e2e test). One
 :class:`ProtocolSession` replays a real first visit recorded from Chromium (see
 :func:`record_visit`): GET ``/`` and every static asset Chromium fetched from the
 server, over at most six keep-alive connections like a browser; then the

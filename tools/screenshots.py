@@ -1,8 +1,9 @@
 """Screenshots of the app for the docs: docs/img/app-{story,compare,sites,presentation}.png.
 
-Starts the app on a free loopback port (see ``app_server.py``), opens it in the
-system Chromium at 1400x900 with every non-loopback request blocked, and waits
-for the map to be drawn before each shot. Run: ``.venv/bin/python scripts/screenshots.py``.
+Starts the app on a free loopback port (``tools.app_server.streamlit_server``), opens it
+in the system Chromium at 1400x900 with every non-loopback request blocked, and waits
+for the map to be drawn before each shot. Run from the repository root:
+``.venv/bin/python -m tools.screenshots``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect, sync_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from app_server import CHROMIUM, CHROMIUM_ARGS, ROOT, block_non_loopback, streamlit_server  # noqa: E402
+from tools.app_server import CHROMIUM, CHROMIUM_ARGS, ROOT, block_non_loopback, streamlit_server
 
 OUT = ROOT / "docs" / "img"
 MAP_IFRAME = (
@@ -62,7 +62,7 @@ def shoot(page: Page, name: str, show: str = "") -> Path:
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     blocked: list[str] = []
-    with streamlit_server() as base, sync_playwright() as pw:
+    with streamlit_server() as server, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(viewport={"width": 1400, "height": 900}, service_workers="block")
@@ -70,7 +70,7 @@ def main() -> int:
             expect.set_options(timeout=TIMEOUT_MS)
             block_non_loopback(context, blocked)
             page = context.new_page()
-            page.goto(base)
+            page.goto(server.url)
             wait_for_map(page, sites=1)
             shoot(page, "app-story.png")
 
