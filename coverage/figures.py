@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import io
 import math
-import struct
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,12 +31,12 @@ from matplotlib.figure import Figure
 from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
 from matplotlib.typing import RcKeyType
-from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
 from coverage.analysis import Result
-from coverage.cache import LRUCache
 from coverage.errors import ExportError
+from coverage.png import png_bytes
+from coverage.projection import project, project_for_map, projection_for, transformer
 from coverage.scenario import Site
 from coverage.style import THEMES, Theme, print_credit, site_colour
 from coverage.units import Unit, format_distance
@@ -69,74 +67,6 @@ SIZES: dict[str, Size] = {
     "portrait": Size(1080, 1350),
     "print": Size(2480, 1754, 300),  # A5 landscape / half A4 at 300 dpi
 }
-
-
-def projection_for(sites: Sequence[Site]) -> tuple[str, float, float]:
-    """A centred azimuthal equidistant projection: (proj string, lat0, lon0)."""
-    lats = np.radians([s.lat_deg for s in sites])
-    lons = np.radians([s.lon_deg for s in sites])
-    # Mean direction on the sphere, so sites either side of ±180° average correctly.
-    x, y, z = np.cos(lats) * np.cos(lons), np.cos(lats) * np.sin(lons), np.sin(lats)
-    lat0 = math.degrees(math.atan2(z.mean(), math.hypot(x.mean(), y.mean())))
-    lon0 = math.degrees(math.atan2(y.mean(), x.mean()))
-    return f"+proj=aeqd +lat_0={lat0:.4f} +lon_0={lon0:.4f} +datum=WGS84 +units=m", lat0, lon0
-
-
-_TRANSFORMERS: LRUCache[str, Transformer] = LRUCache(16)
-
-
-def _transformer(proj: str) -> Transformer:
-    """Lon/lat to ``proj``, remembered: creating a Transformer costs ~12 ms."""
-    return _TRANSFORMERS.get_or_make(proj, lambda: Transformer.from_crs("EPSG:4326", proj, always_xy=True))
-
-
-def _project(geoms: Any, transformer: Transformer) -> Any:
-    """Project a geometry or an array of them, in one call to PROJ."""
-    return shapely.transform(geoms, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
-
-
-def _project_for_map(geoms: np.ndarray, proj: str, rect: tuple[float, float, float, float]) -> np.ndarray:
-    """Project lon/lat ``geoms`` to ``proj``: exactly wherever they can show in ``rect``.
-
-    The borders are those of the app's wider map panel, so most of their
-    vertices lie outside the figure, and PROJ's ellipsoidal azimuthal
-    equidistant costs ~1.5 µs a point (8x the spherical one). So every vertex
-    is first placed on the sphere, whose error is within 0.56 % of the distance
-    from the centre (+1 km) up to 12,000 km (measured over the globe for
-    centres at every latitude); bounded by twice that, any segment that may
-    come near ``rect`` (2 % margin) gets both ends projected exactly. The rest
-    keep spherical positions: they stay outside the map, which therefore draws
-    exactly as if all were exact.
-    """
-    coords = shapely.get_coordinates(geoms)
-    if len(coords) < 2:
-        projected: np.ndarray = _project(geoms, _transformer(proj))
-        return projected
-    xy = np.column_stack(_transformer(proj.replace("+datum=WGS84", "+R=6371008.8")).transform(*coords.T))
-    dist = np.hypot(xy[:, 0], xy[:, 1])
-    bound = np.where(np.isfinite(dist) & (dist < 1e7), 0.01 * (dist + 1000.0), np.inf)
-    low = np.where(np.isinf(bound)[:, None], -np.inf, xy - bound[:, None])
-    high = np.where(np.isinf(bound)[:, None], np.inf, xy + bound[:, None])
-    x0, y0, x1, y1 = rect
-    margin = 0.02 * max(x1 - x0, y1 - y0)
-    # Segment i joins vertices i and i + 1 (across ring ends too, which only adds exact vertices).
-    seg_low, seg_high = np.minimum(low[:-1], low[1:]), np.maximum(high[:-1], high[1:])
-    near = (
-        (seg_low[:, 0] <= x1 + margin)
-        & (seg_high[:, 0] >= x0 - margin)
-        & (seg_low[:, 1] <= y1 + margin)
-        & (seg_high[:, 1] >= y0 - margin)
-    )
-    exact = np.zeros(len(xy), dtype=bool)
-    exact[:-1] |= near
-    exact[1:] |= near
-    # A lon/lat pair is exact everywhere or nowhere: rings stay closed, shared vertices shared.
-    _, same = np.unique(coords[:, 0] + 1j * coords[:, 1], return_inverse=True)
-    exact = np.bincount(same, weights=exact)[same] > 0
-    xy[exact] = np.column_stack(_transformer(proj).transform(*coords[exact].T))
-    out = np.array(geoms, dtype=object)  # set_coordinates replaces the array's items
-    result: np.ndarray = shapely.set_coordinates(out, xy)
-    return result
 
 
 def _paths(geoms: Sequence[BaseGeometry]) -> list[MplPath]:
@@ -195,7 +125,7 @@ class _Drawing:
     def __init__(self, result: Result, spec: Size, colours: Theme, units: Unit) -> None:
         self.result, self.spec, self.colours, self.units = result, spec, colours, units
         self.proj = projection_for(result.sites)[0]
-        self.to_map = _transformer(self.proj)
+        self.to_map = transformer(self.proj)
         self.fig = Figure(figsize=(spec.width_px / spec.dpi, spec.height_px / spec.dpi), dpi=spec.dpi)
         self.renderer: RendererBase = FigureCanvasAgg(self.fig).get_renderer()  # to measure labels with
         self.scale = spec.width_px * 100 / spec.dpi / 1080  # type sizes follow the width in inches
@@ -220,7 +150,7 @@ class _Drawing:
         return self.fig
 
     def _project(self, geoms: Sequence[BaseGeometry]) -> list[BaseGeometry]:
-        return list(_project(np.array(geoms, dtype=object), self.to_map))
+        return list(project(np.array(geoms, dtype=object), self.to_map))
 
     def _frame(self, rings: Sequence[BaseGeometry], top: float) -> None:
         """Frame the rings with a margin, fitting the axes' aspect ratio so rings stay round."""
@@ -246,7 +176,7 @@ class _Drawing:
         display = self.result.display
         tolerance = (display[2] - display[0]) / (4 * self.spec.width_px * 100 / self.spec.dpi)
         view = view_borders(self.result.countries, display, tolerance)
-        projected = list(_project_for_map(view.geometry.values.to_numpy(), self.proj, self.rect))
+        projected = list(project_for_map(view.geometry.values.to_numpy(), self.proj, self.rect))
         is_reached = np.array([n in self.result.reached for n in view["name"]], dtype=bool)
         for mask, fill in ((~is_reached, self.colours.land), (is_reached, self.colours.reached)):
             paths = _paths([g for g, m in zip(projected, mask, strict=True) if m])
@@ -408,42 +338,8 @@ def figure_bytes(fig: Figure, fmt: str) -> bytes:
             canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
             canvas.draw()
             width, height = canvas.get_width_height(physical=True)
-            return _png_bytes(memoryview(canvas.buffer_rgba()).cast("B"), width, height, fig.dpi)
+            return png_bytes(memoryview(canvas.buffer_rgba()).cast("B"), width, height, fig.dpi)
         buffer = io.BytesIO()
         metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
         fig.savefig(buffer, format=fmt, dpi=fig.dpi, facecolor=fig.get_facecolor(), metadata=metadata)
         return buffer.getvalue()
-
-
-def _png_chunk(tag: bytes, body: bytes) -> bytes:
-    """One PNG chunk: length, type, data, CRC of type and data."""
-    return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
-
-
-def _png_bytes(rgba: memoryview, width: int, height: int, dpi: float) -> bytes:
-    """An 8-bit RGBA PNG of a canvas buffer (rows of ``width`` × 4 bytes), fast rather than smallest.
-
-    Rows are stored unfiltered and deflated at level 1, fed to zlib straight
-    from the buffer (no copy): flat map fills compress well without a filter,
-    smaller here than PIL's per-row adaptive filtering, at ~1/3 of the time.
-    Carries the resolution (pHYs) like matplotlib's PNGs, and no text chunks.
-    """
-    stride = width * 4
-    deflate = zlib.compressobj(1)
-    idat = []
-    for row in range(height):
-        idat.append(deflate.compress(b"\0"))  # filter type 0: none
-        idat.append(deflate.compress(rgba[row * stride : (row + 1) * stride]))
-    idat.append(deflate.flush())
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
-    per_metre = round(dpi / 0.0254)
-    phys = struct.pack(">IIB", per_metre, per_metre, 1)
-    return b"".join(
-        (
-            b"\x89PNG\r\n\x1a\n",
-            _png_chunk(b"IHDR", ihdr),
-            _png_chunk(b"pHYs", phys),
-            _png_chunk(b"IDAT", b"".join(idat)),
-            _png_chunk(b"IEND", b""),
-        )
-    )

@@ -188,17 +188,7 @@ def coverage_map(
         tile_layer(tiles).add_to(m)
     weight = 3 if presentation else 2
     _countries_layer(m, result, borders_geojson, borders_url, tinted=tiles is not None)
-    rings = [
-        _feature(ring, 1e-4, tip=html.escape(f"{site.name}: {site.label(units)}"), colour=site_colour(i))
-        for i, (site, ring) in enumerate(zip(result.sites, result.rings, strict=True))
-    ]
-    _layer(
-        m,
-        rings,
-        "function (f) { return {color: f.properties.colour, weight: %d, fillColor: f.properties.colour,"
-        " fillOpacity: %s}; }" % (weight, RING_FILL_OPACITY),
-        "Rings",
-    )
+    _rings_layer(m, result, units, weight)
     if horizon is not None:
         label, geoms = horizon
         _layer(
@@ -239,6 +229,20 @@ def _layer(
         tooltip_options=tooltip_options or {"sticky": True},
         name=name,
     ).add_to(m)
+
+
+def _rings_layer(m: folium.Map, result: Result, units: Unit, weight: int) -> None:
+    rings = [
+        _feature(ring, 1e-4, tip=html.escape(f"{site.name}: {site.label(units)}"), colour=site_colour(i))
+        for i, (site, ring) in enumerate(zip(result.sites, result.rings, strict=True))
+    ]
+    _layer(
+        m,
+        rings,
+        "function (f) { return {color: f.properties.colour, weight: %d, fillColor: f.properties.colour,"
+        " fillOpacity: %s}; }" % (weight, RING_FILL_OPACITY),
+        "Rings",
+    )
 
 
 def _countries_layer(
