@@ -27,7 +27,7 @@ playwright_api.expect.set_options(timeout=TIMEOUT_MS)
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not found")
+        pytest.fail(f"{CHROMIUM} not found: scripts/setup.sh dev installs Debian's chromium")
     with streamlit_server() as server:
         yield server.url
 
@@ -35,7 +35,7 @@ def app_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[playwright_api.Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not found")
+        pytest.fail(f"{CHROMIUM} not found: scripts/setup.sh dev installs Debian's chromium")
     with playwright_api.sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
