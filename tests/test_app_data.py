@@ -49,3 +49,23 @@ def test_every_download_is_the_file_it_claims(story: Scenario, fmt: str, magic: 
     assert fmt in FORMATS
     if fmt in {"html", "geojson", "kml", "csv", "svg"}:
         assert b"Bloomberg" in payload or b"Natural Earth" in payload  # credited
+
+
+def test_borders_files_are_content_addressed_and_bounded(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import os
+
+    monkeypatch.setattr(data, "MAX_BORDER_FILES", 3)
+    folder = tmp_path / "borders"
+    folder.mkdir()
+    for i in range(5):  # views written long ago
+        old = folder / f"old{i}.json"
+        old.write_text("{}")
+        os.utime(old, (1_000_000 + i, 1_000_000 + i))
+    url = data.borders_url(analysed(scenario_file("story-kars.json")), tmp_path)
+    name = url.rsplit("/", 1)[1]
+    assert url == f"{data.STATIC_URL}/borders/{name}"
+    kept = sorted(p.name for p in folder.glob("*.json"))
+    assert name in kept and len(kept) == 3  # the new view and the two newest old ones
+    assert {"old3.json", "old4.json"} <= set(kept)
+    assert json.loads((folder / name).read_text())["type"] == "FeatureCollection"

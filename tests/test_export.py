@@ -307,3 +307,24 @@ def test_map_html_is_offline_by_default_and_tiles_are_opt_in(kars_sites, kars_ta
     # Only the tiles are online: Leaflet is still inlined, no external script or stylesheet.
     assert re.findall(r"<script\b[^>]*\bsrc=", online) == []
     assert "Leaflet 1.9.4" in online
+
+
+def test_kml_reads_back_with_gdal_and_keeps_ring_areas(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import xml.etree.ElementTree as ET
+
+    from coverage.catalog import load_catalog
+    from coverage.export import kml_bytes
+    from coverage.scenario import resolve_sites
+    from coverage.story import scenario_file
+
+    sites = resolve_sites(scenario_file("story.json"), load_catalog())
+    path = tmp_path / "story.kml"
+    path.write_bytes(kml_bytes(analyse_shipped(sites, "110m")))
+    frame = pyogrio.read_dataframe(path)
+    rings = frame[frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
+    assert list(rings["Name"].str.split(":").str[0]) == [s.name for s in sites]
+    assert all("Bloomberg" in d for d in rings["description"])
+    assert set(rings["source_publisher"]) == {"Bloomberg"}
+    for geom, site in zip(rings.geometry, sites, strict=True):
+        assert area_km2(geom) == pytest.approx(area_km2(site_ring(site)), rel=1e-3)
+    ET.fromstring(path.read_bytes())  # well-formed XML

@@ -7,19 +7,16 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
-import pyogrio
 import pytest
 from matplotlib.testing.compare import compare_images
 from PIL import Image
 from pypdf import PdfReader
 
-from coverage.analysis import analyse, analyse_shipped, coverage_table, site_ring
+from coverage.analysis import analyse, coverage_table
 from coverage.borders import load_borders
 from coverage.catalog import load_catalog
 from coverage.errors import ExportError
-from coverage.export import kml_bytes
 from coverage.figures import SIZES, figure_bytes, render_figure
-from coverage.geodesy import area_km2
 from coverage.scenario import resolve_sites
 from coverage.story import scenario_file
 
@@ -125,17 +122,3 @@ def test_the_layout_matches_the_reference_image(tmp_path) -> None:  # type: igno
         REFERENCE.write_bytes(actual.read_bytes())
         pytest.fail(f"wrote a new reference image {REFERENCE}; check it and commit it")
     assert compare_images(str(REFERENCE), str(actual), tol=2) is None
-
-
-def test_kml_reads_back_with_gdal_and_keeps_ring_areas(story, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    _, sites, _, _ = story
-    path = tmp_path / "story.kml"
-    path.write_bytes(kml_bytes(analyse_shipped(sites, "110m")))
-    frame = pyogrio.read_dataframe(path)
-    rings = frame[frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
-    assert list(rings["Name"].str.split(":").str[0]) == [s.name for s in sites]
-    assert all("Bloomberg" in d for d in rings["description"])
-    assert set(rings["source_publisher"]) == {"Bloomberg"}
-    for geom, site in zip(rings.geometry, sites, strict=True):
-        assert area_km2(geom) == pytest.approx(area_km2(site_ring(site)), rel=1e-3)
-    ET.fromstring(path.read_bytes())  # well-formed XML
