@@ -23,7 +23,7 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _default(obj):  # type: ignore[no-untyped-def]
+def _default(obj):
     import numpy as np
 
     if isinstance(obj, np.generic):

@@ -306,7 +306,7 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- plot
 
 
-def plot(result: dict[str, Any], path) -> None:  # type: ignore[no-untyped-def]
+def plot(result: dict[str, Any], path) -> None:
     """docs/img/accuracy.png: max error of the drawn ring by centre latitude, one panel per radius."""
     import matplotlib
 

@@ -20,7 +20,7 @@ from benchmarks.common import ROOT, summary, time_call
 STEP = "3 · Ankara compared"
 
 
-def _run_seconds(at) -> float | None:  # type: ignore[no-untyped-def]
+def _run_seconds(at) -> float | None:
     try:
         value = at.session_state["_run_seconds"]
     except (KeyError, AttributeError):
@@ -28,7 +28,7 @@ def _run_seconds(at) -> float | None:  # type: ignore[no-untyped-def]
     return float(value) if isinstance(value, int | float) else None
 
 
-def _exceptions(at) -> list[str]:  # type: ignore[no-untyped-def]
+def _exceptions(at) -> list[str]:
     return [str(e.value if hasattr(e, "value") else e)[:500] for e in at.exception]
 
 
@@ -93,7 +93,7 @@ def render_path(repeats: int, warmup: int = 1) -> dict[str, Any]:
     steps["analysed (cached)"], result = time_call(lambda: data.analysed(scenario), repeats, w)
     steps["highlights (cached)"], hl = time_call(data.highlights, repeats, w)
 
-    def build():  # type: ignore[no-untyped-def]
+    def build():
         return data.build_map(result, static_dir=static, units="mi", presentation=False, highlights=hl)
 
     steps["build_map"], fmap = time_call(build, repeats)

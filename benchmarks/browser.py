@@ -33,7 +33,7 @@ RING_SEEN = """() => {
 VIEWPORT = {"width": 1400, "height": 900}
 
 
-def _load(browser, url: str, context=None) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _load(browser, url: str, context=None) -> dict[str, Any]:
     """One page load: seconds from ``goto`` to the title, the first ring and the milestones between.
 
     A fresh context unless ``context`` is given (a returning visitor: its HTTP cache is warm).
@@ -74,7 +74,7 @@ def _load(browser, url: str, context=None) -> dict[str, Any]:  # type: ignore[no
             ctx.close()
 
 
-def _returning_loads(browser, url: str, n: int) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def _returning_loads(browser, url: str, n: int) -> list[dict[str, Any]]:
     """``n`` loads in one context after a first (uncounted) one: scripts come from its cache."""
     blocked: list[str] = []
     ctx = browser.new_context(viewport=VIEWPORT, service_workers="block")

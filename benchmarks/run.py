@@ -368,7 +368,7 @@ def wait_quiet(max_wait_s: float) -> float:
 # ---------------------------------------------------------------- output
 
 
-def print_table(rows: list[dict[str, Any]], out=sys.stdout) -> None:  # type: ignore[no-untyped-def]
+def print_table(rows: list[dict[str, Any]], out=sys.stdout) -> None:
     print(markdown_table(rows), file=out)
 
 

@@ -52,14 +52,14 @@ def scenario_dict(n: int, seed: int = SEED) -> dict[str, Any]:
     return {"version": 1, "title": f"{n} random sites", "units": "km", "sites": sites}
 
 
-def _sites(path: str):  # type: ignore[no-untyped-def]
+def _sites(path: str):
     from coverage.catalog import load_catalog
     from coverage.scenario import load_scenario, resolve_sites
 
     return resolve_sites(load_scenario(path), load_catalog())
 
 
-def _table_dict(table) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def _table_dict(table) -> dict[str, float]:
     return {str(k): float(v) for k, v in zip(table["country"], table["covered_km2"], strict=True)}
 
 
@@ -91,11 +91,11 @@ def ours_inprocess(args: dict[str, Any]) -> dict[str, Any]:
     return {"results": results}
 
 
-def _centres(sites) -> tuple[list[float], list[float], list[float]]:  # type: ignore[no-untyped-def]
+def _centres(sites) -> tuple[list[float], list[float], list[float]]:
     return [s.lat_deg for s in sites], [s.lon_deg for s in sites], [s.radius_m for s in sites]
 
 
-def naive_pipeline(sites, borders) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def naive_pipeline(sites, borders) -> dict[str, float]:
     import geopandas as gpd
 
     from coverage.geodesy import area_km2

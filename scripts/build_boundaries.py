@@ -67,7 +67,7 @@ def repair_ring(coords: np.ndarray) -> Polygon:
 
 
 def _winds(ring: object) -> bool:
-    coords = np.asarray(ring.coords)  # type: ignore[attr-defined]
+    coords = np.asarray(ring.coords)
     return winding(unwrap_lon(coords[:-1, 0])) != 0
 
 

@@ -31,7 +31,7 @@ def root() -> Path:
 
 
 @pytest.fixture
-def boundaries_copy(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+def boundaries_copy(tmp_path, monkeypatch):
     """A private copy of data/boundaries that coverage.borders reads, to edit or break."""
     import coverage.borders as borders_mod
 

@@ -51,7 +51,7 @@ def test_every_download_is_the_file_it_claims(story: Scenario, fmt: str, magic: 
         assert b"Bloomberg" in payload or b"Natural Earth" in payload  # credited
 
 
-def test_borders_files_are_content_addressed_and_bounded(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_borders_files_are_content_addressed_and_bounded(tmp_path, monkeypatch) -> None:
     import json
     import os
 

@@ -309,7 +309,7 @@ def test_map_html_is_offline_by_default_and_tiles_are_opt_in(kars_sites, kars_ta
     assert "Leaflet 1.9.4" in online
 
 
-def test_kml_reads_back_with_gdal_and_keeps_ring_areas(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_kml_reads_back_with_gdal_and_keeps_ring_areas(tmp_path) -> None:
     import xml.etree.ElementTree as ET
 
     from coverage.catalog import load_catalog

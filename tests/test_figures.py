@@ -24,27 +24,27 @@ REFERENCE = Path(__file__).parent / "data" / "kars-square-110m.png"
 
 
 @pytest.fixture(scope="module")
-def story():  # type: ignore[no-untyped-def]
+def story():
     scenario = scenario_file("story.json")
     sites = resolve_sites(scenario, load_catalog())
     borders = load_borders("110m")
     return scenario, sites, borders, coverage_table(sites, borders)
 
 
-def _figure(story, **kwargs):  # type: ignore[no-untyped-def]
+def _figure(story, **kwargs):
     scenario, sites, borders, table = story
     return render_figure(analyse(sites, borders), title=scenario.title, subtitle=scenario.subtitle, **kwargs)
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_png_has_the_promised_pixel_size(story, size: str) -> None:  # type: ignore[no-untyped-def]
+def test_png_has_the_promised_pixel_size(story, size: str) -> None:
     image = Image.open(io.BytesIO(figure_bytes(_figure(story, size=size), "png")))
     assert image.format == "PNG"
     assert image.size == (SIZES[size].width_px, SIZES[size].height_px)
     assert image.mode in {"RGB", "RGBA"}
 
 
-def test_png_holds_exactly_the_drawn_pixels_and_the_resolution(story) -> None:  # type: ignore[no-untyped-def]
+def test_png_holds_exactly_the_drawn_pixels_and_the_resolution(story) -> None:
     """figure_bytes writes PNGs itself (not via PIL): PIL must read back the canvas, pixel for pixel."""
     fig = _figure(story, size="print")
     image = Image.open(io.BytesIO(figure_bytes(fig, "png")))
@@ -53,7 +53,7 @@ def test_png_holds_exactly_the_drawn_pixels_and_the_resolution(story) -> None:  
     assert image.info["dpi"] == pytest.approx((300, 300), abs=0.01)
 
 
-def test_dark_theme_is_dark(story) -> None:  # type: ignore[no-untyped-def]
+def test_dark_theme_is_dark(story) -> None:
     light = np.asarray(
         Image.open(io.BytesIO(figure_bytes(_figure(story, theme="light"), "png"))).convert("L")
     )
@@ -61,7 +61,7 @@ def test_dark_theme_is_dark(story) -> None:  # type: ignore[no-untyped-def]
     assert light.mean() > 150 > 80 > dark.mean()
 
 
-def test_svg_keeps_text_as_text(story) -> None:  # type: ignore[no-untyped-def]
+def test_svg_keeps_text_as_text(story) -> None:
     root = ET.fromstring(figure_bytes(_figure(story, size="16x9"), "svg"))
     texts = ["".join(e.itertext()) for e in root.iter() if e.tag.endswith("}text")]
     joined = " ".join(texts)
@@ -71,7 +71,7 @@ def test_svg_keeps_text_as_text(story) -> None:  # type: ignore[no-untyped-def]
     assert not [e for e in root.iter() if e.tag.endswith("}image")], "no raster inside the SVG"
 
 
-def test_pdf_is_one_vector_page_with_selectable_text(story) -> None:  # type: ignore[no-untyped-def]
+def test_pdf_is_one_vector_page_with_selectable_text(story) -> None:
     reader = PdfReader(io.BytesIO(figure_bytes(_figure(story, size="print"), "pdf")))
     assert len(reader.pages) == 1
     page = reader.pages[0]
@@ -82,7 +82,7 @@ def test_pdf_is_one_vector_page_with_selectable_text(story) -> None:  # type: ig
     assert images == [], "the map is drawn as vectors, not embedded as an image"
 
 
-def test_country_labels_do_not_collide(story) -> None:  # type: ignore[no-untyped-def]
+def test_country_labels_do_not_collide(story) -> None:
     fig = _figure(story)
     renderer = fig.canvas.get_renderer()
     ax = fig.axes[0]
@@ -93,20 +93,20 @@ def test_country_labels_do_not_collide(story) -> None:  # type: ignore[no-untype
             assert not a.overlaps(b)
 
 
-def test_no_axis_ticks_or_labels(story) -> None:  # type: ignore[no-untyped-def]
+def test_no_axis_ticks_or_labels(story) -> None:
     ax = _figure(story).axes[0]
     assert not ax.axison
     assert ax.get_xlabel() == "" and ax.get_ylabel() == ""
 
 
-def test_unknown_size_or_theme_is_a_clear_error(story) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_size_or_theme_is_a_clear_error(story) -> None:
     with pytest.raises(ExportError, match="unknown size"):
         _figure(story, size="huge")
     with pytest.raises(ExportError, match="unknown theme"):
-        _figure(story, theme="neon")  # type: ignore[arg-type]
+        _figure(story, theme="neon")
 
 
-def test_the_layout_matches_the_reference_image(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_layout_matches_the_reference_image(tmp_path) -> None:
     """A layout regression (legend, labels, scale bar, projection) shows up here.
 
     To accept an intended change: delete tests/data/kars-square-110m.png and run this

@@ -42,7 +42,7 @@ FUZZ = settings(deadline=None, max_examples=300, suppress_health_check=[HealthCh
 SLOW = settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 
 
-def allowed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+def allowed(fn, *args, **kwargs):
     """Call ``fn``; a CoverageError is an acceptable answer (returned as None), anything else propagates."""
     try:
         return fn(*args, **kwargs)
@@ -429,7 +429,7 @@ def shaped_specs(draw: st.DrawFn) -> SiteSpec:
 
 @FUZZ
 @given(specs=st.lists(shaped_specs(), min_size=1, max_size=4))
-def test_resolve_sites_random_specs(catalog, specs: list[SiteSpec]) -> None:  # type: ignore[no-untyped-def]
+def test_resolve_sites_random_specs(catalog, specs: list[SiteSpec]) -> None:
     from coverage.analysis import ring_for
 
     sites = allowed(resolve_sites, Scenario(sites=tuple(specs)), catalog)
@@ -444,7 +444,7 @@ def test_resolve_sites_random_specs(catalog, specs: list[SiteSpec]) -> None:  # 
 
 @FUZZ
 @given(site=site_dicts())
-def test_parsed_sites_resolve_or_fail_cleanly(catalog, site: dict) -> None:  # type: ignore[no-untyped-def]
+def test_parsed_sites_resolve_or_fail_cleanly(catalog, site: dict) -> None:
     scenario = allowed(scenario_from_dict, {"version": 1, "sites": [site]}, "upload.json")
     if scenario is not None:
         sites = allowed(resolve_sites, scenario, catalog)
@@ -500,7 +500,7 @@ def test_regression_lone_surrogate_is_accepted_then_cannot_be_encoded(field: str
     ],
     ids=["no-position", "no-unit", "nothing"],
 )
-def test_regression_resolve_sites_asserts_on_malformed_spec(catalog, spec: SiteSpec) -> None:  # type: ignore[no-untyped-def]
+def test_regression_resolve_sites_asserts_on_malformed_spec(catalog, spec: SiteSpec) -> None:
     with pytest.raises(ScenarioError):
         resolve_sites(Scenario(sites=(spec,)), catalog)
 
@@ -508,7 +508,7 @@ def test_regression_resolve_sites_asserts_on_malformed_spec(catalog, spec: SiteS
 # Was a bug (fixed in parallel): scenario_from_dict accepted a Python float NaN lat/lon, because
 # jsonschema's minimum/maximum comparisons are False for NaN; the site then failed later with RingError.
 @pytest.mark.parametrize("field", ["lat", "lon"])
-def test_scenario_from_dict_refuses_nan_position(catalog, field: str) -> None:  # type: ignore[no-untyped-def]
+def test_scenario_from_dict_refuses_nan_position(catalog, field: str) -> None:
     site = {"name": "a", "lat": 39.9, "lon": 32.8, "system": "s-400", field: float("nan")}
     try:
         scenario = scenario_from_dict({"version": 1, "sites": [site]}, "sites table")

@@ -34,22 +34,22 @@ KML_NS = "{http://www.opengis.net/kml/2.2}"
 PROPERTY = settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 
 
-def sites_named(names, catalog):  # type: ignore[no-untyped-def]
+def sites_named(names, catalog):
     """One S-400 site per name, spread over Turkey (so rings overlap countries)."""
     fig = catalog.figure("s-400")
     return [Site(name, 37.0 + (i % 4), 28.0 + 2.0 * i, fig.radius_m, fig) for i, name in enumerate(names)]
 
 
 @pytest.fixture(scope="module")
-def hostile(catalog, borders_110m):  # type: ignore[no-untyped-def]
+def hostile(catalog, borders_110m):
     return sites_named(PAYLOADS, catalog), borders_110m
 
 
 @pytest.fixture(scope="module")
-def borders_json_for(borders_110m):  # type: ignore[no-untyped-def]
+def borders_json_for(borders_110m):
     from coverage import maps
 
-    def make(sites):  # type: ignore[no-untyped-def]
+    def make(sites):
         return maps.display_json(analyse(sites, borders_110m))
 
     return make
@@ -63,7 +63,7 @@ def assert_no_raw_markup(page: str) -> None:
 
 
 # ------------------------------------------------------------------ folium map and HTML export
-def test_folium_map_page_escapes_names(hostile, borders_json_for) -> None:  # type: ignore[no-untyped-def]
+def test_folium_map_page_escapes_names(hostile, borders_json_for) -> None:
     from coverage.maps import coverage_map
 
     sites, borders = hostile
@@ -74,7 +74,7 @@ def test_folium_map_page_escapes_names(hostile, borders_json_for) -> None:  # ty
     assert "javascript:alert(3)" in page  # harmless as text: it is never used as a URL
 
 
-def test_app_map_page_escapes_names(hostile) -> None:  # type: ignore[no-untyped-def]
+def test_app_map_page_escapes_names(hostile) -> None:
     """The app's variant: borders fetched by URL, Leaflet served locally."""
     from coverage.maps import coverage_map, use_local_leaflet
 
@@ -85,7 +85,7 @@ def test_app_map_page_escapes_names(hostile) -> None:  # type: ignore[no-untyped
     assert_no_raw_markup(m.get_root().render())
 
 
-def test_html_export_escapes_names_title_and_subtitle(hostile, borders_json_for) -> None:  # type: ignore[no-untyped-def]
+def test_html_export_escapes_names_title_and_subtitle(hostile, borders_json_for) -> None:
     from coverage.export import map_html
 
     sites, borders = hostile
@@ -103,7 +103,7 @@ def test_html_export_escapes_names_title_and_subtitle(hostile, borders_json_for)
 TEMPLATE_PAYLOAD = "{{ 7*7 }} pid={{ lipsum.__globals__.os.getpid() }}"
 
 
-def test_template_syntax_in_a_site_name_is_not_evaluated_in_the_map(catalog, borders_110m) -> None:  # type: ignore[no-untyped-def]
+def test_template_syntax_in_a_site_name_is_not_evaluated_in_the_map(catalog, borders_110m) -> None:
     from coverage.maps import coverage_map, use_local_leaflet
 
     sites = sites_named([TEMPLATE_PAYLOAD], catalog)
@@ -124,7 +124,7 @@ def test_template_syntax_in_a_site_name_is_not_evaluated_in_the_map(catalog, bor
 )
 def test_template_syntax_is_not_evaluated_in_the_html_export(
     catalog, borders_110m, borders_json_for, where
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from coverage.export import map_html
 
     sites = sites_named([TEMPLATE_PAYLOAD if where == "name" else "Ankara"], catalog)
@@ -143,7 +143,7 @@ def _svg_texts(svg: bytes) -> list[str]:
     return ["".join(e.itertext()) for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "text"]
 
 
-def test_svg_parses_and_carries_names_as_text(hostile, borders_110m) -> None:  # type: ignore[no-untyped-def]
+def test_svg_parses_and_carries_names_as_text(hostile, borders_110m) -> None:
     from coverage.figures import figure_bytes, render_figure
 
     sites, borders = hostile
@@ -168,7 +168,7 @@ BUG_MATHTEXT = (
 
 
 @pytest.mark.parametrize("name", ["Fund $5 and $6", "$$", r"$\foo$"])
-def test_dollar_signs_in_names_are_drawn_literally(catalog, borders_110m, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_dollar_signs_in_names_are_drawn_literally(catalog, borders_110m, name: str) -> None:
     from coverage.figures import figure_bytes, render_figure
 
     sites = sites_named([name], catalog)
@@ -179,7 +179,7 @@ def test_dollar_signs_in_names_are_drawn_literally(catalog, borders_110m, name: 
 
 
 # ------------------------------------------------------------------ KML (GDAL)
-def test_kml_parses_and_names_round_trip(hostile) -> None:  # type: ignore[no-untyped-def]
+def test_kml_parses_and_names_round_trip(hostile) -> None:
     from coverage.export import kml_bytes
 
     sites, _ = hostile
@@ -206,7 +206,7 @@ def test_kml_parses_and_names_round_trip(hostile) -> None:  # type: ignore[no-un
 
 @settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
 @given(name=st.text(min_size=1, max_size=40))
-def test_kml_round_trips_any_accepted_name(catalog, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_kml_round_trips_any_accepted_name(catalog, name: str) -> None:
     """Any name parse_scenario accepts comes back from the KML as written (after stripping)."""
     from coverage.export import kml_bytes
 
@@ -224,7 +224,7 @@ def test_kml_round_trips_any_accepted_name(catalog, name: str) -> None:  # type:
 
 
 # ------------------------------------------------------------------ CSV (spreadsheets)
-def test_csv_by_site_neutralises_every_formula_cell(hostile, borders_110m) -> None:  # type: ignore[no-untyped-def]
+def test_csv_by_site_neutralises_every_formula_cell(hostile, borders_110m) -> None:
     from coverage.export import table_csv
 
     sites, _ = hostile
@@ -242,7 +242,7 @@ def test_csv_by_site_neutralises_every_formula_cell(hostile, borders_110m) -> No
         assert name in seen  # non-formula text is left as written
 
 
-def test_csv_report_from_the_cli_neutralises_formulas(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_csv_report_from_the_cli_neutralises_formulas(tmp_path) -> None:
     import json
 
     from coverage.cli import main

@@ -56,7 +56,7 @@ def test_formats_and_options_are_checked_with_clear_errors() -> None:
     with pytest.raises(ExportError, match="unknown size"):
         render(result, "png", RenderOptions(size="a0"))
     with pytest.raises(ExportError, match="unknown units"):
-        render(result, "csv", RenderOptions(units="furlong"))  # type: ignore[arg-type]
+        render(result, "csv", RenderOptions(units="furlong"))
     assert format_for(".PNG").name == "png"
 
 

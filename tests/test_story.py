@@ -36,7 +36,7 @@ def test_every_story_file_is_shipped() -> None:
 
 
 @pytest.mark.parametrize("name", STORY_FILES)
-def test_story_files_load_and_resolve_against_the_catalog(name: str, catalog) -> None:  # type: ignore[no-untyped-def]
+def test_story_files_load_and_resolve_against_the_catalog(name: str, catalog) -> None:
     scenario = scenario_file(name)
     assert scenario.title and scenario.sites
     sites = resolve_sites(scenario, catalog)
@@ -69,7 +69,7 @@ def test_the_three_steps() -> None:
         assert place in STEPS[1].text
 
 
-def test_step_three_compares_the_four_places(catalog) -> None:  # type: ignore[no-untyped-def]
+def test_step_three_compares_the_four_places(catalog) -> None:
     names = [s.name for s in resolve_sites(scenario_file(STEPS[2].scenario_file), catalog)]
     assert names == ["Ankara", "İzmir (Aegean coast)", "Edirne (Greek border)", "Kars (Armenian border)"]
     for city in ("Ankara", "İzmir", "Edirne", "Kars"):
@@ -84,18 +84,18 @@ def test_presets() -> None:
 
 
 @pytest.fixture(scope="module")
-def highlights(borders_10m):  # type: ignore[no-untyped-def]
+def highlights(borders_10m):
     return story_highlights(borders_10m)
 
 
-def _max_distance_km(site, geom) -> float:  # type: ignore[no-untyped-def]
+def _max_distance_km(site, geom) -> float:
     """The farthest vertex of ``geom`` from ``site``, geodesic on WGS84."""
     xy = shapely.get_coordinates(geom)
     _, _, dist = GEOD.inv(np.full(len(xy), site.lon_deg), np.full(len(xy), site.lat_deg), xy[:, 0], xy[:, 1])
     return float(np.max(dist)) / 1000
 
 
-def test_highlights_are_the_three_places_as_lines(highlights) -> None:  # type: ignore[no-untyped-def]
+def test_highlights_are_the_three_places_as_lines(highlights) -> None:
     assert list(highlights) == ["Armenian border", "Aegean coast", "Greek border"]
     for name, geom in highlights.items():
         assert not geom.is_empty, name
@@ -103,9 +103,9 @@ def test_highlights_are_the_three_places_as_lines(highlights) -> None:  # type: 
         assert geom.length > 0.5, name  # degrees: each is a real stretch of line, not a point
 
 
-def test_highlights_lie_where_the_article_says(highlights) -> None:  # type: ignore[no-untyped-def]
+def test_highlights_lie_where_the_article_says(highlights) -> None:
     def bounds(name: str) -> tuple[float, float, float, float]:
-        return tuple(highlights[name].bounds)  # type: ignore[return-value]
+        return tuple(highlights[name].bounds)
 
     # Turkey's border with Armenia runs north-south near 43-45° E.
     lon0, lat0, lon1, lat1 = bounds("Armenian border")
@@ -127,7 +127,7 @@ def test_highlights_lie_where_the_article_says(highlights) -> None:  # type: ign
         ("İzmir (Aegean coast)", "Aegean coast"),
     ],
 )
-def test_each_highlighted_place_is_within_its_sites_ring(highlights, catalog, site_name, highlight) -> None:  # type: ignore[no-untyped-def]
+def test_each_highlighted_place_is_within_its_sites_ring(highlights, catalog, site_name, highlight) -> None:
     """Step 3's point: a 250-mile ring from each of those places covers the whole stretch."""
     (site,) = [s for s in resolve_sites(scenario_file("story.json"), catalog) if s.name == site_name]
     assert _max_distance_km(site, highlights[highlight]) < site.radius_km

@@ -135,7 +135,7 @@ def streamlit_server(
         log_path.unlink(missing_ok=True)
 
 
-def _tail(log, n: int = 4000) -> str:  # type: ignore[no-untyped-def]
+def _tail(log, n: int = 4000) -> str:
     log.seek(0)
     return log.read().decode("utf-8", "replace")[-n:]
 
@@ -152,13 +152,13 @@ def is_loopback(url: str) -> bool:
     return False
 
 
-def block_non_loopback(context, blocked: list[str]) -> None:  # type: ignore[no-untyped-def]
+def block_non_loopback(context, blocked: list[str]) -> None:
     """Abort every request of a (sync Playwright) browser context that is not loopback.
 
     The aborted URLs are appended to ``blocked``: the app must work with none of them.
     """
 
-    def route(route) -> None:  # type: ignore[no-untyped-def]
+    def route(route) -> None:
         if is_loopback(route.request.url):
             route.continue_()
         else:

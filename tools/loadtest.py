@@ -133,12 +133,12 @@ class RssSampler(threading.Thread):
 
 
 # ------------------------------------------------------------------ sessions
-async def one_session(browser, base: str, index: int, timeout_ms: int, blocked: list[str]) -> dict:  # type: ignore[no-untyped-def]
+async def one_session(browser, base: str, index: int, timeout_ms: int, blocked: list[str]) -> dict:
     result: dict = {"session": index, "ok": False}
     ctx = await browser.new_context(viewport={"width": 1400, "height": 900}, service_workers="block")
     ctx.set_default_timeout(timeout_ms)
 
-    async def route(r) -> None:  # type: ignore[no-untyped-def]
+    async def route(r) -> None:
         if is_loopback(r.request.url):
             await r.continue_()
         else:

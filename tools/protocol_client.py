@@ -133,7 +133,7 @@ class HttpPool:
             raise HttpError(f"GET {path}: HTTP {status}")
         return status, (body if keep else b"")
 
-    async def _roundtrip(self, conn, path, extra, conditional):  # type: ignore[no-untyped-def]
+    async def _roundtrip(self, conn, path, extra, conditional):
         reader, writer = conn
         lines = [f"GET {path} HTTP/1.1", f"Host: {self.host}:{self.port}", "Connection: keep-alive"]
         hdrs = dict(self.headers)
@@ -182,7 +182,7 @@ class HttpPool:
             reusable = False
         return status, headers, body, reusable
 
-    async def get_all(self, paths: list[str], **kw) -> None:  # type: ignore[no-untyped-def]
+    async def get_all(self, paths: list[str], **kw) -> None:
         await asyncio.gather(*(self.get(p, **kw) for p in paths))
 
     async def close(self) -> None:
@@ -237,7 +237,7 @@ def _path(url: str, base: str) -> str | None:
 
 async def record_visit(
     browser, base: str, timeout_ms: int, first_ring: str, fourth_ring: str, iframe: str
-) -> Visit:  # type: ignore[no-untyped-def]
+) -> Visit:
     """One real Chromium page: load the app, wait for the first ring, change the step, record.
 
     Records, through the DevTools protocol, every request that reached the server
@@ -250,7 +250,7 @@ async def record_visit(
     ctx = await browser.new_context(viewport={"width": 1400, "height": 900}, service_workers="block")
     ctx.set_default_timeout(timeout_ms)
 
-    async def route(r) -> None:  # type: ignore[no-untyped-def]
+    async def route(r) -> None:
         await (r.continue_() if _path(r.request.url, base) else r.abort("blockedbyclient"))
 
     await ctx.route("**/*", route)
@@ -286,7 +286,7 @@ async def record_visit(
     await cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
     back: list[bytes] = []
 
-    def on_ws(ws) -> None:  # type: ignore[no-untyped-def]
+    def on_ws(ws) -> None:
         ws.on("framesent", lambda p: back.append(p if isinstance(p, bytes) else p.encode()))
 
     page.on("websocket", on_ws)
@@ -403,7 +403,7 @@ class ProtocolSession:
             if delta.WhichOneof("type") == "new_element":
                 self._element(delta.new_element)
 
-    def _element(self, el) -> None:  # type: ignore[no-untyped-def]
+    def _element(self, el) -> None:
         from streamlit.proto.WidgetStates_pb2 import WidgetState
 
         kind = el.WhichOneof("type")
@@ -467,7 +467,7 @@ class ProtocolSession:
         return msg.SerializeToString()
 
     # -------------------------------------------------------------- the visit
-    async def _wait(self, what: str, cond, event: asyncio.Event, deadline: float) -> None:  # type: ignore[no-untyped-def]
+    async def _wait(self, what: str, cond, event: asyncio.Event, deadline: float) -> None:
         while not cond():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -485,7 +485,7 @@ class ProtocolSession:
                 raise SessionFailed(f"websocket closed while waiting for {what}: {exc!r}"[:200])
             waiter.cancel()
 
-    def _component_with(self, colour: str, after: int):  # type: ignore[no-untyped-def]
+    def _component_with(self, colour: str, after: int):
         for i, (t, args) in enumerate(self.components[after:]):
             if ring_check(args, colour):
                 return after + i, t, args
@@ -513,8 +513,8 @@ class ProtocolSession:
         ws_url = self.base.replace("http://", "ws://") + "/_stcore/stream"
         self.ws = await wsc.connect(
             ws_url,
-            origin=self.base,  # type: ignore[arg-type]
-            subprotocols=protocols,  # type: ignore[arg-type]
+            origin=self.base,
+            subprotocols=protocols,
             additional_headers={
                 k: v
                 for k, v in {"Cookie": self.http.cookie_header(), **self.visit.headers}.items()
@@ -527,7 +527,7 @@ class ProtocolSession:
             raise SessionFailed(f"server chose subprotocol {self.ws.subprotocol!r}")
         self._reader_task = asyncio.create_task(self._reader())
 
-    async def run_phased(self, mark) -> None:  # type: ignore[no-untyped-def]
+    async def run_phased(self, mark) -> None:
         """The same visit one phase at a time, awaiting ``mark(name)`` after each (server cost).
 
         Not for timing a page: phases that overlap in a browser run one after another here.
@@ -546,7 +546,7 @@ class ProtocolSession:
             await self._connect(deadline)
             await mark("websocket open (session created)")
             self.run_finished.clear()
-            await self.ws.send(self._rerun(first=True))  # type: ignore[union-attr]
+            await self.ws.send(self._rerun(first=True))
             await self._wait("first run", lambda: bool(self.finish_status), self.run_finished, deadline)
             await mark("first script run (story step 1) and its ForwardMsgs")
             found = self._component_with(FIRST_RING_COLOUR, 0)
@@ -554,11 +554,11 @@ class ProtocolSession:
                 raise SessionFailed("no st_folium delta with the first ring")
             await asyncio.gather(self._component_assets(found[2], False), self.http.get_all(list(self.media)))
             await mark("map assets: component page + bundle, Leaflet, borders JSON, /media")
-            self.widgets[self.story_id].string_value = STEP  # type: ignore[attr-defined]
+            self.widgets[self.story_id].string_value = STEP
             n_components, n_finished = len(self.components), len(self.finish_status)
             media_before = set(self.media)
             self.run_finished.clear()
-            await self.ws.send(self._rerun(first=False))  # type: ignore[union-attr]
+            await self.ws.send(self._rerun(first=False))
             await self._wait(
                 "step run", lambda: len(self.finish_status) > n_finished, self.run_finished, deadline
             )
@@ -638,7 +638,7 @@ class ProtocolSession:
                 raise SessionFailed("no Story radio in the page")
             if STEP not in self.radio_options.get("Story", []):
                 raise SessionFailed(f"{STEP!r} not among the Story options")
-            self.widgets[self.story_id].string_value = STEP  # type: ignore[attr-defined]
+            self.widgets[self.story_id].string_value = STEP
             self.step_widget_ids = sorted(self.widgets)
             n_components, n_finished = len(self.components), len(self.finish_status)
             media_before = set(self.media)

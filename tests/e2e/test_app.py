@@ -178,7 +178,7 @@ def _open_scenario(page: Page, app_url: str, scenario: Scenario) -> list[str]:
     """Open the app on ``?s=`` for ``scenario``; returns the list that dialogs get recorded in."""
     dialogs: list[str] = []
 
-    def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
+    def on_dialog(dialog) -> None:
         dialogs.append(f"{dialog.type}: {dialog.message}")
         dialog.dismiss()
 

@@ -50,7 +50,7 @@ def render(scenario: Path, out: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def story_html(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+def story_html(tmp_path_factory) -> Path:
     return render(ROOT / "scenarios" / "story.json", tmp_path_factory.mktemp("story") / "story.html")
 
 
@@ -65,7 +65,7 @@ def write_scenario(folder: Path, names: list[str], title: str, subtitle: str = "
 
 
 @pytest.fixture(scope="module")
-def xss_html(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+def xss_html(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("xss")
     return render(write_scenario(folder, PAYLOADS, XSS_TITLE, XSS_SUBTITLE), folder / "xss.html")
 
@@ -85,7 +85,7 @@ class Offline:
         self.page.on("dialog", self._dialog)
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
 
-    def _route(self, route) -> None:  # type: ignore[no-untyped-def]
+    def _route(self, route) -> None:
         url = route.request.url
         if url.startswith("file://"):
             route.continue_()
@@ -93,11 +93,11 @@ class Offline:
             self.blocked.append(url)
             route.abort("blockedbyclient")
 
-    def _route_ws(self, ws) -> None:  # type: ignore[no-untyped-def]
+    def _route_ws(self, ws) -> None:
         self.blocked.append(ws.url)
         ws.close()
 
-    def _dialog(self, dialog) -> None:  # type: ignore[no-untyped-def]
+    def _dialog(self, dialog) -> None:
         self.dialogs.append(f"{dialog.type}: {dialog.message}")
         dialog.dismiss()
 

@@ -43,7 +43,7 @@ def test_two_protocol_sessions_render_the_map_and_change_the_step(app_url: str) 
         assert any(p.startswith("/app/static/borders/") and s == 200 for p, s in fetched.items())
         assert "_streamlit_xsrf" in session.http.cookies
         # The step BackMsg carried the Story radio's new value among the page's widget states.
-        assert session.widgets[session.story_id].string_value == pc.STEP  # type: ignore[attr-defined]
+        assert session.widgets[session.story_id].string_value == pc.STEP
         assert len(session.widgets) >= 5
         assert session.finish_status == ["FINISHED_SUCCESSFULLY"] * 2
 
