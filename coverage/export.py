@@ -216,7 +216,8 @@ def map_html(
     online background that the browser loads from its provider when the page
     is opened; everything else is still in the page.
     """
-    from coverage.maps import RawHtml, coverage_map, inline_leaflet, stable_ids
+    from coverage.leaflet import RawHtml, inline_leaflet, stable_ids
+    from coverage.maps import coverage_map
     from coverage.style import site_colour
 
     sites = result.sites

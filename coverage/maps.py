@@ -15,8 +15,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import folium
@@ -29,19 +28,13 @@ from shapely.geometry.base import BaseGeometry
 from coverage.analysis import Result
 from coverage.borders import Countries
 from coverage.cache import LRUCache
+from coverage.leaflet import RawHtml, page_root
 from coverage.style import RING_FILL_OPACITY, THEMES, TILE_BACKDROP, credit_text, site_colour
 from coverage.tiles import TileSource
 from coverage.units import Unit
 from coverage.view import Bounds, view_borders
 
 STYLE = THEMES["light"]  # the interactive map follows the app's light theme
-
-
-def leaflet_dir() -> Path:
-    """Folder of Leaflet 1.9.4 inside the installed ``django-js-lib-leaflet`` wheel."""
-    import js_lib_leaflet
-
-    return Path(js_lib_leaflet.__file__).parent / "static" / "js_lib_leaflet"
 
 
 _JINJA_OPENER = re.compile(r"\{(?=[{%#])")
@@ -81,19 +74,6 @@ def borders_json(display_borders: gpd.GeoDataFrame) -> str:
 def _feature(geom: BaseGeometry, precision: float, **properties: object) -> dict[str, Any]:
     geom = shapely.set_precision(geom, precision, mode="pointwise")
     return {"type": "Feature", "geometry": json.loads(shapely.to_geojson(geom)), "properties": properties}
-
-
-class RawHtml(folium.Element):
-    """Literal HTML for a page's header or body.
-
-    ``folium.Element(text)`` compiles ``text`` as a Jinja template, so user text
-    such as ``{{ ... }}`` would be *evaluated* on the server. Here the text is a
-    value passed to a fixed template, never compiled. Escape user parts first.
-    """
-
-    def __init__(self, markup: str) -> None:
-        super().__init__("{{ this.markup }}")
-        self.markup = markup
 
 
 class JsonLayer(MacroElement):
@@ -304,7 +284,7 @@ def _sites_layer(m: folium.Map, result: Result, presentation: bool) -> None:
 def _page_style(m: folium.Map, presentation: bool, tiles: TileSource | None) -> None:
     font = "20px" if presentation else "13px"
     backdrop = STYLE.sea if tiles is None else TILE_BACKDROP
-    _root(m).header.add_child(
+    page_root(m).header.add_child(
         RawHtml(
             f"<style>.leaflet-container{{background:{backdrop};font-size:{font}}}"
             f".leaflet-tooltip{{font-size:{font}}}"
@@ -340,57 +320,6 @@ class _Attribution(MacroElement):
         super().__init__()
         self._name = "Attribution"
         self.text_js = script_json(html.escape(text))
-
-
-def use_local_leaflet(m: folium.Map, base_url: str) -> folium.Map:
-    """Load Leaflet from ``base_url`` (e.g. Streamlit's ``/app/static/leaflet``) and nothing else.
-
-    folium's defaults pull Leaflet, jQuery, Bootstrap and fonts from CDNs; a map
-    needs only Leaflet's JS and CSS.
-    """
-    for element in _walk(m):
-        if hasattr(element, "default_js"):
-            element.default_js = []
-            element.default_css = []
-    m.default_js = [("leaflet", f"{base_url}/leaflet.js")]
-    m.default_css = [("leaflet_css", f"{base_url}/leaflet.css")]
-    return m
-
-
-def inline_leaflet(m: folium.Map) -> folium.Map:
-    """Embed Leaflet's JS and CSS in the page so it renders from ``file://`` offline."""
-    for element in _walk(m):
-        if hasattr(element, "default_js"):
-            element.default_js = []
-            element.default_css = []
-    folder = leaflet_dir()
-    js = (folder / "leaflet.js").read_text(encoding="utf-8")
-    css = (folder / "leaflet.css").read_text(encoding="utf-8")
-    header = _root(m).header
-    header.add_child(RawHtml(f"<style>{css}</style>"), name="leaflet_css", index=0)
-    header.add_child(RawHtml(f"<script>{js}</script>"), name="leaflet_js", index=1)
-    return m
-
-
-def stable_ids(m: folium.Map) -> folium.Map:
-    """Number the page's elements in order instead of folium's random ids.
-
-    The same map then gives the same HTML, byte for byte (diffable, cacheable).
-    """
-    for i, element in enumerate(_walk(_root(m))):
-        element._id = f"{i:08d}"
-    return m
-
-
-def _root(m: folium.Map) -> Any:
-    """The map's page (a branca Figure, typed as a plain Element by branca)."""
-    return m.get_root()
-
-
-def _walk(element: Any) -> Iterator[Any]:
-    yield element
-    for child in getattr(element, "_children", {}).values():
-        yield from _walk(child)
 
 
 _DISPLAY_JSON: LRUCache[tuple[Countries, Bounds], str] = LRUCache(64)

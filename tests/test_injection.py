@@ -76,7 +76,8 @@ def test_folium_map_page_escapes_names(hostile, borders_json_for) -> None:
 
 def test_app_map_page_escapes_names(hostile) -> None:
     """The app's variant: borders fetched by URL, Leaflet served locally."""
-    from coverage.maps import coverage_map, use_local_leaflet
+    from coverage.leaflet import use_local_leaflet
+    from coverage.maps import coverage_map
 
     sites, borders = hostile
     m = use_local_leaflet(
@@ -104,7 +105,8 @@ TEMPLATE_PAYLOAD = "{{ 7*7 }} pid={{ lipsum.__globals__.os.getpid() }}"
 
 
 def test_template_syntax_in_a_site_name_is_not_evaluated_in_the_map(catalog, borders_110m) -> None:
-    from coverage.maps import coverage_map, use_local_leaflet
+    from coverage.leaflet import use_local_leaflet
+    from coverage.maps import coverage_map
 
     sites = sites_named([TEMPLATE_PAYLOAD], catalog)
     m = coverage_map(analyse(sites, borders_110m), borders_url="/x.json")

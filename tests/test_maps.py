@@ -10,13 +10,12 @@ import pytest
 from shapely.geometry import LineString
 
 from coverage.analysis import analyse
+from coverage.leaflet import inline_leaflet, use_local_leaflet
 from coverage.maps import (
     STYLE,
     coverage_map,
     display_json,
-    inline_leaflet,
     script_json,
-    use_local_leaflet,
 )
 from coverage.scenario import Site
 from coverage.style import credit_text

@@ -19,7 +19,7 @@ import folium
 import streamlit as st
 from shapely.geometry.base import BaseGeometry
 
-from coverage import maps, story
+from coverage import leaflet, maps, story
 from coverage import scenario as sc
 from coverage.analysis import Result, analyse_shipped, result_key, rings_for
 from coverage.borders import load_borders
@@ -56,7 +56,7 @@ def ensure_static_leaflet(static_dir: Path) -> None:
     """Copy Leaflet from the installed wheel to ``static_dir``/leaflet for Streamlit to serve."""
     target = static_dir / "leaflet"
     if not (target / "leaflet.js").exists():
-        shutil.copytree(maps.leaflet_dir(), target, dirs_exist_ok=True)
+        shutil.copytree(leaflet.leaflet_dir(), target, dirs_exist_ok=True)
 
 
 def decode_link(text: str) -> sc.Scenario:
@@ -137,7 +137,7 @@ def build_map(
         horizon=_horizon(result.sites, horizon_m, units),
         tiles=tile_source(background),
     )
-    return maps.use_local_leaflet(m, f"{STATIC_URL}/leaflet")
+    return leaflet.use_local_leaflet(m, f"{STATIC_URL}/leaflet")
 
 
 def _horizon(
