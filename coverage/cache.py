@@ -22,6 +22,7 @@ class LRUCache(Generic[K, V]):
     ``get_or_make`` computes outside the lock, so a slow value never blocks
     other threads' hits; two threads missing the same key may both compute it,
     and the first stored wins (values are pure functions of their key).
+    Values are never ``None``: :meth:`get` returns ``None`` for a miss.
     """
 
     def __init__(self, maxsize: int) -> None:
