@@ -1,7 +1,8 @@
 """app.py under a timer, for the rerun benchmark: the app itself carries no instrumentation.
 
 Runs the real page and stores the script's own run time in
-``st.session_state["_run_seconds"]`` (a run ended by ``st.rerun()`` stores none).
+``st.session_state["_run_seconds"]`` (a run ended by ``st.rerun()`` leaves the
+previous run's value).
 """
 
 from __future__ import annotations

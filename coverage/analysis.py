@@ -3,16 +3,17 @@
 Areas are on the WGS84 ellipsoid (see :func:`coverage.geodesy.area_km2`). Rings
 are merged before measuring, so where rings overlap nothing is counted twice.
 
-The ``*_rows`` functions return plain dicts and need no pandas (the CLI's
-report stays quick to start); the ``*_table`` functions wrap them in
-DataFrames for the app and the exports.
+:func:`analyse` computes a :class:`Result` once per set of sites: what every
+output reads. The ``*_rows`` functions return plain dicts and need no pandas
+(the CLI's report stays quick to start); the ``*_table`` functions wrap them in
+DataFrames for callers that analyse without a Result (tests, notebooks).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cached_property
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
@@ -65,9 +66,12 @@ def ring_for(lat_deg: float, lon_deg: float, radius_m: float) -> BaseGeometry:
 
 
 def clear_ring_cache() -> None:
-    """Forget cached rings and results (benchmarks time building them)."""
+    """Forget cached rings, results and views (benchmarks time building them)."""
+    from coverage import view
+
     _RINGS.clear()
     _RESULTS.clear()
+    view.clear_cache()
 
 
 def site_rings(sites: Sequence[Site]) -> list[BaseGeometry]:
@@ -202,8 +206,9 @@ class Result:
     """A scenario's sites analysed once: everything every output needs.
 
     The folium map, the print figures, the HTML, GeoJSON, KML and CSV files, the
-    caption and the app's tables all read this and nothing else (see
-    :mod:`coverage.render`); none of them asks the analysis again. The dearer
+    caption and the app's tables all read this (see :mod:`coverage.render`); none
+    of them asks the analysis again. (The app's optional radar-horizon rings are
+    an overlay it builds itself.) The dearer
     parts (per-site coverage, distances, DataFrames) are computed on first use.
     """
 
@@ -218,39 +223,62 @@ class Result:
     """The rings' bounds, padded: what a map frames."""
     display: Bounds
     """The wider, rounded box of borders sent with a map (:func:`coverage.view.display_bounds`)."""
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
-    @cached_property
+    def _once(self, name: str, make: Callable[[], Any]) -> Any:
+        # A lock per result (functools.cached_property on 3.11 locks per class: one
+        # session's per-site coverage would hold up every other session's).
+        with self._lock:
+            if name not in self._memo:
+                self._memo[name] = make()
+            return self._memo[name]
+
+    @property
     def reached(self) -> frozenset[str]:
         """Names of the countries reached."""
-        return frozenset(row["country"] for row in self.rows)
+        found: frozenset[str] = self._once("reached", lambda: frozenset(row["country"] for row in self.rows))
+        return found
 
-    @cached_property
+    @property
     def by_site_rows(self) -> tuple[Row, ...]:
         """Coverage of each site's own ring, in site order, with a leading ``site`` key."""
-        return tuple(
-            {"site": site.name, **row}
-            for site, ring in zip(self.sites, self.rings, strict=True)
-            for row in coverage_rows(ring, self.countries)
-        )
 
-    @cached_property
+        def make() -> tuple[Row, ...]:
+            return tuple(
+                {"site": site.name, **row}
+                for site, ring in zip(self.sites, self.rings, strict=True)
+                for row in coverage_rows(ring, self.countries)
+            )
+
+        rows: tuple[Row, ...] = self._once("by_site_rows", make)
+        return rows
+
+    @property
     def distance_rows(self) -> tuple[Row, ...]:
         """Distances from every site to the story's places and the capitals reached."""
-        places = reference_places(list(dict.fromkeys(row["iso_a3"] for row in self.rows)))
-        return tuple(distance_rows(self.sites, places))
 
-    @cached_property
+        def make() -> tuple[Row, ...]:
+            places = reference_places(list(dict.fromkeys(row["iso_a3"] for row in self.rows)))
+            return tuple(distance_rows(self.sites, places))
+
+        rows: tuple[Row, ...] = self._once("distance_rows", make)
+        return rows
+
+    @property
     def table(self) -> pd.DataFrame:
-        """:attr:`rows` as a DataFrame with :data:`COVERAGE_COLUMNS`."""
+        """:attr:`rows` as a DataFrame with :data:`COVERAGE_COLUMNS` (do not modify: shared)."""
         import pandas as pd
 
-        return pd.DataFrame(list(self.rows), columns=COVERAGE_COLUMNS)
+        return self._once("table", lambda: pd.DataFrame(list(self.rows), columns=COVERAGE_COLUMNS))
 
-    @cached_property
+    @property
     def by_site_table(self) -> pd.DataFrame:
+        """:attr:`by_site_rows` as a DataFrame (do not modify: shared)."""
         import pandas as pd
 
-        return pd.DataFrame(list(self.by_site_rows), columns=["site", *COVERAGE_COLUMNS])
+        columns = ["site", *COVERAGE_COLUMNS]
+        return self._once("by_site_table", lambda: pd.DataFrame(list(self.by_site_rows), columns=columns))
 
 
 def analyse(sites: Sequence[Site], countries: Countries | gpd.GeoDataFrame) -> Result:
@@ -279,10 +307,17 @@ def result_key(sites: Sequence[Site]) -> tuple[tuple[str, float, float, float, s
     )
 
 
-_RESULTS: LRUCache[tuple[object, ...], Result] = LRUCache(256)
+# Weighed by sites, so a few 1,000-site scenarios cannot hold gigabytes of rings.
+RESULTS_SITE_BUDGET = 4096
+_RESULTS: LRUCache[tuple[object, ...], Result] = LRUCache(RESULTS_SITE_BUDGET, cost=lambda r: len(r.sites))
 
 
 def analyse_shipped(sites: Sequence[Site], resolution: str = "10m") -> Result:
-    """:func:`analyse` against the shipped borders at ``resolution``, cached per sites."""
-    key = (resolution, result_key(sites))
-    return _RESULTS.get_or_make(key, lambda: analyse(sites, load_countries(resolution)))
+    """:func:`analyse` against the shipped borders at ``resolution``, cached per sites.
+
+    Keyed by the loaded borders object itself, so borders reloaded (tests that
+    edit the data files) never meet results computed on the old ones.
+    """
+    countries = load_countries(resolution)
+    key = (countries, result_key(sites))
+    return _RESULTS.get_or_make(key, lambda: analyse(sites, countries))

@@ -17,20 +17,26 @@ V = TypeVar("V")
 
 
 class LRUCache(Generic[K, V]):
-    """At most ``maxsize`` entries; the least recently used goes first.
+    """Entries whose total ``cost`` stays within ``budget``; the least recently used go first.
 
-    ``get_or_make`` computes outside the lock, so a slow value never blocks
-    other threads' hits; two threads missing the same key may both compute it,
-    and the first stored wins (values are pure functions of their key).
-    Values are never ``None``: :meth:`get` returns ``None`` for a miss.
+    ``cost`` weighs an entry (by default 1 each, so ``budget`` is a count); a
+    result for 1,000 sites should weigh more than one for a single site. Values
+    are never ``None``: :meth:`get` returns ``None`` for a miss.
+
+    :meth:`get_or_make` computes a missing value once however many threads ask
+    for it at the same time (a classroom opening one link together), outside
+    the cache's own lock, so a slow value never blocks other keys' hits.
     """
 
-    def __init__(self, maxsize: int) -> None:
-        if maxsize < 1:
-            raise ValueError(f"maxsize must be at least 1, got {maxsize}")
-        self.maxsize = maxsize
-        self._data: OrderedDict[K, V] = OrderedDict()
+    def __init__(self, budget: int, cost: Callable[[V], int] | None = None) -> None:
+        if budget < 1:
+            raise ValueError(f"budget must be at least 1, got {budget}")
+        self.budget = budget
+        self._cost = cost or (lambda value: 1)
+        self._data: OrderedDict[K, tuple[V, int]] = OrderedDict()
+        self._total = 0
         self._lock = threading.Lock()
+        self._making: dict[K, threading.Lock] = {}
 
     def __len__(self) -> int:
         with self._lock:
@@ -38,24 +44,41 @@ class LRUCache(Generic[K, V]):
 
     def get(self, key: K) -> V | None:
         with self._lock:
-            value = self._data.get(key)
-            if value is not None:
-                self._data.move_to_end(key)
-            return value
+            entry = self._data.get(key)
+            if entry is None:
+                return None
+            self._data.move_to_end(key)
+            return entry[0]
 
     def put(self, key: K, value: V) -> V:
         """Store ``value`` unless the key is already there; return the stored value."""
+        cost = max(1, self._cost(value))
         with self._lock:
-            stored = self._data.setdefault(key, value)
-            self._data.move_to_end(key)
-            while len(self._data) > self.maxsize:
-                self._data.popitem(last=False)
-            return stored
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key][0]
+            self._data[key] = (value, cost)
+            self._total += cost
+            while self._total > self.budget and len(self._data) > 1:
+                _, (_, dropped) = self._data.popitem(last=False)
+                self._total -= dropped
+            return value
 
     def get_or_make(self, key: K, make: Callable[[], V]) -> V:
         hit = self.get(key)
-        return hit if hit is not None else self.put(key, make())
+        if hit is not None:
+            return hit
+        with self._lock:
+            making = self._making.setdefault(key, threading.Lock())
+        with making:  # one thread makes it; the others wait for it, then hit
+            hit = self.get(key)
+            if hit is None:
+                hit = self.put(key, make())
+        with self._lock:
+            self._making.pop(key, None)
+        return hit
 
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self._total = 0

@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from coverage.borders import RESOLUTIONS
 from coverage.errors import CoverageError, ExportError
-from coverage.render import FORMATS
+from coverage.render import FORMATS, SIZE_LABELS
+from coverage.style import THEME_NAMES
 from coverage.tiles import BACKGROUNDS, PLAIN
 
 if TYPE_CHECKING:
@@ -35,16 +37,16 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="print which countries the rings reach, and how much")
     report.add_argument("scenario", type=Path, help="scenario JSON file (see docs/scenario.md)")
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    report.add_argument("--resolution", choices=("10m", "50m", "110m"), default="10m")
+    report.add_argument("--resolution", choices=RESOLUTIONS, default="10m")
     report.add_argument("--by-site", action="store_true", help="one block of rows per site")
     report.add_argument("--distances", action="store_true", help="also distances to reference places")
     render = sub.add_parser("render", help="write a map or data file; format from --out's extension")
     render.add_argument("scenario", type=Path)
     render.add_argument("--out", type=Path, required=True, help=f"output file: {', '.join(RENDER_FORMATS)}")
-    render.add_argument("--resolution", choices=("10m", "50m", "110m"), default="10m")
+    render.add_argument("--resolution", choices=RESOLUTIONS, default="10m")
     render.add_argument("--caption", action="store_true", help="also print the caption to stdout")
-    render.add_argument("--size", default="square", help="png/svg/pdf: 16x9, square, portrait or print")
-    render.add_argument("--theme", default="light", choices=("light", "dark"), help="png/svg/pdf colours")
+    render.add_argument("--size", default="square", choices=list(SIZE_LABELS), help="png/svg/pdf size")
+    render.add_argument("--theme", default="light", choices=THEME_NAMES, help="png/svg/pdf colours")
     render.add_argument("--title", help="title (default: the scenario's)")
     render.add_argument("--subtitle", help="subtitle (default: the scenario's)")
     render.add_argument(

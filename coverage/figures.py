@@ -7,14 +7,20 @@ text (editable in Inkscape or Illustrator); PDF is vector.
 
 Safe to import in a notebook: no backend is chosen and no global setting is
 changed. Figures are drawn on their own Agg canvas, with this module's settings
-(:data:`RC`) applied only while drawing and saving.
+(:data:`RC`) applied only while drawing and saving, under one lock
+(``rc_context`` swaps the process-wide rcParams, and the app renders downloads
+on several threads). Save with :func:`figure_bytes` for the exact output: a
+figure saved or shown some other way is outside :data:`RC` (SVG text then
+becomes paths).
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +56,16 @@ RC: dict[RcKeyType, Any] = {
     "pdf.fonttype": 42,  # embed TrueType, keep text selectable
     "text.parse_math": False,  # "$5 and $6" in a name is text, not TeX
 }
+
+
+_RC_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def _rc() -> Iterator[None]:
+    """:data:`RC` for this thread's drawing; other threads' drawing waits (rcParams are global)."""
+    with _RC_LOCK, matplotlib.rc_context(RC):
+        yield
 
 
 @dataclass(frozen=True)
@@ -115,7 +131,7 @@ def render_figure(
         raise ExportError(f"unknown size {size!r}; use one of {', '.join(SIZES)}")
     if theme not in THEMES:
         raise ExportError(f"unknown theme {theme!r}; use one of {', '.join(THEMES)}")
-    with matplotlib.rc_context(RC):
+    with _rc():
         return _Drawing(result, SIZES[size], THEMES[theme], units).draw(title, subtitle)
 
 
@@ -329,7 +345,7 @@ def figure_bytes(fig: Figure, fmt: str) -> bytes:
     """Serialise ``fig`` as png, svg or pdf (the figure stays open; nothing else is closed)."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown image format {fmt!r}; use one of {', '.join(FORMATS)}")
-    with matplotlib.rc_context(RC):
+    with _rc():
         if fmt == "png":
             # Same pixels as savefig (the canvas draws at fig.dpi, on the opaque sea
             # colour), but encoded by _png_bytes: PIL spends ~90 ms of a 1600 px map

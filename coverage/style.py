@@ -62,7 +62,6 @@ THEMES: dict[str, Theme] = {
 TILE_BACKDROP = "#e8e8e8"
 """Behind online tiles until they load (or if they never do): not the sea colour."""
 
-FONT_FAMILY = "sans-serif"
 RING_FILL_OPACITY = 0.08
 """Ring fill on the interactive map (the print map uses a little more, on paper)."""
 

@@ -34,7 +34,7 @@ def _map_args(at: AppTest) -> dict:
 
 
 def _plain(text: str) -> str:
-    """Undo app_support.md_escape (the tables are Markdown)."""
+    """Undo coverage.app.views.md_escape (the tables are Markdown)."""
     return html.unescape(re.sub(r"\\(.)", r"\1", text))
 
 
@@ -279,3 +279,18 @@ def test_presentation_mode_keeps_the_open_tab() -> None:
     at.toggle(key="presentation").set_value(False).run()
     assert at.session_state["tab"] == "Distances"
     assert "Sites" in [t.label for t in at.tabs]
+
+
+def test_rings_over_the_sea_say_so_instead_of_an_empty_table() -> None:
+    sea = Scenario(
+        sites=(
+            SiteSpec(name="Mid-Pacific", lat=0.0, lon=-140.0, radius=100, unit="km"),
+            SiteSpec(name="South Atlantic", lat=-30.0, lon=-20.0, radius=100, unit="km"),
+        ),
+        title="Open sea",
+    )
+    at = _app(s=encode_for_url(sea))
+    assert not at.exception and not at.error
+    texts = [m.value for m in at.markdown]
+    assert any("No country within range" in t for t in texts)
+    assert not any(t.startswith("| Country") or "Site by site" in t for t in texts)

@@ -69,3 +69,14 @@ def test_borders_files_are_content_addressed_and_bounded(tmp_path, monkeypatch) 
     assert name in kept and len(kept) == 3  # the new view and the two newest old ones
     assert {"old3.json", "old4.json"} <= set(kept)
     assert json.loads((folder / name).read_text())["type"] == "FeatureCollection"
+
+
+def test_a_pruned_borders_file_comes_back_on_its_next_use(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(data, "MAX_BORDER_FILES", 1)
+    kars, ankara = analysed(scenario_file("story-kars.json")), analysed(scenario_file("story-ankara.json"))
+    first = data.borders_url(kars, tmp_path).rsplit("/", 1)[1]
+    second = data.borders_url(ankara, tmp_path).rsplit("/", 1)[1]  # prunes Kars's file
+    folder = tmp_path / "borders"
+    assert [p.name for p in folder.glob("*.json")] == [second]
+    assert data.borders_url(kars, tmp_path).rsplit("/", 1)[1] == first  # cached name, file rewritten
+    assert (folder / first).is_file()

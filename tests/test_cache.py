@@ -44,6 +44,40 @@ def test_a_size_below_one_is_refused() -> None:
         LRUCache(0)
 
 
+def test_costly_entries_push_out_more() -> None:
+    cache: LRUCache[str, list[int]] = LRUCache(10, cost=len)
+    cache.put("small", [1, 2])
+    cache.put("mid", [1] * 5)
+    cache.put("big", [1] * 6)  # 2 + 5 + 6 > 10: the oldest go until it fits
+    assert cache.get("small") is None and cache.get("mid") is None and cache.get("big") == [1] * 6
+    cache.put("huge", [1] * 50)  # alone over budget: kept (the newest entry always stays)
+    assert len(cache) == 1 and cache.get("huge") is not None
+
+
+def test_simultaneous_misses_make_the_value_once() -> None:
+    import time
+
+    cache: LRUCache[str, int] = LRUCache(4)
+    calls: list[int] = []
+    start = threading.Barrier(6)
+
+    def make() -> int:
+        calls.append(1)
+        time.sleep(0.05)
+        return 42
+
+    def work() -> None:
+        start.wait()
+        assert cache.get_or_make("story", make) == 42
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert calls == [1]
+
+
 def test_many_threads_never_break_the_bound_or_mix_values() -> None:
     cache: LRUCache[int, int] = LRUCache(8)
     errors: list[BaseException] = []

@@ -110,3 +110,31 @@ def test_rc_settings_apply_while_drawing() -> None:
     with matplotlib.rc_context({"svg.fonttype": "path"}):  # a user's setting...
         svg = render(result, "svg")
     assert b"<text" in svg  # ...does not turn our labels into outlines
+
+
+def test_images_drawn_on_many_threads_all_keep_text_as_text() -> None:
+    """The app renders downloads on worker threads: RC must hold for each of them."""
+    import threading
+
+    result = analyse_shipped(resolve_sites(load_scenario(KARS), load_catalog()), "110m")
+    expected = render(result, "svg", RenderOptions(title="Fund $5 and $6"))
+    outputs: list[bytes] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            outputs.append(render(result, "svg", RenderOptions(title="Fund $5 and $6")))
+            outputs.append(render(result, "png"))
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    svgs = [o for o in outputs if o.lstrip().startswith(b"<?xml")]
+    assert len(svgs) == 4 and all(svg == expected for svg in svgs)
+    assert b"<text" in expected and b"Fund $5 and $6" in expected
+    assert matplotlib.rcParams["svg.fonttype"] == "path"  # the global default, untouched

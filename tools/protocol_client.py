@@ -36,8 +36,8 @@ from urllib.parse import urlsplit
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 BROWSER_CONNECTIONS = 6  # Chromium's per-host HTTP/1.1 connection limit
 STEP = "3 · Ankara compared"
-FIRST_RING_COLOUR = "#0072B2"  # coverage.maps.PALETTE[0]
-FOURTH_RING_COLOUR = "#CC79A7"  # coverage.maps.PALETTE[3]
+FIRST_RING_COLOUR = "#0072B2"  # coverage.style.PALETTE[0]
+FOURTH_RING_COLOUR = "#CC79A7"  # coverage.style.PALETTE[3]
 MEDIA_RE = re.compile(rb"/media/[0-9a-f]{8,64}\.[a-z0-9]{1,8}")
 BORDERS_RE = re.compile(r"/app/static/borders/[A-Za-z0-9_.-]+\.json")
 RING_RE = re.compile(

@@ -10,6 +10,7 @@ here hold what is derived from them for the page.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -93,25 +94,40 @@ def comparison_shown(result: Result) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=256, hash_funcs=_BY_KEY)
-def borders_url(result: Result, static_dir: Path) -> str:
-    """Write the view's borders once under ``static_dir``/borders and return their URL.
-
-    Content-addressed, so every session shares the file and browsers cache it;
-    at most :data:`MAX_BORDER_FILES` are kept.
-    """
+def _borders_file(result: Result) -> tuple[str, bytes]:
+    """The view's borders as JSON and their content-addressed file name (cached per view)."""
     data = maps.display_json(result).encode()
-    name = hashlib.sha256(data).hexdigest()[:20] + ".json"
-    folder = static_dir / "borders"
-    if not (folder / name).exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(folder / name, data)
-        _prune(folder, keep=name)
+    return hashlib.sha256(data).hexdigest()[:20] + ".json", data
+
+
+def borders_url(result: Result, static_dir: Path) -> str:
+    """The URL of the view's borders under ``static_dir``/borders, written if missing.
+
+    Content-addressed, so every session shares the file and browsers cache it.
+    At most :data:`MAX_BORDER_FILES` are kept, the least recently used going first:
+    each use marks its file as used, and a file pruned while its view is still
+    cached is written again on its next use.
+    """
+    name, data = _borders_file(result)
+    path = static_dir / "borders" / name
+    try:
+        os.utime(path)  # used now: the last to be pruned
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, data)
+        _prune(path.parent, keep=name)
     return f"{STATIC_URL}/borders/{name}"
 
 
 def _prune(folder: Path, keep: str) -> None:
-    files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in files[MAX_BORDER_FILES:]:
+    files = []
+    for file in folder.glob("*.json"):
+        try:
+            files.append((file.stat().st_mtime, file))
+        except FileNotFoundError:  # pruned by another session meanwhile
+            continue
+    files.sort(reverse=True)
+    for _, old in files[MAX_BORDER_FILES:]:
         if old.name != keep:
             old.unlink(missing_ok=True)
 

@@ -149,6 +149,9 @@ def countries_tab(result: Result, units: Unit) -> None:
     if not result.sites:
         st.write("No site yet: choose a scenario, search a place, or click on the map.")
         return
+    if not result.rows:
+        st.write("No country within range: every ring lies over the sea.")
+        return
     # Markdown tables, not st.dataframe or st.table: readable on a projector (they
     # scale with the text), easy to copy, and they spare the first page load the
     # data-frame scripts, which held back the map's first drawing (docs/benchmarks.md).

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from coverage import catalog as _catalog
-from coverage.analysis import Result
+from coverage.analysis import DISTANCE_COLUMNS, Result
 from coverage.borders import CREDIT as BORDERS_CREDIT
 from coverage.horizon import radar_horizon_m
 from coverage.scenario import Site
@@ -125,7 +125,7 @@ def distances_view(result: Result, units: Unit) -> pd.DataFrame:
     """Distances from each site to the story's places and the capitals reached, in ``units``."""
     if not result.sites:
         return pd.DataFrame()
-    dist = pd.DataFrame(list(result.distance_rows))
+    dist = pd.DataFrame(list(result.distance_rows), columns=DISTANCE_COLUMNS)
     return pd.DataFrame(
         {
             "Site": dist["site"],

@@ -12,7 +12,7 @@ from playwright.sync_api import FrameLocator, Locator, Page, expect
 MAP_IFRAME = (
     '[data-testid="stElementContainer"][data-stale="false"] iframe[title="streamlit_folium.st_folium"]'
 )
-FIRST_SITE_COLOUR = "#0072B2"  # maps.PALETTE[0]
+FIRST_SITE_COLOUR = "#0072B2"  # style.PALETTE[0]
 MARKER_STROKE = "#ffffff"  # CircleMarker outline in maps.coverage_map
 
 
