@@ -20,6 +20,7 @@ import contextlib
 import io
 import math
 import threading
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +57,15 @@ RC: dict[RcKeyType, Any] = {
     "pdf.fonttype": 42,  # embed TrueType, keep text selectable
     "text.parse_math": False,  # "$5 and $6" in a name is text, not TeX
 }
+
+
+def drawable(text: str) -> str:
+    """``text`` without invisible format characters (Unicode category Cf: U+FEFF, U+200B…).
+
+    They draw as nothing anyway, and matplotlib's PDF writer fails on a glyph run
+    that holds one (IndexError in its glyph tracker).
+    """
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
 _RC_LOCK = threading.RLock()
@@ -230,7 +240,7 @@ class _Drawing:
             label = self.ax.text(
                 x,
                 y,
-                f"  {site.name}",
+                f"  {drawable(site.name)}",
                 fontsize=11 * scale,
                 fontweight="bold",
                 color=self.colours.text,
@@ -278,11 +288,13 @@ class _Drawing:
         if title:
             # Shrink long titles to fit on one line (≈0.6 em per character).
             size_pt = min(22 * scale, 0.96 * width_in * 72 / (0.6 * max(len(title), 1)))
-            self.fig.text(0.02, 0.985, title, fontsize=size_pt, fontweight="bold", color=text, va="top")
+            self.fig.text(
+                0.02, 0.985, drawable(title), fontsize=size_pt, fontweight="bold", color=text, va="top"
+            )
         if subtitle:
             size_pt = min(13 * scale, 0.96 * width_in * 72 / (0.55 * max(len(subtitle), 1)))
             y = 0.985 - 0.045 * (1080 / self.spec.height_px) ** 0.5
-            self.fig.text(0.02, y, subtitle, fontsize=size_pt, color=text, va="top")
+            self.fig.text(0.02, y, drawable(subtitle), fontsize=size_pt, color=text, va="top")
 
     def _credit(self) -> None:
         credit = self.fig.text(
@@ -307,7 +319,7 @@ def _legend(ax: Axes, sites: Sequence[Site], units: Unit, colours: Theme, scale:
             continue
         seen.add(key)
         handles.append(matplotlib.lines.Line2D([], [], color=site_colour(i), lw=2.5 * scale))
-        labels.append(f"{site.name}: {site.label(units)}")
+        labels.append(drawable(f"{site.name}: {site.label(units)}"))
     legend = ax.legend(
         handles,
         labels,

@@ -12,7 +12,7 @@ from matplotlib.testing.compare import compare_images
 from PIL import Image
 from pypdf import PdfReader
 
-from coverage.analysis import analyse, coverage_table
+from coverage.analysis import analyse, analyse_shipped, coverage_table
 from coverage.borders import load_borders
 from coverage.catalog import load_catalog
 from coverage.errors import ExportError
@@ -122,3 +122,23 @@ def test_the_layout_matches_the_reference_image(tmp_path) -> None:
         REFERENCE.write_bytes(actual.read_bytes())
         pytest.fail(f"wrote a new reference image {REFERENCE}; check it and commit it")
     assert compare_images(str(REFERENCE), str(actual), tol=2) is None
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+def test_invisible_format_characters_in_names_draw(fmt: str) -> None:
+    """U+FEFF and friends (category Cf) once crashed the PDF writer with an IndexError."""
+    from coverage.render import RenderOptions, render
+    from coverage.scenario import Scenario, SiteSpec
+
+    name = "Ka\ufeffrs\u200b\u2060"
+    scenario = Scenario(sites=(SiteSpec(name=name, lat=40.6, lon=43.1, system="s-400"),), title="T\ufeffitle")
+    result = analyse_shipped(resolve_sites(scenario, load_catalog()), "110m")
+    data = render(result, fmt, RenderOptions(title=scenario.title, subtitle="sub\u200etitle"))
+    if fmt == "pdf":
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+        assert "Kars" in text and "Title" in text
+    elif fmt == "svg":
+        texts = " ".join("".join(e.itertext()) for e in ET.fromstring(data).iter() if e.tag.endswith("}text"))
+        assert "Kars" in texts and "\ufeff" not in texts
+    else:
+        assert Image.open(io.BytesIO(data)).size == (SIZES["square"].width_px, SIZES["square"].height_px)
