@@ -42,6 +42,7 @@ from shapely.geometry.base import BaseGeometry
 
 from coverage.analysis import Result
 from coverage.errors import ExportError
+from coverage.geodesy import distance_m
 from coverage.png import png_bytes
 from coverage.projection import project, project_for_map, projection_for, transformer
 from coverage.scenario import Site
@@ -57,6 +58,37 @@ RC: dict[RcKeyType, Any] = {
     "pdf.fonttype": 42,  # embed TrueType, keep text selectable
     "text.parse_math": False,  # "$5 and $6" in a name is text, not TeX
 }
+
+
+FAR_SIDE_MARGIN_M = 1_000_000.0
+"""How close to the map centre's antipode a ring may come: the projection tears there."""
+
+
+def _check_far_side(sites: Sequence[Site], lat0: float, lon0: float) -> None:
+    """Refuse, with a reason, a ring that reaches the far side of the Earth from the map's centre.
+
+    An azimuthal map centred on all the sites spreads the antipode of its centre
+    round its whole rim, so such a ring cannot be drawn on it.
+    """
+    anti_lat, anti_lon = -lat0, (lon0 + 360.0) % 360.0 - 180.0
+    for site in sites:
+        if (
+            float(distance_m(site.lat_deg, site.lon_deg, anti_lat, anti_lon))
+            <= site.radius_m + FAR_SIDE_MARGIN_M
+        ):
+            raise ExportError(
+                f"the {site.radius_km:,.0f} km ring around {site.name!r} reaches the far side of the Earth "
+                "from the centre of a print map of all these sites, where it cannot be drawn; "
+                "make separate maps, or export HTML or GeoJSON"
+            )
+
+
+def _valid_union(ring: BaseGeometry) -> BaseGeometry:
+    """A projected ring's parts as one valid shape (a part split at ±180° may come back invalid)."""
+    parts = shapely.get_parts(ring)
+    invalid = ~shapely.is_valid(parts)
+    parts[invalid] = shapely.make_valid(parts[invalid])
+    return shapely.union_all(parts)
 
 
 def drawable(text: str) -> str:
@@ -150,7 +182,8 @@ class _Drawing:
 
     def __init__(self, result: Result, spec: Size, colours: Theme, units: Unit) -> None:
         self.result, self.spec, self.colours, self.units = result, spec, colours, units
-        self.proj = projection_for(result.sites)[0]
+        self.proj, lat0, lon0 = projection_for(result.sites)
+        _check_far_side(result.sites, lat0, lon0)
         self.to_map = transformer(self.proj)
         self.fig = Figure(figsize=(spec.width_px / spec.dpi, spec.height_px / spec.dpi), dpi=spec.dpi)
         self.renderer: RendererBase = FigureCanvasAgg(self.fig).get_renderer()  # to measure labels with
@@ -163,7 +196,7 @@ class _Drawing:
         self.ax = self.fig.add_axes((0.0, 0.06, 1.0, top - 0.06))
         self.ax.set_axis_off()
         self.ax.set_facecolor(self.colours.sea)
-        rings = [shapely.union_all(shapely.get_parts(r)) for r in self._project(self.result.rings)]
+        rings = [_valid_union(r) for r in self._project(self.result.rings)]
         self._frame(rings, top)
         shapes = self._borders()
         self._rings(rings)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from matplotlib.testing.compare import compare_images
 from PIL import Image
 from pypdf import PdfReader
@@ -142,3 +144,46 @@ def test_invisible_format_characters_in_names_draw(fmt: str) -> None:
         assert "Kars" in texts and "\ufeff" not in texts
     else:
         assert Image.open(io.BytesIO(data)).size == (SIZES["square"].width_px, SIZES["square"].height_px)
+
+
+def test_a_ring_over_the_far_side_of_the_map_is_refused_with_the_reason() -> None:
+    """Ankara, Tokyo and a 10,000 km ring at Lima once raised a GEOS TopologyException."""
+    from coverage.scenario import Scenario, SiteSpec
+
+    scenario = Scenario(
+        sites=(
+            SiteSpec(name="Ankara", lat=39.92, lon=32.85, system="s-400"),
+            SiteSpec(name="Tokyo", lat=35.68, lon=139.69, system="s-400"),
+            SiteSpec(name="Lima", lat=-12.05, lon=-77.04, radius=10000, unit="km"),
+        )
+    )
+    result = analyse_shipped(resolve_sites(scenario, load_catalog()), "110m")
+    with pytest.raises(ExportError, match="'Lima' reaches the far side of the Earth"):
+        render_figure(result)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(-89.0, 89.0),
+            st.floats(-180.0, 180.0),
+            st.floats(1.0, 10_000.0),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_any_sites_draw_or_are_refused_clearly(sites: list[tuple[float, float, float]]) -> None:
+    """Every valid scenario gives a PNG or an ExportError, never another exception."""
+    from coverage.scenario import Site
+
+    result = analyse_shipped(
+        [Site(f"S{i}", lat, lon, r * 1000.0) for i, (lat, lon, r) in enumerate(sites)], "110m"
+    )
+    try:
+        data = figure_bytes(render_figure(result, size="square"), "png")
+    except ExportError as exc:
+        assert "far side" in str(exc)
+    else:
+        assert data.startswith(b"\x89PNG")
