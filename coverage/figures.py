@@ -42,9 +42,8 @@ from shapely.geometry.base import BaseGeometry
 
 from coverage.analysis import Result
 from coverage.errors import ExportError
-from coverage.geodesy import distance_m
 from coverage.png import png_bytes
-from coverage.projection import project, project_for_map, projection_for, transformer
+from coverage.projection import far_side_problem, project, project_for_map, projection_for, transformer
 from coverage.scenario import Site
 from coverage.style import THEMES, Theme, print_credit, site_colour
 from coverage.units import Unit, format_distance
@@ -58,29 +57,6 @@ RC: dict[RcKeyType, Any] = {
     "pdf.fonttype": 42,  # embed TrueType, keep text selectable
     "text.parse_math": False,  # "$5 and $6" in a name is text, not TeX
 }
-
-
-FAR_SIDE_MARGIN_M = 1_000_000.0
-"""How close to the map centre's antipode a ring may come: the projection tears there."""
-
-
-def _check_far_side(sites: Sequence[Site], lat0: float, lon0: float) -> None:
-    """Refuse, with a reason, a ring that reaches the far side of the Earth from the map's centre.
-
-    An azimuthal map centred on all the sites spreads the antipode of its centre
-    round its whole rim, so such a ring cannot be drawn on it.
-    """
-    anti_lat, anti_lon = -lat0, (lon0 + 360.0) % 360.0 - 180.0
-    for site in sites:
-        if (
-            float(distance_m(site.lat_deg, site.lon_deg, anti_lat, anti_lon))
-            <= site.radius_m + FAR_SIDE_MARGIN_M
-        ):
-            raise ExportError(
-                f"the {site.radius_km:,.0f} km ring around {site.name!r} reaches the far side of the Earth "
-                "from the centre of a print map of all these sites, where it cannot be drawn; "
-                "make separate maps, or export HTML or GeoJSON"
-            )
 
 
 def _valid_union(ring: BaseGeometry) -> BaseGeometry:
@@ -182,8 +158,10 @@ class _Drawing:
 
     def __init__(self, result: Result, spec: Size, colours: Theme, units: Unit) -> None:
         self.result, self.spec, self.colours, self.units = result, spec, colours, units
-        self.proj, lat0, lon0 = projection_for(result.sites)
-        _check_far_side(result.sites, lat0, lon0)
+        problem = far_side_problem(result.sites)
+        if problem is not None:
+            raise ExportError(problem)
+        self.proj = projection_for(result.sites)[0]
         self.to_map = transformer(self.proj)
         self.fig = Figure(figsize=(spec.width_px / spec.dpi, spec.height_px / spec.dpi), dpi=spec.dpi)
         self.renderer: RendererBase = FigureCanvasAgg(self.fig).get_renderer()  # to measure labels with
@@ -291,7 +269,10 @@ class _Drawing:
             shape = shapes.get(row["country"])
             if shape is None or shape.is_empty:
                 continue
-            visible = shapely.clip_by_rect(shape, *self.rect)
+            try:
+                visible = shapely.clip_by_rect(shapely.make_valid(shape), *self.rect)
+            except shapely.errors.GEOSException:
+                continue  # a shape torn by the projection far from the centre: left unlabelled
             if visible.is_empty:
                 continue
             point = visible.representative_point()

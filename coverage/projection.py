@@ -16,6 +16,7 @@ import shapely
 from pyproj import Transformer
 
 from coverage.cache import LRUCache
+from coverage.geodesy import distance_m
 from coverage.scenario import Site
 
 
@@ -28,6 +29,32 @@ def projection_for(sites: Sequence[Site]) -> tuple[str, float, float]:
     lat0 = math.degrees(math.atan2(z.mean(), math.hypot(x.mean(), y.mean())))
     lon0 = math.degrees(math.atan2(y.mean(), x.mean()))
     return f"+proj=aeqd +lat_0={lat0:.4f} +lon_0={lon0:.4f} +datum=WGS84 +units=m", lat0, lon0
+
+
+FAR_SIDE_MARGIN_M = 1_000_000.0
+"""How close to the antipode of the map's centre a ring may come: the projection tears there."""
+
+
+def far_side_problem(sites: Sequence[Site]) -> str | None:
+    """Why these sites cannot share one print map, or None if they can.
+
+    An azimuthal map centred on all the sites spreads the antipode of its centre
+    round its whole rim, so a ring reaching it cannot be drawn (one site alone
+    never does: the largest radius is half the distance to its antipode).
+    """
+    if not sites:
+        return None
+    _, lat0, lon0 = projection_for(sites)
+    anti_lat, anti_lon = -lat0, (lon0 + 360.0) % 360.0 - 180.0
+    for site in sites:
+        to_far_side_m = float(distance_m(site.lat_deg, site.lon_deg, anti_lat, anti_lon))
+        if to_far_side_m <= site.radius_m + FAR_SIDE_MARGIN_M:
+            return (
+                f"the {site.radius_km:,.0f} km ring around {site.name!r} reaches the far side of the Earth "
+                "from the centre of a print map of all these sites, where it cannot be drawn; "
+                "make separate maps, or export HTML or GeoJSON"
+            )
+    return None
 
 
 _TRANSFORMERS: LRUCache[str, Transformer] = LRUCache(16)

@@ -294,3 +294,23 @@ def test_rings_over_the_sea_say_so_instead_of_an_empty_table() -> None:
     texts = [m.value for m in at.markdown]
     assert any("No country within range" in t for t in texts)
     assert not any(t.startswith("| Country") or "Site by site" in t for t in texts)
+
+
+def test_a_map_no_print_map_can_show_offers_the_other_files_and_says_why() -> None:
+    far = Scenario(
+        sites=(
+            SiteSpec(name="Ankara", lat=39.92, lon=32.85, system="s-400"),
+            SiteSpec(name="Tokyo", lat=35.68, lon=139.69, system="s-400"),
+            SiteSpec(name="Lima", lat=-12.05, lon=-77.04, radius=10000, unit="km"),
+        ),
+        title="Far apart",
+    )
+    at = _open_tab(_app(s=encode_for_url(far)), "Download")
+    assert not at.exception and not at.error
+    assert any("far side of the Earth" in w.value for w in at.warning)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "GeoJSON" in labels and "Interactive HTML (self-contained)" in labels
+    assert not any(label.startswith(("PNG", "SVG", "PDF")) for label in labels)
+    # An ordinary map still offers all seven.
+    at = _open_tab(_app(), "Download")
+    assert len(at.get("download_button")) == 7

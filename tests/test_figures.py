@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from matplotlib.testing.compare import compare_images
 from PIL import Image
@@ -163,6 +163,9 @@ def test_a_ring_over_the_far_side_of_the_map_is_refused_with_the_reason() -> Non
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(
+    sites=[(0.0, 0.0, 8622.0), (0.0, 2.0, 1.0)]
+)  # a projected country too torn to clip (was a GEOS error)
 @given(
     st.lists(
         st.tuples(

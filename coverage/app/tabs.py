@@ -15,6 +15,7 @@ import streamlit as st
 from coverage.analysis import Result
 from coverage.catalog import Catalog
 from coverage.errors import CoverageError
+from coverage.projection import far_side_problem
 from coverage.render import FORMATS, SIZE_LABELS, RenderOptions, caption
 from coverage.scenario import Scenario
 from coverage.story import PRESETS, STEPS
@@ -255,8 +256,12 @@ def download_tab(scenario: Scenario, units: Unit) -> None:
     export = Scenario(sites=scenario.sites, title=title.strip(), subtitle=subtitle.strip(), units=units)
     export_json = export.to_json()
     stem = views.safe_filename(title or "coverage-map")
+    problem = far_side_problem(data.analysed(scenario).sites)
+    if problem is not None:
+        st.warning(views.md_escape(f"No PNG, SVG or PDF for this map: {problem}."))
+    offered = [f for f in FORMATS.values() if not (f.image and problem is not None)]
     cols = st.columns(4)
-    for i, fmt in enumerate(FORMATS.values()):
+    for i, fmt in enumerate(offered):
         cols[i % 4].download_button(
             fmt.label,
             data=_maker(export_json, fmt.name, size, theme, units),
