@@ -42,25 +42,17 @@ tabs.map_section(
     result, scenario, static_dir=STATIC_DIR, units=units, presentation=presentation, background=background
 )
 
-shown = tabs.tabs(presentation)
-if shown["Countries reached"].open:
-    with shown["Countries reached"]:
-        tabs.countries_tab(result, units)
-if "Sites" in shown and shown["Sites"].open:
-    with shown["Sites"]:
-        tabs.sites_tab(scenario, data.catalog())
-if shown["Distances"].open:
-    with shown["Distances"]:
-        tabs.distances_tab(result, units)
-if shown["Sources"].open:
-    with shown["Sources"]:
-        tabs.sources_tab(result)
-if shown["Caption"].open:
-    with shown["Caption"]:
-        tabs.caption_tab(result, scenario, units)
-if shown["Download"].open:
-    with shown["Download"]:
-        tabs.download_tab(scenario, units)
-if shown["What a range means"].open:
-    with shown["What a range means"]:
-        tabs.explainer_tab(units)
+# Lazy tabs: only the open tab's body runs, keeping each rerun short.
+bodies = {
+    "Countries reached": lambda: tabs.countries_tab(result, units),
+    "Sites": lambda: tabs.sites_tab(scenario, data.catalog()),
+    "Distances": lambda: tabs.distances_tab(result, units),
+    "Sources": lambda: tabs.sources_tab(result),
+    "Caption": lambda: tabs.caption_tab(result, scenario, units),
+    "Download": lambda: tabs.download_tab(scenario, units),
+    "What a range means": lambda: tabs.explainer_tab(units),
+}
+for name, tab in tabs.tabs(presentation).items():
+    if tab.open:
+        with tab:
+            bodies[name]()

@@ -43,6 +43,14 @@ def boundaries_copy(tmp_path, monkeypatch):
     borders_mod.clear_caches()
 
 
+@pytest.fixture
+def story():
+    """The story's scenario with all four sites (scenarios/story.json)."""
+    from coverage.story import scenario_file
+
+    return scenario_file("story.json")
+
+
 @pytest.fixture(scope="session")
 def catalog():
     from coverage.catalog import load_catalog

@@ -4,27 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from coverage.analysis import Result, analyse_shipped
 from coverage.app import data, views
-from coverage.catalog import load_catalog
 from coverage.render import FORMATS
-from coverage.scenario import Scenario, resolve_sites
+from coverage.scenario import Scenario
 from coverage.story import scenario_file
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-def analysed(scenario: Scenario) -> Result:
-    return analyse_shipped(resolve_sites(scenario, load_catalog()))
-
-
-@pytest.fixture
-def story() -> Scenario:
-    return scenario_file("story.json")
-
-
 def test_comparison_has_a_column_per_site_and_shares_in_percent(story: Scenario) -> None:
-    result = analysed(story)
+    result = data.analysed(story)
     table = views.comparison(result)
     assert list(table.columns) == [s.name for s in result.sites]
     assert ((table >= 0) & (table <= 100)).all().all()
@@ -62,7 +51,7 @@ def test_borders_files_are_content_addressed_and_bounded(tmp_path, monkeypatch) 
         old = folder / f"old{i}.json"
         old.write_text("{}")
         os.utime(old, (1_000_000 + i, 1_000_000 + i))
-    url = data.borders_url(analysed(scenario_file("story-kars.json")), tmp_path)
+    url = data.borders_url(data.analysed(scenario_file("story-kars.json")), tmp_path)
     name = url.rsplit("/", 1)[1]
     assert url == f"{data.STATIC_URL}/borders/{name}"
     kept = sorted(p.name for p in folder.glob("*.json"))
@@ -73,7 +62,10 @@ def test_borders_files_are_content_addressed_and_bounded(tmp_path, monkeypatch) 
 
 def test_a_pruned_borders_file_comes_back_on_its_next_use(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(data, "MAX_BORDER_FILES", 1)
-    kars, ankara = analysed(scenario_file("story-kars.json")), analysed(scenario_file("story-ankara.json"))
+    kars, ankara = (
+        data.analysed(scenario_file("story-kars.json")),
+        data.analysed(scenario_file("story-ankara.json")),
+    )
     first = data.borders_url(kars, tmp_path).rsplit("/", 1)[1]
     second = data.borders_url(ankara, tmp_path).rsplit("/", 1)[1]  # prunes Kars's file
     folder = tmp_path / "borders"

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from coverage.analysis import Result, analyse_shipped
 from coverage.app import editor
 from coverage.catalog import load_catalog
 from coverage.errors import ScenarioError
-from coverage.scenario import Scenario, SiteSpec, resolve_sites
-from coverage.story import scenario_file
+from coverage.scenario import Scenario, SiteSpec
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-
-def analysed(scenario: Scenario) -> Result:
-    return analyse_shipped(resolve_sites(scenario, load_catalog()))
-
-
-@pytest.fixture
-def story() -> Scenario:
-    return scenario_file("story.json")
 
 
 def test_editor_round_trip_keeps_the_sites(story: Scenario) -> None:

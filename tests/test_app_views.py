@@ -7,28 +7,16 @@ import math
 import pandas as pd
 import pytest
 
-from coverage.analysis import Result, analyse_shipped
-from coverage.app import views
-from coverage.catalog import load_catalog
-from coverage.scenario import Scenario, SiteSpec, resolve_sites
-from coverage.story import scenario_file
+from coverage.app import data, views
+from coverage.scenario import Scenario, SiteSpec
 from coverage.style import credit_text
 from coverage.tiles import tile_source
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-def analysed(scenario: Scenario) -> Result:
-    return analyse_shipped(resolve_sites(scenario, load_catalog()))
-
-
-@pytest.fixture
-def story() -> Scenario:
-    return scenario_file("story.json")
-
-
 def test_table_view_converts_areas_to_the_chosen_unit(story: Scenario) -> None:
-    table = analysed(story).table
+    table = data.analysed(story).table
     km = views.table_view(table, "km")
     mi = views.table_view(table, "mi")
     first_km = float(km.iloc[0, 1].replace(",", ""))
@@ -87,7 +75,7 @@ def test_legend_names_each_site_in_its_ring_colour_and_shows_names_literally() -
     from coverage.style import site_colour as colour
 
     hostile = '[x](javascript:alert(1)) {a} "q" | $5'
-    sites = analysed(
+    sites = data.analysed(
         Scenario(
             sites=(
                 SiteSpec(name="Ankara", lat=39.92, lon=32.85, system="s-400"),
