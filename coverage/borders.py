@@ -29,6 +29,7 @@ RESOLUTIONS: tuple[Resolution, ...] = get_args(Resolution)
 BOUNDARIES_DIR = paths.BOUNDARIES_DIR
 COLUMNS = ("name", "iso_a3", "iso_n3", "area_km2", "geometry")
 CREDIT = "Borders: Natural Earth (public domain), via world-atlas 2.0.2"
+SHORT_CREDIT = "Borders: Natural Earth"
 
 
 @dataclass(frozen=True, eq=False)

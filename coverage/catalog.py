@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -25,25 +25,82 @@ SCHEMA_PATH = CATALOG_DIR / "schema.json"
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
+SourceType = Literal["official", "reference", "news-agency", "newspaper", "broadcaster", "specialist", "blog"]
+SOURCE_TYPES: dict[SourceType, str] = {
+    "official": "official or manufacturer",
+    "reference": "reference work",
+    "news-agency": "news agency",
+    "newspaper": "newspaper",
+    "broadcaster": "broadcaster",
+    "specialist": "specialist site",
+    "blog": "blog or aggregator",
+}
+"""Kinds of publisher, most authoritative first: the order that chooses a system's default."""
+
+FigureKind = Literal["maximum", "aircraft", "ballistic", "coverage-claim", "detection"]
+FIGURE_KINDS: dict[FigureKind, str] = {
+    "maximum": "maximum range, target type not stated",
+    "aircraft": "against aircraft",
+    "ballistic": "against ballistic missiles",
+    "coverage-claim": "claimed coverage area, not a missile range",
+    "detection": "radar detection range, not an engagement range",
+}
+"""What a figure measures, as the app and the captions say it."""
+
+ENGAGEMENT_KINDS: frozenset[FigureKind] = frozenset({"maximum", "aircraft", "ballistic"})
+"""Kinds that are a missile's reach; the others are never a system's default circle."""
+
+
 @dataclass(frozen=True)
 class Source:
-    """Where a figure was published."""
+    """The page a figure was read on.
+
+    ``publisher`` published that page; ``via`` is the original it relays, if any
+    (not seen by us unless the figure's note says so). ``title`` is the real
+    headline, ``None`` when it was not seen.
+    """
 
     publisher: str
-    title: str
+    type: SourceType
     url: str
+    quote: str
+    title: str | None = None
     date: str | None = None  # ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD; None if undated
-    quote: str | None = None
+    date_of: Literal["page", "event"] = "page"
     via: str | None = None
+    lang: str | None = None  # ISO 639-1 where the page is not in English
+
+    @property
+    def who(self) -> str:
+        """ "ZeroHedge citing Bloomberg" or "TASS"."""
+        return f"{self.publisher} citing {self.via}" if self.via else self.publisher
+
+    @property
+    def type_label(self) -> str:
+        return SOURCE_TYPES[self.type]
+
+    @property
+    def headline(self) -> str:
+        """The headline in quotation marks, or says that it was not seen."""
+        return f"“{self.title}”" if self.title else "headline not seen"
+
+    @property
+    def when(self) -> str:
+        """ "13 Jul 2017", "undated", or "Jul 2017 (date of the event)"."""
+        shown = human_date(self.date)
+        return f"{shown} (date of the event)" if self.date and self.date_of == "event" else shown
+
+    def credit(self) -> str:
+        """ "ZeroHedge citing Bloomberg (2017)": for a short credit line a desk can paste."""
+        return f"{self.who} ({self.date[:4]})" if self.date else f"{self.who} (undated)"
 
     def short(self) -> str:
-        """ "Bloomberg, 13 Jul 2017" — for legends and credit lines."""
-        return f"{self.publisher}, {human_date(self.date)}"
+        """ "ZeroHedge citing Bloomberg, Jul 2017": for legends and labels."""
+        return f"{self.who}, {human_date(self.date)}"
 
     def full(self) -> str:
-        """Publisher, “title”, date, URL — for captions and data exports."""
-        via = f" (via {self.via})" if self.via else ""
-        return f"{self.publisher}, “{self.title}”, {human_date(self.date)}{via}, {self.url}"
+        """Publisher (citing the original), headline, date, URL: for data exports."""
+        return f"{self.who}, {self.headline}, {self.when}, {self.url}"
 
 
 @dataclass(frozen=True)
@@ -55,13 +112,21 @@ class Figure:
     system_name: str
     value: float
     unit: Unit
+    kind: FigureKind
     refers_to: str
     source: Source
+    missile: str | None = None
     note: str = ""
 
     @property
     def radius_m(self) -> float:
         return to_metres(self.value, self.unit)
+
+    @property
+    def kind_label(self) -> str:
+        """ "against aircraft", "against ballistic missiles (40N6)"…"""
+        label = FIGURE_KINDS[self.kind]
+        return f"{label} ({self.missile} missile)" if self.missile else label
 
     def as_published(self) -> str:
         """The figure as printed, e.g. "250 mi"."""
@@ -85,6 +150,23 @@ class System:
                 return fig
         ids = ", ".join(f.id for f in self.figures)
         raise CatalogError(f"system {self.id!r} has no figure {wanted!r}; its figures: {ids}")
+
+    def engagement_figures(self) -> tuple[Figure, ...]:
+        """The figures that are a missile's reach (no coverage claims or detection ranges),
+        shortest first."""
+        return tuple(
+            sorted((f for f in self.figures if f.kind in ENGAGEMENT_KINDS), key=lambda f: f.radius_m)
+        )
+
+    def spread(self) -> tuple[Figure, Figure]:
+        """The shortest and the longest published engagement figure."""
+        figures = self.engagement_figures()
+        return figures[0], figures[-1]
+
+
+def source_rank(fig: Figure) -> int:
+    """0 for an official or manufacturer source, then down :data:`SOURCE_TYPES`."""
+    return list(SOURCE_TYPES).index(fig.source.type)
 
 
 @dataclass(frozen=True)
@@ -118,8 +200,8 @@ _SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when presen
 
 # Safe loader that keeps dates as the strings written in the file. Made with type(), not
 # a class statement: yaml has no types, and strict mypy refuses a class derived from Any.
-_Loader = type(
-    "_Loader",
+TextDateLoader = type(
+    "TextDateLoader",
     (_SafeBase,),
     {
         "__doc__": "Safe loader that keeps dates as the strings written in the file.",
@@ -160,7 +242,7 @@ def _where(data: Any, path: Iterable[Any]) -> str:
 def parse_catalog(text: str, filename: str) -> list[System]:
     """Parse and validate one catalog file's text (YAML)."""
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=TextDateLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise CatalogError(f"{filename}: not valid YAML ({exc})") from exc
     errors = sorted(_schema().errors(data), key=lambda e: list(e.absolute_path))
@@ -179,7 +261,9 @@ def parse_catalog(text: str, filename: str) -> list[System]:
                 system_name=entry["name"],
                 value=float(f["value"]),
                 unit=f["unit"],
+                kind=f["kind"],
                 refers_to=f["refers_to"],
+                missile=f.get("missile"),
                 source=Source(**f["source"]),
                 note=f.get("note", ""),
             )
@@ -200,6 +284,13 @@ def parse_catalog(text: str, filename: str) -> list[System]:
             raise CatalogError(
                 f'{filename}: system "{system.id}", field default_figure: '
                 f"{system.default_figure!r} is not one of its figures ({', '.join(ids)})"
+            )
+        default = system.figure()
+        if default.kind not in ENGAGEMENT_KINDS:
+            raise CatalogError(
+                f'{filename}: system "{system.id}", field default_figure: {default.id!r} is a '
+                f"{FIGURE_KINDS[default.kind]}; the default must be a missile's range "
+                f"({', '.join(sorted(ENGAGEMENT_KINDS))})"
             )
         systems.append(system)
     return systems

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 import shapely
 
 from coverage.analysis import Result
-from coverage.borders import CREDIT as BORDERS_CREDIT
+from coverage.borders import SHORT_CREDIT as BORDERS_CREDIT_SHORT
+from coverage.catalog import ENGAGEMENT_KINDS, Catalog, System, load_catalog
 from coverage.errors import ExportError
 from coverage.scenario import Site
 from coverage.tiles import TileSource
@@ -174,31 +175,74 @@ def _csv_value(column: str, value: Any) -> Any:
     return value
 
 
-def caption(sites: Sequence[Site], title: str = "", units: Unit = "km") -> str:
-    """A caption paragraph: what is drawn, each figure once with its source, the caveat and credits."""
+STOCK_SENTENCES: dict[str, str] = {
+    "engagement": "A cited maximum is the longest-range missile against a favourable target; radar "
+    "horizon, target altitude and terrain shorten real coverage.",
+    "ballistic": "A range against ballistic missiles is its own, different figure from the range "
+    "against aircraft.",
+    "coverage-claim": "A coverage claim is an area someone said was watched, not a missile's reach.",
+    "detection": "A detection range is how far a radar sees, not how far a missile reaches.",
+    "custom": "Custom radii are unsourced.",
+}
+"""The caveat for each kind of figure on a map, said once per caption."""
+
+
+def caption(sites: Sequence[Site], units: Unit = "km", catalog: Catalog | None = None) -> str:
+    """The caption under a map: what each ring is and who published it, the spread of
+    published figures for each system, the caveats for the kinds of figure shown, credits.
+
+    No URLs and no internal notes: the Sources tab and the data files carry those.
+    ``catalog`` (the shipped one by default) supplies each system's other figures.
+    """
+    known = catalog if catalog is not None else load_catalog()
     groups: dict[str, list[Site]] = {}
     for site in sites:
         groups.setdefault(site.figure.id if site.figure else f"custom:{site.radius_m}", []).append(site)
-    parts = []
+    parts, caveats, spreads = [], [], []
     for members in groups.values():
-        names = ", ".join(s.name for s in members)
+        names = _and([s.name for s in members])
         fig = members[0].figure
         if fig is None:
             parts.append(f"{names}: a custom radius of {format_distance(members[0].radius_m, units)}")
-        else:
-            other = units if units != fig.unit else ("mi" if fig.unit == "km" else "km")
-            parts.append(
-                f"{names}: {fig.system_name}, {fig.as_published()} "
-                f"({format_distance(fig.radius_m, other, both=False)}), {fig.refers_to}; "
-                f"source: {fig.source.full()}"
-            )
-    lead = f"{title}. " if title else ""
+            caveats.append("custom")
+            continue
+        other: Unit = units if units != fig.unit else ("mi" if fig.unit == "km" else "km")
+        parts.append(
+            f"{names}: {fig.system_name}, {fig.as_published()} "
+            f"({format_distance(fig.radius_m, other, both=False)}), {fig.kind_label} ({fig.source.short()})"
+        )
+        caveats.append("engagement" if fig.kind in ENGAGEMENT_KINDS else fig.kind)
+        if fig.kind == "ballistic":
+            caveats.append("ballistic")
+        system = known.systems.get(fig.system_id)
+        if system is not None:
+            spreads.append(spread_sentence(system, units))
+    drawn = "Rings show publicly cited ranges as true circles on the Earth's surface"
+    sentences = [
+        f"{'. '.join(parts)}. {drawn}.",
+        *dict.fromkeys(s for s in spreads if s),
+        *(STOCK_SENTENCES[c] for c in dict.fromkeys(caveats)),
+        f"{BORDERS_CREDIT_SHORT}.",
+    ]
+    return " ".join(sentences)
+
+
+def spread_sentence(system: System, units: Unit) -> str:
+    """ "Published figures for the S-400 Triumf range from 32 to 402 km." ("" with one figure)."""
+    figures = system.engagement_figures()
+    if len({round(f.radius_m) for f in figures}) < 2:
+        return ""
+    low, high = system.spread()
+    low_text = format_distance(low.radius_m, units, both=False).removesuffix(f" {units}")
     return (
-        f"{lead}Rings show published maximum ranges drawn as true circles on the Earth's surface. "
-        f"{'. '.join(parts)}. A published maximum is the longest-range missile against a favourable "
-        "target; real coverage also depends on radar horizon, target altitude, terrain and the missile "
-        f"used. {BORDERS_CREDIT}."
+        f"Published figures for the {system.name} range from {low_text} to "
+        f"{format_distance(high.radius_m, units, both=False)}."
     )
+
+
+def _and(names: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def map_html(

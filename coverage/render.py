@@ -137,5 +137,5 @@ def render(result: Result, fmt: str, options: RenderOptions | None = None) -> by
 
 
 def caption(result: Result, options: RenderOptions) -> str:
-    """The caption paragraph for ``result``: figures, sources, caveat and credits."""
-    return export.caption(result.sites, options.title, options.units)
+    """The caption paragraph for ``result``: figures, sources, caveats and credits."""
+    return export.caption(result.sites, options.units)

@@ -1,9 +1,11 @@
 """The 2017 S-400 story as presets and guided steps (the app's opening view).
 
-The seed article (ZeroHedge, July 2017, reporting Bloomberg) says Turkey agreed
+The seed article (ZeroHedge, July 2017, quoting Bloomberg) says Turkey agreed
 to buy the S-400, which "can hit targets as far as 250 miles away", and that
 alliance constraints had kept such systems off the Armenian border, the Aegean
-coast and the Greek border, while the Russian system could go anywhere.
+coast and the Greek border, while the Russian system could go anywhere. The
+later steps show that figure among the other published ones, and the dated
+history of what stood where (:mod:`coverage.timeline`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from coverage.scenario import Scenario, load_scenario
 SCENARIOS_DIR = paths.SCENARIOS_DIR
 ARTICLE = (
     "ZeroHedge, “Turkey ‘Turns Away’ From NATO, Buys Russian Advanced Missile System "
-    "For $2.5 Billion” (July 2017), reporting Bloomberg"
+    "For $2.5 Billion” (July 2017), quoting Bloomberg"
 )
 
 # Bounding box of Turkey's Aegean coast, from the Dardanelles to the Bodrum peninsula.
@@ -31,20 +33,25 @@ AEGEAN_COAST_BOX = (25.6, 36.6, 28.4, 40.25)
 
 @dataclass(frozen=True)
 class Step:
-    """One step of the guided story: text, the scenario to draw, what to highlight."""
+    """One step of the guided story: text, the scenario to draw, what to highlight.
+
+    A ``timeline`` step draws the map at an event of :mod:`coverage.timeline`
+    (chosen on a slider) instead of ``scenario_file``.
+    """
 
     title: str
     text: str
-    scenario_file: str
+    scenario_file: str = ""
     highlight: bool = False
+    timeline: bool = False
 
 
 STEPS: tuple[Step, ...] = (
     Step(
         "1 · The purchase",
-        "In July 2017 Turkey agreed to pay $2.5 billion for Russia's S-400. Bloomberg reported "
-        "that the system “can hit targets as far as 250 miles away”. Here is that figure drawn "
-        "as a true circle of 250 miles (402 km) around Ankara.",
+        "In July 2017 Turkey agreed to pay $2.5 billion for Russia's S-400. The article this story "
+        "starts from (ZeroHedge, quoting Bloomberg) says the system “can hit targets as far as 250 "
+        "miles away”. Here is that figure drawn as a true circle of 250 miles (402 km) around Ankara.",
         "story-ankara.json",
     ),
     Step(
@@ -63,6 +70,22 @@ STEPS: tuple[Step, ...] = (
         "story.json",
         highlight=True,
     ),
+    Step(
+        "4 · One claim among several",
+        "“250 miles” is one published figure among several. The War Zone (2019) gives each S-400 "
+        "missile its own: the 9M96 up to 75 miles, the 48N6 up to 160, the 40N6 around 250 by its "
+        "maker's claim; TASS gave 250 km in 2018 and 400 km in 2017. Here are the shortest, a middle "
+        "one and the story's, around Ankara. The Sources tab lists every figure and who said it.",
+        "story-s400-spread.json",
+    ),
+    Step(
+        "5 · What stood where, 2013–2020",
+        "Before the S-400, NATO's own air defences in Turkey stood in the south-east: Patriots at "
+        "Adana, Kahramanmaraş and Gaziantep from 2013, Italy's SAMP/T from 2016. The S-400 arrived "
+        "at Mürted, near Ankara, in 2019 and was test-fired at Sinop on the Black Sea in 2020. Move "
+        "the slider through the reported events; each ring is that system's default cited figure.",
+        timeline=True,
+    ),
 )
 
 PRESETS: dict[str, str] = {
@@ -72,6 +95,7 @@ PRESETS: dict[str, str] = {
     "S-400 on the Aegean coast (İzmir)": "story-izmir.json",
     "S-400 at the Greek border (Edirne)": "story-edirne.json",
     "S-400 at the Armenian border (Kars)": "story-kars.json",
+    "S-400: three published figures (Ankara)": "story-s400-spread.json",
     "Start empty": "empty",
     "Your own map": "",  # what the user built: choosing it keeps the current sites
 }

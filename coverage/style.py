@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from coverage.borders import CREDIT as BORDERS_CREDIT
 from coverage.scenario import Site
 from coverage.tiles import TileSource
 
@@ -79,15 +78,18 @@ def site_colour(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
-def credit_text(sites: Sequence[Site], tiles: TileSource | None = None) -> str:
-    """ "Ranges: Bloomberg, Jul 2017. Borders: Natural Earth …": the map's credit line.
+def short_credit(sites: Sequence[Site]) -> str:
+    """ "Sources: ZeroHedge citing Bloomberg (2017); TASS (2017); Natural Earth": a credit
+    line a desk can paste (no URLs; the Sources tab and data files carry those)."""
+    ranges = dict.fromkeys(s.figure.source.credit() for s in sites if s.figure is not None)
+    custom = ["custom radius (unsourced)"] if any(s.figure is None for s in sites) else []
+    return "Sources: " + "; ".join([*ranges, *custom, "Natural Earth"])
 
-    With ``tiles`` the background's credit follows.
-    """
-    sources = list(dict.fromkeys(s.figure.source.short() for s in sites if s.figure is not None))
-    ranges = "Ranges: " + "; ".join(sources) + ". " if sources else ""
+
+def credit_text(sites: Sequence[Site], tiles: TileSource | None = None) -> str:
+    """The map's credit line: :func:`short_credit`, then the background's credit with ``tiles``."""
     background = f" {tiles.credit}." if tiles is not None else ""
-    return ranges + BORDERS_CREDIT + "." + background
+    return short_credit(sites) + "." + background
 
 
 PRINT_PROJECTION_NOTE = "Azimuthal equidistant projection centred on the sites."

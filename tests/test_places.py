@@ -15,8 +15,10 @@ from coverage.places import capitals, find_place, normalise, search_places, stor
         ("İZMİR", "İzmir", 38.41, 27.14),
         ("IĞDIR", "Iğdır", 39.92, 44.05),
         ("igdir", "Iğdır", 39.92, 44.05),
-        ("Murted", "Akıncı Air Base", 40.08, 32.57),
-        ("mürted air base", "Akıncı Air Base", 40.08, 32.57),
+        ("Murted", "Mürted Air Base", 40.08, 32.57),
+        ("mürted air base", "Mürted Air Base", 40.08, 32.57),
+        ("Akıncı Air Base", "Mürted Air Base", 40.08, 32.57),  # its name 1993-2016
+        ("sinop", "Sinop", 42.03, 35.16),  # Turkey's, not the larger Sinop in Brazil
         ("  kars ", "Kars", 40.60, 43.09),
         ("SMYRNA", "İzmir", 38.41, 27.14),
     ],

@@ -2,10 +2,10 @@
 
 Streamlit's ``st.session_state`` in the app, a plain dict in the tests. Keys:
 ``scenario`` (the current :class:`~coverage.scenario.Scenario`), ``preset`` and
-``step`` (the radios), ``rev`` (bumped on every new scenario, so editors and
-uploads start afresh), ``pending_preset`` (a preset to show from the next run:
-a widget's value can only be set before it is drawn), ``errors`` (messages to
-show once), ``tab`` / ``kept_tab`` (the open tab) and ``last_click``.
+``step`` (the radios), ``event`` (the timeline step's slider), ``rev`` (bumped on
+every new scenario, so editors and uploads start afresh), ``pending_preset`` (a
+preset to show from the next run: a widget's value can only be set before it is
+drawn), ``errors`` (messages to show once), ``tab`` / ``kept_tab`` (the open tab) and ``last_click``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 from coverage.errors import CoverageError
 from coverage.scenario import Scenario
 from coverage.story import OWN_MAP, PRESETS, STEPS, Step, scenario_file
+from coverage.timeline import load_timeline, scenario_at
 
 State = MutableMapping[Any, Any]  # st.session_state's keys are str | int
 
@@ -46,8 +47,25 @@ def on_preset(state: State) -> None:
 
 
 def on_step(state: State) -> None:
-    """The Story radio changed: show that step's scenario."""
-    set_scenario(state, scenario_file(current_step(state).scenario_file))
+    """The Story radio changed: show that step's scenario (a timeline step: at its chosen event)."""
+    set_scenario(state, step_scenario(current_step(state), current_event(state)))
+
+
+def on_event(state: State) -> None:
+    """The timeline slider moved: show the deployments standing at that event."""
+    set_scenario(state, step_scenario(current_step(state), current_event(state)))
+
+
+def step_scenario(step: Step, event_id: str) -> Scenario:
+    """What ``step`` draws; ``event_id`` chooses the moment of a timeline step."""
+    return scenario_at(load_timeline(), event_id) if step.timeline else scenario_file(step.scenario_file)
+
+
+def current_event(state: State) -> str:
+    """The timeline event chosen (the last one, where the story ends, if none or unknown)."""
+    ids = [e.id for e in load_timeline()]
+    chosen = state.get("event")
+    return chosen if chosen in ids else ids[-1]
 
 
 def begin_run(state: State, link: str | None, decode_link: Callable[[str], Scenario]) -> None:

@@ -21,6 +21,7 @@ from coverage.scenario import Scenario
 from coverage.story import PRESETS, STEPS
 from coverage.style import THEME_NAMES, credit_text
 from coverage.tiles import BACKGROUNDS, tile_source
+from coverage.timeline import load_timeline
 from coverage.units import UNITS, Unit
 
 from . import data, editor, state, views
@@ -89,9 +90,28 @@ def header(scenario: Scenario, presentation: bool) -> None:
     if state.is_guided(session):
         steps = [s.title for s in STEPS]
         st.radio("Story", steps, key="step", on_change=state.on_step, args=(session,), horizontal=True)
-        st.info(state.current_step(session).text)
+        step = state.current_step(session)
+        st.info(step.text)
+        if step.timeline:
+            timeline_slider()
     for message in state.take_errors(session):
         show_error(message)
+
+
+def timeline_slider() -> None:
+    """The timeline step's slider over the dated events, and the chosen event with its source."""
+    session = st.session_state
+    events = {e.id: e for e in load_timeline()}
+    session["event"] = state.current_event(session)
+    st.select_slider(
+        "When",
+        list(events),
+        format_func=lambda i: events[i].label,
+        key="event",
+        on_change=state.on_event,
+        args=(session,),
+    )
+    st.markdown(views.event_markdown(events[session["event"]]))
 
 
 def map_section(
@@ -232,7 +252,7 @@ def distances_tab(result: Result, units: Unit) -> None:
 
 
 def sources_tab(result: Result) -> None:
-    for item in views.sources(result.sites):
+    for item in views.sources(result.sites, data.catalog()):
         st.markdown(item)
 
 

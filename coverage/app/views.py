@@ -20,6 +20,7 @@ from coverage.horizon import radar_horizon_m
 from coverage.scenario import Site
 from coverage.style import site_colour
 from coverage.tiles import tile_source
+from coverage.timeline import Event
 from coverage.units import Unit, format_distance, from_metres
 
 EXPLAINER = """
@@ -139,24 +140,58 @@ def distances_view(result: Result, units: Unit) -> pd.DataFrame:
     )
 
 
-def sources(sites: Sequence[Site]) -> list[str]:
-    """One Markdown line per distinct figure on the map, with its source and link."""
+def sources(sites: Sequence[Site], catalog: _catalog.Catalog | None = None) -> list[str]:
+    """One Markdown line per distinct figure on the map: what it measures, who published it
+    (and whom they cite), what kind of source, headline, date, link and the quote; then, per
+    system, the other published figures, so a reader sees the spread."""
     seen: dict[str, str] = {}
+    systems: dict[str, None] = {}
     for s in sites:
         fig = s.figure
         if fig is None:
-            seen.setdefault("custom", "- **Custom radius**: chosen by the user; no published source.")
+            seen.setdefault("custom", "- **Custom radius**: chosen by the user; unsourced.")
             continue
-        src = fig.source
-        quote = f" — “{md_escape(src.quote)}”" if src.quote else ""
-        seen.setdefault(
-            fig.id,
-            f"- **{md_escape(fig.system_name)}, {md_escape(fig.as_published())}** "
-            f"({md_escape(fig.refers_to)}): {md_escape(src.publisher)}, "
-            f"*{md_escape(src.title)}*, {md_escape(_catalog.human_date(src.date))}, "
-            f"[link]({src.url.replace(')', '%29')}){quote}",
-        )
-    return [*seen.values(), f"- {BORDERS_CREDIT}."]
+        systems[fig.system_id] = None
+        seen.setdefault(fig.id, f"- {figure_line(fig)}")
+    lines = list(seen.values())
+    for system_id in systems:
+        system = catalog.systems.get(system_id) if catalog is not None else None
+        others = [f for f in system.figures if f.id not in seen] if system is not None else []
+        if system is not None and others:
+            lines.append(f"**Other published figures for the {md_escape(system.name)}** (not drawn):")
+            lines += [f"- {figure_line(f)}" for f in others]
+    return [*lines, f"- {BORDERS_CREDIT}."]
+
+
+def figure_line(fig: _catalog.Figure) -> str:
+    """A figure with its source, as the Sources tab lists it."""
+    src = fig.source
+    language = f" (in {_language_name(src.lang)})" if src.lang else ""
+    quote = f" — “{md_escape(src.quote)}”{language}"
+    return (
+        f"**{md_escape(fig.system_name)}, {md_escape(fig.as_published())}**, "
+        f"{md_escape(fig.kind_label)}: {md_escape(src.who)} ({md_escape(src.type_label)}), "
+        f"*{md_escape(src.headline)}*, {md_escape(src.when)}, "
+        f"[link]({src.url.replace(')', '%29')}){quote}"
+    )
+
+
+def event_markdown(event: Event) -> str:
+    """A timeline event as the story shows it: date, what happened, and its source."""
+    src = event.source
+    return (
+        f"**{md_escape(_catalog.human_date(event.date))}: {md_escape(event.title)}.** "
+        f"{md_escape(event.text)} *Source: {md_escape(src.who)} ({md_escape(src.type_label)}), "
+        f"{md_escape(src.headline)}, {md_escape(src.when)}, [link]({src.url.replace(')', '%29')}).*"
+    )
+
+
+def _language_name(code: str) -> str:
+    """ "pl" -> "Polish" (ISO 639 names from pycountry; the code itself if unknown)."""
+    import pycountry
+
+    found = pycountry.languages.get(alpha_2=code)
+    return str(found.name) if found is not None else code
 
 
 def background_notice(key: str) -> str | None:
