@@ -39,7 +39,7 @@ SOURCE_TYPES: dict[SourceType, str] = {
 
 FigureKind = Literal["maximum", "aircraft", "ballistic", "coverage-claim", "detection"]
 FIGURE_KINDS: dict[FigureKind, str] = {
-    "maximum": "maximum range, target type not stated",
+    "maximum": "maximum, target type not stated",
     "aircraft": "against aircraft",
     "ballistic": "against ballistic missiles",
     "coverage-claim": "claimed coverage area, not a missile range",
@@ -90,9 +90,17 @@ class Source:
         shown = human_date(self.date)
         return f"{shown} (date of the event)" if self.date and self.date_of == "event" else shown
 
+    @property
+    def year(self) -> str:
+        return self.date[:4] if self.date else "undated"
+
     def credit(self) -> str:
         """ "ZeroHedge citing Bloomberg (2017)": for a short credit line a desk can paste."""
-        return f"{self.who} ({self.date[:4]})" if self.date else f"{self.who} (undated)"
+        return f"{self.who} ({self.year})"
+
+    def cite(self) -> str:
+        """ "ZeroHedge citing Bloomberg, 2017": inside a caption's brackets."""
+        return f"{self.who}, {self.year}"
 
     def short(self) -> str:
         """ "ZeroHedge citing Bloomberg, Jul 2017": for legends and labels."""

@@ -70,20 +70,26 @@ def citation_properties(site: Site) -> dict[str, Any]:
             "system": "",
             "figure": "custom radius",
             "value_as_published": "",
+            "figure_kind": "",
             "refers_to": "",
             "source_publisher": "",
+            "source_via": "",
+            "source_type": "",
             "source_title": "",
             "source_date": "",
             "source_url": "",
-            "citation": "custom radius chosen by the user (no published source)",
+            "citation": "custom radius chosen by the user (unsourced)",
         }
     return {
         "system": fig.system_name,
         "figure": fig.id,
         "value_as_published": fig.as_published(),
+        "figure_kind": fig.kind_label,
         "refers_to": fig.refers_to,
         "source_publisher": fig.source.publisher,
-        "source_title": fig.source.title,
+        "source_via": fig.source.via or "",
+        "source_type": fig.source.type_label,
+        "source_title": fig.source.title or "",
         "source_date": fig.source.date or "",
         "source_url": fig.source.url,
         "citation": fig.source.full(),
@@ -147,7 +153,16 @@ def rows_csv(
     cites = {s.name: citation_properties(s) for s in sites}
     extra: list[str] = []
     if sites and "site" in columns:
-        extra = ["system", "value_as_published", "source_publisher", "source_date", "source_url"]
+        extra = [
+            "system",
+            "value_as_published",
+            "figure_kind",
+            "source_publisher",
+            "source_via",
+            "source_type",
+            "source_date",
+            "source_url",
+        ]
     elif sites:
         extra = ["sources"]
         sources = "; ".join(dict.fromkeys(c["citation"] for c in cites.values()))
@@ -176,8 +191,8 @@ def _csv_value(column: str, value: Any) -> Any:
 
 
 STOCK_SENTENCES: dict[str, str] = {
-    "engagement": "A cited maximum is the longest-range missile against a favourable target; radar "
-    "horizon, target altitude and terrain shorten real coverage.",
+    "engagement": "A cited maximum is a best case; radar horizon, altitude and terrain "
+    "shorten real coverage.",
     "ballistic": "A range against ballistic missiles is its own, different figure from the range "
     "against aircraft.",
     "coverage-claim": "A coverage claim is an area someone said was watched, not a missile's reach.",
@@ -209,7 +224,7 @@ def caption(sites: Sequence[Site], units: Unit = "km", catalog: Catalog | None =
         other: Unit = units if units != fig.unit else ("mi" if fig.unit == "km" else "km")
         parts.append(
             f"{names}: {fig.system_name}, {fig.as_published()} "
-            f"({format_distance(fig.radius_m, other, both=False)}), {fig.kind_label} ({fig.source.short()})"
+            f"({format_distance(fig.radius_m, other, both=False)}), {fig.kind_label} ({fig.source.cite()})"
         )
         caveats.append("engagement" if fig.kind in ENGAGEMENT_KINDS else fig.kind)
         if fig.kind == "ballistic":
@@ -217,7 +232,7 @@ def caption(sites: Sequence[Site], units: Unit = "km", catalog: Catalog | None =
         system = known.systems.get(fig.system_id)
         if system is not None:
             spreads.append(spread_sentence(system, units))
-    drawn = "Rings show publicly cited ranges as true circles on the Earth's surface"
+    drawn = "Rings: publicly cited ranges, drawn as true circles"
     sentences = [
         f"{'. '.join(parts)}. {drawn}.",
         *dict.fromkeys(s for s in spreads if s),
@@ -228,15 +243,14 @@ def caption(sites: Sequence[Site], units: Unit = "km", catalog: Catalog | None =
 
 
 def spread_sentence(system: System, units: Unit) -> str:
-    """ "Published figures for the S-400 Triumf range from 32 to 402 km." ("" with one figure)."""
+    """ "Published S-400 Triumf figures: 121 to 402 km." ("" with one figure)."""
     figures = system.engagement_figures()
     if len({round(f.radius_m) for f in figures}) < 2:
         return ""
     low, high = system.spread()
     low_text = format_distance(low.radius_m, units, both=False).removesuffix(f" {units}")
     return (
-        f"Published figures for the {system.name} range from {low_text} to "
-        f"{format_distance(high.radius_m, units, both=False)}."
+        f"Published {system.name} figures: {low_text} to {format_distance(high.radius_m, units, both=False)}."
     )
 
 
@@ -308,7 +322,15 @@ def kml_bytes(result: Result) -> bytes:
                 "radius_km": round(site.radius_km, 6),
                 **{
                     k: cite[k]
-                    for k in ("system", "value_as_published", "source_publisher", "source_date", "source_url")
+                    for k in (
+                        "system",
+                        "value_as_published",
+                        "figure_kind",
+                        "source_publisher",
+                        "source_via",
+                        "source_date",
+                        "source_url",
+                    )
                 },
                 "geometry": shapely.orient_polygons(ring),
             }

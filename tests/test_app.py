@@ -116,6 +116,34 @@ def test_step_two_highlights_the_three_places_the_article_names() -> None:
         assert label in script
 
 
+def test_the_timeline_step_shows_the_slider_the_event_and_its_source() -> None:
+    at = _app()
+    at.radio(key="step").set_value("5 · What stood where, 2013–2020").run()
+    assert not at.exception
+    slider = at.select_slider(key="event")
+    assert slider.value == "s-400-sinop-test-2020"
+    assert "Sinop" in _map_args(at)["script"]
+    slider.set_value("samp-t-kahramanmaras-2016").run()
+    assert not at.exception
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Missile Defense Advocacy Alliance" in shown and "Kahramanmaraş" in shown
+    script = _map_args(at)["script"]
+    assert "Italian SAMP/T" in script and "Gaziantep" not in script
+    assert set(_countries(at)) >= {"Turkey", "Syria"}
+
+
+def test_the_spread_step_and_sources_tab_show_every_published_figure() -> None:
+    at = _app()
+    at.radio(key="step").set_value("4 · One claim among several").run()
+    at.session_state["tab"] = "Sources"
+    at.run()
+    assert not at.exception
+    shown = " ".join(m.value for m in at.markdown)
+    other = "Other published figures for the S"  # S\-400, escaped
+    for words in ("9M96 missile", "The War Zone", "specialist site", other, "TASS"):
+        assert words in shown, words
+
+
 def test_preset_kars_lists_the_neighbours() -> None:
     at = _app()
     at.radio(key="preset").set_value("S-400 at the Armenian border (Kars)").run()

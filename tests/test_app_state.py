@@ -10,6 +10,7 @@ from coverage.app import state
 from coverage.errors import ScenarioError
 from coverage.scenario import Scenario
 from coverage.story import OWN_MAP, PRESETS, STEPS, scenario_file
+from coverage.timeline import load_timeline, scenario_at
 
 STORY_PRESET = next(iter(PRESETS))
 
@@ -98,3 +99,21 @@ def test_a_click_counts_once() -> None:
     assert state.new_click(session, dict(click)) is None  # st_folium repeats the last click
     assert state.new_click(session, None) is None
     assert state.new_click(session, {"lat": 41.0, "lng": 30.0}) is not None
+
+
+def test_the_timeline_step_draws_the_chosen_event_and_the_slider_moves_it() -> None:
+    session: dict[str, Any] = {}
+    state.begin_run(session, None, _no_link)
+    session["step"] = STEPS[4].title
+    state.on_step(session)  # no event chosen yet: the story's end
+    events = load_timeline()
+    assert session["scenario"] == scenario_at(events, events[-1].id)
+    session["event"] = "patriot-gaziantep-2013"
+    state.on_event(session)
+    assert [s.name for s in session["scenario"].sites] == [
+        "Adana (Dutch Patriot, from 2013)",
+        "Kahramanmaraş (German Patriot, from 2013)",
+        "Gaziantep (US Patriot, from 2013)",
+    ]
+    session["event"] = "no-such-event"  # a stale choice falls back to the end, never an error
+    assert state.current_event(session) == events[-1].id

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from coverage.catalog import CATALOG_DIR, human_date, load_catalog_files, parse_catalog
+from coverage.catalog import (
+    CATALOG_DIR,
+    ENGAGEMENT_KINDS,
+    FIGURE_KINDS,
+    SOURCE_TYPES,
+    human_date,
+    load_catalog_files,
+    parse_catalog,
+    source_rank,
+)
 from coverage.errors import CatalogError
 
 MILE_M = 1609.344  # international mile, exact by definition
@@ -22,20 +31,26 @@ VALID = textwrap.dedent(
       - id: test-fig
         value: 100
         unit: km
+        kind: maximum
         refers_to: maximum range
         source:
           publisher: Example Press
+          type: newspaper
           title: An article
           date: 2017-07-13
           url: https://example.org/article
+          quote: It reaches 100 km.
       - id: test-fig-2
         value: 60
         unit: nmi
+        kind: coverage-claim
         refers_to: another figure
         source:
           publisher: Other Press
-          title: Another article
+          type: blog
+          via: Original Agency
           url: http://example.org/other
+          quote: It watches 60 nautical miles.
     """
 )
 
@@ -47,13 +62,16 @@ def test_shipped_catalog_loads(catalog):
     assert any(sid.startswith("patriot") for sid in catalog.systems)
 
 
-def test_s400_default_is_bloombergs_250_miles_of_2017(catalog):
-    fig = catalog.figure("s-400")
+def test_the_storys_figure_is_the_250_miles_relayed_from_bloomberg(catalog):
+    fig = catalog.figure("s-400", "s-400-bloomberg-2017")
     assert fig.value == 250 and fig.unit == "mi"
-    assert fig.source.publisher == "Bloomberg"
-    assert fig.source.date is not None and fig.source.date.startswith("2017")
+    # The page read is Defense Mirror's; Bloomberg, whose page was not seen, is the original.
+    assert fig.source.publisher == "Defense Mirror" and fig.source.via == "Bloomberg"
+    assert fig.source.title is None and fig.source.headline == "headline not seen"
+    assert fig.source.date == "2017-07-13" and fig.source.date_of == "event"
+    assert "can hit targets as far as 250 miles away" in fig.source.quote
+    assert fig.source.credit() == "Defense Mirror citing Bloomberg (2017)"
     assert fig.radius_m == pytest.approx(250 * MILE_M)
-    assert fig.as_published() == "250 mi"
 
 
 def test_every_figure_is_cited(catalog):
@@ -67,11 +85,55 @@ def test_every_figure_is_cited(catalog):
             assert fig.source.url.startswith(("http://", "https://")), fig.id
             assert " " not in fig.source.url
             assert fig.source.publisher.strip(), fig.id
-            assert fig.source.title.strip(), fig.id
+            assert fig.source.quote.strip(), fig.id
+            assert fig.source.title is None or fig.source.title.strip(), fig.id
+            assert fig.source.type in SOURCE_TYPES and fig.kind in FIGURE_KINDS, fig.id
             assert fig.value > 0 and fig.unit in ("km", "mi", "nmi")
             assert 1000.0 <= fig.radius_m <= 10_000_000.0, fig.id
             assert fig.system_id == system.id
-    assert n >= 10
+    assert n >= 30
+
+
+def test_no_internal_note_in_what_a_reader_sees(catalog):
+    """Notes are for maintainers: nothing shown (via, title, refers_to) carries one."""
+    for system in catalog.systems.values():
+        for fig in system.figures:
+            shown = " ".join([fig.source.full(), fig.refers_to, fig.kind_label])
+            for phrase in ("this project", "seed article", "not seen:", "TODO"):
+                assert phrase not in shown, (fig.id, phrase)
+            assert fig.source.via is None or len(fig.source.via) <= 40, fig.id  # a name, not a note
+
+
+def test_defaults_are_missile_ranges_from_the_best_source_read(catalog):
+    """No default is a coverage claim or a detection range, and no other missile range of the
+    system comes from a more authoritative kind of source (official first)."""
+    for system in catalog.systems.values():
+        default = system.figure()
+        assert default.kind in ENGAGEMENT_KINDS, system.id
+        best = min(source_rank(f) for f in system.engagement_figures())
+        assert source_rank(default) == best, (system.id, default.id)
+
+
+def test_mixed_records_are_separate_systems(catalog):
+    """A user picking SAMP/T or HQ-9 gets that system's figures, not a future or upgraded one."""
+    assert all("B1NT" not in (f.missile or "") + f.refers_to for f in catalog.system("samp-t").figures)
+    assert all("HQ-9B" not in f.refers_to for f in catalog.system("hq-9").figures)
+    assert catalog.figure("samp-t-ng").missile == "Aster 30 B1NT"
+    assert catalog.figure("hq-9b").value == 250
+
+
+def test_the_s400_spread_runs_from_the_9m96_to_the_longest_claim(catalog):
+    low, high = catalog.system("s-400").spread()
+    assert (low.missile, low.value, low.unit) == ("9M96", 75, "mi")
+    assert high.radius_m == pytest.approx(250 * MILE_M)
+    kinds = {f.kind for f in catalog.system("s-300pmu-1").engagement_figures()}
+    assert "coverage-claim" not in kinds  # the Crete 'patrolled' radius is not a missile's reach
+
+
+def test_a_coverage_claim_cannot_be_the_default():
+    text = VALID.replace("default_figure: test-fig\n", "default_figure: test-fig-2\n")
+    with pytest.raises(CatalogError, match=r'system "test-sys".*default_figure.*claimed coverage area'):
+        parse_catalog(text, "test.yaml")
 
 
 def test_figure_ids_are_unique_across_the_catalog(catalog):
@@ -93,9 +155,13 @@ def test_valid_text_parses_and_keeps_dates_as_written():
     assert fig.id == "test-fig"
     assert fig.source.date == "2017-07-13"  # a string, not a datetime.date
     assert fig.source.short() == "Example Press, 13 Jul 2017"
+    assert fig.source.credit() == "Example Press (2017)"
+    assert fig.source.full() == "Example Press, “An article”, 13 Jul 2017, https://example.org/article"
     other = system.figure("test-fig-2")
     assert other.radius_m == pytest.approx(60 * 1852.0)
-    assert other.source.short() == "Other Press, undated"
+    assert other.source.short() == "Other Press citing Original Agency, undated"
+    assert other.source.headline == "headline not seen"
+    assert other.kind_label == "claimed coverage area, not a missile range"
 
 
 @pytest.mark.parametrize(
@@ -128,6 +194,10 @@ def test_valid_text_parses_and_keeps_dates_as_written():
         ("  name: Test System\n", "  name: Test System\n  colour: red\n", ['system "test-sys"', "colour"]),
         ("- id: test-fig-2", "- id: test-fig", ['system "test-sys"', "duplicate"]),
         ("- id: test-sys", "- id: Test Sys", ["field id"]),
+        ("    kind: maximum\n", "", ['figure "test-fig"', "kind"]),
+        ("    kind: maximum\n", "    kind: rumour\n", ['figure "test-fig"', "kind", "rumour"]),
+        ("      quote: It reaches 100 km.\n", "", ['figure "test-fig"', "quote"]),
+        ("      type: newspaper\n", "      type: tabloid\n", ['figure "test-fig"', "source.type", "tabloid"]),
     ],
 )
 def test_malformed_catalog_names_file_entry_and_field(old, new, needles):

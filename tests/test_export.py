@@ -15,10 +15,12 @@ import shapely
 
 from coverage import export
 from coverage.analysis import COVERAGE_COLUMNS, analyse, analyse_shipped, coverage_by_site, site_ring
+from coverage.catalog import load_catalog
 from coverage.errors import ExportError
-from coverage.export import caption, geojson_document, safe_cell, table_csv, write_atomic
+from coverage.export import STOCK_SENTENCES, caption, geojson_document, safe_cell, table_csv, write_atomic
 from coverage.geodesy import area_km2
-from coverage.scenario import Site
+from coverage.paths import SCENARIOS_DIR
+from coverage.scenario import Site, load_scenario, resolve_sites
 
 # ------------------------------------------------------------------ atomic writes
 
@@ -139,7 +141,9 @@ def test_geojson_reads_back_with_ring_properties(geojson_frame, export_sites):
         assert row.radius_km == pytest.approx(site.radius_m / 1000.0, abs=1e-6)
     kars = rings.iloc[0]
     assert kars["source_url"].startswith("https://")
-    assert kars["source_publisher"] == "Bloomberg"
+    assert (kars["source_publisher"], kars["source_via"]) == ("Defense Mirror", "Bloomberg")
+    assert kars["source_type"] == "specialist site"
+    assert kars["figure_kind"] == "maximum, target type not stated"
     assert rings.iloc[1]["source_url"] in ("", None)
     points = geojson_frame[geojson_frame["kind"] == "site"]
     assert len(points) == len(export_sites)
@@ -222,7 +226,7 @@ def test_table_csv_by_site_has_citations(kars_sites, borders_110m):
     table = coverage_by_site(kars_sites, borders_110m)
     rows = list(csv.DictReader(io.StringIO(table_csv(table, kars_sites))))
     assert rows[0]["site"] == "Kars"
-    assert rows[0]["source_publisher"] == "Bloomberg"
+    assert (rows[0]["source_publisher"], rows[0]["source_via"]) == ("Defense Mirror", "Bloomberg")
     assert rows[0]["value_as_published"] == "250 mi"
     assert rows[0]["source_url"].startswith("https://")
 
@@ -252,11 +256,40 @@ def test_table_csv_neutralises_formulas_in_text_cells():
 
 
 def test_caption_cites_sources(kars_sites):
-    text = caption([*kars_sites, Site("Custom", 0.0, 0.0, 100_000.0)], title="Kars")
-    assert text.startswith("Kars. ")
-    assert "Bloomberg" in text and "Natural Earth" in text
-    assert "250 mi" in text and "402 km" in text
-    assert "custom radius of 100 km" in text
+    text = caption([*kars_sites, Site("Custom", 0.0, 0.0, 100_000.0)])
+    assert text.startswith("Kars: S-400 Triumf, 250 mi (402 km), maximum, target type not stated ")
+    assert "(Defense Mirror citing Bloomberg (2017))" not in text  # one pair of brackets
+    assert "(Defense Mirror citing Bloomberg, 2017)" in text and "Natural Earth" in text
+    assert "custom radius of 100 km" in text and "Custom radii are unsourced." in text
+    assert "Rings: publicly cited ranges" in text and "published maximum range" not in text
+    # The spread of the S-400's published figures, in the map's units.
+    assert "Published S-400 Triumf figures: 121 to 402 km." in text
+
+
+def test_caption_is_short_plain_and_says_each_year_once(catalog):
+    """What a desk pastes under the story map: no URLs, no internal notes, under 400 characters."""
+    story_sites = resolve_sites(load_scenario(SCENARIOS_DIR / "story.json"), catalog)
+    text = caption(story_sites)
+    assert len(text) < 400, len(text)
+    assert "http" not in text and "this project" not in text and "note" not in text
+    assert text.count("2017") == 1
+    for name in ("Ankara", "İzmir (Aegean coast)", "Edirne (Greek border)", "Kars (Armenian border)"):
+        assert name in text
+    # The S-300's caption writes its source's year once (the title repeats it, but is not shown).
+    catalog = load_catalog()
+    cns = Site("Athens", 37.98, 23.73, 150_000.0, catalog.figure("s-300pmu-1"))
+    assert caption([cns]).count("1997") == 1
+
+
+def test_caption_names_the_caveat_for_each_kind_of_figure():
+    catalog = load_catalog()
+    ballistic = Site("X", 40.0, 30.0, 40_000.0, catalog.figure("patriot-pac-3-mse"))
+    claim_fig = catalog.figure("s-300pmu-1", "s-300pmu-1-crete-280km-tass-2020")
+    claim = Site("Y", 35.2, 25.7, claim_fig.radius_m, claim_fig)
+    text = caption([ballistic, claim])
+    assert "against ballistic missiles" in text and STOCK_SENTENCES["ballistic"] in text
+    assert "claimed coverage area, not a missile range" in text
+    assert STOCK_SENTENCES["coverage-claim"] in text
 
 
 def test_map_html_is_self_contained_and_escaped(kars_sites, kars_table, borders_110m):
@@ -323,8 +356,9 @@ def test_kml_reads_back_with_gdal_and_keeps_ring_areas(tmp_path) -> None:
     frame = pyogrio.read_dataframe(path)
     rings = frame[frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
     assert list(rings["Name"].str.split(":").str[0]) == [s.name for s in sites]
-    assert all("Bloomberg" in d for d in rings["description"])
-    assert set(rings["source_publisher"]) == {"Bloomberg"}
+    assert all("Defense Mirror citing Bloomberg" in d for d in rings["description"])
+    assert set(rings["source_publisher"]) == {"Defense Mirror"}
+    assert set(rings["source_via"]) == {"Bloomberg"}
     for geom, site in zip(rings.geometry, sites, strict=True):
         assert area_km2(geom) == pytest.approx(area_km2(site_ring(site)), rel=1e-3)
     ET.fromstring(path.read_bytes())  # well-formed XML

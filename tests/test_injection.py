@@ -348,7 +348,7 @@ def catalog_text() -> str:
 
 
 CATALOG_CORRUPTIONS = {
-    "truncated": lambda t: t[: len(t) // 2],
+    "truncated": lambda t: t[: t.index("    source:", len(t) // 2)],  # a figure cut before its source
     "tab-indent": lambda t: t.replace("  figures:", "\tfigures:", 1),
     "bad-yaml": lambda t: t.replace("- id: s-400", "- id: [s-400", 1),
     "nul-byte": lambda t: t.replace("S-400 Triumf", "S-400\x00", 1),
@@ -359,7 +359,7 @@ CATALOG_CORRUPTIONS = {
     "top-dict": lambda t: "systems:\n" + "".join("  " + line + "\n" for line in t.splitlines()),
     "empty": lambda t: "",
     "dup-figure": lambda t: t.replace("id: s-400-tass-2017-07-18", "id: s-400-bloomberg-2017", 1),
-    "default-missing": lambda t: t.replace("default_figure: s-400-bloomberg-2017", "default_figure: nope", 1),
+    "default-missing": lambda t: t.replace("default_figure: s-400-tass-2017-07-18", "default_figure: no", 1),
     "alias-bomb": lambda t: (
         "- &a [x,x,x,x,x,x,x,x]\n- &b [*a,*a,*a,*a,*a,*a,*a,*a]\n- [*b,*b,*b,*b,*b,*b,*b,*b]\n"
     ),
@@ -389,7 +389,7 @@ def test_corrupted_catalog_file_on_disk_names_the_file(tmp_path, catalog_text: s
 def test_impossible_catalog_date_is_refused_naming_the_file(catalog_text: str, date: str) -> None:
     from coverage.catalog import parse_catalog
 
-    edited = catalog_text.replace("date: 2017-07\n", f"date: {date}\n", 1)
+    edited = catalog_text.replace("date: 2016-02\n", f"date: {date}\n", 1)
     assert edited != catalog_text
     try:
         systems = parse_catalog(edited, "data/catalog/edited.yaml")

@@ -19,7 +19,8 @@ from coverage.scenario import (
 )
 
 MILE_M = 1609.344
-OTHER_S400_FIGURE = "s-400-tass-2017-07-18"  # 400 km, TASS
+STORY_FIGURE = "s-400-bloomberg-2017"  # 250 mi, relayed from Bloomberg
+OTHER_S400_FIGURE = "s-400-tass-2017-09-25"  # 400 km, TASS (not the default)
 
 
 def example(figure_id: str = OTHER_S400_FIGURE) -> dict:
@@ -28,7 +29,7 @@ def example(figure_id: str = OTHER_S400_FIGURE) -> dict:
         "title": "Turkey's S-400 from the Aegean coast",
         "units": "mi",
         "sites": [
-            {"name": "Izmir", "lat": 38.42, "lon": 27.14, "system": "s-400"},
+            {"name": "Izmir", "lat": 38.42, "lon": 27.14, "system": "s-400", "figure": STORY_FIGURE},
             {"name": "Izmir", "lat": 38.42, "lon": 27.14, "system": "s-400", "figure": figure_id},
             {"name": "Anywhere", "lat": 38.42, "lon": 27.14, "radius": 250, "unit": "mi"},
         ],
@@ -45,7 +46,7 @@ def test_issue_example_parses_and_resolves(catalog):
     sites = resolve_sites(scenario, catalog)
     assert [s.name for s in sites] == ["Izmir", "Izmir (2)", "Anywhere"]
     assert sites[0].radius_m == pytest.approx(250 * MILE_M)
-    assert sites[0].figure.source.publisher == "Bloomberg"
+    assert sites[0].figure.source.via == "Bloomberg"
     assert sites[1].radius_m == pytest.approx(400_000.0)
     assert sites[1].figure.id == OTHER_S400_FIGURE
     assert sites[2].radius_m == pytest.approx(250 * MILE_M)

@@ -21,7 +21,10 @@ from coverage.story import (
 GEOD = Geod(ellps="WGS84")
 # The presets that are not scenario files: the guided story, an empty map, the user's own map.
 SPECIAL_PRESETS = {"story", "empty", ""}
-STORY_FILES = sorted({step.scenario_file for step in STEPS} | (set(PRESETS.values()) - SPECIAL_PRESETS))
+STORY_FILES = sorted(
+    {step.scenario_file for step in STEPS if not step.timeline} | (set(PRESETS.values()) - SPECIAL_PRESETS)
+)
+SPREAD_FILE = "story-s400-spread.json"
 
 
 def test_every_story_file_is_shipped() -> None:
@@ -30,6 +33,7 @@ def test_every_story_file_is_shipped() -> None:
         "story-edirne.json",
         "story-izmir.json",
         "story-kars.json",
+        "story-s400-spread.json",
         "story.json",
     ]
     assert set(STORY_FILES) <= {p.name for p in SCENARIOS_DIR.glob("*.json")}
@@ -42,27 +46,41 @@ def test_story_files_load_and_resolve_against_the_catalog(name: str, catalog) ->
     sites = resolve_sites(scenario, catalog)
     assert len(sites) == len(scenario.sites)
     for site in sites:
-        # Every ring of the story is the Bloomberg figure: 250 mi, exactly 402.336 km.
-        assert site.figure is not None and site.figure.id == "s-400-bloomberg-2017"
+        # The story's places are all in Turkey, and every ring is a cited S-400 figure.
+        assert 36 < site.lat_deg < 42.2 and 26 < site.lon_deg < 45
+        assert site.figure is not None and site.figure.system_id == "s-400"
+        if name == SPREAD_FILE:
+            continue
+        # Every ring of the story proper is the figure relayed from Bloomberg: 250 mi, 402.336 km.
+        assert site.figure.id == "s-400-bloomberg-2017"
         assert (site.figure.value, site.figure.unit) == (250, "mi")
         assert site.radius_m == 402_336.0
-        assert site.figure.source.publisher == "Bloomberg"
-        # The story's places are all in Turkey.
-        assert 36 < site.lat_deg < 42.2 and 26 < site.lon_deg < 45
+        assert site.figure.source.via == "Bloomberg"
 
 
 def test_scenario_file_is_cached() -> None:
     assert scenario_file("story.json") is scenario_file("story.json")
 
 
-def test_the_three_steps() -> None:
+def test_the_steps() -> None:
     assert [step.title for step in STEPS] == [
         "1 · The purchase",
         "2 · Where it could not go",
         "3 · Ankara compared",
+        "4 · One claim among several",
+        "5 · What stood where, 2013–2020",
     ]
-    assert [step.scenario_file for step in STEPS] == ["story-ankara.json", "story-ankara.json", "story.json"]
-    assert [step.highlight for step in STEPS] == [False, True, True]
+    assert [step.scenario_file for step in STEPS] == [
+        "story-ankara.json",
+        "story-ankara.json",
+        "story.json",
+        SPREAD_FILE,
+        "",
+    ]
+    assert [step.highlight for step in STEPS] == [False, True, True, False, False]
+    assert [step.timeline for step in STEPS] == [False] * 4 + [True]
+    # The story says whose words the figure is: quoted by ZeroHedge from Bloomberg.
+    assert "ZeroHedge, quoting Bloomberg" in STEPS[0].text
     # Step 1 quotes the figure and its conversion; the catalog must agree with it.
     assert "250 miles away" in STEPS[0].text and "250 miles (402 km)" in STEPS[0].text
     for place in ("Armenian border", "Aegean coast", "Greek border"):
@@ -74,6 +92,19 @@ def test_step_three_compares_the_four_places(catalog) -> None:
     assert names == ["Ankara", "İzmir (Aegean coast)", "Edirne (Greek border)", "Kars (Armenian border)"]
     for city in ("Ankara", "İzmir", "Edirne", "Kars"):
         assert city in STEPS[2].text
+
+
+def test_the_spread_step_draws_the_shortest_and_the_storys_figure(catalog) -> None:
+    """Step 4 shows "250 miles" as one claim among several: the shortest published S-400
+    figure and the story's longest are both drawn, each a different cited record."""
+    sites = resolve_sites(scenario_file(SPREAD_FILE), catalog)
+    low, high = catalog.system("s-400").spread()
+    drawn = [s.figure.id for s in sites if s.figure is not None]
+    assert low.id in drawn and "s-400-bloomberg-2017" in drawn
+    assert len(set(drawn)) == len(drawn) == len({round(s.radius_m) for s in sites})
+    assert len({(s.lat_deg, s.lon_deg) for s in sites}) == 1  # all around Ankara
+    for figure_text in ("75 miles", "250 km", "400 km", "250 by its maker"):
+        assert figure_text in STEPS[3].text
 
 
 def test_presets() -> None:
