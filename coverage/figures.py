@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+import os
 import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -237,7 +238,8 @@ class _Drawing:
         sites, scale = self.result.sites, self.scale
         halo = [matplotlib.patheffects.withStroke(linewidth=3 * scale, foreground=self.colours.halo)]
         xs, ys = self.to_map.transform([s.lon_deg for s in sites], [s.lat_deg for s in sites])
-        for i, (site, x, y) in enumerate(zip(sites, xs, ys, strict=True)):
+        names = site_labels(sites)
+        for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
             self.ax.plot(
                 [x],
                 [y],
@@ -248,10 +250,13 @@ class _Drawing:
                 mew=1.5 * scale,
                 zorder=5,
             )
+            name = names[i]
+            if name is None:
+                continue
             label = self.ax.text(
                 x,
                 y,
-                f"  {drawable(site.name)}",
+                f"  {drawable(name)}",
                 fontsize=11 * scale,
                 fontweight="bold",
                 color=self.colours.text,
@@ -323,6 +328,22 @@ class _Drawing:
         # word-prefix of the line (~50 ms at 1600 px), even when it fits.
         if credit.get_window_extent(self.renderer).x1 > self.fig.bbox.x1:
             credit.set_wrap(True)
+
+
+def site_labels(sites: Sequence[Site]) -> list[str | None]:
+    """The label beside each site's marker: ``None`` where an earlier site at the same place
+    already carries it. Sites sharing a place (several figures around one city) get one label,
+    the common start of their names ("Ankara" for "Ankara (9M96 missile)", "Ankara (TASS)"),
+    so that the names are not drawn over each other; the legend tells the rings apart."""
+    groups: dict[tuple[float, float], list[int]] = {}
+    for i, site in enumerate(sites):
+        groups.setdefault((site.lat_deg, site.lon_deg), []).append(i)
+    labels: list[str | None] = [None] * len(sites)
+    for members in groups.values():
+        names = [sites[i].name for i in members]
+        shared = os.path.commonprefix(names).rstrip(" (:·,-") if len(names) > 1 else names[0]
+        labels[members[0]] = shared or names[0]
+    return labels
 
 
 def _legend(ax: Axes, sites: Sequence[Site], units: Unit, colours: Theme, scale: float) -> None:

@@ -19,7 +19,7 @@ from coverage.borders import load_borders
 from coverage.catalog import load_catalog
 from coverage.errors import ExportError
 from coverage.figures import SIZES, figure_bytes, render_figure
-from coverage.scenario import resolve_sites
+from coverage.scenario import Site, resolve_sites
 from coverage.story import scenario_file
 
 REFERENCE = Path(__file__).parent / "data" / "kars-square-110m.png"
@@ -190,3 +190,16 @@ def test_any_sites_draw_or_are_refused_clearly(sites: list[tuple[float, float, f
         assert "far side" in str(exc)
     else:
         assert data.startswith(b"\x89PNG")
+
+
+def test_sites_sharing_a_place_get_one_label():
+    """Several figures around one city (the spread step): one label, the names' common start."""
+    from coverage.figures import site_labels
+
+    sites = [
+        Site("Ankara (9M96 missile)", 39.9, 32.9, 121_000.0),
+        Site("Kars", 40.6, 43.1, 100_000.0),
+        Site("Ankara (TASS, 2018)", 39.9, 32.9, 250_000.0),
+    ]
+    assert site_labels(sites) == ["Ankara", "Kars", None]
+    assert site_labels([Site("A", 0.0, 0.0, 1e3), Site("B", 0.0, 0.0, 2e3)]) == ["A", None]

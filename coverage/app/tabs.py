@@ -19,7 +19,7 @@ from coverage.projection import far_side_problem
 from coverage.render import FORMATS, SIZE_LABELS, RenderOptions, caption
 from coverage.scenario import Scenario
 from coverage.story import PRESETS, STEPS
-from coverage.style import THEME_NAMES, credit_text
+from coverage.style import THEME_NAMES, credit_text, short_credit
 from coverage.tiles import BACKGROUNDS, tile_source
 from coverage.timeline import load_timeline
 from coverage.units import UNITS, Unit
@@ -257,9 +257,16 @@ def sources_tab(result: Result) -> None:
 
 
 def caption_tab(result: Result, scenario: Scenario, units: Unit) -> None:
+    """The caption and, apart, the short credit line: each in a box with a copy button."""
     text = caption(result, RenderOptions.for_scenario(scenario, units=units))
+    st.markdown("**Caption**")
     st.code(text, language=None, wrap_lines=True)
-    st.caption("Copy this paragraph into your story or slide.")
+    st.markdown("**Credit line**")
+    st.code(short_credit(result.sites), language=None, wrap_lines=True)
+    st.caption(
+        "Copy them into your story or slide. The Sources tab has each source's headline, date, "
+        "link and the words quoted."
+    )
 
 
 def download_tab(scenario: Scenario, units: Unit) -> None:

@@ -24,9 +24,11 @@ from coverage.timeline import Event
 from coverage.units import Unit, format_distance, from_metres
 
 EXPLAINER = """
-**What a range figure means.** A published maximum range such as “250 miles” is the
-longest reach of the longest-range missile, against a large target flying high, as
-claimed or reported. It is not what a battery covers in practice.
+**What a range figure means.** A published range such as “250 miles” is a claim about
+the longest reach of a system's longest-range missile, usually against a large target
+flying high, as a maker, an official or a reporter put it. Sources disagree: the
+Sources tab lists every figure we could read for each system, what it refers to
+(aircraft, ballistic missiles, or not stated) and who published it.
 
 **What it does not mean.** Real coverage depends on:
 - the **radar horizon**: the Earth curves away, so low-flying aircraft and missiles
@@ -36,9 +38,9 @@ claimed or reported. It is not what a battery covers in practice.
 - **terrain**, which hides targets behind mountains;
 - where the radar is, how many launchers there are, and what else is around.
 
-The circles on this map are the published figures drawn honestly as true circles on
-the Earth's surface: a way to see what a number in a news story means on the ground,
-not a picture of what a system can actually do.
+**What the map draws.** Rings show publicly cited ranges as true circles on the Earth's
+surface; custom radii are unsourced. They show what a number in a news story means on
+the ground, not what a system can actually do.
 """
 
 # Projector-friendly: larger body text and tables; titles stay as they are so the
