@@ -86,9 +86,11 @@ class Source:
 
     @property
     def when(self) -> str:
-        """ "13 Jul 2017", "undated", or "Jul 2017 (date of the event)"."""
+        """ "13 Jul 2017", "undated", or "13 Jul 2017 (date of the original report)"."""
         shown = human_date(self.date)
-        return f"{shown} (date of the event)" if self.date and self.date_of == "event" else shown
+        if not self.date or self.date_of == "page":
+            return shown
+        return f"{shown} (date of the original report)" if self.via else f"{shown} (date of the event)"
 
     @property
     def year(self) -> str:
@@ -132,9 +134,9 @@ class Figure:
 
     @property
     def kind_label(self) -> str:
-        """ "against aircraft", "against ballistic missiles (40N6)"…"""
+        """ "against aircraft", "maximum, target type not stated, 40N6 missile"…"""
         label = FIGURE_KINDS[self.kind]
-        return f"{label} ({self.missile} missile)" if self.missile else label
+        return f"{label}, {self.missile} missile" if self.missile else label
 
     def as_published(self) -> str:
         """The figure as printed, e.g. "250 mi"."""

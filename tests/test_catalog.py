@@ -69,6 +69,7 @@ def test_the_storys_figure_is_the_250_miles_relayed_from_bloomberg(catalog):
     assert fig.source.publisher == "Defense Mirror" and fig.source.via == "Bloomberg"
     assert fig.source.title is None and fig.source.headline == "headline not seen"
     assert fig.source.date == "2017-07-13" and fig.source.date_of == "event"
+    assert fig.source.when == "13 Jul 2017 (date of the original report)"
     assert "can hit targets as far as 250 miles away" in fig.source.quote
     assert fig.source.credit() == "Defense Mirror citing Bloomberg (2017)"
     assert fig.radius_m == pytest.approx(250 * MILE_M)
