@@ -99,12 +99,23 @@ class Site:
             return f"custom radius, {format_distance(self.radius_m, units)}"
         other: Unit = units if units != fig.unit else ("mi" if fig.unit == "km" else "km")
         converted = format_distance(self.radius_m, other, both=False)
-        return f"{fig.system_name}, {fig.as_published()} = {converted} ({fig.source.short()})"
+        return f"{fig.system_name}, {fig.as_published()} = {converted}{_what_of(fig)} ({fig.source.short()})"
 
     def what(self) -> str:
         if self.figure is None:
             return "custom radius"
         return f"{self.figure.system_name} ({self.figure.as_published()}, {self.figure.source.short()})"
+
+
+def _what_of(fig: Figure) -> str:
+    """ ", against aircraft" or ", 9M96 missile": what the figure measures, for labels.
+
+    Nothing for a figure whose source names neither target nor missile (the caption and
+    the Sources tab say "target type not stated"), keeping the common label short.
+    """
+    if fig.kind != "maximum":
+        return f", {fig.kind_label}"
+    return f", {fig.missile} missile" if fig.missile else ""
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ import pytest
 from coverage.errors import ScenarioError
 from coverage.scenario import (
     Scenario,
+    Site,
     SiteSpec,
     decode_from_url,
     encode_for_url,
@@ -334,3 +335,16 @@ def test_moderately_deep_nesting_inside_sites_gives_scenario_error():
             unexpected[depth] = type(exc).__name__
     depths = sorted(unexpected)[:3]
     assert not unexpected, f"non-ScenarioError at depths {depths}…: {set(unexpected.values())}"
+
+
+def test_labels_say_what_a_figure_measures_where_the_source_does(catalog):
+    """Map legends carry the target type or missile (a 40 km ballistic-missile figure must not
+    read like an aircraft range); a figure whose source states neither stays short."""
+    mse = catalog.figure("patriot-pac-3-mse")
+    assert "against ballistic missiles" in Site("X", 0.0, 0.0, mse.radius_m, mse).label()
+    m9 = catalog.figure("s-400", "s-400-9m96-twz-2019")
+    assert ", 9M96 missile (The War Zone" in Site("X", 0.0, 0.0, m9.radius_m, m9).label()
+    story = catalog.figure("s-400", STORY_FIGURE)
+    assert Site("X", 0.0, 0.0, story.radius_m, story).label("km") == (
+        "S-400 Triumf, 250 mi = 402 km (Defense Mirror citing Bloomberg, 13 Jul 2017)"
+    )
