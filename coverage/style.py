@@ -21,9 +21,35 @@ ThemeName = Literal["light", "dark"]
 THEME_NAMES: tuple[ThemeName, ...] = get_args(ThemeName)
 
 
+SHARE_CLASSES: tuple[tuple[float, str], ...] = (
+    (0.0, "under 1 %"),
+    (1.0, "1–10 %"),
+    (10.0, "10–50 %"),
+    (50.0, "50–99 %"),
+    (99.0, "99–100 %"),
+)
+"""Classes of a country's share within range: (lower bound in %, legend label).
+
+Both renderers shade a reached country by its class, so that 0.0 % does not look
+like 100 %; the legend names each class."""
+
+
+def share_class(covered_pct: float) -> int:
+    """The index in :data:`SHARE_CLASSES` of a share (in %); below 0 counts as the first."""
+    index = 0
+    for i, (lower, _) in enumerate(SHARE_CLASSES):
+        if covered_pct >= lower:
+            index = i
+    return index
+
+
 @dataclass(frozen=True)
 class Theme:
-    """The colours of one map theme (CSS hex strings)."""
+    """The colours of one map theme (CSS hex strings).
+
+    ``shares`` holds one fill per :data:`SHARE_CLASSES` entry, lightest first;
+    ``reached`` is the fill of a country wholly within range (the last class).
+    """
 
     sea: str
     land: str
@@ -33,6 +59,11 @@ class Theme:
     text: str
     halo: str
     highlight: str
+    shares: tuple[str, ...] = ()
+
+    def share_fill(self, covered_pct: float) -> str:
+        """The fill of a reached country covered ``covered_pct`` % (see :data:`SHARE_CLASSES`)."""
+        return self.shares[share_class(covered_pct)] if self.shares else self.reached
 
 
 THEMES: dict[str, Theme] = {
@@ -45,6 +76,7 @@ THEMES: dict[str, Theme] = {
         text="#1a1a1a",
         halo="#ffffff",
         highlight="#6a1b9a",
+        shares=("#f2ead6", "#f7e0ac", "#f6d58e", "#eebd60", "#dca040"),
     ),
     "dark": Theme(
         sea="#0e1a24",
@@ -55,6 +87,7 @@ THEMES: dict[str, Theme] = {
         text="#f0f0f0",
         halo="#000000",
         highlight="#ce93d8",
+        shares=("#313232", "#463d2a", "#5a4a26", "#6b5524", "#876a2c"),
     ),
 }
 

@@ -26,3 +26,27 @@ def test_themes_differ_and_an_unknown_one_is_named():
     assert THEMES["light"].sea != THEMES["dark"].sea
     with pytest.raises(ValueError, match="sepia"):
         theme("sepia")
+
+
+@pytest.mark.parametrize(
+    "pct, index",
+    [
+        (0.0, 0),
+        (0.04, 0),
+        (0.99, 0),
+        (1.0, 1),
+        (9.9, 1),
+        (10.0, 2),
+        (50.0, 3),
+        (98.9, 3),
+        (99.0, 4),
+        (100.0, 4),
+    ],
+)
+def test_share_classes(pct, index):
+    from coverage.style import SHARE_CLASSES, THEMES, share_class
+
+    assert share_class(pct) == index
+    for theme in THEMES.values():
+        assert len(theme.shares) == len(SHARE_CLASSES)
+        assert theme.share_fill(pct) == theme.shares[index]
