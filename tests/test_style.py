@@ -47,6 +47,6 @@ def test_share_classes(pct, index):
     from coverage.style import SHARE_CLASSES, THEMES, share_class
 
     assert share_class(pct) == index
-    for theme in THEMES.values():
-        assert len(theme.shares) == len(SHARE_CLASSES)
-        assert theme.share_fill(pct) == theme.shares[index]
+    for colours in THEMES.values():
+        assert len(colours.shares) == len(SHARE_CLASSES)
+        assert colours.share_fill(pct) == colours.shares[index]
