@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from coverage import paths
 from coverage.errors import DataFileError, PlaceNotFoundError
+from coverage.text import quoted
 
 PLACES_DIR = paths.PLACES_DIR
 STORY_PLACES_CSV = PLACES_DIR / "story_places.csv"
@@ -103,7 +104,7 @@ def find_place(name: str) -> Place:
     found = _story_index().get(key) or _gazetteer().get(key)
     if found is None:
         raise PlaceNotFoundError(
-            f"unknown place {name!r}: give lat and lon instead, or the name of a city "
+            f"unknown place {quoted(name)}: give lat and lon instead, or the name of a city "
             "with at least 15,000 inhabitants"
         )
     return found

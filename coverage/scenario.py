@@ -25,6 +25,7 @@ from coverage.errors import CoverageError, ScenarioError
 from coverage.places import find_place
 from coverage.rings import MAX_RADIUS_M, MIN_RADIUS_M
 from coverage.schemas import Schema
+from coverage.text import quoted, shorten, xml_invalid
 from coverage.units import Unit, format_distance, to_metres
 
 SCHEMA_PATH = paths.SCHEMAS_DIR / "scenario.schema.json"
@@ -157,6 +158,12 @@ def _check_plain(raw: Any, source: str) -> None:
                 node.encode("utf-8")
             except UnicodeEncodeError:
                 raise ScenarioError(f"{source}: {_json_path(path)}: text is not valid Unicode") from None
+            bad = xml_invalid(node)
+            if bad is not None:
+                raise ScenarioError(
+                    f"{source}: {_json_path(path)}: text holds the control character {bad}, which "
+                    "map and data files cannot carry; remove it"
+                )
         elif isinstance(node, dict):
             for key, value in node.items():
                 stack.append((key, path))
@@ -254,13 +261,24 @@ def _message(err: Any) -> str:
         return f"unknown field{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))}"
     if err.validator == "maxItems" and err.absolute_path and err.absolute_path[-1] == "sites":
         return f"too many sites ({len(err.instance)}); at most {MAX_SITES}"
+    if err.validator == "pattern" and isinstance(err.instance, str) and xml_invalid(err.instance):
+        return (
+            f"text holds the control character {xml_invalid(err.instance)}, which map and data "
+            "files cannot carry; remove it"
+        )
     if err.validator == "pattern" and err.absolute_path and err.absolute_path[-1] == "name":
         return "name must not be blank or contain control characters (such as line breaks)"
     if err.validator == "const" and list(err.absolute_path) == ["version"]:
         return f"unsupported version {err.instance!r}; this program reads version 1"
     if err.validator == "type":
         return f"{err.instance!r:.60} is not a {err.validator_value}"
-    return str(err.message)[:200]
+    if err.validator in ("maxLength", "minLength") and isinstance(err.instance, str):
+        limit = "at most" if err.validator == "maxLength" else "at least"
+        return (
+            f"{quoted(err.instance, 40)} is {len(err.instance):,} characters long; "
+            f"{limit} {err.validator_value} allowed"
+        )
+    return shorten(str(err.message), 200)
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -12,6 +12,8 @@ import pyogrio
 import pytest
 from conftest import KARS_COUNTRIES, ROOT
 
+from coverage import cli
+
 KARS = str(ROOT / "scenarios" / "story-kars.json")
 
 
@@ -219,3 +221,49 @@ def test_text_table_aligns_only_the_figure_columns():
     assert lines[1].startswith("2nd battery") and lines[2].startswith("Kars ")  # names stay left
     assert lines[1].endswith("1,234") and lines[2].endswith("    7")  # figures right
     assert text_table([], ["country"]) == ["(no countries reached)"]
+
+
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        ([], "the following arguments are required: command"),
+        (["frob"], "invalid choice: 'frob'"),
+        (["report", "x.json", "--resolution", "5m"], "argument --resolution: invalid choice: '5m'"),
+        (["report", "x.json", "--format", "xml"], "argument --format: invalid choice: 'xml'"),
+        (
+            ["render", "x.json", "--out", "y.png", "--theme", "neon"],
+            "argument --theme: invalid choice: 'neon'",
+        ),
+    ],
+)
+def test_bad_arguments_give_one_line_naming_the_argument(argv, needle, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ") and needle in err, err
+    assert "usage:" not in err
+
+
+def test_a_hostile_title_writes_well_formed_files_and_a_safe_terminal(tmp_path, capsys):
+    import xml.etree.ElementTree as ET
+
+    title = "T\x0bitle\x1b[2J " + "x" * 131_000 + b"\xff".decode("utf-8", "surrogateescape")
+    for ext in ("svg", "kml", "html"):
+        out = tmp_path / f"map.{ext}"
+        assert cli.main(["render", KARS, "--out", str(out), "--title", title,
+                         "--resolution", "110m", "--caption"]) == 0  # fmt: skip
+        if ext != "html":
+            ET.fromstring(out.read_bytes())  # well-formed XML
+    printed = capsys.readouterr().out
+    assert "\x1b" not in printed and "\x0b" not in printed
+
+
+def test_a_huge_place_name_gives_a_short_error(tmp_path, capsys):
+    path = tmp_path / "s.json"
+    path.write_text(
+        json.dumps({"version": 1, "sites": [{"name": "X", "place": "a" * 100_000, "system": "s-400"}]})
+    )
+    assert cli.main(["report", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert len(err) < 300 and "100,000 characters long; at most 100 allowed" in err, err

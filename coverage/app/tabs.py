@@ -20,6 +20,7 @@ from coverage.render import FORMATS, SIZE_LABELS, RenderOptions, caption
 from coverage.scenario import Scenario
 from coverage.story import PRESETS, STEPS
 from coverage.style import THEME_NAMES, credit_text, short_credit
+from coverage.text import shorten
 from coverage.tiles import BACKGROUNDS, tile_source
 from coverage.timeline import load_timeline
 from coverage.units import UNITS, Unit
@@ -40,7 +41,7 @@ TAB_NAMES = (
 def show_error(message: str) -> None:
     """An error box. Messages quote user text (names, titles, file names): escaped, so it
     shows literally and never as live Markdown."""
-    st.error(views.md_escape(message))
+    st.error(views.md_escape(shorten(message)))
 
 
 def sidebar(scenario: Scenario) -> tuple[Unit, bool, str]:

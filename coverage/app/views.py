@@ -55,11 +55,28 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _AREA_UNITS = {"km": "km²", "mi": "sq mi", "nmi": "sq nmi"}
 
 
+_WORD_JOINER = "\u2060"  # invisible, and joins nothing a reader sees
+_LIVE = re.compile(r"(:|@|(?<![^\W_])www(?=\\\.))", re.IGNORECASE)
+
+
 def md_escape(text: str) -> str:
     """Escape text for st.markdown, st.title, st.error…: HTML and Markdown punctuation,
-    $ (maths), and whitespace runs (newlines included) collapsed to one space."""
+    $ (maths), and whitespace runs (newlines included) collapsed to one space.
+
+    Streamlit's Markdown also turns ``https://…``, ``www.…`` and ``name@host`` into
+    links and ``:smile:`` or ``:material/warning:`` into icons, after escapes are read;
+    an invisible word joiner after each ``:``, before each ``@`` and after a leading
+    ``www`` keeps user text literal (a phishing link typed into a name never becomes
+    clickable on our page).
+    """
     one_line = " ".join(text.split())
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<$])", r"\\\1", html.escape(one_line, quote=False))
+    escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<$])", r"\\\1", html.escape(one_line, quote=False))
+    return _LIVE.sub(_unlink, escaped)
+
+
+def _unlink(match: re.Match[str]) -> str:
+    found = match.group()
+    return _WORD_JOINER + found if found == "@" else found + _WORD_JOINER
 
 
 def legend_markdown(sites: Sequence[Site], units: Unit) -> str:
