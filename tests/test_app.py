@@ -34,8 +34,8 @@ def _map_args(at: AppTest) -> dict:
 
 
 def _plain(text: str) -> str:
-    """Undo coverage.app.views.md_escape (the tables are Markdown)."""
-    return html.unescape(re.sub(r"\\(.)", r"\1", text))
+    """Undo coverage.app.views.md_escape (the tables are Markdown): escapes and word joiners."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", text)).replace("\u2060", "")
 
 
 def _tables(at: AppTest) -> list[pd.DataFrame]:

@@ -249,7 +249,13 @@ def editor_columns(catalog: Catalog) -> dict[str, Any]:
 
 
 def distances_tab(result: Result, units: Unit) -> None:
-    st.dataframe(views.distances_view(result, units), hide_index=True, width="stretch")
+    # A Markdown table, escaped, like the others: st.dataframe would offer Streamlit's own
+    # "Download as CSV", which writes a site named =HYPERLINK(…) as a live formula.
+    frame = views.distances_view(result, units)
+    if frame.empty:
+        st.write("No site yet.")
+        return
+    st.markdown(views.markdown_table(frame, text_columns=3))
 
 
 def sources_tab(result: Result) -> None:

@@ -91,10 +91,10 @@ def legend_markdown(sites: Sequence[Site], units: Unit) -> str:
     )
 
 
-def markdown_table(frame: pd.DataFrame, *, index_label: str | None = None) -> str:
+def markdown_table(frame: pd.DataFrame, *, index_label: str | None = None, text_columns: int = 1) -> str:
     """``frame`` as a Markdown table for ``st.markdown``, every cell escaped.
 
-    The first column is left-aligned and the figures right-aligned; with
+    The first ``text_columns`` columns are left-aligned and the figures right-aligned; with
     ``index_label`` the index comes first under that heading. Markdown rather than
     ``st.table``: the same look, without the eleven data-frame scripts that the
     browser would otherwise load before it draws the first map (docs/benchmarks.md).
@@ -108,7 +108,7 @@ def markdown_table(frame: pd.DataFrame, *, index_label: str | None = None) -> st
     def line(cells: list[object]) -> str:
         return "| " + " | ".join(md_escape(str(c)) for c in cells) + " |"
 
-    rule = "| " + " | ".join([":--", *["--:"] * (len(header) - 1)]) + " |"
+    rule = "| " + " | ".join([*[":--"] * text_columns, *["--:"] * (len(header) - text_columns)]) + " |"
     return "\n".join([line(list(header)), rule, *(line(row) for row in rows)])
 
 

@@ -253,3 +253,24 @@ def test_links_emails_and_shortcodes_typed_by_a_user_stay_text(page: Page, app_u
     for where in (page.locator("h1").first, page.get_by_test_id("stAlert")):  # no icon in them
         assert where.locator("[data-testid='stIconMaterial']").count() == 0
     assert "😄" not in shown
+
+
+def test_no_table_offers_streamlits_unneutralised_csv_download(page: Page, app_url: str) -> None:
+    """Streamlit's own "Download as CSV" writes =HYPERLINK(…) names as live formulas: the sites
+    editor has none (client.disableDataExport) and the Distances table is escaped Markdown."""
+    scenario = Scenario(
+        sites=(SiteSpec(name='=HYPERLINK("http://evil.example","x")', lat=39.93, lon=32.86, system="s-400"),),
+        title="Formula",
+    )
+    _open_scenario(page, app_url, scenario)
+    page.get_by_role("tab", name="Sites").click()
+    grid = page.get_by_test_id("stDataFrame")
+    expect(grid).to_be_visible()
+    grid.hover()
+    toolbar = page.get_by_test_id("stElementToolbar")
+    expect(toolbar.first).to_be_visible()  # the grid's toolbar shows on hover…
+    assert page.get_by_role("button", name="Download as CSV").count() == 0  # …without the download
+    page.get_by_role("tab", name="Distances").click()
+    table = page.get_by_test_id("stMarkdown").locator("table")
+    expect(table.first).to_contain_text("HYPERLINK")
+    assert page.get_by_test_id("stDataFrame").count() == 0
