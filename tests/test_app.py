@@ -342,3 +342,47 @@ def test_a_map_no_print_map_can_show_offers_the_other_files_and_says_why() -> No
     # An ordinary map still offers all seven.
     at = _open_tab(_app(), "Download")
     assert len(at.get("download_button")) == 7
+
+
+def _far_flung(n: int, radius_km: float) -> Scenario:
+    """``n`` sites spread over the world, each ``radius_km`` (a hostile but valid link)."""
+    return Scenario(
+        sites=tuple(
+            SiteSpec(
+                name=f"S{i}",
+                lat=-60.0 + (i * 37) % 130,
+                lon=-180.0 + (i * 53) % 360,
+                radius=radius_km,
+                unit="km",
+            )
+            for i in range(n)
+        ),
+        title="Many sites",
+    )
+
+
+def test_a_link_with_too_many_sites_is_refused_before_any_work() -> None:
+    from coverage.app.data import APP_MAX_SITES
+
+    at = _app(s=encode_for_url(_far_flung(APP_MAX_SITES + 1, 10_000)))
+    assert not at.exception
+    (error,) = at.error
+    assert f"{APP_MAX_SITES + 1:,} sites" in _plain(error.value) and "range-rings report" in _plain(
+        error.value
+    )
+    assert not _map_args(at)["script"].count("S200")  # nothing of it drawn
+
+
+def test_a_link_whose_site_table_would_cost_too_much_shows_why_instead() -> None:
+    at = _app(s=encode_for_url(_far_flung(20, 10_000)))
+    assert not at.exception and not at.error
+    notes = " ".join(c.value for c in at.caption)
+    assert "No site-by-site table for this map" in notes and "report --by-site" in notes
+    assert not any("Site by site" in m.value for m in at.markdown)
+    assert _countries(at)  # the whole coverage table is still shown
+
+
+def test_the_story_keeps_its_site_by_site_table() -> None:
+    at = _app()
+    at.radio(key="step").set_value("3 · Ankara compared").run()
+    assert any("Site by site" in m.value for m in at.markdown)

@@ -178,6 +178,14 @@ def countries_tab(result: Result, units: Unit) -> None:
     # scale with the text), easy to copy, and they spare the first page load the
     # data-frame scripts, which held back the map's first drawing (docs/benchmarks.md).
     st.markdown(data.coverage_shown(result, units))
+    if len(result.sites) > 1 and data.comparison_too_costly(result):
+        st.caption(
+            f"No site-by-site table for this map: its {len(result.sites):,} rings touch "
+            f"{views.site_country_pairs(result):,} site–country pairs, more than the "
+            f"{data.MAX_COMPARISON_PAIRS:,} the app computes on a shared server. "
+            "`range-rings report --by-site` gives it on your own computer."
+        )
+        return
     comparison = data.comparison_shown(result)
     if comparison:
         st.markdown("**Site by site**: share of each country within each site's ring (%)")

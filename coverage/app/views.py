@@ -131,6 +131,14 @@ def table_view(table: pd.DataFrame, units: Unit) -> pd.DataFrame:
     )
 
 
+def site_country_pairs(result: Result) -> int:
+    """How many (site, country) pairs the site-by-site table intersects: each ring against the
+    countries whose boxes it touches. The cost of that table grows with it."""
+    if not result.rings:
+        return 0
+    return int(result.countries.tree.query(list(result.rings)).shape[1])
+
+
 def comparison(result: Result) -> pd.DataFrame:
     """Countries × sites: the share of each country within each site's ring (%; empty under two sites)."""
     if len(result.sites) < 2:
