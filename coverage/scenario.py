@@ -326,16 +326,29 @@ def resolve_sites(scenario: Scenario, catalog: Catalog, source: str = "") -> tup
     return tuple(out)
 
 
+MAX_LINK_CHARS = 32_000
+"""Longest ``?s=`` text we make or read: web servers refuse request lines much longer (the
+app's server answers HTTP 400 past about 65,500 characters). A longer map travels as a file."""
+
+
 def encode_for_url(scenario: Scenario) -> str:
-    """Compact, URL-safe text for ``?s=``: base64url of deflated JSON."""
+    """Compact, URL-safe text for ``?s=``: base64url of deflated JSON (see :func:`link_fits`)."""
     raw = json.dumps(scenario.to_dict(), ensure_ascii=False, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
 
 
+def link_fits(encoded: str) -> bool:
+    """Whether ``encoded`` (from :func:`encode_for_url`) is short enough to share as a link."""
+    return len(encoded) <= MAX_LINK_CHARS
+
+
 def decode_from_url(text: str) -> Scenario:
     """Inverse of :func:`encode_for_url`; any damage gives a :class:`ScenarioError`."""
-    if len(text) > MAX_BYTES:
-        raise ScenarioError("link: scenario parameter is too long")
+    if len(text) > MAX_LINK_CHARS:
+        raise ScenarioError(
+            f"link: the scenario is {len(text):,} characters long, more than a link can carry "
+            f"({MAX_LINK_CHARS:,}); ask for the scenario file instead"
+        )
     try:
         packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         inflater = zlib.decompressobj()

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from coverage.errors import ScenarioError
 from coverage.scenario import Scenario, SiteSpec, decode_from_url, encode_for_url
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -386,3 +387,30 @@ def test_the_story_keeps_its_site_by_site_table() -> None:
     at = _app()
     at.radio(key="step").set_value("3 · Ankara compared").run()
     assert any("Site by site" in m.value for m in at.markdown)
+
+
+def test_a_map_too_large_for_a_link_says_so_and_keeps_no_link() -> None:
+    import random
+
+    from coverage.scenario import MAX_LINK_CHARS, link_fits
+
+    rng = random.Random(7)
+
+    def name() -> str:  # CJK text hardly compresses: 200 such names make a long link
+        return "".join(chr(rng.randint(0x4E00, 0x9FFF)) for _ in range(100))
+
+    sites = tuple(
+        SiteSpec(name=name(), lat=40.0, lon=30.0 + i / 100, radius=10, unit="km") for i in range(200)
+    )
+    big = Scenario(sites=sites, title="Big")
+    assert not link_fits(encode_for_url(big))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.session_state["scenario"] = big
+    at.session_state["preset"] = "Your own map"
+    at.session_state["step"] = "1 · The purchase"
+    at.run()
+    assert not at.exception
+    assert "s" not in at.query_params
+    assert any("too large to share as a link" in i.value for i in at.info)
+    with pytest.raises(ScenarioError, match=f"more than a link can carry \\({MAX_LINK_CHARS:,}\\)"):
+        decode_from_url("A" * (MAX_LINK_CHARS + 1))

@@ -27,6 +27,11 @@ from coverage.units import UNITS, Unit
 
 from . import data, editor, state, views
 
+TOO_LONG_FOR_A_LINK = (
+    "This map is too large to share as a link ({chars:,} characters): the address bar no "
+    "longer holds it. Share the scenario file instead (Sites tab, Download scenario)."
+)
+
 TAB_NAMES = (
     "Countries reached",
     "Sites",
