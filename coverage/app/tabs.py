@@ -21,7 +21,7 @@ from coverage.scenario import Scenario
 from coverage.story import PRESETS, STEPS
 from coverage.style import THEME_NAMES, credit_text, short_credit
 from coverage.text import shorten
-from coverage.tiles import BACKGROUNDS, tile_source
+from coverage.tiles import BACKGROUNDS, PLAIN, tile_source
 from coverage.timeline import load_timeline
 from coverage.units import UNITS, Unit
 
@@ -77,6 +77,9 @@ def sidebar(scenario: Scenario) -> tuple[Unit, bool, str]:
             help="Plain draws the shipped borders on a sea colour and needs no network. "
             "The others are map tiles loaded over the internet from their provider.",
         )
+        # A modified browser can send any text for a radio: fall back to what we know.
+        units = units if units in UNITS else scenario.units
+        background = background if background in BACKGROUNDS else PLAIN
         notice = views.background_notice(background)
         if notice:
             st.caption(notice)
@@ -300,6 +303,8 @@ def download_tab(scenario: Scenario, units: Unit) -> None:
     c3, c4 = st.columns(2)
     size = c3.selectbox("Image size", list(SIZE_LABELS), format_func=lambda key: SIZE_LABELS[key])
     theme = c4.radio("Theme", THEME_NAMES, horizontal=True)
+    size = size if size in SIZE_LABELS else "square"  # only a modified browser sends others
+    theme = theme if theme in THEME_NAMES else "light"
     export = Scenario(sites=scenario.sites, title=title.strip(), subtitle=subtitle.strip(), units=units)
     export_json = export.to_json()
     stem = views.safe_filename(title or "coverage-map")
