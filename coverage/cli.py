@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -69,8 +71,36 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Interrupted(BaseException):
+    """SIGTERM or SIGHUP during a command: raised so that open files are cleaned up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # A terminal closed (SIGHUP) or a job killed politely (SIGTERM) unwinds like Ctrl-C, so
+    # write_atomic removes its temporary file; exit 128 + the signal's number, as shells do.
+    in_main_thread = threading.current_thread() is threading.main_thread()  # where signals work
+    signals = (signal.SIGTERM, signal.SIGHUP) if in_main_thread else ()
+    previous = {s: signal.signal(s, _on_signal) for s in signals}
+    try:
+        return _run(args)
+    except Interrupted as exc:
+        print(f"error: interrupted ({signal.Signals(exc.signum).name})", file=sys.stderr)
+        return 128 + exc.signum
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "report":
             text = report(args.scenario, args.format, args.resolution, args.by_site, args.distances)

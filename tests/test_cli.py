@@ -267,3 +267,38 @@ def test_a_huge_place_name_gives_a_short_error(tmp_path, capsys):
     assert cli.main(["report", str(path)]) == 2
     err = capsys.readouterr().err
     assert len(err) < 300 and "100,000 characters long; at most 100 allowed" in err, err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP", "SIGKILL"])
+def test_a_render_killed_at_any_moment_leaves_no_partial_or_stray_file(tmp_path, signame):
+    """Killed while importing, analysing, drawing or writing: the target is absent or whole, no
+    temporary file stays (SIGKILL's is removed by the next write), and SIGTERM/SIGHUP exit 128+n."""
+    import signal
+    import time
+
+    from PIL import Image
+
+    sig = getattr(signal, signame)
+    target = tmp_path / "map.png"
+    for delay in (0.2, 0.8, 1.5, 2.5, 4.0):
+        target.unlink(missing_ok=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "coverage", "render", KARS, "--out", str(target), "--size", "print"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(delay)
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=120)
+        if proc.returncode not in (0, -sig):
+            assert proc.returncode == 128 + sig, (delay, proc.returncode, err)
+            assert f"interrupted ({signame})" in err
+        if target.exists():
+            with Image.open(target) as image:
+                image.load()  # whole: a partial PNG fails here
+        if signame == "SIGKILL":
+            run("render", KARS, "--out", str(tmp_path / "next.csv"))  # the next write cleans up
+        assert not list(tmp_path.glob(".range-rings-*")), (delay, list(tmp_path.iterdir()))
