@@ -14,14 +14,14 @@ import streamlit as st
 
 from coverage.app import data, state, tabs
 from coverage.errors import CoverageError
-from coverage.scenario import Scenario, encode_for_url, link_fits
+from coverage.scenario import Scenario
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"  # served as /app/static; gitignored
 
 st.set_page_config(page_title="Range rings: cited figures on a map", page_icon="🗺️", layout="wide")
 data.ensure_static_leaflet(STATIC_DIR)
 session = st.session_state
-state.begin_run(session, st.query_params.get("s"), data.decode_link)
+state.begin_run(session, st.query_params.get("s"), data.decode_link, st.query_params.get("step"))
 scenario: Scenario = session.scenario
 
 units, presentation, background = tabs.sidebar(scenario)
@@ -33,13 +33,7 @@ except CoverageError as exc:
     tabs.show_error(str(exc))
     scenario = session.scenario = Scenario(sites=(), title=scenario.title)
     result = data.analysed(scenario)
-link = encode_for_url(scenario) if result.sites else ""
-if link and link_fits(link):
-    st.query_params["s"] = link
-else:  # no sites (nothing to share), or a map too large to travel in a link
-    st.query_params.pop("s", None)
-    if link:
-        st.info(tabs.TOO_LONG_FOR_A_LINK.format(chars=len(link)))
+tabs.update_link(scenario, result)
 
 tabs.map_section(
     result, scenario, static_dir=STATIC_DIR, units=units, presentation=presentation, background=background

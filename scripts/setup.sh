@@ -10,9 +10,10 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 if [ "${1:-}" = "dev" ]; then
   .venv/bin/python -m pip install --quiet --require-hashes -r requirements-dev.lock
-  if ! command -v chromium >/dev/null 2>&1; then
+  # Debian's Chromium for the browser tests, nginx for the replicas test (tools/replicas.py).
+  if ! command -v chromium >/dev/null 2>&1 || ! [ -x /usr/sbin/nginx ]; then
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium fonts-dejavu-core poppler-utils >/dev/null
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium fonts-dejavu-core poppler-utils nginx-light >/dev/null
   fi
 else
   .venv/bin/python -m pip install --quiet --require-hashes -r requirements.lock

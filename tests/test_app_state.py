@@ -157,3 +157,20 @@ def test_a_preset_that_is_not_one_keeps_the_map() -> None:
     state.on_preset(session)
     assert session["scenario"] is kept and session["preset"] == OWN_MAP
     assert not state.is_guided(session)
+
+
+def test_a_step_link_opens_the_guided_story_at_that_step() -> None:
+    for number, step in enumerate(STEPS, 1):
+        session: dict[str, Any] = {}
+        state.begin_run(session, "ignored-when-a-step-is-given", _no_link, str(number))
+        assert state.is_guided(session) and session["step"] == step.title
+        assert state.step_link(session) == str(number)
+        assert session["scenario"] == state.step_scenario(step, state.current_event(session))
+    for bad in ("0", "6", "-1", "two", "", "1.5"):
+        session = {}
+        state.begin_run(session, None, _no_link, bad)
+        assert session["step"] == STEPS[0].title  # the story from its start
+    session = {}
+    state.begin_run(session, None, _no_link)
+    session["preset"] = OWN_MAP
+    assert state.step_link(session) is None

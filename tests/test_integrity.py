@@ -25,8 +25,8 @@ def _damage(name: str):
 
 
 def _readers():
-    from coverage import places, scenario, timeline
     from coverage import catalog as cat
+    from coverage import places, scenario, timeline
 
     return {
         "places/story_places.csv": (places.story_places, [places.story_places]),

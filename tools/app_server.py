@@ -18,7 +18,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,7 +69,7 @@ def _stop(proc: subprocess.Popen, *, kill: bool = False) -> None:
     proc.wait(timeout=10)
 
 
-def server_command(port: int) -> list[str]:
+def server_command(port: int, extra_args: Sequence[str] = ()) -> list[str]:
     """The command that runs the app on 127.0.0.1:``port`` (headless, no telemetry)."""
     return [
         sys.executable, "-m", "streamlit", "run", "app.py",
@@ -77,6 +77,7 @@ def server_command(port: int) -> list[str]:
         "--server.address", "127.0.0.1",
         "--server.port", str(port),
         "--browser.gatherUsageStats", "false",
+        *extra_args,
     ]  # fmt: skip
 
 
@@ -98,7 +99,12 @@ class Server:
 
 @contextlib.contextmanager
 def streamlit_server(
-    port: int | None = None, *, log_path: Path | None = None, timeout_s: float = START_TIMEOUT_S
+    port: int | None = None,
+    *,
+    log_path: Path | None = None,
+    timeout_s: float = START_TIMEOUT_S,
+    extra_args: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[Server]:
     """Run ``streamlit run app.py`` and yield it once /_stcore/health says "ok".
 
@@ -111,9 +117,16 @@ def streamlit_server(
     """
     port = port or free_port()
     base = f"http://127.0.0.1:{port}"
-    cmd = server_command(port)
+    cmd = server_command(port, extra_args)
     with open(log_path, "w+b") if log_path else tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, **env} if env else None,
+        )
         ok = False
         try:
             where = f" (log: {log_path})" if log_path else ""

@@ -75,9 +75,13 @@ def current_event(state: State) -> str:
     return chosen if chosen in ids else ids[-1]
 
 
-def begin_run(state: State, link: str | None, decode_link: Callable[[str], Scenario]) -> None:
+def begin_run(
+    state: State, link: str | None, decode_link: Callable[[str], Scenario], step: str | None = None
+) -> None:
     """At the top of every run: apply a pending preset; on a session's first run, open the
-    ``?s=`` link (or, without one or with a bad one, the first preset, the story)."""
+    ``?step=`` of the guided story (a story step's own link, and how a page that reconnects
+    to another server keeps its place), else the ``?s=`` link (or, without one or with a bad
+    one, the first preset, the story)."""
     if "pending_preset" in state:
         state["preset"] = state.pop("pending_preset")
     if "scenario" in state:
@@ -85,6 +89,11 @@ def begin_run(state: State, link: str | None, decode_link: Callable[[str], Scena
     state["errors"] = []
     state["preset"] = next(iter(PRESETS))
     state["step"] = STEPS[0].title
+    number = step_number(step)
+    if number is not None:
+        state["step"] = STEPS[number - 1].title
+        set_scenario(state, step_scenario(current_step(state), current_event(state)))
+        return
     if not link:
         on_preset(state)
         return
@@ -94,6 +103,20 @@ def begin_run(state: State, link: str | None, decode_link: Callable[[str], Scena
     except CoverageError as exc:
         on_preset(state)
         state["errors"] = [f"The link's scenario could not be used: {exc}"]
+
+
+def step_number(text: str | None) -> int | None:
+    """``?step=`` as a story step's number (1 to the last); None for anything else."""
+    if text is None or not text.isdigit() or not 1 <= int(text) <= len(STEPS):
+        return None
+    return int(text)
+
+
+def step_link(state: State) -> str | None:
+    """The ``?step=`` value of the page: the story step shown, or None off the story."""
+    if not is_guided(state):
+        return None
+    return str(STEPS.index(current_step(state)) + 1)
 
 
 def is_guided(state: State) -> bool:

@@ -17,7 +17,7 @@ from coverage.catalog import Catalog
 from coverage.errors import CoverageError
 from coverage.projection import far_side_problem
 from coverage.render import FORMATS, SIZE_LABELS, RenderOptions, caption
-from coverage.scenario import Scenario
+from coverage.scenario import Scenario, encode_for_url, link_fits
 from coverage.story import PRESETS, STEPS
 from coverage.style import THEME_NAMES, credit_text, short_credit
 from coverage.text import shorten
@@ -121,6 +121,24 @@ def timeline_slider() -> None:
         args=(session,),
     )
     st.markdown(views.event_markdown(events[session["event"]]))
+
+
+def update_link(scenario: Scenario, result: Result) -> None:
+    """Keep the page's address the map's link: ``?s=`` the scenario (none for an empty map or
+    one too large for a link, which says so) and ``?step=`` the story step shown."""
+    session = st.session_state
+    link = encode_for_url(scenario) if result.sites else ""
+    if link and link_fits(link):
+        st.query_params["s"] = link
+    else:
+        st.query_params.pop("s", None)
+        if link:
+            st.info(TOO_LONG_FOR_A_LINK.format(chars=len(link)))
+    step = state.step_link(session)
+    if step is not None:
+        st.query_params["step"] = step
+    else:
+        st.query_params.pop("step", None)
 
 
 def map_section(
