@@ -56,7 +56,7 @@ _AREA_UNITS = {"km": "km²", "mi": "sq mi", "nmi": "sq nmi"}
 
 
 _WORD_JOINER = "\u2060"  # invisible, and joins nothing a reader sees
-_LIVE = re.compile(r"(:|@|(?<![^\W_])www(?=\\\.))", re.IGNORECASE)
+_LIVE = re.compile(r"(:(?=[\w/\\+])|@|(?<![^\W_])www(?=\\\.))", re.IGNORECASE)
 
 
 def md_escape(text: str) -> str:
@@ -65,8 +65,8 @@ def md_escape(text: str) -> str:
 
     Streamlit's Markdown also turns ``https://…``, ``www.…`` and ``name@host`` into
     links and ``:smile:`` or ``:material/warning:`` into icons, after escapes are read;
-    an invisible word joiner after each ``:``, before each ``@`` and after a leading
-    ``www`` keeps user text literal (a phishing link typed into a name never becomes
+    an invisible word joiner after each ``:`` that a scheme or shortcode could follow,
+    before each ``@`` and after a leading ``www`` keeps user text literal (a phishing link typed into a name never becomes
     clickable on our page).
     """
     one_line = " ".join(text.split())
