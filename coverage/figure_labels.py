@@ -101,7 +101,9 @@ def _centre_candidates(req: Request, width: float, height: float) -> Iterable[tu
         )
         return
     yield req.x, req.y
-    for r in (0.7 * height, 1.4 * height):
+    # An optional name stays close to its place; a required one may go further before shrinking.
+    reach = (0.7, 1.4, 2.2, 3.2) if req.required else (0.7, 1.4)
+    for r in (k * height for k in reach):
         for ux, uy in _DIRECTIONS[::2]:
             yield req.x + ux * r, req.y + uy * r
 

@@ -573,7 +573,7 @@ class _Drawing:
             )
         else:
             self.fig.lines.append(
-                Line2D(xs, ys, color=c.highlight, lw=4 * s, alpha=0.9, transform=self.fig.transFigure)
+                Line2D(xs, ys, color=c.highlight, lw=3 * s, alpha=0.9, transform=self.fig.transFigure)
             )
 
     # ---- the map ------------------------------------------------------------------------
@@ -671,7 +671,9 @@ class _Drawing:
 
     def _highlight_lines(self) -> None:
         lines = []
+        tolerance_deg = 0.5 * self.m_per_px / 111_320.0  # half a pixel: the coast's detail, not its noise
         for geom in _highlights(self.result.countries).values():
+            geom = shapely.simplify(geom, tolerance_deg)
             for part in shapely.get_parts(
                 shapely.line_merge(geom) if geom.geom_type != "LineString" else geom
             ):
@@ -690,7 +692,7 @@ class _Drawing:
                 [path],
                 facecolors="none",
                 edgecolors=self.colours.highlight,
-                linewidths=4 * s,
+                linewidths=3 * s,
                 alpha=0.9,
                 zorder=3.1,
             )

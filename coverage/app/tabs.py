@@ -258,13 +258,7 @@ def sources_tab(result: Result) -> None:
 
 def caption_tab(result: Result, scenario: Scenario, units: Unit) -> None:
     """The caption and, apart, the short credit line: each in a box with a copy button."""
-    session = st.session_state
-    horizon_m = (
-        views.horizon_m(session.get("mast", 20), session.get("altitude", 300))
-        if session.get("horizon_on")
-        else None
-    )
-    text = caption(result, RenderOptions.for_scenario(scenario, units=units, horizon_m=horizon_m))
+    text = caption(result, RenderOptions.for_scenario(scenario, units=units, horizon_m=_horizon_shown()))
     st.markdown("**Caption**")
     st.code(text, language=None, wrap_lines=True)
     st.markdown("**Credit line**")
@@ -297,11 +291,7 @@ def download_tab(scenario: Scenario, units: Unit) -> None:
     session = st.session_state
     guided_step = state.current_step(session) if state.is_guided(session) else None
     highlight = bool(guided_step is not None and guided_step.highlight)
-    horizon_m = (
-        views.horizon_m(session.get("mast", 20), session.get("altitude", 300))
-        if session.get("horizon_on")
-        else None
-    )
+    horizon_m = _horizon_shown()
     cols = st.columns(4)
     for i, fmt in enumerate(offered):
         cols[i % 4].download_button(
@@ -312,6 +302,14 @@ def download_tab(scenario: Scenario, units: Unit) -> None:
             key=f"download-{fmt.name}",
         )
     st.caption("Files are made when you click. Every file carries the sources of its figures.")
+
+
+def _horizon_shown() -> float | None:
+    """The radar horizon the map shows (its checkbox on the Explainer tab), in metres, or None."""
+    session = st.session_state
+    if not session.get("horizon_on"):
+        return None
+    return views.horizon_m(session.get("mast", 20), session.get("altitude", 300))
 
 
 def _maker(
