@@ -12,8 +12,8 @@ its anchor at the smallest size; a crowded map rather than a missing country).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 SHRINK = (1.0, 0.85, 0.72)
 """Font-size factors tried in turn."""
@@ -65,6 +65,11 @@ class Request:
     side: bool = False
     gap: float = 0.0
     marker: float = 0.0
+    avoid_rings: bool = True
+    """Keep off ring outlines where possible (a site's own label, on a halo, need not)."""
+    fits: Callable[[Box], bool] | None = field(default=None, compare=False)
+    """Where the label belongs (a country's name inside the country): spots it accepts are
+    tried first, then any spot (a required label must go somewhere)."""
 
     @property
     def marker_box(self) -> Box | None:
@@ -112,12 +117,31 @@ def _free(box: Box, bounds: Box, taken: Sequence[Box]) -> bool:
     return box.within(bounds) and not any(box.overlaps(t) for t in taken)
 
 
+Circle = tuple[float, float, float]
+"""A ring on the map in display pixels: centre x, centre y, radius."""
+
+
+def crosses(box: Box, circle: Circle) -> bool:
+    """Whether a circle's outline runs through ``box``."""
+    cx, cy, r = circle
+    near_x, near_y = min(max(cx, box.x0), box.x1), min(max(cy, box.y0), box.y1)
+    nearest = math.hypot(near_x - cx, near_y - cy)
+    farthest = max(math.hypot(x - cx, y - cy) for x in (box.x0, box.x1) for y in (box.y0, box.y1))
+    return nearest <= r <= farthest
+
+
 def place(
-    requests: Sequence[Request], obstacles: Sequence[Box], bounds: Box, pad: float = 2.0
+    requests: Sequence[Request],
+    obstacles: Sequence[Box],
+    bounds: Box,
+    pad: float = 2.0,
+    rings: Sequence[Circle] = (),
 ) -> dict[str, Placement]:
     """Place ``requests`` (in priority order, required ones first whatever their order)
     inside ``bounds``, clear of ``obstacles`` and of each other by ``pad`` pixels.
 
+    Labels keep off the outlines of ``rings`` where they can: a spot across one is
+    taken only when no other spot near the anchor is free.
     Returns the placement of every label placed, by key; every required label is in it.
     """
     taken = list(obstacles)
@@ -127,7 +151,17 @@ def place(
         marker = req.marker_box
         if marker is not None and not req.required and not _free(marker, bounds, taken):
             continue
-        found = _nearby(req, bounds, taken)
+        found = None
+        # Off the rings and in its place; in its place; anywhere near (each search once).
+        can_avoid, can_fit = bool(req.avoid_rings and rings), req.fits is not None
+        passes = dict.fromkeys(
+            (avoid and can_avoid, fit and can_fit)
+            for avoid, fit in ((True, True), (False, True), (False, False))
+        )
+        for avoid, fit in passes:
+            found = _nearby(req, bounds, taken, rings if avoid else None, req.fits if fit else None)
+            if found is not None:
+                break
         if found is None and req.required:
             found = _with_leader(req, bounds, taken) or Placement(
                 Box.around(req.x, req.y, req.width * SHRINK[-1], req.height * SHRINK[-1]), SHRINK[-1]
@@ -140,13 +174,25 @@ def place(
     return placed
 
 
-def _nearby(req: Request, bounds: Box, taken: Sequence[Box]) -> Placement | None:
+def _nearby(
+    req: Request,
+    bounds: Box,
+    taken: Sequence[Box],
+    rings: Sequence[Circle] | None = None,
+    fits: Callable[[Box], bool] | None = None,
+) -> Placement | None:
+    """The first free spot near the anchor (clear of ``rings`` and accepted by ``fits``, if given)."""
     for factor in SHRINK:
         w, h = req.width * factor, req.height * factor
         for cx, cy in _centre_candidates(req, w, h):
             box = Box.around(cx, cy, w, h)
-            if _free(box, bounds, taken):
-                return Placement(box, factor)
+            if not _free(box, bounds, taken):
+                continue
+            if rings and any(crosses(box, c) for c in rings):
+                continue
+            if fits is not None and not fits(box):
+                continue
+            return Placement(box, factor)
     return None
 
 

@@ -22,7 +22,7 @@ import math
 import os
 import threading
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,7 +65,6 @@ from coverage.story import story_highlights
 from coverage.style import (
     FALLBACK_FONTS,
     FONT_FAMILY,
-    PRINT_RING_FILL_OPACITY,
     SHARE_CLASSES,
     THEMES,
     Theme,
@@ -649,17 +648,13 @@ class _Drawing:
         return dict(enumerate(self.world.shapes))
 
     def _rings(self, circles: Sequence[np.ndarray]) -> None:
+        """Each ring as an outline on a casing of the halo colour, readable over sea and land.
+
+        No fill: tints of several rings stacked over the share fills mixed into muddy
+        browns and made the fills differ from their legend swatches; the share shading
+        already says what is reached.
+        """
         s = self.scale
-        # A collection, not ax.fill: a patch walks every Bézier segment to update the data
-        # limits (~40 ms a ring), which the fixed frame does not need.
-        fills = PathCollection(
-            [MplPath(circle, closed=True) for circle in circles],
-            facecolors=list(self.site_colours),
-            edgecolors="none",
-            alpha=PRINT_RING_FILL_OPACITY,
-            zorder=2.5,
-        )
-        self.ax.add_collection(fills, autolim=False)
         for circle, colour in zip(circles, self.site_colours, strict=True):
             self.ax.plot(circle[:, 0], circle[:, 1], color=self.colours.halo, lw=4.6 * s, zorder=3.4)
             self.ax.plot(circle[:, 0], circle[:, 1], color=colour, lw=2.6 * s, zorder=3.5)
@@ -761,7 +756,7 @@ class _Drawing:
                 continue
             x, y = self.site_xy[i]
             t = self._text(x, y, drawable(name), 12 * s, "bold", c.text, halo=True, zorder=6.5)
-            ask(f"site:{i}", x, y, t, required=True, side=True, gap=gap_px)
+            ask(f"site:{i}", x, y, t, required=True, side=True, gap=gap_px, avoid_rings=False)
 
         share = {row["country"]: float(row["covered_pct"]) for row in self.result.rows}
         inner = (
@@ -788,7 +783,14 @@ class _Drawing:
             if not required and -neg_area < 0.25 * box.width * box.height * px_area:
                 t.remove()  # a sliver at the map's edge: not worth a name
                 continue
-            ask(f"country:{name}", point.x, point.y, t, required=required)
+            ask(
+                f"country:{name}",
+                point.x,
+                point.y,
+                t,
+                required=required,
+                fits=self._inside(_largest(visible)),
+            )
 
         for name, lon, lat in SEAS:
             x, y = self.to_map.transform(lon, lat)
@@ -804,7 +806,7 @@ class _Drawing:
             t = self._text(x, y, drawable(place.name), 9 * s, "normal", c.text, zorder=5)
             ask(key, x, y, t, side=True, gap=4 * s * self.fig.dpi / 72, marker=2.2 * s * self.fig.dpi / 72)
 
-        placed = place_labels(requests, obstacles, bounds, pad=2 * s)
+        placed = place_labels(requests, obstacles, bounds, pad=2 * s, rings=self._rings_on_screen())
         inverse = self.ax.transData.inverted()
         for key, text in texts.items():
             spot = placed.get(key)
@@ -829,6 +831,29 @@ class _Drawing:
                 ex, ey = leader_end(spot.box, anchor.x, anchor.y)
                 (ax_, ay_), (bx_, by_) = inverse.transform([(anchor.x, anchor.y), (ex, ey)])
                 self.ax.plot([ax_, bx_], [ay_, by_], color=c.text, lw=0.8 * s, zorder=4.9)
+
+    def _inside(self, shape: BaseGeometry) -> Callable[[Box], bool]:
+        """Whether a label box (display pixels) is centred within ``shape`` (map coordinates)."""
+        shapely.prepare(shape)
+        inverse = self.ax.transData.inverted()
+
+        def fits(box: Box) -> bool:
+            x, y = inverse.transform(box.centre)
+            return bool(shapely.contains_xy(shape, x, y))
+
+        return fits
+
+    def _rings_on_screen(self) -> list[tuple[float, float, float]]:
+        """Each ring and horizon as a circle in display pixels (the projection keeps them round)."""
+        out = []
+        radii = [s.radius_m for s in self.result.sites]
+        if self.horizon_m is not None:
+            radii += [min(max(self.horizon_m, MIN_RADIUS_M), MAX_RADIUS_M)] * len(self.result.sites)
+        px_per_m = 1.0 / self.m_per_px
+        for (x, y), radius in zip(self.site_xy * (len(radii) // len(self.site_xy)), radii, strict=True):
+            px, py = self.ax.transData.transform((x, y))
+            out.append((float(px), float(py), radius * px_per_m))
+        return out
 
     def _capitals(self, inner: tuple[float, float, float, float]) -> list[tuple[str, Place]]:
         """Capitals on the map, those of the reached countries first, then by their country's size."""
@@ -896,12 +921,17 @@ def _visible(geom: BaseGeometry, rect: tuple[float, float, float, float]) -> Bas
     return visible
 
 
+def _largest(visible: BaseGeometry) -> BaseGeometry:
+    """The largest polygon of ``visible`` (where its name goes: the mainland, not an exclave)."""
+    parts = [p for p in shapely.get_parts(visible) if shapely.get_type_id(p) == 3]
+    return max(parts, key=lambda p: p.area) if parts else visible
+
+
 def _label_point(visible: BaseGeometry) -> shapely.Point:
     """A point well inside the largest part of ``visible`` (its pole of inaccessibility)."""
-    parts = [p for p in shapely.get_parts(visible) if shapely.get_type_id(p) == 3]
-    if not parts:
+    largest = _largest(visible)
+    if shapely.get_type_id(largest) != 3:
         return visible.representative_point()
-    largest = max(parts, key=lambda p: p.area)
     size = math.sqrt(largest.area)
     try:
         return polylabel(shapely.simplify(largest, size / 100), tolerance=size / 50)

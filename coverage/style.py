@@ -107,10 +107,7 @@ TILE_BACKDROP = "#e8e8e8"
 """Behind online tiles until they load (or if they never do): not the sea colour."""
 
 RING_FILL_OPACITY = 0.08
-"""Ring fill on the interactive map (the print map uses a little more, on paper)."""
-
-PRINT_RING_FILL_OPACITY = 0.07
-"""Ring fill on the print maps: a tint of the ring's colour, never the sea's."""
+"""Ring fill on the interactive map (the print map draws outlines only, over the share fills)."""
 
 
 def theme(name: str) -> Theme:

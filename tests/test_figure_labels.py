@@ -88,3 +88,17 @@ def test_placement_never_drops_a_required_label_nor_overlaps_two(
     assert required <= set(placed)
     if len(required) <= 10:
         assert _no_overlaps([p.box for p in placed.values()])
+
+
+def test_labels_keep_off_ring_outlines_where_they_can() -> None:
+    from coverage.figure_labels import crosses
+
+    ring = (500.0, 350.0, 100.0)
+    assert crosses(Box(590.0, 340.0, 620.0, 360.0), ring)  # across the rim
+    assert not crosses(Box(480.0, 340.0, 520.0, 360.0), ring)  # inside
+    assert not crosses(Box(700.0, 340.0, 740.0, 360.0), ring)  # outside
+    on_rim = Request("Iraq", 600.0, 350.0, 40.0, 14.0)
+    placed = place([Request("Iraq", 600.0, 350.0, 40.0, 14.0, required=True)], [], BOUNDS, rings=[ring])
+    assert not crosses(placed["Iraq"].box, ring)
+    # With no spot off the rim near its place, an optional label still goes on it.
+    assert "Iraq" in place([on_rim], [], BOUNDS, rings=[ring, (600.0, 350.0, 15.0), (600.0, 350.0, 30.0)])
