@@ -200,6 +200,9 @@ SEAS: tuple[tuple[str, float, float], ...] = (
 """Sea names and label points (lon, lat), hand-placed near each sea's middle; named only
 where the point falls on the map and off land."""
 
+MAX_OPTIONAL_COUNTRIES = 40
+"""Other countries named at most (the largest on the map first); the required ones always are."""
+
 MAX_CAPITALS = 10
 """Capitals named at most (by the size of their country): a locator map, not an atlas."""
 
@@ -776,7 +779,12 @@ class _Drawing:
         countries.sort(key=lambda t: t[:4])
         px_area = self.m_per_px**2
         self.land = [v for *_, v, _ in countries]
+        optional = 0
         for _, _, neg_area, _, name, visible, required in countries:
+            if not required:
+                optional += 1
+                if optional > MAX_OPTIONAL_COUNTRIES:
+                    break  # sorted: every later one is optional and smaller
             point = _label_point(visible)
             t = self._text(point.x, point.y, drawable(name), 10.5 * s, "semibold", c.text, zorder=5)
             box = t.get_window_extent(self.renderer)
