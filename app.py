@@ -14,7 +14,7 @@ import streamlit as st
 
 from coverage.app import data, state, tabs
 from coverage.errors import CoverageError
-from coverage.scenario import Scenario, encode_for_url
+from coverage.scenario import Scenario, encode_for_url, link_fits
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"  # served as /app/static; gitignored
 
@@ -33,10 +33,13 @@ except CoverageError as exc:
     tabs.show_error(str(exc))
     scenario = session.scenario = Scenario(sites=(), title=scenario.title)
     result = data.analysed(scenario)
-if result.sites:
-    st.query_params["s"] = encode_for_url(scenario)
-else:  # a scenario needs at least one site; an empty map has no link to share
+link = encode_for_url(scenario) if result.sites else ""
+if link and link_fits(link):
+    st.query_params["s"] = link
+else:  # no sites (nothing to share), or a map too large to travel in a link
     st.query_params.pop("s", None)
+    if link:
+        st.info(tabs.TOO_LONG_FOR_A_LINK.format(chars=len(link)))
 
 tabs.map_section(
     result, scenario, static_dir=STATIC_DIR, units=units, presentation=presentation, background=background

@@ -7,6 +7,7 @@ Two views of the same cached data: :func:`load_countries` gives plain arrays
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 from dataclasses import dataclass
@@ -28,8 +29,19 @@ Resolution = Literal["10m", "50m", "110m"]
 RESOLUTIONS: tuple[Resolution, ...] = get_args(Resolution)
 BOUNDARIES_DIR = paths.BOUNDARIES_DIR
 COLUMNS = ("name", "iso_a3", "iso_n3", "area_km2", "geometry")
+NAMES_CSV = BOUNDARIES_DIR / "names.csv"
+"""House-style English names of the features (scripts/build_names.py; see the README)."""
 CREDIT = "Borders: Natural Earth (public domain), via world-atlas 2.0.2"
 SHORT_CREDIT = "Borders: Natural Earth"
+
+DISPUTED_AREAS: dict[str, tuple[float, float, float, float]] = {
+    # (min_lon, min_lat, max_lon, max_lat), approximate extents, to tell whether a map shows them
+    "Northern Cyprus": (32.2, 34.9, 34.6, 35.7),
+    "Crimea": (32.4, 44.3, 36.7, 46.3),
+    "Kashmir": (72.5, 32.3, 80.5, 37.1),
+}
+"""Disputed areas that Natural Earth draws its own (de facto) way: README, 'Caveats'.
+A map that shows one says so in its credit line."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,15 +114,8 @@ def _checksums() -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=len(RESOLUTIONS))
-def load_countries(resolution: str = "10m") -> Countries:
-    """Countries at ``resolution`` (valid, split at ±180°, lon/lat on WGS84).
-
-    The file's SHA-256 is checked against ``SHA256SUMS`` so that an edited or
-    truncated file fails here with its name, not deep inside a reader. The
-    result is cached: callers must not modify it.
-    """
-    path = boundary_path(resolution)
+def _verified(path: Path) -> bytes:
+    """The bytes of a shipped boundaries file, checked against ``SHA256SUMS``."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -120,6 +125,42 @@ def load_countries(resolution: str = "10m") -> Countries:
             f"{path}: checksum does not match SHA256SUMS; the file is corrupted or was "
             "edited. Restore it from git or rebuild with scripts/build_boundaries.py"
         )
+    return data
+
+
+@lru_cache(maxsize=1)
+def house_names() -> dict[str, str]:
+    """Natural Earth's name -> the house-style name printed on maps and in tables.
+
+    Current names from ISO 3166 (pycountry) with a few house-style choices ("Turkey",
+    "Russia"), built by ``scripts/build_names.py``: Natural Earth 4.1's are 2018's
+    ("Macedonia") and abbreviated ("Bosnia and Herz.").
+    """
+    try:
+        text = _verified(NAMES_CSV).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataFileError(f"{NAMES_CSV}: not UTF-8 text ({exc})") from exc
+    names: dict[str, str] = {}
+    for number, row in enumerate(csv.reader(io.StringIO(text)), 1):
+        if number == 1:
+            continue
+        if len(row) != 3 or not row[0] or not row[1]:
+            raise DataFileError(f"{NAMES_CSV}, line {number}: expected natural_earth_name,name,source")
+        names[row[0]] = row[1]
+    return names
+
+
+@lru_cache(maxsize=len(RESOLUTIONS))
+def load_countries(resolution: str = "10m") -> Countries:
+    """Countries at ``resolution`` (valid, split at ±180°, lon/lat on WGS84).
+
+    The file's SHA-256 is checked against ``SHA256SUMS`` so that an edited or
+    truncated file fails here with its name, not deep inside a reader. The
+    result is cached: callers must not modify it.
+    """
+    path = boundary_path(resolution)
+    data = _verified(path)
+    renamed = house_names()
     # Here, so that importing this module stays cheap.
     import pyarrow.parquet as pq
 
@@ -131,7 +172,7 @@ def load_countries(resolution: str = "10m") -> Countries:
         # to_pylist, not to_numpy: pyarrow converts strings through pandas, a slow import.
         columns = {key: np.array(table.column(key).to_pylist(), dtype=object) for key in COLUMNS}
         return Countries(
-            name=columns["name"],
+            name=np.array([renamed.get(n, n) for n in columns["name"]], dtype=object),
             iso_a3=columns["iso_a3"],
             iso_n3=columns["iso_n3"],
             area_km2=columns["area_km2"].astype(float),
@@ -151,4 +192,5 @@ def load_borders(resolution: str = "10m") -> gpd.GeoDataFrame:
 def clear_caches() -> None:
     """Forget loaded borders and checksums (tests that edit the data files use this)."""
     load_countries.cache_clear()
+    house_names.cache_clear()
     _checksums.cache_clear()

@@ -9,15 +9,18 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from coverage.borders import RESOLUTIONS
 from coverage.errors import CoverageError, ExportError
 from coverage.render import FORMATS, SIZE_LABELS
 from coverage.style import THEME_NAMES
+from coverage.text import clean_title, shorten, terminal_safe
 from coverage.tiles import BACKGROUNDS, PLAIN
 
 if TYPE_CHECKING:
@@ -27,14 +30,24 @@ if TYPE_CHECKING:
 # The scenario file itself, beside the rendered formats of coverage.render.FORMATS.
 SCENARIO_EXTENSION = ".json"
 RENDER_FORMATS = (*(f.extension for f in FORMATS.values()), SCENARIO_EXTENSION)
+MAX_TITLE_CHARS = 200  # as the scenario schema and the app's title box allow
+MAX_SUBTITLE_CHARS = 300
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: "error: argument --theme: invalid choice: 'neon' (choose
+    from light, dark)", exit status 2, instead of the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {terminal_safe(shorten(' '.join(message.split())))}\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="range-rings",  # also: python -m coverage
         description="Publicly cited air-defense ranges over country borders (educational, non-operational).",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     report = sub.add_parser("report", help="print which countries the rings reach, and how much")
     report.add_argument("scenario", type=Path, help="scenario JSON file (see docs/scenario.md)")
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -80,11 +93,40 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Interrupted(BaseException):
+    """SIGTERM or SIGHUP during a command: raised so that open files are cleaned up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # A terminal closed (SIGHUP) or a job killed politely (SIGTERM) unwinds like Ctrl-C, so
+    # write_atomic removes its temporary file; exit 128 + the signal's number, as shells do.
+    in_main_thread = threading.current_thread() is threading.main_thread()  # where signals work
+    signals = (signal.SIGTERM, signal.SIGHUP) if in_main_thread else ()
+    previous = {s: signal.signal(s, _on_signal) for s in signals}
+    try:
+        return _run(args)
+    except Interrupted as exc:
+        print(f"error: interrupted ({signal.Signals(exc.signum).name})", file=sys.stderr)
+        return 128 + exc.signum
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "report":
-            print(report(args.scenario, args.format, args.resolution, args.by_site, args.distances), end="")
+            text = report(args.scenario, args.format, args.resolution, args.by_site, args.distances)
+            print(terminal_safe(text), end="")
         else:
             text = render(
                 args.scenario,
@@ -92,17 +134,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.resolution,
                 size=args.size,
                 theme=args.theme,
-                title=args.title,
-                subtitle=args.subtitle,
+                title=None if args.title is None else clean_title(args.title, MAX_TITLE_CHARS),
+                subtitle=None if args.subtitle is None else clean_title(args.subtitle, MAX_SUBTITLE_CHARS),
                 background=args.background,
                 highlight=args.highlight,
                 horizon_m=_horizon_m(args.mast, args.target_altitude) if args.horizon else None,
             )
             if args.caption:
-                print(text)
+                print(terminal_safe(text))
     except CoverageError as exc:
-        message = " ".join(str(exc).split())  # always one line
-        print(f"error: {message}", file=sys.stderr)
+        message = shorten(" ".join(str(exc).split()))  # always one short line
+        print(f"error: {terminal_safe(message)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

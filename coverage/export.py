@@ -7,12 +7,14 @@ file in the same folder and rename it over the target.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
 import io
 import json
 import math
 import os
+import stat
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -34,17 +36,29 @@ if TYPE_CHECKING:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+TEMP_PREFIX = ".range-rings-"
+"""Our temporary files: ``.range-rings-<pid>-<random>.tmp`` beside the target. Short (a
+255-character target name still fits), and with the writer's process id, so that one left
+by a killed run is recognised and removed by the next write to that folder."""
+
+
 def write_atomic(path: str | Path, data: bytes | str) -> Path:
     """Write ``data`` to ``path`` via a temporary file and rename.
 
     Raises :class:`ExportError` (with the path) if the folder is missing or
-    not writable; the target is then untouched.
+    not writable, or if ``path`` is something other than a regular file (a
+    folder, a FIFO, a device); the target is then untouched. An existing
+    target keeps its permissions. Interrupted (an exception, or a signal the
+    CLI turns into one), the temporary file is removed; killed outright, the
+    next write to the folder removes it (:func:`remove_stale_temp_files`).
     """
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     folder = path.parent if str(path.parent) else Path(".")
+    mode = _target_mode(path)
+    remove_stale_temp_files(folder)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise ExportError(f"{path}: cannot write here ({exc.strerror})") from None
     try:
@@ -52,7 +66,7 @@ def write_atomic(path: str | Path, data: bytes | str) -> Path:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -60,6 +74,50 @@ def write_atomic(path: str | Path, data: bytes | str) -> Path:
             raise ExportError(f"{path}: cannot write ({exc.strerror})") from None
         raise
     return path
+
+
+def _target_mode(path: Path) -> int:
+    """The permissions to give the new file: the existing target's, or rw-r--r--."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return 0o644
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot write ({exc.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a FIFO, socket or device)"
+        raise ExportError(f"{path}: is {kind}; refusing to replace it")
+    return stat.S_IMODE(info.st_mode)
+
+
+def remove_stale_temp_files(folder: Path) -> list[Path]:
+    """Remove our temporary files in ``folder`` whose writing process has ended (a run killed
+    mid-write); return them. Files of running processes and anything not ours are left."""
+    removed: list[Path] = []
+    try:
+        candidates = list(folder.glob(f"{TEMP_PREFIX}*.tmp"))
+    except OSError:
+        return removed
+    for candidate in candidates:
+        pid_text = candidate.name[len(TEMP_PREFIX) :].split("-", 1)[0]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):
+            candidate.unlink()
+            removed.append(candidate)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process (or not a pid): leave its file alone
+    return True
 
 
 def citation_properties(site: Site) -> dict[str, Any]:
@@ -363,13 +421,12 @@ def kml_bytes(result: Result) -> bytes:
             }
         )
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "rings.kml"
-        pyogrio.write_dataframe(
-            frame,
-            path,
-            driver="KML",
-            layer="rings",
-            dataset_options={"NameField": "name", "DescriptionField": "description"},
-        )
-        return path.read_bytes()
+    buffer = io.BytesIO()  # GDAL writes to memory: no temporary folder for a kill to leave
+    pyogrio.write_dataframe(
+        frame,
+        buffer,
+        driver="KML",
+        layer="rings",
+        dataset_options={"NameField": "name", "DescriptionField": "description"},
+    )
+    return buffer.getvalue()

@@ -9,12 +9,15 @@ S-400 story talks about, with their provenance. Any other sizeable city
 from __future__ import annotations
 
 import csv
+import io
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from coverage import paths
 from coverage.errors import DataFileError, PlaceNotFoundError
+from coverage.integrity import verified_text
+from coverage.text import quoted
 
 PLACES_DIR = paths.PLACES_DIR
 STORY_PLACES_CSV = PLACES_DIR / "story_places.csv"
@@ -45,8 +48,7 @@ def normalise(name: str) -> str:
 def story_places() -> tuple[Place, ...]:
     """The curated places of the story, in file order."""
     try:
-        with STORY_PLACES_CSV.open(encoding="utf-8", newline="") as fh:
-            rows = list(csv.DictReader(fh))
+        rows = list(csv.DictReader(io.StringIO(verified_text(STORY_PLACES_CSV), newline="")))
         return tuple(
             Place(
                 name=row["name"],
@@ -103,7 +105,7 @@ def find_place(name: str) -> Place:
     found = _story_index().get(key) or _gazetteer().get(key)
     if found is None:
         raise PlaceNotFoundError(
-            f"unknown place {name!r}: give lat and lon instead, or the name of a city "
+            f"unknown place {quoted(name)}: give lat and lon instead, or the name of a city "
             "with at least 15,000 inhabitants"
         )
     return found
@@ -129,17 +131,17 @@ def search_places(query: str, limit: int = 10) -> list[Place]:
 def capitals() -> dict[str, Place]:
     """Capital city of each country, keyed by ISO alpha-3 (GeoNames, shipped)."""
     try:
-        with CAPITALS_CSV.open(encoding="utf-8", newline="") as fh:
-            return {
-                row["country_iso_a3"]: Place(
-                    name=row["name"],
-                    lat_deg=float(row["lat"]),
-                    lon_deg=float(row["lon"]),
-                    country_iso_a3=row["country_iso_a3"],
-                    kind="capital",
-                    source=row["source"],
-                )
-                for row in csv.DictReader(fh)
-            }
+        rows = csv.DictReader(io.StringIO(verified_text(CAPITALS_CSV), newline=""))
+        return {
+            row["country_iso_a3"]: Place(
+                name=row["name"],
+                lat_deg=float(row["lat"]),
+                lon_deg=float(row["lon"]),
+                country_iso_a3=row["country_iso_a3"],
+                kind="capital",
+                source=row["source"],
+            )
+            for row in rows
+        }
     except (OSError, KeyError, ValueError, UnicodeDecodeError) as exc:
         raise DataFileError(f"{CAPITALS_CSV}: cannot read the capitals ({exc})") from exc

@@ -25,6 +25,7 @@ from coverage.errors import CoverageError, ScenarioError
 from coverage.places import find_place
 from coverage.rings import MAX_RADIUS_M, MIN_RADIUS_M
 from coverage.schemas import Schema
+from coverage.text import quoted, shorten, xml_invalid
 from coverage.units import Unit, format_distance, to_metres
 
 SCHEMA_PATH = paths.SCHEMAS_DIR / "scenario.schema.json"
@@ -157,6 +158,12 @@ def _check_plain(raw: Any, source: str) -> None:
                 node.encode("utf-8")
             except UnicodeEncodeError:
                 raise ScenarioError(f"{source}: {_json_path(path)}: text is not valid Unicode") from None
+            bad = xml_invalid(node)
+            if bad is not None:
+                raise ScenarioError(
+                    f"{source}: {_json_path(path)}: text holds the control character {bad}, which "
+                    "map and data files cannot carry; remove it"
+                )
         elif isinstance(node, dict):
             for key, value in node.items():
                 stack.append((key, path))
@@ -254,13 +261,24 @@ def _message(err: Any) -> str:
         return f"unknown field{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))}"
     if err.validator == "maxItems" and err.absolute_path and err.absolute_path[-1] == "sites":
         return f"too many sites ({len(err.instance)}); at most {MAX_SITES}"
+    if err.validator == "pattern" and isinstance(err.instance, str) and xml_invalid(err.instance):
+        return (
+            f"text holds the control character {xml_invalid(err.instance)}, which map and data "
+            "files cannot carry; remove it"
+        )
     if err.validator == "pattern" and err.absolute_path and err.absolute_path[-1] == "name":
         return "name must not be blank or contain control characters (such as line breaks)"
     if err.validator == "const" and list(err.absolute_path) == ["version"]:
         return f"unsupported version {err.instance!r}; this program reads version 1"
     if err.validator == "type":
         return f"{err.instance!r:.60} is not a {err.validator_value}"
-    return str(err.message)[:200]
+    if err.validator in ("maxLength", "minLength") and isinstance(err.instance, str):
+        limit = "at most" if err.validator == "maxLength" else "at least"
+        return (
+            f"{quoted(err.instance, 40)} is {len(err.instance):,} characters long; "
+            f"{limit} {err.validator_value} allowed"
+        )
+    return shorten(str(err.message), 200)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -308,16 +326,29 @@ def resolve_sites(scenario: Scenario, catalog: Catalog, source: str = "") -> tup
     return tuple(out)
 
 
+MAX_LINK_CHARS = 32_000
+"""Longest ``?s=`` text we make or read: web servers refuse request lines much longer (the
+app's server answers HTTP 400 past about 65,500 characters). A longer map travels as a file."""
+
+
 def encode_for_url(scenario: Scenario) -> str:
-    """Compact, URL-safe text for ``?s=``: base64url of deflated JSON."""
+    """Compact, URL-safe text for ``?s=``: base64url of deflated JSON (see :func:`link_fits`)."""
     raw = json.dumps(scenario.to_dict(), ensure_ascii=False, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
 
 
+def link_fits(encoded: str) -> bool:
+    """Whether ``encoded`` (from :func:`encode_for_url`) is short enough to share as a link."""
+    return len(encoded) <= MAX_LINK_CHARS
+
+
 def decode_from_url(text: str) -> Scenario:
     """Inverse of :func:`encode_for_url`; any damage gives a :class:`ScenarioError`."""
-    if len(text) > MAX_BYTES:
-        raise ScenarioError("link: scenario parameter is too long")
+    if len(text) > MAX_LINK_CHARS:
+        raise ScenarioError(
+            f"link: the scenario is {len(text):,} characters long, more than a link can carry "
+            f"({MAX_LINK_CHARS:,}); ask for the scenario file instead"
+        )
     try:
         packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         inflater = zlib.decompressobj()

@@ -17,6 +17,7 @@ from typing import Any
 import fastjsonschema
 
 from coverage.errors import DataFileError
+from coverage.integrity import verified_text
 
 
 class Schema:
@@ -28,8 +29,8 @@ class Schema:
     @cached_property
     def document(self) -> dict[str, Any]:
         try:
-            document: dict[str, Any] = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            document: dict[str, Any] = json.loads(verified_text(self.path))
+        except ValueError as exc:
             raise DataFileError(f"{self.path}: cannot read the schema ({exc})") from exc
         return document
 

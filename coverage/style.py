@@ -8,11 +8,13 @@ journalist sees on screen is what they download.
 from __future__ import annotations
 
 import importlib.util
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
 
+from coverage.borders import DISPUTED_AREAS
 from coverage.scenario import Site
 from coverage.tiles import TileSource
 
@@ -178,7 +180,33 @@ def short_credit(sites: Sequence[Site]) -> str:
     line a desk can paste (no URLs; the Sources tab and data files carry those)."""
     ranges = dict.fromkeys(s.figure.source.credit() for s in sites if s.figure is not None)
     custom = ["custom radius (unsourced)"] if any(s.figure is None for s in sites) else []
-    return "Sources: " + "; ".join([*ranges, *custom, "Natural Earth"])
+    disputed = disputed_on_map(sites)
+    borders = f"Natural Earth (de facto borders; {_and(disputed)} disputed)" if disputed else "Natural Earth"
+    return "Sources: " + "; ".join([*ranges, *custom, borders])
+
+
+def disputed_on_map(sites: Sequence[Site]) -> list[str]:
+    """The disputed areas (:data:`coverage.borders.DISPUTED_AREAS`) inside the area a map of
+    ``sites`` shows: their rings' extent, widened by half as the maps frame it."""
+    if not sites:
+        return []
+    lats, lons = [], []
+    for s in sites:
+        dlat = s.radius_m / 111_000.0
+        dlon = dlat / max(math.cos(math.radians(s.lat_deg)), 0.05)
+        lats += [s.lat_deg - dlat, s.lat_deg + dlat]
+        lons += [s.lon_deg - dlon, s.lon_deg + dlon]
+    pad = 0.5 * max(max(lats) - min(lats), max(lons) - min(lons))
+    west, south, east, north = min(lons) - pad, min(lats) - pad, max(lons) + pad, max(lats) + pad
+    return [
+        name
+        for name, (w, s, e, n) in DISPUTED_AREAS.items()
+        if w <= east and e >= west and s <= north and n >= south
+    ]
+
+
+def _and(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def credit_text(sites: Sequence[Site], tiles: TileSource | None = None) -> str:

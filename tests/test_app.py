@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from coverage.errors import ScenarioError
 from coverage.scenario import Scenario, SiteSpec, decode_from_url, encode_for_url
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -34,8 +35,8 @@ def _map_args(at: AppTest) -> dict:
 
 
 def _plain(text: str) -> str:
-    """Undo coverage.app.views.md_escape (the tables are Markdown)."""
-    return html.unescape(re.sub(r"\\(.)", r"\1", text))
+    """Undo coverage.app.views.md_escape (the tables are Markdown): escapes and word joiners."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", text)).replace("\u2060", "")
 
 
 def _tables(at: AppTest) -> list[pd.DataFrame]:
@@ -342,3 +343,74 @@ def test_a_map_no_print_map_can_show_offers_the_other_files_and_says_why() -> No
     # An ordinary map still offers all seven.
     at = _open_tab(_app(), "Download")
     assert len(at.get("download_button")) == 7
+
+
+def _far_flung(n: int, radius_km: float) -> Scenario:
+    """``n`` sites spread over the world, each ``radius_km`` (a hostile but valid link)."""
+    return Scenario(
+        sites=tuple(
+            SiteSpec(
+                name=f"S{i}",
+                lat=-60.0 + (i * 37) % 130,
+                lon=-180.0 + (i * 53) % 360,
+                radius=radius_km,
+                unit="km",
+            )
+            for i in range(n)
+        ),
+        title="Many sites",
+    )
+
+
+def test_a_link_with_too_many_sites_is_refused_before_any_work() -> None:
+    from coverage.app.data import APP_MAX_SITES
+
+    at = _app(s=encode_for_url(_far_flung(APP_MAX_SITES + 1, 10_000)))
+    assert not at.exception
+    (error,) = at.error
+    assert f"{APP_MAX_SITES + 1:,} sites" in _plain(error.value) and "range-rings report" in _plain(
+        error.value
+    )
+    assert not _map_args(at)["script"].count("S200")  # nothing of it drawn
+
+
+def test_a_link_whose_site_table_would_cost_too_much_shows_why_instead() -> None:
+    at = _app(s=encode_for_url(_far_flung(20, 10_000)))
+    assert not at.exception and not at.error
+    notes = " ".join(c.value for c in at.caption)
+    assert "No site-by-site table for this map" in notes and "report --by-site" in notes
+    assert not any("Site by site" in m.value for m in at.markdown)
+    assert _countries(at)  # the whole coverage table is still shown
+
+
+def test_the_story_keeps_its_site_by_site_table() -> None:
+    at = _app()
+    at.radio(key="step").set_value("3 · Ankara compared").run()
+    assert any("Site by site" in m.value for m in at.markdown)
+
+
+def test_a_map_too_large_for_a_link_says_so_and_keeps_no_link() -> None:
+    import random
+
+    from coverage.scenario import MAX_LINK_CHARS, link_fits
+
+    rng = random.Random(7)
+
+    def name() -> str:  # CJK text hardly compresses: 200 such names make a long link
+        return "".join(chr(rng.randint(0x4E00, 0x9FFF)) for _ in range(100))
+
+    sites = tuple(
+        SiteSpec(name=name(), lat=40.0, lon=30.0 + i / 100, radius=10, unit="km") for i in range(200)
+    )
+    big = Scenario(sites=sites, title="Big")
+    assert not link_fits(encode_for_url(big))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.session_state["scenario"] = big
+    at.session_state["preset"] = "Your own map"
+    at.session_state["step"] = "1 · The purchase"
+    at.run()
+    assert not at.exception
+    assert "s" not in at.query_params
+    assert any("too large to share as a link" in i.value for i in at.info)
+    with pytest.raises(ScenarioError, match=f"more than a link can carry \\({MAX_LINK_CHARS:,}\\)"):
+        decode_from_url("A" * (MAX_LINK_CHARS + 1))

@@ -65,3 +65,13 @@ def test_a_click_adds_an_s400_site_at_the_wrapped_position() -> None:
     start = Scenario(sites=(SiteSpec(name="A", lat=1.0, lon=1.0, radius=10.0, unit="km"),))
     added = editor.add_click(start, 41.0, 390.0)
     assert added.sites[-1] == SiteSpec(name="Site 2", lat=41.0, lon=30.0, system="s-400")
+
+
+@pytest.mark.parametrize("cell", ["abc", "1e999", [1, 2], {"x": 1}])
+def test_a_crafted_number_cell_is_a_clear_error(catalog, cell) -> None:
+    """The grid only sends numbers; a modified browser may send text: a ScenarioError, no traceback."""
+    frame = editor.editor_frame(Scenario(sites=(SiteSpec(name="A", lat=40.0, lon=30.0, system="s-400"),)))
+    frame = frame.astype(object)
+    frame.at[0, "lat"] = cell
+    with pytest.raises(ScenarioError, match="row 1"):
+        editor.scenario_from_editor(Scenario(sites=()), frame, catalog)

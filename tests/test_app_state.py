@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from coverage.app import state
+from coverage.app import editor, state
 from coverage.errors import ScenarioError
 from coverage.scenario import Scenario
 from coverage.story import OWN_MAP, PRESETS, STEPS, scenario_file
@@ -117,3 +117,43 @@ def test_the_timeline_step_draws_the_chosen_event_and_the_slider_moves_it() -> N
     ]
     session["event"] = "no-such-event"  # a stale choice falls back to the end, never an error
     assert state.current_event(session) == events[-1].id
+
+
+@pytest.mark.parametrize(
+    "click",
+    [
+        {"lat": "40", "lng": 30.0},
+        {"lat": 40.0, "lng": None},
+        {"lat": float("nan"), "lng": 30.0},
+        {"lat": 95.0, "lng": 30.0},
+        {"lat": True, "lng": 30.0},
+        {"lat": 40.0, "lng": 1e308},
+        {"lat": [40], "lng": {}},
+        "40,30",
+        [40, 30],
+        {},
+    ],
+)
+def test_a_crafted_map_click_is_ignored(click: Any) -> None:
+    """Only a modified browser sends these: no site is added and nothing raises."""
+    session: dict[str, Any] = {}
+    assert state.new_click(session, click) is None
+    assert "last_click" not in session
+
+
+def test_a_click_across_the_date_line_is_kept_and_wrapped_by_the_editor() -> None:
+    session: dict[str, Any] = {}
+    click = state.new_click(session, {"lat": 64.7, "lng": 182.5})
+    assert click == {"lat": 64.7, "lng": 182.5}
+    scenario = editor.add_click(Scenario(sites=()), click["lat"], click["lng"])
+    assert scenario.sites[0].lon == pytest.approx(-177.5)
+
+
+def test_a_preset_that_is_not_one_keeps_the_map() -> None:
+    session: dict[str, Any] = {}
+    state.begin_run(session, None, _no_link)
+    kept = session["scenario"]
+    session["preset"] = "</script> not a preset"
+    state.on_preset(session)
+    assert session["scenario"] is kept and session["preset"] == OWN_MAP
+    assert not state.is_guided(session)

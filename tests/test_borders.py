@@ -7,7 +7,7 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
-from coverage.borders import RESOLUTIONS, Countries, boundary_path, load_borders, load_countries
+from coverage.borders import RESOLUTIONS, Countries, boundary_path, house_names, load_borders, load_countries
 from coverage.errors import DataFileError
 from coverage.geodesy import area_km2
 
@@ -25,7 +25,7 @@ def test_each_resolution_loads_valid_and_in_range(resolution):
     # Only Vatican (0.44 km²) may collapse to an empty geometry at 1:10m (world-atlas
     # quantisation); it must then carry area 0 rather than a stale area.
     empty = gdf[gdf.geometry.is_empty]
-    assert set(empty["name"]) <= {"Vatican"}
+    assert set(empty["name"]) <= {"Vatican City"}
     assert (empty["area_km2"] == 0.0).all()
     min_lon, min_lat, max_lon, max_lat = gdf.total_bounds
     assert min_lon >= -180.0 and max_lon <= 180.0
@@ -123,7 +123,8 @@ def test_plain_arrays_and_geodataframe_are_the_same_countries(resolution):
     frame = load_borders(resolution)
     on_disk = gpd.read_parquet(boundary_path(resolution))  # geopandas' own reader, independent of ours
     assert len(countries) == len(frame) == len(on_disk)
-    assert list(countries.name) == list(frame["name"]) == list(on_disk["name"])
+    assert list(countries.name) == list(frame["name"])
+    assert list(countries.name) == [house_names()[n] for n in on_disk["name"]]  # names.csv applied
     assert [c or None for c in countries.iso_a3] == [None if pd_isna(c) else c for c in on_disk["iso_a3"]]
     assert np.array_equal(countries.area_km2, on_disk["area_km2"].to_numpy())
     assert bool(on_disk.geometry.geom_equals_exact(frame.geometry, tolerance=0.0).all())
@@ -146,3 +147,39 @@ def test_countries_from_a_filtered_frame():
 
 def pd_isna(value) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+def test_maps_print_current_house_style_names():
+    """Natural Earth 4.1's 2018 and abbreviated names are replaced (names.csv, checked)."""
+    from coverage.borders import house_names, load_countries
+
+    names = set(load_countries("10m").name)
+    for current in ("North Macedonia", "Eswatini", "Bosnia and Herzegovina", "Turkey", "Russia",
+                    "Iran", "Syria", "Northern Cyprus", "Czechia"):  # fmt: skip
+        assert current in names, current
+    for old in ("Macedonia", "eSwatini", "Bosnia and Herz.", "Türkiye", "Russian Federation", "N. Cyprus"):
+        assert old not in names, old
+    assert all("," not in n for n in names)  # no inverted ISO forms ("Korea, Republic of")
+    # Every feature of every resolution has an entry, so none keeps a stale name by omission.
+    import pyarrow.parquet as pq
+
+    from coverage.borders import RESOLUTIONS, boundary_path
+
+    for resolution in RESOLUTIONS:
+        raw = pq.read_table(boundary_path(resolution), columns=["name"]).column("name").to_pylist()
+        assert set(raw) <= set(house_names()), resolution
+
+
+def test_an_edited_names_file_names_itself(tmp_path, monkeypatch):
+    import coverage.borders as borders
+
+    edited = tmp_path / "names.csv"
+    edited.write_text(borders.NAMES_CSV.read_text(encoding="utf-8").replace("Turkey,Turkey", "Turkey,Oops"))
+    monkeypatch.setattr(borders, "NAMES_CSV", edited)
+    borders.clear_caches()
+    try:
+        with pytest.raises(DataFileError, match="names.csv: checksum does not match"):
+            borders.house_names()
+    finally:
+        monkeypatch.undo()
+        borders.clear_caches()

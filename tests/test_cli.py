@@ -12,6 +12,8 @@ import pyogrio
 import pytest
 from conftest import KARS_COUNTRIES, ROOT
 
+from coverage import cli
+
 KARS = str(ROOT / "scenarios" / "story-kars.json")
 
 
@@ -219,3 +221,84 @@ def test_text_table_aligns_only_the_figure_columns():
     assert lines[1].startswith("2nd battery") and lines[2].startswith("Kars ")  # names stay left
     assert lines[1].endswith("1,234") and lines[2].endswith("    7")  # figures right
     assert text_table([], ["country"]) == ["(no countries reached)"]
+
+
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        ([], "the following arguments are required: command"),
+        (["frob"], "invalid choice: 'frob'"),
+        (["report", "x.json", "--resolution", "5m"], "argument --resolution: invalid choice: '5m'"),
+        (["report", "x.json", "--format", "xml"], "argument --format: invalid choice: 'xml'"),
+        (
+            ["render", "x.json", "--out", "y.png", "--theme", "neon"],
+            "argument --theme: invalid choice: 'neon'",
+        ),
+    ],
+)
+def test_bad_arguments_give_one_line_naming_the_argument(argv, needle, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ") and needle in err, err
+    assert "usage:" not in err
+
+
+def test_a_hostile_title_writes_well_formed_files_and_a_safe_terminal(tmp_path, capsys):
+    import xml.etree.ElementTree as ET
+
+    title = "T\x0bitle\x1b[2J " + "x" * 131_000 + b"\xff".decode("utf-8", "surrogateescape")
+    for ext in ("svg", "kml", "html"):
+        out = tmp_path / f"map.{ext}"
+        assert cli.main(["render", KARS, "--out", str(out), "--title", title,
+                         "--resolution", "110m", "--caption"]) == 0  # fmt: skip
+        if ext != "html":
+            ET.fromstring(out.read_bytes())  # well-formed XML
+    printed = capsys.readouterr().out
+    assert "\x1b" not in printed and "\x0b" not in printed
+
+
+def test_a_huge_place_name_gives_a_short_error(tmp_path, capsys):
+    path = tmp_path / "s.json"
+    path.write_text(
+        json.dumps({"version": 1, "sites": [{"name": "X", "place": "a" * 100_000, "system": "s-400"}]})
+    )
+    assert cli.main(["report", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert len(err) < 300 and "100,000 characters long; at most 100 allowed" in err, err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP", "SIGKILL"])
+def test_a_render_killed_at_any_moment_leaves_no_partial_or_stray_file(tmp_path, signame):
+    """Killed while importing, analysing, drawing or writing: the target is absent or whole, no
+    temporary file stays (SIGKILL's is removed by the next write), and SIGTERM/SIGHUP exit 128+n."""
+    import signal
+    import time
+
+    from PIL import Image
+
+    sig = getattr(signal, signame)
+    target = tmp_path / "map.png"
+    for delay in (0.2, 0.8, 1.5, 2.5, 4.0):
+        target.unlink(missing_ok=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "coverage", "render", KARS, "--out", str(target), "--size", "print"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(delay)
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=120)
+        if proc.returncode not in (0, -sig):
+            assert proc.returncode == 128 + sig, (delay, proc.returncode, err)
+            assert f"interrupted ({signame})" in err
+        if target.exists():
+            with Image.open(target) as image:
+                image.load()  # whole: a partial PNG fails here
+        if signame == "SIGKILL":
+            run("render", KARS, "--out", str(tmp_path / "next.csv"))  # the next write cleans up
+        assert not list(tmp_path.glob(".range-rings-*")), (delay, list(tmp_path.iterdir()))

@@ -362,3 +362,56 @@ def test_kml_reads_back_with_gdal_and_keeps_ring_areas(tmp_path) -> None:
     for geom, site in zip(rings.geometry, sites, strict=True):
         assert area_km2(geom) == pytest.approx(area_km2(site_ring(site)), rel=1e-3)
     ET.fromstring(path.read_bytes())  # well-formed XML
+
+
+# ------------------------------------------------------------------ interrupted and odd targets
+def test_an_existing_target_keeps_its_permissions(tmp_path):
+    target = tmp_path / "map.csv"
+    target.write_text("old")
+    target.chmod(0o600)
+    write_atomic(target, "new")
+    assert target.read_text() == "new" and (target.stat().st_mode & 0o777) == 0o600
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_fifo_or_folder_at_the_target_is_refused(tmp_path, kind):
+    import os
+
+    target = tmp_path / "map.png"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.mkdir()
+    with pytest.raises(ExportError, match="refusing to replace it"):
+        write_atomic(target, b"x")
+    assert target.is_fifo() if kind == "fifo" else target.is_dir()
+    assert not list(tmp_path.glob(".range-rings-*"))
+
+
+def test_a_255_character_target_name_is_written(tmp_path):
+    target = tmp_path / ("m" * 251 + ".csv")
+    write_atomic(target, "ok")
+    assert target.read_text() == "ok"
+
+
+def test_temporary_files_of_killed_runs_are_removed_by_the_next_write(tmp_path):
+    import os
+
+    dead = tmp_path / ".range-rings-999999999-abc.tmp"  # no such process
+    mine = tmp_path / f".range-rings-{os.getpid()}-abc.tmp"  # a running writer's: kept
+    other = tmp_path / ".map.png.x1y2.tmp"  # not ours: kept
+    for f in (dead, mine, other):
+        f.write_text("partial")
+    write_atomic(tmp_path / "out.csv", "ok")
+    assert not dead.exists() and mine.exists() and other.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([mine.name, other.name, "out.csv"])
+
+
+def test_kml_needs_no_temporary_folder(kars_sites, borders_110m, tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    data = export.kml_bytes(analyse(kars_sites, borders_110m))
+    assert data.startswith(b"<?xml") and b"Kars" in data
+    assert list(tmp_path.iterdir()) == []

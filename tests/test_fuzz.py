@@ -313,11 +313,15 @@ def valid_sites(draw: st.DrawFn) -> dict:
     return site
 
 
+# What a valid title may hold: anything an XML file can carry (no control characters,
+# surrogates or U+FFFE/U+FFFF; the schema refuses them).
+XML_TEXT = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff")
+
 valid_scenarios = st.fixed_dictionaries(
     {"version": st.just(1), "sites": st.lists(valid_sites(), min_size=1, max_size=6)},
     optional={
-        "title": st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200),
-        "subtitle": st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300),
+        "title": st.text(alphabet=XML_TEXT, max_size=200),
+        "subtitle": st.text(alphabet=XML_TEXT, max_size=300),
         "units": st.sampled_from(["km", "mi", "nmi"]),
     },
 )

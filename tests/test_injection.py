@@ -291,7 +291,8 @@ MD_SPECIAL = set("\\`*_{}[]()#+-.!|>~<$")  # $ opens maths in Streamlit Markdown
 
 
 def _md_unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text, flags=re.S)
+    """Escapes and the invisible word joiners (which keep links and shortcodes inert) removed."""
+    return re.sub(r"\\(.)", r"\1", text, flags=re.S).replace("\u2060", "")
 
 
 @PROPERTY
@@ -313,7 +314,9 @@ def test_md_escape_property(text: str) -> None:
     # …and nothing is lost but line breaks: removing the escapes gives the HTML-escaped
     # text with every run of whitespace as one space (one line: no Markdown blocks).
     assert "\n" not in out
-    assert _md_unescape(out) == html.escape(" ".join(text.split()), quote=False)
+    assert _md_unescape(out) == html.escape(" ".join(text.split()), quote=False).replace("\u2060", "")
+    # …and nothing Streamlit would turn live: no URL scheme, www. host, e-mail or shortcode.
+    assert "://" not in out and not re.search(r"\w@|(?i:www)\\\.|:[\w/]+:", out), out
 
 
 @pytest.mark.parametrize(
@@ -337,6 +340,7 @@ def test_md_escape_examples(text: str) -> None:
     assert "<" not in out and ">" not in out
     assert "](" not in out.replace("\\]\\(", "")
     assert _md_unescape(out) == html.escape(text, quote=False)
+    assert "://" not in out
 
 
 # ------------------------------------------------------------------ corrupted data files

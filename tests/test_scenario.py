@@ -348,3 +348,17 @@ def test_labels_say_what_a_figure_measures_where_the_source_does(catalog):
     assert Site("X", 0.0, 0.0, story.radius_m, story).label("km") == (
         "S-400 Triumf, 250 mi = 402 km (Defense Mirror citing Bloomberg, 13 Jul 2017)"
     )
+
+
+@pytest.mark.parametrize("char", ["\x0b", "\x1b", "\x00", "\ufffe", "\uffff"])
+@pytest.mark.parametrize("field", ["title", "subtitle", "place"])
+def test_text_that_svg_and_kml_cannot_hold_is_refused_naming_the_field(char, field):
+    site = {"name": "Kars", "system": "s-400", "place": "Kars"}
+    raw = {"version": 1, "sites": [site], "title": "T"}
+    if field == "place":
+        site["place"] = f"Ka{char}rs"
+    else:
+        raw[field] = f"Map{char}title"
+    with pytest.raises(ScenarioError, match=rf"{field}") as info:
+        parse_scenario(json.dumps(raw))
+    assert f"control character U+{ord(char):04X}" in str(info.value)

@@ -125,3 +125,13 @@ def test_the_font_has_turkish_and_greek_glyphs():
     font = ft2font.FT2Font(str(files[0]))
     assert font.family_name == "Source Sans Pro"
     assert all(font.get_char_index(ord(ch)) for ch in "İıŞşĞğÇçÖöÜü ΑθήναΕλλάδαΚύπρος")
+
+
+def test_the_credit_names_disputed_areas_on_the_map():
+    from coverage.scenario import Site
+    from coverage.style import short_credit
+
+    kars = short_credit([Site("Kars", 40.6, 43.1, 402_336.0)])
+    assert kars.endswith("Natural Earth (de facto borders; Northern Cyprus and Crimea disputed)")
+    assert short_credit([Site("Tokyo", 35.7, 139.7, 402_336.0)]).endswith("; Natural Earth")
+    assert "Kashmir disputed" in short_credit([Site("Lahore", 31.5, 74.3, 402_336.0)])

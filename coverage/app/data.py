@@ -25,6 +25,7 @@ from coverage import scenario as sc
 from coverage.analysis import Result, analyse_shipped, result_key, rings_for
 from coverage.borders import load_borders
 from coverage.catalog import Catalog, load_catalog
+from coverage.errors import ScenarioError
 from coverage.export import write_atomic
 from coverage.render import RenderOptions, render
 from coverage.rings import MIN_RADIUS_M
@@ -35,6 +36,12 @@ from . import views
 
 RESOLUTION = "10m"
 STATIC_URL = "/app/static"  # Streamlit serves <app folder>/static here (enableStaticServing)
+APP_MAX_SITES = 200
+"""Sites one map in the app may have (files and the CLI allow :data:`coverage.scenario.MAX_SITES`):
+200 rings of the largest radius cost about a second of server time (docs/reliability.md)."""
+MAX_COMPARISON_PAIRS = 1500
+"""Site-country pairs the site-by-site table may intersect (about 1 ms each): above it the
+table is not computed, and the tab says why."""
 MAX_BORDER_FILES = 256
 """Borders files kept under static/borders (the oldest go first): one per view ever shown."""
 
@@ -74,8 +81,23 @@ def parse_upload(data: bytes, name: str) -> sc.Scenario:
     return scenario
 
 
+def comparison_too_costly(result: Result) -> bool:
+    """Whether the site-by-site table would intersect more than :data:`MAX_COMPARISON_PAIRS`
+    site-country pairs (counted on the spatial index's boxes, in microseconds)."""
+    return views.site_country_pairs(result) > MAX_COMPARISON_PAIRS
+
+
 def analysed(scenario: sc.Scenario) -> Result:
-    """The scenario resolved and analysed against the shipped borders (cached in the core)."""
+    """The scenario resolved and analysed against the shipped borders (cached in the core).
+
+    A shared server bounds the work one request may ask for: more than
+    :data:`APP_MAX_SITES` sites is refused before anything is computed.
+    """
+    if len(scenario.sites) > APP_MAX_SITES:
+        raise ScenarioError(
+            f"this map has {len(scenario.sites):,} sites; the app draws at most {APP_MAX_SITES}. "
+            "Use the command line for more (range-rings report SCENARIO.json)"
+        )
     return analyse_shipped(sc.resolve_sites(scenario, catalog()), RESOLUTION)
 
 
@@ -87,8 +109,9 @@ def coverage_shown(result: Result, units: Unit) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=256, hash_funcs=_BY_KEY)
 def comparison_shown(result: Result) -> str:
-    """The site-by-site shares as Markdown, one decimal ("" under two sites)."""
-    if len(result.sites) < 2:
+    """The site-by-site shares as Markdown, one decimal ("" under two sites or over the
+    :data:`MAX_COMPARISON_PAIRS` budget)."""
+    if len(result.sites) < 2 or comparison_too_costly(result):
         return ""
     return views.markdown_table(views.comparison(result).map("{:.1f}".format), index_label="Country")
 

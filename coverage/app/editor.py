@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,7 @@ from coverage import scenario as sc
 from coverage.catalog import Catalog
 from coverage.errors import CoverageError, ScenarioError
 from coverage.places import find_place
+from coverage.text import quoted
 
 CUSTOM = "custom radius"
 """The editor's System choice for a radius typed by the user."""
@@ -57,13 +59,13 @@ def scenario_from_editor(scenario: sc.Scenario, frame: pd.DataFrame, catalog: Ca
 def _row_site(i: int, row: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     site: dict[str, Any] = {"name": _text(row.get("name")) or f"Site {i + 1}"}
     where = f"row {i + 1} ({site['name']})"
-    lat, lon = _number(row.get("lat")), _number(row.get("lon"))
+    lat, lon = _number(row.get("lat"), where), _number(row.get("lon"), where)
     if lat is None or lon is None:
         raise ScenarioError(f"{where}: give a lat and a lon")
     site["lat"], site["lon"] = lat, lon
     system = _text(row.get("system")) or "s-400"
     if system == CUSTOM:
-        radius = _number(row.get("radius"))
+        radius = _number(row.get("radius"), where)
         if radius is None:
             raise ScenarioError(f"{where}: a custom radius needs a value")
         site["radius"], site["unit"] = radius, _text(row.get("unit")) or "km"
@@ -81,9 +83,20 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and bool(np.isnan(value)))
 
 
-def _number(value: Any) -> float | None:
-    """A cell as a float; None for an empty cell (the grid gives None or NaN)."""
-    return None if _missing(value) else float(value)
+def _number(value: Any, where: str) -> float | None:
+    """A cell as a float; None for an empty cell (the grid gives None or NaN).
+
+    The grid only sends numbers here, but a modified browser can send anything.
+    """
+    if _missing(value):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ScenarioError(f"{where}: {quoted(str(value))} is not a number") from None
+    if not math.isfinite(number):
+        raise ScenarioError(f"{where}: {quoted(str(value))} is not a finite number")
+    return number
 
 
 def _text(value: Any) -> str:

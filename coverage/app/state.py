@@ -10,6 +10,7 @@ drawn), ``errors`` (messages to show once), ``tab`` / ``kept_tab`` (the open tab
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, MutableMapping, Sequence
 from typing import Any
 
@@ -34,8 +35,14 @@ def set_scenario(state: State, scenario: Scenario, *, own: bool = False) -> None
 
 
 def on_preset(state: State) -> None:
-    """The Scenario radio changed: load that preset (the story from its first step)."""
-    name = PRESETS[state["preset"]]
+    """The Scenario radio changed: load that preset (the story from its first step).
+
+    A value that is no preset (only a modified browser sends one) keeps the map as it is.
+    """
+    name = PRESETS.get(str(state.get("preset")))
+    if name is None:
+        state["preset"] = OWN_MAP
+        return
     if name == "story":
         state["step"] = STEPS[0].title
         set_scenario(state, scenario_file(STEPS[0].scenario_file))
@@ -91,7 +98,7 @@ def begin_run(state: State, link: str | None, decode_link: Callable[[str], Scena
 
 def is_guided(state: State) -> bool:
     """Whether the guided story is on (its steps are shown)."""
-    return PRESETS[state["preset"]] == "story"
+    return PRESETS.get(str(state.get("preset"))) == "story"
 
 
 def current_step(state: State) -> Step:
@@ -119,9 +126,22 @@ def restore_tab(state: State, tab_names: Sequence[str]) -> None:
         state["tab"] = kept
 
 
-def new_click(state: State, click: dict[str, float] | None) -> dict[str, float] | None:
-    """The map click to act on: ``click`` if it is new (st_folium repeats the last one)."""
-    if not click or click == state.get("last_click"):
+def new_click(state: State, click: Any) -> dict[str, float] | None:
+    """The map click to act on: ``click`` if it is new (st_folium repeats the last one) and
+    holds a finite latitude within ±90° and a finite longitude (Leaflet's may pass ±180° on a
+    wrapped map; :func:`coverage.app.editor.add_click` wraps it). Anything else (only a
+    modified browser sends it) is ignored."""
+    if not isinstance(click, dict) or click == state.get("last_click"):
+        return None
+    lat, lng = _coordinate(click.get("lat")), _coordinate(click.get("lng"))
+    if lat is None or lng is None or not -90.0 <= lat <= 90.0 or abs(lng) >= 1e6:
         return None
     state["last_click"] = click
-    return click
+    return {"lat": lat, "lng": lng}
+
+
+def _coordinate(value: Any) -> float | None:
+    """A finite JSON number as a float; None for anything else (text, booleans, NaN)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)

@@ -20,11 +20,17 @@ from coverage.render import FORMATS, SIZE_LABELS, RenderOptions, caption
 from coverage.scenario import Scenario
 from coverage.story import PRESETS, STEPS
 from coverage.style import THEME_NAMES, credit_text, short_credit
-from coverage.tiles import BACKGROUNDS, tile_source
+from coverage.text import shorten
+from coverage.tiles import BACKGROUNDS, PLAIN, tile_source
 from coverage.timeline import load_timeline
 from coverage.units import UNITS, Unit
 
 from . import data, editor, state, views
+
+TOO_LONG_FOR_A_LINK = (
+    "This map is too large to share as a link ({chars:,} characters): the address bar no "
+    "longer holds it. Share the scenario file instead (Sites tab, Download scenario)."
+)
 
 TAB_NAMES = (
     "Countries reached",
@@ -40,7 +46,7 @@ TAB_NAMES = (
 def show_error(message: str) -> None:
     """An error box. Messages quote user text (names, titles, file names): escaped, so it
     shows literally and never as live Markdown."""
-    st.error(views.md_escape(message))
+    st.error(views.md_escape(shorten(message)))
 
 
 def sidebar(scenario: Scenario) -> tuple[Unit, bool, str]:
@@ -71,6 +77,9 @@ def sidebar(scenario: Scenario) -> tuple[Unit, bool, str]:
             help="Plain draws the shipped borders on a sea colour and needs no network. "
             "The others are map tiles loaded over the internet from their provider.",
         )
+        # A modified browser can send any text for a radio: fall back to what we know.
+        units = units if units in UNITS else scenario.units
+        background = background if background in BACKGROUNDS else PLAIN
         notice = views.background_notice(background)
         if notice:
             st.caption(notice)
@@ -177,6 +186,14 @@ def countries_tab(result: Result, units: Unit) -> None:
     # scale with the text), easy to copy, and they spare the first page load the
     # data-frame scripts, which held back the map's first drawing (docs/benchmarks.md).
     st.markdown(data.coverage_shown(result, units))
+    if len(result.sites) > 1 and data.comparison_too_costly(result):
+        st.caption(
+            f"No site-by-site table for this map: its {len(result.sites):,} rings touch "
+            f"{views.site_country_pairs(result):,} site–country pairs, more than the "
+            f"{data.MAX_COMPARISON_PAIRS:,} the app computes on a shared server. "
+            "`range-rings report --by-site` gives it on your own computer."
+        )
+        return
     comparison = data.comparison_shown(result)
     if comparison:
         st.markdown("**Site by site**: share of each country within each site's ring (%)")
@@ -248,7 +265,13 @@ def editor_columns(catalog: Catalog) -> dict[str, Any]:
 
 
 def distances_tab(result: Result, units: Unit) -> None:
-    st.dataframe(views.distances_view(result, units), hide_index=True, width="stretch")
+    # A Markdown table, escaped, like the others: st.dataframe would offer Streamlit's own
+    # "Download as CSV", which writes a site named =HYPERLINK(…) as a live formula.
+    frame = views.distances_view(result, units)
+    if frame.empty:
+        st.write("No site yet.")
+        return
+    st.markdown(views.markdown_table(frame, text_columns=3))
 
 
 def sources_tab(result: Result) -> None:
@@ -280,6 +303,8 @@ def download_tab(scenario: Scenario, units: Unit) -> None:
     c3, c4 = st.columns(2)
     size = c3.selectbox("Image size", list(SIZE_LABELS), format_func=lambda key: SIZE_LABELS[key])
     theme = c4.radio("Theme", THEME_NAMES, horizontal=True)
+    size = size if size in SIZE_LABELS else "square"  # only a modified browser sends others
+    theme = theme if theme in THEME_NAMES else "light"
     export = Scenario(sites=scenario.sites, title=title.strip(), subtitle=subtitle.strip(), units=units)
     export_json = export.to_json()
     stem = views.safe_filename(title or "coverage-map")

@@ -55,11 +55,28 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _AREA_UNITS = {"km": "km²", "mi": "sq mi", "nmi": "sq nmi"}
 
 
+_WORD_JOINER = "\u2060"  # invisible, and joins nothing a reader sees
+_LIVE = re.compile(r"(:|@|(?<![^\W_])www(?=\\\.))", re.IGNORECASE)
+
+
 def md_escape(text: str) -> str:
     """Escape text for st.markdown, st.title, st.error…: HTML and Markdown punctuation,
-    $ (maths), and whitespace runs (newlines included) collapsed to one space."""
+    $ (maths), and whitespace runs (newlines included) collapsed to one space.
+
+    Streamlit's Markdown also turns ``https://…``, ``www.…`` and ``name@host`` into
+    links and ``:smile:`` or ``:material/warning:`` into icons, after escapes are read;
+    an invisible word joiner after each ``:``, before each ``@`` and after a leading
+    ``www`` keeps user text literal (a phishing link typed into a name never becomes
+    clickable on our page).
+    """
     one_line = " ".join(text.split())
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<$])", r"\\\1", html.escape(one_line, quote=False))
+    escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<$])", r"\\\1", html.escape(one_line, quote=False))
+    return _LIVE.sub(_unlink, escaped)
+
+
+def _unlink(match: re.Match[str]) -> str:
+    found = match.group()
+    return _WORD_JOINER + found if found == "@" else found + _WORD_JOINER
 
 
 def legend_markdown(sites: Sequence[Site], units: Unit) -> str:
@@ -74,10 +91,10 @@ def legend_markdown(sites: Sequence[Site], units: Unit) -> str:
     )
 
 
-def markdown_table(frame: pd.DataFrame, *, index_label: str | None = None) -> str:
+def markdown_table(frame: pd.DataFrame, *, index_label: str | None = None, text_columns: int = 1) -> str:
     """``frame`` as a Markdown table for ``st.markdown``, every cell escaped.
 
-    The first column is left-aligned and the figures right-aligned; with
+    The first ``text_columns`` columns are left-aligned and the figures right-aligned; with
     ``index_label`` the index comes first under that heading. Markdown rather than
     ``st.table``: the same look, without the eleven data-frame scripts that the
     browser would otherwise load before it draws the first map (docs/benchmarks.md).
@@ -91,7 +108,7 @@ def markdown_table(frame: pd.DataFrame, *, index_label: str | None = None) -> st
     def line(cells: list[object]) -> str:
         return "| " + " | ".join(md_escape(str(c)) for c in cells) + " |"
 
-    rule = "| " + " | ".join([":--", *["--:"] * (len(header) - 1)]) + " |"
+    rule = "| " + " | ".join([*[":--"] * text_columns, *["--:"] * (len(header) - text_columns)]) + " |"
     return "\n".join([line(list(header)), rule, *(line(row) for row in rows)])
 
 
@@ -112,6 +129,14 @@ def table_view(table: pd.DataFrame, units: Unit) -> pd.DataFrame:
             "Share within range": table["covered_pct"].map("{:.1f} %".format),
         }
     )
+
+
+def site_country_pairs(result: Result) -> int:
+    """How many (site, country) pairs the site-by-site table intersects: each ring against the
+    countries whose boxes it touches. The cost of that table grows with it."""
+    if not result.rings:
+        return 0
+    return int(result.countries.tree.query(list(result.rings)).shape[1])
 
 
 def comparison(result: Result) -> pd.DataFrame:

@@ -227,3 +227,50 @@ def test_template_literal_names_are_inert(page: Page, app_url: str) -> None:
 
     expect(label(page, name)).to_be_visible()
     _assert_no_script_ran(page, dialogs)
+
+
+LIVE_TEXT = "https://evil.example/login www.evil.example admin@evil.example :smile: :material/warning:"
+
+
+def test_links_emails_and_shortcodes_typed_by_a_user_stay_text(page: Page, app_url: str) -> None:
+    """A title, a site name and an error that quote a URL, an e-mail address or a shortcode show
+    them as typed: no link on our page, no emoji, no icon."""
+    scenario = Scenario(
+        sites=(SiteSpec(name="Ankara www.evil.example", lat=39.93, lon=32.86, system="s-400"),),
+        title=LIVE_TEXT,
+    )
+    _open_scenario(page, app_url, scenario)
+    expect(page.locator("h1").first).to_contain_text("evil.example/login")
+    page.get_by_role("tab", name="Sites").click()
+    page.get_by_label("Add a place").fill(LIVE_TEXT)
+    page.get_by_role("button", name="Add place").click()
+    expect(page.get_by_test_id("stAlert").filter(has_text="unknown place")).to_be_visible()
+    main = page.get_by_test_id("stMain")
+    shown = main.inner_text().replace("\u2060", "")
+    assert "https://evil.example/login" in shown and "admin@evil.example" in shown
+    assert ":smile:" in shown and ":material/warning:" in shown
+    assert main.locator("a[href*='evil']").count() == 0
+    for where in (page.locator("h1").first, page.get_by_test_id("stAlert")):  # no icon in them
+        assert where.locator("[data-testid='stIconMaterial']").count() == 0
+    assert "😄" not in shown
+
+
+def test_no_table_offers_streamlits_unneutralised_csv_download(page: Page, app_url: str) -> None:
+    """Streamlit's own "Download as CSV" writes =HYPERLINK(…) names as live formulas: the sites
+    editor has none (client.disableDataExport) and the Distances table is escaped Markdown."""
+    scenario = Scenario(
+        sites=(SiteSpec(name='=HYPERLINK("http://evil.example","x")', lat=39.93, lon=32.86, system="s-400"),),
+        title="Formula",
+    )
+    _open_scenario(page, app_url, scenario)
+    page.get_by_role("tab", name="Sites").click()
+    grid = page.get_by_test_id("stDataFrame")
+    expect(grid).to_be_visible()
+    grid.hover()
+    toolbar = page.get_by_test_id("stElementToolbar")
+    expect(toolbar.first).to_be_visible()  # the grid's toolbar shows on hover…
+    assert page.get_by_role("button", name="Download as CSV").count() == 0  # …without the download
+    page.get_by_role("tab", name="Distances").click()
+    table = page.get_by_test_id("stMarkdown").locator("table")
+    expect(table.first).to_contain_text("HYPERLINK")
+    assert page.get_by_test_id("stDataFrame").count() == 0
