@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import signal
 import sys
 import threading
@@ -68,6 +69,27 @@ def _parser() -> argparse.ArgumentParser:
         default=PLAIN,
         help="html: plain (default; opens offline) or online map tiles loaded when the page is opened",
     )
+    render.add_argument(
+        "--highlight",
+        action="store_true",
+        help="png/svg/pdf: draw the story's Armenian border, Aegean coast and Greek border (story step 2)",
+    )
+    render.add_argument(
+        "--horizon",
+        action="store_true",
+        help="png/svg/pdf: draw the radar horizon as a dashed ring, as the app's explainer does "
+        "(also named in the caption)",
+    )
+    render.add_argument(
+        "--mast", type=float, default=20.0, metavar="M", help="radar mast height for --horizon (default 20 m)"
+    )
+    render.add_argument(
+        "--target-altitude",
+        type=float,
+        default=300.0,
+        metavar="M",
+        help="target altitude for --horizon (default 300 m)",
+    )
     return parser
 
 
@@ -115,6 +137,8 @@ def _run(args: argparse.Namespace) -> int:
                 title=None if args.title is None else clean_title(args.title, MAX_TITLE_CHARS),
                 subtitle=None if args.subtitle is None else clean_title(args.subtitle, MAX_SUBTITLE_CHARS),
                 background=args.background,
+                highlight=args.highlight,
+                horizon_m=_horizon_m(args.mast, args.target_altitude) if args.horizon else None,
             )
             if args.caption:
                 print(terminal_safe(text))
@@ -126,6 +150,17 @@ def _run(args: argparse.Namespace) -> int:
         print("error: interrupted", file=sys.stderr)
         return 130
     return 0
+
+
+def _horizon_m(mast_m: float, altitude_m: float) -> float:
+    """The radar horizon for ``--horizon`` (the app's explainer computes it the same way)."""
+    from coverage.horizon import radar_horizon_m
+
+    if not (math.isfinite(mast_m) and math.isfinite(altitude_m)) or mast_m < 0 or altitude_m < 0:
+        raise ExportError("--mast and --target-altitude must be zero or positive heights in metres")
+    if mast_m == 0 and altitude_m == 0:
+        raise ExportError("--mast and --target-altitude cannot both be 0: the horizon would be 0 m")
+    return float(radar_horizon_m(mast_m, altitude_m))
 
 
 def _load(path: Path, resolution: str) -> tuple[Scenario, Result]:
@@ -216,6 +251,8 @@ def render(
     title: str | None = None,
     subtitle: str | None = None,
     background: str = PLAIN,
+    highlight: bool = False,
+    horizon_m: float | None = None,
 ) -> str:
     """Write ``out`` (format from its extension); return the caption.
 
@@ -235,7 +272,14 @@ def render(
         raise ExportError(f"{out}: --background applies to .html maps only")
     scenario, result = _load(path, resolution)
     options = RenderOptions.for_scenario(
-        scenario, title=title, subtitle=subtitle, size=size, theme=theme, background=background
+        scenario,
+        title=title,
+        subtitle=subtitle,
+        size=size,
+        theme=theme,
+        background=background,
+        highlight=highlight,
+        horizon_m=horizon_m,
     )
     if suffix == SCENARIO_EXTENSION:
         export.write_atomic(out, scenario.to_json())

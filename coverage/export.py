@@ -260,12 +260,19 @@ STOCK_SENTENCES: dict[str, str] = {
 """The caveat for each kind of figure on a map, said once per caption."""
 
 
-def caption(sites: Sequence[Site], units: Unit = "km", catalog: Catalog | None = None) -> str:
+def caption(
+    sites: Sequence[Site],
+    units: Unit = "km",
+    catalog: Catalog | None = None,
+    *,
+    horizon_m: float | None = None,
+) -> str:
     """The caption under a map: what each ring is and who published it, the spread of
     published figures for each system, the caveats for the kinds of figure shown, credits.
 
     No URLs and no internal notes: the Sources tab and the data files carry those.
     ``catalog`` (the shipped one by default) supplies each system's other figures.
+    ``horizon_m``: the map also draws that radar horizon (dashed); one sentence says so.
     """
     known = catalog if catalog is not None else load_catalog()
     groups: dict[str, list[Site]] = {}
@@ -295,9 +302,18 @@ def caption(sites: Sequence[Site], units: Unit = "km", catalog: Catalog | None =
         f"{'. '.join(parts)}. {drawn}.",
         *dict.fromkeys(s for s in spreads if s),
         *(STOCK_SENTENCES[c] for c in dict.fromkeys(caveats)),
+        *([horizon_sentence(horizon_m, units)] if horizon_m is not None else []),
         f"{BORDERS_CREDIT_SHORT}.",
     ]
     return " ".join(sentences)
+
+
+def horizon_sentence(horizon_m: float, units: Unit) -> str:
+    """The caption's sentence for the dashed radar-horizon ring."""
+    return (
+        f"Dashed: the radar horizon, {format_distance(horizon_m, units)} from each site "
+        "(textbook smooth-earth approximation; terrain ignored)."
+    )
 
 
 def spread_sentence(system: System, units: Unit) -> str:

@@ -22,33 +22,57 @@ import math
 import os
 import threading
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import matplotlib
-import matplotlib.lines
-import matplotlib.patheffects
 import numpy as np
 import shapely
-from matplotlib.axes import Axes
+from matplotlib import font_manager
 from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 from matplotlib.path import Path as MplPath
-from matplotlib.transforms import Bbox
+from matplotlib.text import Text
 from matplotlib.typing import RcKeyType
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
 
 from coverage.analysis import Result
+from coverage.borders import Countries
+from coverage.cache import LRUCache
 from coverage.errors import ExportError
+from coverage.figure_labels import Box, Request, leader_end
+from coverage.figure_labels import place as place_labels
+from coverage.places import Place, capitals
 from coverage.png import png_bytes
-from coverage.projection import far_side_problem, project, project_for_map, projection_for, transformer
+from coverage.projection import (
+    EARTH_HALF_CIRCUMFERENCE_M,
+    circle_lonlat,
+    far_side_problem,
+    project_for_map,
+    projection_for,
+    transformer,
+    visible_region,
+)
+from coverage.rings import MAX_RADIUS_M, MIN_RADIUS_M
 from coverage.scenario import Site
-from coverage.style import THEMES, Theme, print_credit, site_colour
+from coverage.story import story_highlights
+from coverage.style import (
+    FALLBACK_FONTS,
+    FONT_FAMILY,
+    SHARE_CLASSES,
+    THEMES,
+    Theme,
+    figure_colours,
+    font_files,
+    print_credit,
+)
 from coverage.units import Unit, format_distance
-from coverage.view import view_borders
 
 FORMATS = ("png", "svg", "pdf")
 
@@ -59,13 +83,16 @@ RC: dict[RcKeyType, Any] = {
     "text.parse_math": False,  # "$5 and $6" in a name is text, not TeX
 }
 
+_FONTS_ADDED = False
 
-def _valid_union(ring: BaseGeometry) -> BaseGeometry:
-    """A projected ring's parts as one valid shape (a part split at ±180° may come back invalid)."""
-    parts = shapely.get_parts(ring)
-    invalid = ~shapely.is_valid(parts)
-    parts[invalid] = shapely.make_valid(parts[invalid])
-    return shapely.union_all(parts)
+
+def _add_fonts() -> None:
+    """Make :data:`~coverage.style.FONT_FAMILY` known to matplotlib (once; adds, changes nothing)."""
+    global _FONTS_ADDED
+    if not _FONTS_ADDED:
+        for path in font_files():
+            font_manager.fontManager.addfont(str(path))
+        _FONTS_ADDED = True
 
 
 def drawable(text: str) -> str:
@@ -83,8 +110,13 @@ _RC_LOCK = threading.RLock()
 @contextlib.contextmanager
 def _rc() -> Iterator[None]:
     """:data:`RC` for this thread's drawing; other threads' drawing waits (rcParams are global)."""
-    with _RC_LOCK, matplotlib.rc_context(RC):
-        yield
+    with _RC_LOCK:
+        _add_fonts()
+        # Our font when installed, else the fallback: not both, since matplotlib looks each
+        # label's weight up in every family listed and logs a warning where one lacks it.
+        family = [FONT_FAMILY] if font_files() else list(FALLBACK_FONTS)
+        with matplotlib.rc_context({**RC, "font.family": family}):
+            yield
 
 
 @dataclass(frozen=True)
@@ -97,10 +129,13 @@ class Size:
 
 
 SIZES: dict[str, Size] = {
-    "16x9": Size(1920, 1080),
-    "square": Size(1080, 1080),
-    "portrait": Size(1080, 1350),
+    "16x9": Size(1920, 1080),  # slides
+    "square": Size(1080, 1080),  # social, square
+    "portrait": Size(1080, 1350),  # social, 4:5
+    "social": Size(1200, 675),  # social, link card 16:9
     "print": Size(2480, 1754, 300),  # A5 landscape / half A4 at 300 dpi
+    "a4": Size(3508, 2480, 300),  # A4 landscape at 300 dpi
+    "letter": Size(3300, 2550, 300),  # US letter landscape at 300 dpi
 }
 
 
@@ -134,6 +169,44 @@ def _nice_length_m(max_m: float) -> float:
     return float(max(m * exp for m in (1, 2, 5) if m * exp <= max_m))
 
 
+STORY_COUNTRIES = ("TUR", "GRC", "BGR", "ARM", "AZE", "GEO", "IRN", "IRQ", "SYR", "CYP")
+"""ISO codes of the story's countries: named on every print map they show on."""
+
+REQUIRED_SHARE_PCT = 1.0
+"""A country with at least this share within range is always named."""
+
+SEAS: tuple[tuple[str, float, float], ...] = (
+    ("Black Sea", 34.0, 43.4),
+    ("Caspian Sea", 50.8, 41.8),
+    ("Mediterranean Sea", 18.5, 34.3),
+    ("Aegean Sea", 25.0, 38.9),
+    ("Red Sea", 38.4, 20.5),
+    ("Persian Gulf", 51.0, 27.2),
+    ("Adriatic Sea", 15.6, 43.0),
+    ("Baltic Sea", 19.3, 57.5),
+    ("North Sea", 3.5, 56.0),
+    ("Norwegian Sea", 2.0, 68.5),
+    ("Barents Sea", 41.0, 73.5),
+    ("Greenland Sea", -5.0, 76.5),
+    ("Kara Sea", 68.0, 76.5),
+    ("Arctic Ocean", 20.0, 85.0),
+    ("Bering Sea", -178.0, 58.5),
+    ("Sea of Okhotsk", 149.0, 54.0),
+    ("Chukchi Sea", -169.0, 69.5),
+    ("East Siberian Sea", 163.0, 74.0),
+    ("Sea of Japan", 135.0, 40.5),
+    ("Arabian Sea", 63.0, 15.0),
+)
+"""Sea names and label points (lon, lat), hand-placed near each sea's middle; named only
+where the point falls on the map and off land."""
+
+MAX_OPTIONAL_COUNTRIES = 40
+"""Other countries named at most (the largest on the map first); the required ones always are."""
+
+MAX_CAPITALS = 10
+"""Capitals named at most (by the size of their country): a locator map, not an atlas."""
+
+
 def render_figure(
     result: Result,
     *,
@@ -142,60 +215,395 @@ def render_figure(
     units: Unit = "km",
     size: str = "square",
     theme: str = "light",
+    highlight: bool = False,
+    horizon_m: float | None = None,
 ) -> Figure:
-    """The analysed scenario as a matplotlib Figure, ready for :func:`figure_bytes`."""
+    """The analysed scenario as a matplotlib Figure, ready for :func:`figure_bytes`.
+
+    ``highlight`` draws the story's highlighted borders and coast (story step 2);
+    ``horizon_m`` a dashed radar-horizon ring of that radius around each site.
+    """
     if not result.sites:
         raise ExportError("nothing to draw: the scenario has no sites")
     if size not in SIZES:
         raise ExportError(f"unknown size {size!r}; use one of {', '.join(SIZES)}")
     if theme not in THEMES:
         raise ExportError(f"unknown theme {theme!r}; use one of {', '.join(THEMES)}")
+    if horizon_m is not None and not (math.isfinite(horizon_m) and horizon_m > 0):
+        raise ExportError(f"the radar horizon must be a positive distance, got {horizon_m!r} m")
     with _rc():
-        return _Drawing(result, SIZES[size], THEMES[theme], units).draw(title, subtitle)
+        drawing = _Drawing(result, SIZES[size], THEMES[theme], units, highlight, horizon_m)
+        return drawing.draw(title, subtitle)
+
+
+@dataclass(frozen=True)
+class _World:
+    """The countries a print map can show, cut to what it can show, projected."""
+
+    names: tuple[str, ...]
+    iso: tuple[str | None, ...]
+    shapes: tuple[BaseGeometry, ...]
+    """Projected (multi)polygons, for fills and label positions."""
+    lines: tuple[MplPath, ...]
+    """Projected outlines, without Natural Earth's cuts at ±180° (nothing to stroke there)."""
+
+
+_WORLDS: LRUCache[tuple[Countries, str, float, float], _World] = LRUCache(16)
+
+
+def _world(
+    countries: Countries, proj: str, centre: tuple[float, float], reach_m: float, tol_m: float
+) -> _World:
+    """The countries within ``reach_m`` of ``centre`` (lat, lon), simplified to ``tol_m``, projected.
+
+    Cut in lon/lat to a circle beyond the map's corners (so the cut never shows),
+    not to a lon/lat box (whose edges showed as straight coastlines).
+    """
+    key = (countries, proj, round(reach_m, -3), round(tol_m, 1))
+    return _WORLDS.get_or_make(key, lambda: _make_world(countries, proj, centre, reach_m, tol_m))
+
+
+def _make_world(
+    countries: Countries, proj: str, centre: tuple[float, float], reach_m: float, tol_m: float
+) -> _World:
+    region = visible_region(centre[0], centre[1], reach_m)
+    idx = countries.tree.query(region, predicate="intersects")
+    cut = shapely.intersection(countries.geometry[idx], region)
+    invalid = ~shapely.is_valid(cut)
+    cut[invalid] = shapely.make_valid(cut[invalid], method="structure")
+    tol_deg = tol_m / 111_320.0
+    simple = shapely.coverage_simplify(cut, tol_deg, simplify_boundary=True)
+    simple = np.array([_polygons_only(g, (2.0 * tol_deg) ** 2) for g in simple], dtype=object)
+    keep = ~shapely.is_empty(simple)
+    simple, idx = simple[keep], idx[keep]
+    width = 4 * reach_m
+    rect = (-width, -width, width, width)
+    projected = project_for_map(simple, proj, rect)
+    return _World(
+        names=tuple(str(n) for n in countries.name[idx]),
+        iso=tuple(None if i is None else str(i) for i in countries.iso_a3[idx]),
+        shapes=tuple(projected),
+        lines=tuple(_outline_paths(simple, projected)),
+    )
+
+
+def _polygons_only(geom: BaseGeometry, min_area: float) -> BaseGeometry:
+    """The polygons of ``geom`` of at least ``min_area`` (square degrees); specks and slivers go."""
+    parts = [p for p in shapely.get_parts(geom) if shapely.get_type_id(p) == 3 and p.area >= min_area]
+    if not parts:
+        return shapely.Polygon()
+    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+
+
+def _outline_paths(lonlat: np.ndarray, projected: np.ndarray) -> list[MplPath]:
+    """Each country's rings as one line path, lifted (MOVETO) across every edge on ±180°.
+
+    Natural Earth cuts Russia, Fiji and Antarctica at the date line; the cut is no
+    border, so it is not stroked. ``lonlat`` and ``projected`` hold the same vertices.
+    """
+    out = []
+    for geo, flat in zip(lonlat, projected, strict=True):
+        rings = shapely.get_rings(shapely.get_parts(geo))
+        flat_rings = shapely.get_rings(shapely.get_parts(flat))
+        verts, codes = [], []
+        for ring, flat_ring in zip(rings, flat_rings, strict=True):
+            lon = shapely.get_coordinates(ring)[:, 0]
+            xy = shapely.get_coordinates(flat_ring)
+            code = np.full(len(xy), MplPath.LINETO, dtype=MplPath.code_type)
+            code[0] = MplPath.MOVETO
+            on_cut = np.abs(lon) >= 180.0 - 1e-9
+            code[1:][on_cut[1:] & on_cut[:-1]] = MplPath.MOVETO
+            verts.append(xy)
+            codes.append(code)
+        if verts:
+            out.append(MplPath(np.concatenate(verts), np.concatenate(codes)))
+        else:
+            out.append(MplPath(np.zeros((0, 2))))
+    return out
+
+
+_HIGHLIGHTS: LRUCache[Countries, dict[str, BaseGeometry]] = LRUCache(4)
+
+
+def _highlights(countries: Countries) -> dict[str, BaseGeometry]:
+    """The story's highlighted borders and coast (lon/lat lines), per set of borders."""
+    return _HIGHLIGHTS.get_or_make(countries, lambda: story_highlights(countries.frame))
+
+
+def _line_path(lines: Sequence[np.ndarray]) -> MplPath:
+    """One path of separate polylines."""
+    lines = [line for line in lines if len(line) >= 2]
+    if not lines:
+        return MplPath(np.zeros((0, 2)))
+    codes = []
+    for line in lines:
+        code = np.full(len(line), MplPath.LINETO, dtype=MplPath.code_type)
+        code[0] = MplPath.MOVETO
+        codes.append(code)
+    return MplPath(np.concatenate(lines), np.concatenate(codes))
+
+
+@dataclass
+class _LegendRow:
+    """One line of the legend: a swatch (drawn by ``swatch``) and its text."""
+
+    text: str
+    kind: str  # "ring", "horizon", "highlight" or "shares"
+    colour: str = ""
 
 
 class _Drawing:
-    """One figure being drawn: its frame, projection and the label boxes already taken."""
+    """One figure being drawn: its layout, projection, and the labels placed on it."""
 
-    def __init__(self, result: Result, spec: Size, colours: Theme, units: Unit) -> None:
+    def __init__(
+        self,
+        result: Result,
+        spec: Size,
+        colours: Theme,
+        units: Unit,
+        highlight: bool,
+        horizon_m: float | None,
+    ) -> None:
         self.result, self.spec, self.colours, self.units = result, spec, colours, units
+        self.highlight, self.horizon_m = highlight, horizon_m
         problem = far_side_problem(result.sites)
         if problem is not None:
             raise ExportError(problem)
-        self.proj = projection_for(result.sites)[0]
+        self.proj, self.lat0, self.lon0 = projection_for(result.sites)
         self.to_map = transformer(self.proj)
         self.fig = Figure(figsize=(spec.width_px / spec.dpi, spec.height_px / spec.dpi), dpi=spec.dpi)
         self.renderer: RendererBase = FigureCanvasAgg(self.fig).get_renderer()  # to measure labels with
         self.scale = spec.width_px * 100 / spec.dpi / 1080  # type sizes follow the width in inches
-        self.taken: list[Bbox] = []
+        self.site_colours = figure_colours(result.sites)
+        self.fig.patch.set_facecolor(colours.halo)
+
+    # ---- layout -------------------------------------------------------------------------
+
+    def _pt_to_fig_y(self, pt: float) -> float:
+        return pt / 72.0 / self.fig.get_figheight()
 
     def draw(self, title: str, subtitle: str) -> Figure:
-        self.fig.patch.set_facecolor(self.colours.sea)
-        top = 1.0 - (0.11 if subtitle else 0.075) * (1080 / self.spec.height_px) ** 0.5
-        self.ax = self.fig.add_axes((0.0, 0.06, 1.0, top - 0.06))
+        width_in, height_in, s = self.fig.get_figwidth(), self.fig.get_figheight(), self.scale
+        self.margin_in = 0.3 * s
+        header_in = self._titles(title, subtitle)
+        footer_in = self._credit()
+        rows = self._legend_rows()
+        legend_in = self._legend(rows, footer_in)
+        bottom_in = footer_in + legend_in
+        top_in = header_in
+        self.ax = self.fig.add_axes(
+            (
+                self.margin_in / width_in,
+                bottom_in / height_in,
+                1 - 2 * self.margin_in / width_in,
+                (height_in - top_in - bottom_in) / height_in,
+            )
+        )
         self.ax.set_axis_off()
         self.ax.set_facecolor(self.colours.sea)
-        rings = [_valid_union(r) for r in self._project(self.result.rings)]
-        self._frame(rings, top)
+        self.ax.add_patch(
+            Rectangle((0, 0), 1, 1, transform=self.ax.transAxes, facecolor=self.colours.sea, zorder=0)
+        )
+        circles = self._ring_outlines()
+        horizons = self._horizon_outlines()
+        self._frame([*circles, *horizons])
         shapes = self._borders()
-        self._rings(rings)
-        self._sites()
-        self._country_labels(shapes)
-        _scale_bar(self.ax, self.half_w, self.cx, self.cy, self.half_h, self.units, self.colours, self.scale)
-        self._titles(title, subtitle)
-        _legend(self.ax, self.result.sites, self.units, self.colours, self.scale)
-        self._credit()
+        self._rings(circles)
+        if horizons:
+            self._horizons(horizons)
+        if self.highlight:
+            self._highlight_lines()
+        obstacles = self._sites_markers()
+        obstacles.append(self._scale_bar())
+        self._labels(shapes, obstacles)
         return self.fig
 
-    def _project(self, geoms: Sequence[BaseGeometry]) -> list[BaseGeometry]:
-        return list(project(np.array(geoms, dtype=object), self.to_map))
+    def _titles(self, title: str, subtitle: str) -> float:
+        """Draw title and subtitle at the top; return the header's height in inches."""
+        width_in, height_in, s, text = (
+            self.fig.get_figwidth(),
+            self.fig.get_figheight(),
+            self.scale,
+            self.colours.text,
+        )
+        y_in = self.margin_in
+        room_pt = (width_in - 2 * self.margin_in) * 72
+        for words, size_pt, weight in ((title, 24 * s, "bold"), (subtitle, 14 * s, "normal")):
+            if not words:
+                continue
+            label = self.fig.text(
+                self.margin_in / width_in,
+                1 - y_in / height_in,
+                drawable(words),
+                fontsize=size_pt,
+                fontweight=weight,
+                color=text,
+                va="top",
+                ha="left",
+            )
+            width_px = label.get_window_extent(self.renderer).width
+            if width_px > room_pt * self.fig.dpi / 72:
+                size_pt *= room_pt * self.fig.dpi / 72 / width_px
+                label.set_fontsize(size_pt)
+            y_in += size_pt * 1.3 / 72
+        return y_in + (0.12 * s if (title or subtitle) else 0.0)
 
-    def _frame(self, rings: Sequence[BaseGeometry], top: float) -> None:
+    def _credit(self) -> float:
+        """Draw the credit line (two lines at most) at the bottom; return the footer's height."""
+        width_in, height_in, s = self.fig.get_figwidth(), self.fig.get_figheight(), self.scale
+        size_pt = 8.5 * s
+        room_px = (width_in - 2 * self.margin_in) * self.fig.dpi
+        words = print_credit(self.result.sites)
+        lines = [words]
+        probe = self.fig.text(0, 0, words, fontsize=size_pt)
+        for _ in range(8):
+            lines = _wrap(probe, words, room_px, self.renderer)
+            if len(lines) <= 2:
+                break
+            size_pt *= 0.9
+            probe.set_fontsize(size_pt)
+        probe.remove()
+        line_in = size_pt * 1.3 / 72
+        self.fig.text(
+            self.margin_in / width_in,
+            self.margin_in * 0.8 / height_in,
+            "\n".join(lines),
+            fontsize=size_pt,
+            color=self.colours.text,
+            va="bottom",
+            ha="left",
+            linespacing=1.3,
+        )
+        return self.margin_in * 0.8 + 2 * line_in + 0.1 * s
+
+    def _legend_rows(self) -> list[_LegendRow]:
+        rows: list[_LegendRow] = []
+        groups: dict[str, list[int]] = {}
+        for i, site in enumerate(self.result.sites):
+            groups.setdefault(site.label(self.units), []).append(i)
+        for text, members in groups.items():
+            names = _and([self.result.sites[i].name for i in members])
+            who = f"{len(members)} sites" if len(members) > 3 else names
+            rows.append(_LegendRow(f"{text} — {who}", "ring", self.site_colours[members[0]]))
+        if self.horizon_m is not None:
+            rows.append(
+                _LegendRow(
+                    f"Radar horizon (textbook approximation, smooth Earth): "
+                    f"{format_distance(self.horizon_m, self.units)}",
+                    "horizon",
+                )
+            )
+        if self.highlight:
+            rows.append(
+                _LegendRow(
+                    "Named in the 2017 article: " + ", ".join(_highlights(self.result.countries)), "highlight"
+                )
+            )
+        if self.result.rows:
+            rows.append(_LegendRow("Share of each country within range:", "shares"))
+        return rows
+
+    def _legend(self, rows: list[_LegendRow], footer_in: float) -> float:
+        """Draw the legend in a band above the footer (never over the map); return its height."""
+        width_in, height_in, s = self.fig.get_figwidth(), self.fig.get_figheight(), self.scale
+        size_pt = 10 * s
+        room_px = (width_in - 2 * self.margin_in) * self.fig.dpi
+        swatch_in = 0.42 * s
+        texts = []
+        for row in rows:
+            text = self.fig.text(
+                0, 0, drawable(row.text), fontsize=size_pt, color=self.colours.text, va="center"
+            )
+            texts.append(text)
+        share_texts = []
+        if rows and rows[-1].kind == "shares":
+            for _, label in SHARE_CLASSES:
+                share_texts.append(
+                    self.fig.text(0, 0, label, fontsize=size_pt, color=self.colours.text, va="center")
+                )
+        swatch_px = swatch_in * self.fig.dpi
+        widths = [t.get_window_extent(self.renderer).width + swatch_px * 1.3 for t in texts]
+        if share_texts:
+            widths[-1] += sum(t.get_window_extent(self.renderer).width + swatch_px for t in share_texts)
+        factor = min(1.0, room_px / max(widths, default=1.0))
+        if factor < 1.0:
+            size_pt *= max(factor, 0.55)
+            for t in [*texts, *share_texts]:
+                t.set_fontsize(size_pt)
+        row_in = size_pt * 1.6 / 72
+        x0_in = self.margin_in
+        for n, (row, text) in enumerate(zip(rows, texts, strict=True)):
+            y_in = footer_in + (len(rows) - n - 0.5) * row_in
+            x_fig, y_fig = x0_in / width_in, y_in / height_in
+            sw_fig = swatch_in * size_pt / (10 * s) / width_in
+            self._swatch(row, x_fig, y_fig, sw_fig, size_pt)
+            text.set_position((x_fig + sw_fig * 1.3, y_fig))
+            if row.kind == "shares":
+                x_px = text.get_window_extent(self.renderer).x1 + swatch_px * 0.4
+                for (lower, _), share_text in zip(SHARE_CLASSES, share_texts, strict=True):
+                    x = x_px / self.fig.dpi / width_in
+                    h_fig = size_pt * 0.9 / 72 / height_in
+                    self.fig.patches.append(
+                        Rectangle(
+                            (x, y_fig - h_fig / 2),
+                            sw_fig * 0.6,
+                            h_fig,
+                            transform=self.fig.transFigure,
+                            facecolor=self.colours.share_fill(lower),
+                            edgecolor=self.colours.reached_border,
+                            linewidth=0.6 * s,
+                            figure=self.fig,
+                        )
+                    )
+                    share_text.set_position((x + sw_fig * 0.75, y_fig))
+                    x_px = share_text.get_window_extent(self.renderer).x1 + swatch_px * 0.45
+        return len(rows) * row_in + (0.1 * s if rows else 0.0)
+
+    def _swatch(self, row: _LegendRow, x: float, y: float, w: float, size_pt: float) -> None:
+        s, c = self.scale, self.colours
+        if row.kind == "shares":
+            return
+        xs, ys = [x, x + w], [y, y]
+        if row.kind == "ring":
+            self.fig.lines.append(Line2D(xs, ys, color=c.halo, lw=4.4 * s, transform=self.fig.transFigure))
+            self.fig.lines.append(
+                Line2D(xs, ys, color=row.colour, lw=2.4 * s, transform=self.fig.transFigure)
+            )
+        elif row.kind == "horizon":
+            self.fig.lines.append(
+                Line2D(xs, ys, color=c.text, lw=1.6 * s, dashes=(4, 3), transform=self.fig.transFigure)
+            )
+        else:
+            self.fig.lines.append(
+                Line2D(xs, ys, color=c.highlight, lw=3 * s, alpha=0.9, transform=self.fig.transFigure)
+            )
+
+    # ---- the map ------------------------------------------------------------------------
+
+    def _circle(self, lat: float, lon: float, radius_m: float) -> np.ndarray:
+        lonlat = circle_lonlat(lat, lon, radius_m)
+        return np.column_stack(self.to_map.transform(lonlat[:, 0], lonlat[:, 1]))
+
+    def _ring_outlines(self) -> list[np.ndarray]:
+        """Each site's ring as one closed projected line (no seam at ±180°, no spur to a pole)."""
+        return [self._circle(s.lat_deg, s.lon_deg, s.radius_m) for s in self.result.sites]
+
+    def _horizon_outlines(self) -> list[np.ndarray]:
+        if self.horizon_m is None:
+            return []
+        radius = min(max(self.horizon_m, MIN_RADIUS_M), MAX_RADIUS_M)
+        return [self._circle(s.lat_deg, s.lon_deg, radius) for s in self.result.sites]
+
+    def _frame(self, outlines: Sequence[np.ndarray]) -> None:
         """Frame the rings with a margin, fitting the axes' aspect ratio so rings stay round."""
-        min_x, min_y, max_x, max_y = shapely.total_bounds(rings)
-        pad = 0.08 * max(max_x - min_x, max_y - min_y)
+        points = np.concatenate(outlines)
+        min_x, min_y = points.min(axis=0)
+        max_x, max_y = points.max(axis=0)
+        pad = 0.07 * max(max_x - min_x, max_y - min_y)
         min_x, min_y, max_x, max_y = min_x - pad, min_y - pad, max_x + pad, max_y + pad
-        ax_w, ax_h = self.fig.get_figwidth() * 1.0, self.fig.get_figheight() * (top - 0.06)
+        box = self.ax.get_position()
+        ax_w = self.fig.get_figwidth() * box.width
+        ax_h = self.fig.get_figheight() * box.height
         self.cx, self.cy = (min_x + max_x) / 2, (min_y + max_y) / 2
         self.half_w = max((max_x - min_x) / 2, (max_y - min_y) / 2 * ax_w / ax_h)
         self.half_h = self.half_w * ax_h / ax_w
@@ -208,126 +616,359 @@ class _Drawing:
             self.cx + self.half_w,
             self.cy + self.half_h,
         )
+        self.m_per_px = 2 * self.half_w / (ax_w * self.fig.dpi)
 
-    def _borders(self) -> dict[str, BaseGeometry]:
-        """Draw the countries (reached ones filled); return their projected shapes by name."""
-        display = self.result.display
-        tolerance = (display[2] - display[0]) / (4 * self.spec.width_px * 100 / self.spec.dpi)
-        view = view_borders(self.result.countries, display, tolerance)
-        projected = list(project_for_map(view.geometry.values.to_numpy(), self.proj, self.rect))
-        is_reached = np.array([n in self.result.reached for n in view["name"]], dtype=bool)
-        for mask, fill in ((~is_reached, self.colours.land), (is_reached, self.colours.reached)):
-            paths = _paths([g for g, m in zip(projected, mask, strict=True) if m])
+    def _borders(self) -> dict[int, BaseGeometry]:
+        """Fill the countries (reached ones by share class), stroke their borders; return their shapes."""
+        x0, y0, x1, y1 = self.rect
+        corner_m = max(math.hypot(x, y) for x in (x0, x1) for y in (y0, y1))
+        reach_m = min(1.2 * corner_m + 50_000.0, EARTH_HALF_CIRCUMFERENCE_M)
+        self.world = _world(
+            self.result.countries, self.proj, (self.lat0, self.lon0), reach_m, 0.6 * self.m_per_px
+        )
+        share = {row["country"]: float(row["covered_pct"]) for row in self.result.rows}
+        c, s = self.colours, self.scale
+        fills: dict[str, list[MplPath]] = {}
+        for i, name in enumerate(self.world.names):
+            colour = c.share_fill(share[name]) if name in share else c.land
+            fills.setdefault(colour, []).extend(_paths([self.world.shapes[i]]))
+        for colour, paths in fills.items():
+            # Stroked in their own colour: no hairline of sea between pieces of one country.
             self.ax.add_collection(
-                PathCollection(
-                    paths, facecolors=fill, edgecolors=self.colours.border, linewidths=0.5 * self.scale
-                )
+                PathCollection(paths, facecolors=colour, edgecolors=colour, linewidths=0.4 * s, zorder=1)
             )
-        return dict(zip(view["name"], projected, strict=True))
-
-    def _rings(self, rings: Sequence[BaseGeometry]) -> None:
-        for i, ring in enumerate(rings):
-            colour = site_colour(i)
-            paths = _paths([ring])
-            self.ax.add_collection(PathCollection(paths, facecolors=colour, alpha=0.10, edgecolors="none"))
-            self.ax.add_collection(
-                PathCollection(paths, facecolors="none", edgecolors=colour, linewidths=2.2 * self.scale)
+        self.ax.add_collection(
+            PathCollection(
+                list(self.world.lines), facecolors="none", edgecolors=c.border, linewidths=0.6 * s, zorder=2
             )
+        )
+        reached = [self.world.lines[i] for i, n in enumerate(self.world.names) if n in share]
+        self.ax.add_collection(
+            PathCollection(
+                reached, facecolors="none", edgecolors=c.reached_border, linewidths=0.7 * s, zorder=2.1
+            )
+        )
+        return dict(enumerate(self.world.shapes))
 
-    def _sites(self) -> None:
-        sites, scale = self.result.sites, self.scale
-        halo = [matplotlib.patheffects.withStroke(linewidth=3 * scale, foreground=self.colours.halo)]
-        xs, ys = self.to_map.transform([s.lon_deg for s in sites], [s.lat_deg for s in sites])
-        names = site_labels(sites)
-        for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
+    def _rings(self, circles: Sequence[np.ndarray]) -> None:
+        """Each ring as an outline on a casing of the halo colour, readable over sea and land.
+
+        No fill: tints of several rings stacked over the share fills mixed into muddy
+        browns and made the fills differ from their legend swatches; the share shading
+        already says what is reached.
+        """
+        s = self.scale
+        for circle, colour in zip(circles, self.site_colours, strict=True):
+            self.ax.plot(circle[:, 0], circle[:, 1], color=self.colours.halo, lw=4.6 * s, zorder=3.4)
+            self.ax.plot(circle[:, 0], circle[:, 1], color=colour, lw=2.6 * s, zorder=3.5)
+
+    def _horizons(self, circles: Sequence[np.ndarray]) -> None:
+        for circle in circles:
             self.ax.plot(
-                [x],
-                [y],
-                "o",
-                ms=7 * scale,
-                mfc=site_colour(i),
-                mec=self.colours.halo,
-                mew=1.5 * scale,
-                zorder=5,
+                circle[:, 0],
+                circle[:, 1],
+                color=self.colours.text,
+                lw=1.6 * self.scale,
+                dashes=(4, 3),
+                zorder=3.3,
             )
-            name = names[i]
+
+    def _highlight_lines(self) -> None:
+        lines = []
+        tolerance_deg = 0.5 * self.m_per_px / 111_320.0  # half a pixel: the coast's detail, not its noise
+        for geom in _highlights(self.result.countries).values():
+            geom = shapely.simplify(geom, tolerance_deg)
+            for part in shapely.get_parts(
+                shapely.line_merge(geom) if geom.geom_type != "LineString" else geom
+            ):
+                xy = shapely.get_coordinates(part)
+                if len(xy) >= 2:
+                    lines.append(np.column_stack(self.to_map.transform(xy[:, 0], xy[:, 1])))
+        path = _line_path(lines)
+        s = self.scale
+        self.ax.add_collection(
+            PathCollection(
+                [path], facecolors="none", edgecolors=self.colours.halo, linewidths=6 * s, zorder=3.0
+            )
+        )
+        self.ax.add_collection(
+            PathCollection(
+                [path],
+                facecolors="none",
+                edgecolors=self.colours.highlight,
+                linewidths=3 * s,
+                alpha=0.9,
+                zorder=3.1,
+            )
+        )
+
+    def _sites_markers(self) -> list[Box]:
+        """Draw each site's marker; return their boxes (label obstacles)."""
+        sites, s = self.result.sites, self.scale
+        xs, ys = self.to_map.transform([p.lon_deg for p in sites], [p.lat_deg for p in sites])
+        self.site_xy = list(zip(xs, ys, strict=True))
+        boxes = []
+        for (x, y), colour in zip(self.site_xy, self.site_colours, strict=True):
+            self.ax.plot([x], [y], "o", ms=8 * s, mfc=colour, mec=self.colours.halo, mew=1.8 * s, zorder=6)
+            px, py = self.ax.transData.transform((x, y))
+            r = 5 * s * self.fig.dpi / 72
+            boxes.append(Box(px - r, py - r, px + r, py + r))
+        return boxes
+
+    def _scale_bar(self) -> Box:
+        s, c = self.scale, self.colours
+        length_m = _nice_length_m(self.half_w * 2 / 4)
+        x0, y0 = self.cx + self.half_w * 0.93 - length_m, self.cy - self.half_h * 0.92
+        bar = self.ax.plot(
+            [x0, x0 + length_m], [y0, y0], color=c.text, lw=3 * s, solid_capstyle="butt", zorder=7
+        )[0]
+        label = self.ax.text(
+            x0 + length_m / 2,
+            y0 + self.half_h * 0.02,
+            format_distance(length_m, self.units),
+            ha="center",
+            va="bottom",
+            fontsize=9.5 * s,
+            color=c.text,
+            zorder=7,
+            bbox={"facecolor": c.halo, "edgecolor": "none", "alpha": 0.8, "pad": 1.5 * s},
+        )
+        a = bar.get_window_extent(self.renderer)
+        b = label.get_window_extent(self.renderer)
+        return Box(min(a.x0, b.x0), min(a.y0, b.y0), max(a.x1, b.x1), max(a.y1, b.y1)).grown(3 * s)
+
+    # ---- labels -------------------------------------------------------------------------
+
+    def _labels(self, shapes: dict[int, BaseGeometry], obstacles: list[Box]) -> None:
+        """Sites, then countries (reached and the story's first), seas and capitals, without collisions."""
+        s, c = self.scale, self.colours
+        ax_box = self.ax.get_window_extent(self.renderer)
+        bounds = Box(ax_box.x0, ax_box.y0, ax_box.x1, ax_box.y1).grown(-4 * s)
+        texts: dict[str, Text] = {}
+        requests: list[Request] = []
+        gap_px = 7 * s * self.fig.dpi / 72
+
+        def ask(key: str, x: float, y: float, text: Text, **kw: Any) -> None:
+            box = text.get_window_extent(self.renderer)
+            px, py = self.ax.transData.transform((x, y))
+            texts[key] = text
+            requests.append(Request(key, float(px), float(py), box.width, box.height, **kw))
+
+        for i, name in enumerate(site_labels(self.result.sites)):
             if name is None:
                 continue
-            label = self.ax.text(
-                x,
-                y,
-                f"  {drawable(name)}",
-                fontsize=11 * scale,
-                fontweight="bold",
-                color=self.colours.text,
-                va="center",
-                ha="left",
-                zorder=6,
-                path_effects=halo,
-            )
-            self.taken.append(label.get_window_extent(self.renderer))
+            x, y = self.site_xy[i]
+            t = self._text(x, y, drawable(name), 12 * s, "bold", c.text, halo=True, zorder=6.5)
+            ask(f"site:{i}", x, y, t, required=True, side=True, gap=gap_px, avoid_rings=False)
 
-    def _country_labels(self, shapes: dict[str, BaseGeometry]) -> None:
-        """Countries reached, largest covered first; any that would collide or stick out is left off."""
-        ax_box = self.ax.get_window_extent(self.renderer)
-        for row in self.result.rows:
-            shape = shapes.get(row["country"])
-            if shape is None or shape.is_empty:
+        share = {row["country"]: float(row["covered_pct"]) for row in self.result.rows}
+        inner = (
+            self.rect[0] + 0.03 * self.half_w,
+            self.rect[1] + 0.03 * self.half_h,
+            self.rect[2] - 0.03 * self.half_w,
+            self.rect[3] - 0.03 * self.half_h,
+        )
+        countries = []
+        for i, geom in shapes.items():
+            visible = _visible(geom, inner)
+            if visible is None:
                 continue
-            try:
-                visible = shapely.clip_by_rect(shapely.make_valid(shape), *self.rect)
-            except shapely.errors.GEOSException:
-                continue  # a shape torn by the projection far from the centre: left unlabelled
-            if visible.is_empty:
+            name = self.world.names[i]
+            required = share.get(name, -1.0) >= REQUIRED_SHARE_PCT or self.world.iso[i] in STORY_COUNTRIES
+            countries.append((not required, name not in share, -visible.area, i, name, visible, required))
+        countries.sort(key=lambda t: t[:4])
+        px_area = self.m_per_px**2
+        self.land = [v for *_, v, _ in countries]
+        optional = 0
+        for _, _, neg_area, _, name, visible, required in countries:
+            if not required:
+                optional += 1
+                if optional > MAX_OPTIONAL_COUNTRIES:
+                    break  # sorted: every later one is optional and smaller
+            point = _label_point(visible)
+            t = self._text(point.x, point.y, drawable(name), 10.5 * s, "semibold", c.text, zorder=5)
+            box = t.get_window_extent(self.renderer)
+            if not required and -neg_area < 0.25 * box.width * box.height * px_area:
+                t.remove()  # a sliver at the map's edge: not worth a name
                 continue
-            point = visible.representative_point()
-            text = self.ax.text(
+            ask(
+                f"country:{name}",
                 point.x,
                 point.y,
-                str(row["country"]).upper(),
-                fontsize=8.5 * self.scale,
-                color=self.colours.text,
-                alpha=0.8,
-                ha="center",
-                va="center",
-                zorder=4,
-                # No halo: country names sit on flat fills, and stroked text costs ~10x to draw.
+                t,
+                required=required,
+                fits=self._inside(_largest(visible)),
             )
-            box = text.get_window_extent(self.renderer)
-            inside = (
-                ax_box.x0 <= box.x0 and box.x1 <= ax_box.x1 and ax_box.y0 <= box.y0 and box.y1 <= ax_box.y1
-            )
-            if not inside or any(box.overlaps(other) for other in self.taken):
+
+        for name, lon, lat in SEAS:
+            x, y = self.to_map.transform(lon, lat)
+            if not (inner[0] < x < inner[2] and inner[1] < y < inner[3]):
+                continue
+            if any(v.contains(shapely.Point(x, y)) for v in self.land):
+                continue
+            t = self._text(x, y, name, 10 * s, "normal", c.sea_text or c.text, italic=True, zorder=4.5)
+            ask(f"sea:{name}", x, y, t)
+
+        for key, place in self._capitals(inner):
+            x, y = self.to_map.transform(place.lon_deg, place.lat_deg)
+            t = self._text(x, y, drawable(place.name), 9 * s, "normal", c.text, zorder=5)
+            ask(key, x, y, t, side=True, gap=4 * s * self.fig.dpi / 72, marker=2.2 * s * self.fig.dpi / 72)
+
+        placed = place_labels(requests, obstacles, bounds, pad=2 * s, rings=self._rings_on_screen())
+        inverse = self.ax.transData.inverted()
+        for key, text in texts.items():
+            spot = placed.get(key)
+            if spot is None:
                 text.remove()
-            else:
-                self.taken.append(box)
+                continue
+            cx, cy = spot.box.centre
+            anchor = next(r for r in requests if r.key == key)
+            text.set_position(tuple(inverse.transform((cx, cy))))
+            text.set_fontsize(float(text.get_fontsize()) * spot.factor)
+            if key.startswith("capital:"):
+                self.ax.plot(
+                    *inverse.transform((anchor.x, anchor.y)),
+                    "o",
+                    ms=3.6 * s,
+                    mfc=c.text,
+                    mec=c.halo,
+                    mew=0.8 * s,
+                    zorder=5,
+                )
+            if spot.leader:
+                ex, ey = leader_end(spot.box, anchor.x, anchor.y)
+                (ax_, ay_), (bx_, by_) = inverse.transform([(anchor.x, anchor.y), (ex, ey)])
+                self.ax.plot([ax_, bx_], [ay_, by_], color=c.text, lw=0.8 * s, zorder=4.9)
 
-    def _titles(self, title: str, subtitle: str) -> None:
-        width_in, scale, text = self.fig.get_figwidth(), self.scale, self.colours.text
-        if title:
-            # Shrink long titles to fit on one line (≈0.6 em per character).
-            size_pt = min(22 * scale, 0.96 * width_in * 72 / (0.6 * max(len(title), 1)))
-            self.fig.text(
-                0.02, 0.985, drawable(title), fontsize=size_pt, fontweight="bold", color=text, va="top"
-            )
-        if subtitle:
-            size_pt = min(13 * scale, 0.96 * width_in * 72 / (0.55 * max(len(subtitle), 1)))
-            y = 0.985 - 0.045 * (1080 / self.spec.height_px) ** 0.5
-            self.fig.text(0.02, y, drawable(subtitle), fontsize=size_pt, color=text, va="top")
+    def _inside(self, shape: BaseGeometry) -> Callable[[Box], bool]:
+        """Whether a label box (display pixels) is centred within ``shape`` (map coordinates)."""
+        shapely.prepare(shape)
+        inverse = self.ax.transData.inverted()
 
-    def _credit(self) -> None:
-        credit = self.fig.text(
-            0.02,
-            0.02,
-            print_credit(self.result.sites),
-            fontsize=8.5 * self.scale,
-            color=self.colours.text,
-            va="bottom",
+        def fits(box: Box) -> bool:
+            x, y = inverse.transform(box.centre)
+            return bool(shapely.contains_xy(shape, x, y))
+
+        return fits
+
+    def _rings_on_screen(self) -> list[tuple[float, float, float]]:
+        """Each ring and horizon as a circle in display pixels (the projection keeps them round)."""
+        out = []
+        radii = [s.radius_m for s in self.result.sites]
+        if self.horizon_m is not None:
+            radii += [min(max(self.horizon_m, MIN_RADIUS_M), MAX_RADIUS_M)] * len(self.result.sites)
+        px_per_m = 1.0 / self.m_per_px
+        for (x, y), radius in zip(self.site_xy * (len(radii) // len(self.site_xy)), radii, strict=True):
+            px, py = self.ax.transData.transform((x, y))
+            out.append((float(px), float(py), radius * px_per_m))
+        return out
+
+    def _capitals(self, inner: tuple[float, float, float, float]) -> list[tuple[str, Place]]:
+        """Capitals on the map, those of the reached countries first, then by their country's size."""
+        reached = {row["iso_a3"] for row in self.result.rows}
+        area = {
+            iso: a
+            for iso, a in zip(self.result.countries.iso_a3, self.result.countries.area_km2, strict=True)
+        }
+        found = []
+        for iso, place in capitals().items():
+            x, y = self.to_map.transform(place.lon_deg, place.lat_deg)
+            if inner[0] < x < inner[2] and inner[1] < y < inner[3]:
+                found.append((iso not in reached, -float(area.get(iso, 0.0)), iso, place))
+        found.sort(key=lambda t: t[:3])
+        return [(f"capital:{iso}", place) for *_, iso, place in found[:MAX_CAPITALS]]
+
+    def _text(
+        self,
+        x: float,
+        y: float,
+        words: str,
+        size_pt: float,
+        weight: str,
+        colour: str,
+        *,
+        zorder: float,
+        halo: bool = False,
+        italic: bool = False,
+    ) -> Text:
+        """A label centred on (x, y). A halo is a box behind the text, not a path effect:
+        matplotlib draws path-effect text as outlines, which SVG and PDF readers cannot read."""
+        bbox = (
+            {"boxstyle": "round,pad=0.18", "facecolor": self.colours.halo, "edgecolor": "none", "alpha": 0.85}
+            if halo
+            else None
         )
-        # Wrap only a line that overflows: matplotlib's wrapping measures every
-        # word-prefix of the line (~50 ms at 1600 px), even when it fits.
-        if credit.get_window_extent(self.renderer).x1 > self.fig.bbox.x1:
-            credit.set_wrap(True)
+        return self.ax.text(
+            x,
+            y,
+            words,
+            fontsize=size_pt,
+            fontweight=weight,
+            fontstyle="italic" if italic else "normal",
+            color=colour,
+            ha="center",
+            va="center",
+            zorder=zorder,
+            bbox=bbox,
+            clip_on=True,
+        )
+
+
+def _visible(geom: BaseGeometry, rect: tuple[float, float, float, float]) -> BaseGeometry | None:
+    """The part of a projected country inside ``rect``, or None."""
+    if geom.is_empty:
+        return None
+    try:
+        visible = shapely.clip_by_rect(geom, *rect)
+        if not visible.is_empty and not visible.is_valid:
+            visible = shapely.make_valid(visible)
+    except shapely.errors.GEOSException:
+        return None  # a shape torn by the projection far from the centre: left unlabelled
+    if visible.is_empty or visible.area <= 0:
+        return None
+    return visible
+
+
+def _largest(visible: BaseGeometry) -> BaseGeometry:
+    """The largest polygon of ``visible`` (where its name goes: the mainland, not an exclave)."""
+    parts = [p for p in shapely.get_parts(visible) if shapely.get_type_id(p) == 3]
+    return max(parts, key=lambda p: p.area) if parts else visible
+
+
+def _label_point(visible: BaseGeometry) -> shapely.Point:
+    """A point well inside the largest part of ``visible`` (its pole of inaccessibility)."""
+    largest = _largest(visible)
+    if shapely.get_type_id(largest) != 3:
+        return visible.representative_point()
+    size = math.sqrt(largest.area)
+    try:
+        return polylabel(shapely.simplify(largest, size / 100), tolerance=size / 50)
+    except shapely.errors.GEOSException:
+        return largest.representative_point()
+
+
+def _wrap(probe: Text, words: str, room_px: float, renderer: RendererBase) -> list[str]:
+    """``words`` broken into lines no wider than ``room_px`` as ``probe`` measures them."""
+    lines: list[str] = []
+    current = ""
+    for word in words.split(" "):
+        trial = f"{current} {word}" if current else word
+        probe.set_text(trial)
+        if current and probe.get_window_extent(renderer).width > room_px:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _and(names: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def site_labels(sites: Sequence[Site]) -> list[str | None]:
@@ -344,48 +985,6 @@ def site_labels(sites: Sequence[Site]) -> list[str | None]:
         shared = os.path.commonprefix(names).rstrip(" (:·,-") if len(names) > 1 else names[0]
         labels[members[0]] = shared or names[0]
     return labels
-
-
-def _legend(ax: Axes, sites: Sequence[Site], units: Unit, colours: Theme, scale: float) -> None:
-    handles, labels, seen = [], [], set()
-    for i, site in enumerate(sites):
-        key = (site.name, site.what())
-        if key in seen:
-            continue
-        seen.add(key)
-        handles.append(matplotlib.lines.Line2D([], [], color=site_colour(i), lw=2.5 * scale))
-        labels.append(drawable(f"{site.name}: {site.label(units)}"))
-    legend = ax.legend(
-        handles,
-        labels,
-        loc="lower left",
-        fontsize=9 * scale,
-        frameon=True,
-        framealpha=0.9,
-        facecolor=colours.halo,
-        edgecolor=colours.border,
-        labelcolor=colours.text,
-    )
-    legend.set_zorder(10)
-
-
-def _scale_bar(
-    ax: Axes, half_w: float, cx: float, cy: float, half_h: float, units: Unit, colours: Theme, scale: float
-) -> None:
-    length_m = _nice_length_m(half_w * 2 / 4)
-    x0, y0 = cx + half_w * 0.55, cy - half_h * 0.9
-    ax.plot([x0, x0 + length_m], [y0, y0], color=colours.text, lw=3 * scale, solid_capstyle="butt", zorder=7)
-    ax.text(
-        x0 + length_m / 2,
-        y0 + half_h * 0.025,
-        format_distance(length_m, units),
-        ha="center",
-        va="bottom",
-        fontsize=9 * scale,
-        color=colours.text,
-        zorder=7,
-        bbox={"facecolor": colours.halo, "edgecolor": "none", "alpha": 0.7, "pad": 1.5 * scale},
-    )
 
 
 def figure_bytes(fig: Figure, fmt: str) -> bytes:

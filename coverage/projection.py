@@ -13,7 +13,10 @@ from typing import Any
 
 import numpy as np
 import shapely
-from pyproj import Transformer
+from numpy.typing import NDArray
+from pyproj import Geod, Transformer
+from shapely.geometry import box
+from shapely.geometry.base import BaseGeometry
 
 from coverage.cache import LRUCache
 from coverage.geodesy import distance_m
@@ -112,3 +115,43 @@ def project_for_map(geoms: np.ndarray, proj: str, rect: tuple[float, float, floa
     out = np.array(geoms, dtype=object)  # set_coordinates replaces the array's items
     result: np.ndarray = shapely.set_coordinates(out, xy)
     return result
+
+
+_GEOD = Geod(ellps="WGS84")
+EARTH_HALF_CIRCUMFERENCE_M = 20_003_931.0
+"""Pole to pole along a meridian on WGS84: the farthest a point can be from the centre."""
+
+
+def circle_lonlat(
+    lat_deg: float, lon_deg: float, radius_m: float, vertices: int = 720
+) -> NDArray[np.float64]:
+    """The geodesic circle as an (n, 2) array of lon/lat vertices, closed, *not* cut at ±180°.
+
+    For drawing a ring as one closed line: projected, it has no seam where the
+    analysis splits it at the date line and no spur to a pole it encloses.
+    """
+    azimuths = np.linspace(0.0, 360.0, vertices + 1)
+    lons, lats, _ = _GEOD.fwd(
+        np.full(azimuths.shape, lon_deg),
+        np.full(azimuths.shape, lat_deg),
+        azimuths,
+        np.full(azimuths.shape, radius_m),
+    )
+    out: NDArray[np.float64] = np.column_stack([lons, lats])
+    return out
+
+
+def visible_region(lat0: float, lon0: float, radius_m: float) -> BaseGeometry:
+    """Lon/lat area within ``radius_m`` of the centre (split at ±180°), up to near its antipode.
+
+    What a print map can show: the borders are cut to it before projecting, so the
+    projection never tears a country round the far side. Its edge falls outside the
+    map (the caller passes a radius beyond the frame's corners) and is never stroked.
+    """
+    from coverage.rings import MAX_RADIUS_M, geodesic_ring
+
+    if radius_m <= MAX_RADIUS_M:
+        return geodesic_ring(lat0, lon0, radius_m)
+    anti_lat, anti_lon = -lat0, (lon0 + 360.0) % 360.0 - 180.0
+    hole_m = min(MAX_RADIUS_M, max(FAR_SIDE_MARGIN_M / 2, EARTH_HALF_CIRCUMFERENCE_M - radius_m))
+    return shapely.difference(box(-180.0, -90.0, 180.0, 90.0), geodesic_ring(anti_lat, anti_lon, hole_m))

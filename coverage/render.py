@@ -9,6 +9,7 @@ formats (names, labels for the app's buttons, MIME types, extensions).
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -49,10 +50,13 @@ FORMATS: dict[str, Format] = {
 }
 
 SIZE_LABELS = {
-    "16x9": "16:9 (1920×1080)",
-    "square": "Square (1080×1080)",
-    "portrait": "Portrait (1080×1350)",
-    "print": "Print (2480×1754, 300 dpi)",
+    "16x9": "Slides 16:9 (1920×1080)",
+    "social": "Social, link card (1200×675)",
+    "square": "Social, square (1080×1080)",
+    "portrait": "Social, portrait 4:5 (1080×1350)",
+    "a4": "Print, A4 landscape (300 dpi)",
+    "letter": "Print, US letter landscape (300 dpi)",
+    "print": "Print, half A4 (2480×1754, 300 dpi)",
 }
 """The print sizes (:data:`coverage.figures.SIZES`) as the app offers them."""
 
@@ -63,6 +67,9 @@ class RenderOptions:
 
     ``size`` and ``theme`` apply to the images (png, svg, pdf); ``background``
     (a key of :data:`coverage.tiles.BACKGROUNDS`) to the HTML map only.
+    ``highlight`` draws the story's highlighted borders and coast (story step 2) and
+    ``horizon_m`` a dashed radar-horizon ring around each site on the images, as the
+    app's map shows them; the caption then mentions the horizon.
     """
 
     title: str = ""
@@ -71,6 +78,8 @@ class RenderOptions:
     size: str = "square"
     theme: str = "light"
     background: str = PLAIN
+    highlight: bool = False
+    horizon_m: float | None = None
 
     @classmethod
     def for_scenario(cls, scenario: Scenario, **changes: Any) -> RenderOptions:
@@ -90,6 +99,8 @@ class RenderOptions:
             raise ExportError(f"unknown background {self.background!r}; use one of {', '.join(BACKGROUNDS)}")
         if self.background != PLAIN and fmt.name != "html":
             raise ExportError("a tile background applies to .html maps only")
+        if self.horizon_m is not None and not (math.isfinite(self.horizon_m) and self.horizon_m > 0):
+            raise ExportError(f"the radar horizon must be a positive distance, got {self.horizon_m!r} m")
 
 
 def format_for(name: str) -> Format:
@@ -132,10 +143,12 @@ def render(result: Result, fmt: str, options: RenderOptions | None = None) -> by
         units=options.units,
         size=options.size,
         theme=options.theme,
+        highlight=options.highlight,
+        horizon_m=options.horizon_m,
     )
     return figure_bytes(fig, spec.name)
 
 
 def caption(result: Result, options: RenderOptions) -> str:
     """The caption paragraph for ``result``: figures, sources, caveats and credits."""
-    return export.caption(result.sites, options.units)
+    return export.caption(result.sites, options.units, horizon_m=options.horizon_m)

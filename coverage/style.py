@@ -7,17 +7,21 @@ journalist sees on screen is what they download.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal, get_args
 
 from coverage.borders import DISPUTED_AREAS
 from coverage.scenario import Site
 from coverage.tiles import TileSource
 
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+# Okabe–Ito (distinguishable with the common colour-vision deficiencies), its light
+# yellow, orange, sky blue and black replaced by darker kin: every ring colour keeps
+# 3:1 against both themes' casings (white and near-black, tests/test_style.py).
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#9E6A00", "#3C8DC4", "#7B52AB", "#8C7A00")
 
 ThemeName = Literal["light", "dark"]
 THEME_NAMES: tuple[ThemeName, ...] = get_args(ThemeName)
@@ -62,6 +66,8 @@ class Theme:
     halo: str
     highlight: str
     shares: tuple[str, ...] = ()
+    sea_text: str = ""
+    """Sea names (print maps); empty: :attr:`text`."""
 
     def share_fill(self, covered_pct: float) -> str:
         """The fill of a reached country covered ``covered_pct`` % (see :data:`SHARE_CLASSES`)."""
@@ -69,27 +75,33 @@ class Theme:
 
 
 THEMES: dict[str, Theme] = {
+    # Every pair that must be read is checked in tests/test_style.py (WCAG 2 ratios):
+    # text on sea, land, each share fill and the halo ≥ 4.5:1; borders on land and sea,
+    # reached borders and highlights on each share fill ≥ 3:1.
     "light": Theme(
-        sea="#dbe8f1",
-        land="#f4f1ea",
-        reached="#f6d58e",
-        border="#9a9a9a",
-        reached_border="#8c6d31",
+        sea="#d4e4ef",
+        land="#f5f3ee",
+        reached="#dc9a3c",
+        border="#7d7d7d",
+        reached_border="#553a0e",
         text="#1a1a1a",
         halo="#ffffff",
         highlight="#6a1b9a",
-        shares=("#f2ead6", "#f7e0ac", "#f6d58e", "#eebd60", "#dca040"),
+        shares=("#efe6d2", "#f6dba0", "#f0c36e", "#e6aa52", "#dc9a3c"),
+        sea_text="#2f5f80",
     ),
+    # Slate land on a blue-black sea, shares in a rust ramp (not olive-brown).
     "dark": Theme(
-        sea="#0e1a24",
-        land="#2b2f36",
-        reached="#6b5524",
-        border="#5d6570",
-        reached_border="#b08a3e",
+        sea="#0f1b2a",
+        land="#2a2f38",
+        reached="#a5531d",
+        border="#8a94a3",
+        reached_border="#f0c9a0",
         text="#f0f0f0",
-        halo="#000000",
-        highlight="#ce93d8",
-        shares=("#313232", "#463d2a", "#5a4a26", "#6b5524", "#876a2c"),
+        halo="#0b0f14",
+        highlight="#e1b3ea",
+        shares=("#363c47", "#56403a", "#724630", "#8e4d26", "#a5531d"),
+        sea_text="#9cc3e0",
     ),
 }
 
@@ -97,7 +109,7 @@ TILE_BACKDROP = "#e8e8e8"
 """Behind online tiles until they load (or if they never do): not the sea colour."""
 
 RING_FILL_OPACITY = 0.08
-"""Ring fill on the interactive map (the print map uses a little more, on paper)."""
+"""Ring fill on the interactive map (the print map draws outlines only, over the share fills)."""
 
 
 def theme(name: str) -> Theme:
@@ -106,6 +118,56 @@ def theme(name: str) -> Theme:
     if found is None:
         raise ValueError(f"unknown theme {name!r}; use one of {', '.join(THEMES)}")
     return found
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a ``#rrggbb`` colour (0 black … 1 white)."""
+    hex_digits = colour.lstrip("#")
+    if len(hex_digits) != 6:
+        raise ValueError(f"expected a #rrggbb colour, got {colour!r}")
+    channels = [int(hex_digits[i : i + 2], 16) / 255.0 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours, 1 (same) to 21 (black on white)."""
+    dark, light = sorted((relative_luminance(a), relative_luminance(b)))
+    return (light + 0.05) / (dark + 0.05)
+
+
+FONT_FAMILY = "Source Sans Pro"
+"""The print maps' type (SIL Open Font License; Latin, Turkish, Greek and Cyrillic glyphs),
+installed by the requirements (PyPI ``font-source-sans-pro``); the app's UI uses Source Sans too."""
+
+FALLBACK_FONTS = ("DejaVu Sans",)
+"""Used for any glyph the font lacks, or for everything if the font package is missing."""
+
+
+def font_files() -> tuple[Path, ...]:
+    """The TrueType files of :data:`FONT_FAMILY` (regular, italic, semibold, bold), or none if
+    the ``font-source-sans-pro`` package is not installed."""
+    spec = importlib.util.find_spec("font_source_sans_pro")
+    if spec is None or spec.origin is None:
+        return ()
+    folder = Path(spec.origin).parent / "files"
+    names = ("Regular", "It", "Semibold", "SemiboldIt", "Bold", "BoldIt")
+    return tuple(p for p in (folder / f"SourceSansPro-{n}.ttf" for n in names) if p.is_file())
+
+
+def figure_colours(sites: Sequence[Site]) -> list[str]:
+    """One colour per cited figure (sites with the same figure share it), in site order.
+
+    The print legend names each figure once ("… — 4 sites"), so its rings share a colour.
+    """
+    keys: dict[object, int] = {}
+    out = []
+    for site in sites:
+        key = (
+            (site.figure.system_id, site.figure.id) if site.figure is not None else ("custom", site.radius_m)
+        )
+        out.append(site_colour(keys.setdefault(key, len(keys))))
+    return out
 
 
 def site_colour(index: int) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -21,8 +23,14 @@ from coverage.errors import ExportError
 from coverage.figures import SIZES, figure_bytes, render_figure
 from coverage.scenario import Site, resolve_sites
 from coverage.story import scenario_file
+from coverage.style import font_files
 
 REFERENCE = Path(__file__).parent / "data" / "kars-square-110m.png"
+ANADYR_REFERENCE = Path(__file__).parent / "data" / "anadyr-square-110m.png"
+# Reference images are drawn in the shipped font; without it every glyph differs.
+needs_font = pytest.mark.skipif(
+    not font_files(), reason="font-source-sans-pro is not installed (scripts/setup.sh installs it)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +116,16 @@ def test_unknown_size_or_theme_is_a_clear_error(story) -> None:
         _figure(story, theme="neon")
 
 
+def _matches_reference(fig, reference: Path, tmp_path: Path) -> None:
+    actual = tmp_path / "actual.png"
+    actual.write_bytes(figure_bytes(fig, "png"))
+    if not reference.exists():
+        reference.write_bytes(actual.read_bytes())
+        pytest.fail(f"wrote a new reference image {reference}; check it and commit it")
+    assert compare_images(str(reference), str(actual), tol=2) is None
+
+
+@needs_font
 def test_the_layout_matches_the_reference_image(tmp_path) -> None:
     """A layout regression (legend, labels, scale bar, projection) shows up here.
 
@@ -118,12 +136,15 @@ def test_the_layout_matches_the_reference_image(tmp_path) -> None:
     sites = resolve_sites(scenario, load_catalog())
     borders = load_borders("110m")
     fig = render_figure(analyse(sites, borders), title=scenario.title, size="square")
-    actual = tmp_path / "actual.png"
-    actual.write_bytes(figure_bytes(fig, "png"))
-    if not REFERENCE.exists():
-        REFERENCE.write_bytes(actual.read_bytes())
-        pytest.fail(f"wrote a new reference image {REFERENCE}; check it and commit it")
-    assert compare_images(str(REFERENCE), str(actual), tol=2) is None
+    _matches_reference(fig, REFERENCE, tmp_path)
+
+
+@needs_font
+def test_the_anadyr_layout_matches_the_reference_image(tmp_path) -> None:
+    """Across the date line: one whole ring, no seam, no border along 180° (same procedure)."""
+    result = analyse(_anadyr(), load_borders("110m"))
+    fig = render_figure(result, title="402 km around Anadyr", size="square")
+    _matches_reference(fig, ANADYR_REFERENCE, tmp_path)
 
 
 @pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
@@ -203,3 +224,207 @@ def test_sites_sharing_a_place_get_one_label():
     ]
     assert site_labels(sites) == ["Ankara", "Kars", None]
     assert site_labels([Site("A", 0.0, 0.0, 1e3), Site("B", 0.0, 0.0, 2e3)]) == ["A", None]
+
+
+def _anadyr() -> list[Site]:
+    return [Site("Anadyr", 64.73, 177.5, 402_000.0)]
+
+
+def _svg_texts(data: bytes) -> list[str]:
+    root = ET.fromstring(data)
+    return ["".join(e.itertext()) for e in root.iter() if e.tag.endswith("}text")]
+
+
+@pytest.fixture(scope="module")
+def kars_result():
+    scenario = scenario_file("story-kars.json")
+    return scenario, analyse(resolve_sites(scenario, load_catalog()), load_borders("110m"))
+
+
+def test_the_kars_map_names_armenia_azerbaijan_turkey_and_every_country_reached(kars_result) -> None:
+    """Issue 12: Armenia, Azerbaijan and Turkey were missing from the Kars map."""
+    scenario, result = kars_result
+    for size in ("square", "social", "portrait"):
+        texts = _svg_texts(figure_bytes(render_figure(result, title=scenario.title, size=size), "svg"))
+        for name in ("Armenia", "Azerbaijan", "Turkey", "Georgia", "Iran", *result.reached):
+            assert name in texts, (size, name)
+
+
+def test_every_reached_country_is_text_in_the_svg_and_the_pdf(story, tmp_path) -> None:
+    """Every label is real text: a <text> in the SVG, found by pdftotext in the PDF."""
+    scenario, sites, borders, _ = story
+    result = analyse(sites, borders)
+    fig = render_figure(result, title=scenario.title, size="16x9")
+    texts = _svg_texts(figure_bytes(fig, "svg"))
+    for name in [*result.reached, "Kars (Armenian border)", "Edirne (Greek border)", "Ankara"]:
+        assert name in texts, name
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    pdf = tmp_path / "story.pdf"
+    pdf.write_bytes(figure_bytes(fig, "pdf"))
+    words = subprocess.run(
+        [pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(words.split())
+    for name in [*result.reached, "Kars (Armenian border)", "Natural Earth"]:
+        assert " ".join(name.split()) in flat, name
+
+
+def test_site_labels_are_not_drawn_as_outlines(kars_result) -> None:
+    """A path-effect halo made matplotlib draw site labels as glyph outlines in SVG."""
+    scenario, result = kars_result
+    data = figure_bytes(render_figure(result, title=scenario.title), "svg")
+    root = ET.fromstring(data)
+    glyph_defs = [e for e in root.iter() if e.get("id", "").startswith(("DejaVuSans", "SourceSansPro"))]
+    assert glyph_defs == []
+    assert [s.name for s in result.sites] == ["Kars"] and "Kars" in _svg_texts(data)
+
+
+def test_the_pdf_embeds_truetype_fonts(kars_result) -> None:
+    scenario, result = kars_result
+    reader = PdfReader(io.BytesIO(figure_bytes(render_figure(result, title=scenario.title), "pdf")))
+    fonts = [f.get_object() for f in reader.pages[0]["/Resources"]["/Font"].values()]
+    # pdf.fonttype 42: each font a Type0 font over an embedded TrueType (CIDFontType2) font.
+    assert {f["/Subtype"] for f in fonts} == {"/Type0"}
+    for font in fonts:
+        (descendant,) = [d.get_object() for d in font["/DescendantFonts"]]
+        assert descendant["/Subtype"] == "/CIDFontType2"
+        assert "/FontFile2" in descendant["/FontDescriptor"].get_object()  # the TrueType program
+        if font_files():
+            assert "SourceSansPro" in str(font["/BaseFont"])
+
+
+def test_the_legend_names_each_figure_once_and_stays_off_the_map(story) -> None:
+    fig = _figure(story, size="16x9")
+    renderer = fig.canvas.get_renderer()
+    map_box = fig.axes[0].get_window_extent(renderer)
+    legend = [t for t in fig.texts if " — " in t.get_text()]
+    assert len(legend) == 1 and legend[0].get_text().endswith("— 4 sites")
+    for text in fig.texts:
+        assert not text.get_window_extent(renderer).overlaps(map_box), text.get_text()
+        box = text.get_window_extent(renderer)
+        assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1 and fig.bbox.y0 <= box.y0, text.get_text()
+    shares = {t.get_text() for t in fig.texts}
+    assert {"under 1 %", "99–100 %"} <= shares
+
+
+def test_the_credit_line_fits_in_two_lines_inside_the_figure(story) -> None:
+    fig = _figure(story, size="portrait")
+    credit = next(t for t in fig.texts if "Natural Earth" in t.get_text())
+    assert credit.get_text().count("\n") <= 1
+    box = credit.get_window_extent(fig.canvas.get_renderer())
+    assert box.x1 <= fig.bbox.x1 and box.y0 >= 0
+
+
+def test_reached_countries_are_shaded_by_their_share_class(kars_result) -> None:
+    from matplotlib.colors import to_hex
+
+    from coverage.style import THEMES
+
+    _, result = kars_result
+    fig = render_figure(result)
+    fills = {
+        to_hex(c.get_facecolor()[0])
+        for c in fig.axes[0].collections
+        if len(c.get_facecolor()) and c.get_paths()
+    }
+    light = THEMES["light"]
+    expected = {light.share_fill(float(row["covered_pct"])) for row in result.rows}
+    assert len(expected) >= 3 and expected <= fills
+
+
+def test_highlights_and_the_horizon_are_drawn_and_named_when_asked(story) -> None:
+    scenario, sites, borders, _ = story
+    result = analyse(sites, borders)
+    plain = render_figure(result, size="square")
+    marked = render_figure(result, size="square", highlight=True, horizon_m=80_000.0)
+    plain_texts = " ".join(t.get_text() for t in plain.texts)
+    marked_texts = " ".join(t.get_text() for t in marked.texts)
+    assert "Radar horizon" not in plain_texts and "Armenian border" not in plain_texts
+    assert "Radar horizon" in marked_texts and "80 km" in marked_texts
+    assert "Armenian border, Aegean coast, Greek border" in marked_texts
+    dashed = [line for line in marked.axes[0].lines if line.get_linestyle() not in ("-", "None")]
+    assert len(dashed) == len(sites)
+    assert len(marked.axes[0].collections) == len(plain.axes[0].collections) + 2
+    with pytest.raises(ExportError, match="positive distance"):
+        render_figure(result, horizon_m=-1.0)
+
+
+def _ring_lines(fig, colour: str) -> list[np.ndarray]:
+    from matplotlib.colors import to_hex
+
+    return [
+        np.asarray(line.get_xydata())
+        for line in fig.axes[0].lines
+        if to_hex(line.get_color()) == colour.lower()
+    ]
+
+
+@pytest.mark.parametrize(
+    "site",
+    [Site("Anadyr", 64.73, 177.5, 402_000.0), Site("Longyearbyen", 78.22, 15.65, 1_500_000.0)],
+    ids=["date line", "pole"],
+)
+def test_rings_are_drawn_whole(site: Site) -> None:
+    """One closed line at the radius: no seam at 180°, no spur to the pole."""
+    from coverage.projection import projection_for, transformer
+    from coverage.style import PALETTE
+
+    fig = render_figure(analyse_shipped([site], "110m"))
+    (ring,) = _ring_lines(fig, PALETTE[0])
+    centre = np.asarray(transformer(projection_for([site])[0]).transform(site.lon_deg, site.lat_deg))
+    distance = np.hypot(*(ring - centre).T)
+    assert np.allclose(ring[0], ring[-1])
+    assert distance.min() > 0.97 * site.radius_m and distance.max() < 1.03 * site.radius_m
+    steps = np.hypot(*np.diff(ring, axis=0).T)
+    assert steps.max() < 3 * 2 * np.pi * site.radius_m / 720
+
+
+def test_borders_are_not_stroked_along_natural_earths_date_line_cut() -> None:
+    """Russia is cut at ±180° in the data; the cut is not a border to draw across Chukotka."""
+    import shapely
+
+    from coverage.figures import _outline_paths
+
+    west = shapely.Polygon([(170, 60), (180, 60), (180, 70), (170, 70)])
+    east = shapely.Polygon([(-180, 60), (-170, 60), (-170, 70), (-180, 70)])
+    lonlat = np.array([shapely.MultiPolygon([west, east])], dtype=object)
+    (path,) = _outline_paths(lonlat, lonlat)
+    drawn = [
+        (a, b)
+        for (a, b), code in zip(
+            zip(path.vertices[:-1], path.vertices[1:], strict=True), path.codes[1:], strict=True
+        )
+        if code == path.LINETO
+    ]
+    assert drawn and not [seg for seg in drawn if abs(seg[0][0]) == 180 and abs(seg[1][0]) == 180]
+
+
+def test_the_map_has_no_clip_box_coastlines(kars_result) -> None:
+    """Inside the frame, each country drawn is the whole country: no edge cut into it by a box."""
+    import shapely
+
+    from coverage.figures import _Drawing
+    from coverage.projection import project, transformer
+    from coverage.style import THEMES
+
+    scenario, result = kars_result
+    drawing = _Drawing(result, SIZES["16x9"], THEMES["light"], "km", False, None)
+    drawing.draw(scenario.title, "")
+    rect = drawing.rect
+    exact = transformer(drawing.proj)
+    for name in ("Russia", "Iran", "Kazakhstan", "Turkey"):
+        i = drawing.world.names.index(name)
+        drawn = shapely.clip_by_rect(shapely.make_valid(drawing.world.shapes[i]), *rect).area
+        index = list(result.countries.name).index(name)
+        whole = shapely.clip_by_rect(
+            shapely.make_valid(project(result.countries.geometry[index], exact)), *rect
+        ).area
+        assert drawn == pytest.approx(whole, rel=0.01), name
+
+
+def test_new_sizes_have_their_pixel_sizes() -> None:
+    assert (SIZES["social"].width_px, SIZES["social"].height_px) == (1200, 675)
+    assert (SIZES["a4"].width_px, SIZES["a4"].height_px, SIZES["a4"].dpi) == (3508, 2480, 300)
+    assert (SIZES["letter"].width_px, SIZES["letter"].height_px, SIZES["letter"].dpi) == (3300, 2550, 300)

@@ -177,7 +177,7 @@ def test_dollar_signs_in_names_are_drawn_literally(catalog, borders_110m, name: 
     fig = render_figure(analyse(sites, borders_110m), title=name, size="square")
     texts = _svg_texts(figure_bytes(fig, "svg"))
     assert name in texts, "title not drawn literally"
-    assert any(t.startswith(f"{name}: ") for t in texts), "legend entry not drawn literally"
+    assert any(t.endswith(f" — {name}") for t in texts), "legend entry not drawn literally"
 
 
 # ------------------------------------------------------------------ KML (GDAL)

@@ -138,3 +138,38 @@ def test_images_drawn_on_many_threads_all_keep_text_as_text() -> None:
     assert len(svgs) == 4 and all(svg == expected for svg in svgs)
     assert b"<text" in expected and b"Fund $5 and $6" in expected
     assert matplotlib.rcParams["svg.fonttype"] == "path"  # the global default, untouched
+
+
+def test_highlights_and_horizon_reach_the_cli_and_the_app_alike(tmp_path: Path) -> None:
+    """Story step 2's highlights and the app's dashed horizon: the same SVG from both roads."""
+    out = tmp_path / "kars.svg"
+    args = ["render", str(KARS), "--out", str(out), "--highlight", "--horizon", "--mast", "20"]
+    assert cli.main([*args, "--target-altitude", "300"]) == 0
+    scenario = load_scenario(KARS)
+    horizon_m = cli._horizon_m(20.0, 300.0)
+    from_app = data.export_bytes(
+        scenario.to_json(), "svg", "square", "light", scenario.units, True, horizon_m
+    )
+    assert out.read_bytes() == from_app
+    assert b"Radar horizon" in from_app and b"Armenian border" in from_app
+    plain = data.export_bytes(scenario.to_json(), "svg", "square", "light", scenario.units)
+    assert b"Radar horizon" not in plain
+
+
+def test_the_caption_mentions_the_horizon_only_when_it_is_drawn() -> None:
+    from coverage.render import caption
+
+    result = analyse_shipped(resolve_sites(load_scenario(KARS), load_catalog()), "110m")
+    assert "Dashed" not in caption(result, RenderOptions())
+    text = caption(result, RenderOptions(horizon_m=80_000.0))
+    assert "Dashed: the radar horizon, 80 km" in text
+    with pytest.raises(ExportError, match="positive distance"):
+        render(result, "png", RenderOptions(horizon_m=0.0))
+
+
+def test_every_size_is_offered_and_drawn() -> None:
+    from coverage.figures import SIZES
+    from coverage.render import SIZE_LABELS
+
+    assert set(SIZE_LABELS) == set(SIZES)
+    assert {"16x9", "square", "portrait", "print", "social", "a4", "letter"} <= set(SIZES)

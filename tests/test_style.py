@@ -52,6 +52,81 @@ def test_share_classes(pct, index):
         assert colours.share_fill(pct) == colours.shares[index]
 
 
+def test_contrast_ratio_matches_wcag_reference_values():
+    from coverage.style import contrast_ratio
+
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+    assert contrast_ratio("#ffffff", "#ffffff") == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="rrggbb"):
+        contrast_ratio("red", "#ffffff")
+
+
+@pytest.mark.parametrize("name", list(THEMES))
+def test_every_theme_passes_wcag_contrast(name):
+    """Text ≥ 4.5:1 on everything it is drawn on; borders, ring outlines, highlights ≥ 3:1."""
+    from coverage.style import PALETTE, contrast_ratio
+
+    c = THEMES[name]
+    fills = (c.sea, c.land, *c.shares)
+    for background in (*fills, c.halo):
+        assert contrast_ratio(c.text, background) >= 4.5, (name, "text", background)
+    assert contrast_ratio(c.sea_text, c.sea) >= 4.5, (name, "sea names")
+    for background in (c.land, c.sea):
+        assert contrast_ratio(c.border, background) >= 3.0, (name, "border", background)
+    for background in c.shares:
+        assert contrast_ratio(c.reached_border, background) >= 3.0, (name, "reached border", background)
+        assert contrast_ratio(c.highlight, background) >= 3.0, (name, "highlight", background)
+    # Ring outlines are drawn on a casing of the halo colour.
+    for colour in PALETTE:
+        assert contrast_ratio(colour, c.halo) >= 3.0, (name, "ring", colour)
+
+
+def test_share_fills_grow_darker_or_lighter_with_the_share():
+    """Light: darker with a larger share; dark: brighter. 0.0 % never looks like 100 %."""
+    from coverage.style import relative_luminance
+
+    for name, direction in (("light", -1), ("dark", 1)):
+        lum = [relative_luminance(f) for f in THEMES[name].shares]
+        assert all(direction * (b - a) > 0 for a, b in zip(lum, lum[1:], strict=False)), name
+
+
+def test_the_dark_theme_is_not_olive_brown():
+    """Its land is a neutral slate (no yellow cast) and its fills are not olive (hue 45–75°)."""
+    import colorsys
+
+    from matplotlib.colors import to_rgb
+
+    dark = THEMES["dark"]
+    r, g, b = to_rgb(dark.land)
+    assert b >= r and b >= g
+    for fill in dark.shares[1:]:
+        hue, _, sat = colorsys.rgb_to_hls(*to_rgb(fill))
+        assert not (45 <= hue * 360 <= 75 and sat > 0.2), fill
+
+
+def test_figures_share_a_colour_per_cited_figure(kars_sites):
+    from coverage.scenario import Site
+    from coverage.style import figure_colours
+
+    fig = kars_sites[0].figure
+    sites = [Site("A", 0, 0, 1e5, fig), Site("B", 1, 1, 1e5, fig), Site("C", 2, 2, 5e4)]
+    assert figure_colours(sites) == [PALETTE[0], PALETTE[0], PALETTE[1]]
+
+
+def test_the_font_has_turkish_and_greek_glyphs():
+    from matplotlib import ft2font
+
+    from coverage.style import font_files
+
+    files = font_files()
+    if not files:
+        pytest.skip("font-source-sans-pro is not installed (scripts/setup.sh installs it)")
+    font = ft2font.FT2Font(str(files[0]))
+    assert font.family_name == "Source Sans Pro"
+    assert all(font.get_char_index(ord(ch)) for ch in "İıŞşĞğÇçÖöÜü ΑθήναΕλλάδαΚύπρος")
+
+
 def test_the_credit_names_disputed_areas_on_the_map():
     from coverage.scenario import Site
     from coverage.style import short_credit

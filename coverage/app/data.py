@@ -189,11 +189,23 @@ def _horizon(
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def export_bytes(scenario_json: str, fmt: str, size: str, theme: str, units: Unit) -> bytes:
+def export_bytes(
+    scenario_json: str,
+    fmt: str,
+    size: str,
+    theme: str,
+    units: Unit,
+    highlight: bool = False,
+    horizon_m: float | None = None,
+) -> bytes:
     """The file for a download button (built on click, cached per input).
 
     The same road as the CLI's ``render``; downloads never carry a tile background.
+    ``highlight`` and ``horizon_m`` draw what the map on screen shows (the story's
+    highlights, the dashed radar horizon) on the images too.
     """
     scenario = sc.parse_scenario(scenario_json, "scenario")
-    options = RenderOptions.for_scenario(scenario, size=size, theme=theme, units=units)
+    options = RenderOptions.for_scenario(
+        scenario, size=size, theme=theme, units=units, highlight=highlight, horizon_m=horizon_m
+    )
     return render(analysed(scenario), fmt, options)

@@ -299,7 +299,7 @@ def sources_tab(result: Result) -> None:
 
 def caption_tab(result: Result, scenario: Scenario, units: Unit) -> None:
     """The caption and, apart, the short credit line: each in a box with a copy button."""
-    text = caption(result, RenderOptions.for_scenario(scenario, units=units))
+    text = caption(result, RenderOptions.for_scenario(scenario, units=units, horizon_m=_horizon_shown()))
     st.markdown("**Caption**")
     st.code(text, language=None, wrap_lines=True)
     st.markdown("**Credit line**")
@@ -330,11 +330,16 @@ def download_tab(scenario: Scenario, units: Unit) -> None:
     if problem is not None:
         st.warning(views.md_escape(f"No PNG, SVG or PDF for this map: {problem}."))
     offered = [f for f in FORMATS.values() if not (f.image and problem is not None)]
+    # The images show what the map shows: the story step's highlights, the radar horizon.
+    session = st.session_state
+    guided_step = state.current_step(session) if state.is_guided(session) else None
+    highlight = bool(guided_step is not None and guided_step.highlight)
+    horizon_m = _horizon_shown()
     cols = st.columns(4)
     for i, fmt in enumerate(offered):
         cols[i % 4].download_button(
             fmt.label,
-            data=_maker(export_json, fmt.name, size, theme, units),
+            data=_maker(export_json, fmt.name, size, theme, units, highlight, horizon_m),
             file_name=f"{stem}{fmt.extension}",
             mime=fmt.mime,
             key=f"download-{fmt.name}",
@@ -342,8 +347,24 @@ def download_tab(scenario: Scenario, units: Unit) -> None:
     st.caption("Files are made when you click. Every file carries the sources of its figures.")
 
 
-def _maker(scenario_json: str, fmt: str, size: str, theme: str, units: Unit) -> Any:
-    return lambda: data.export_bytes(scenario_json, fmt, size, theme, units)
+def _horizon_shown() -> float | None:
+    """The radar horizon the map shows (its checkbox on the Explainer tab), in metres, or None."""
+    session = st.session_state
+    if not session.get("horizon_on"):
+        return None
+    return views.horizon_m(session.get("mast", 20), session.get("altitude", 300))
+
+
+def _maker(
+    scenario_json: str,
+    fmt: str,
+    size: str,
+    theme: str,
+    units: Unit,
+    highlight: bool = False,
+    horizon_m: float | None = None,
+) -> Any:
+    return lambda: data.export_bytes(scenario_json, fmt, size, theme, units, highlight, horizon_m)
 
 
 def explainer_tab(units: Unit) -> None:
