@@ -66,8 +66,8 @@ def md_escape(text: str) -> str:
     Streamlit's Markdown also turns ``https://…``, ``www.…`` and ``name@host`` into
     links and ``:smile:`` or ``:material/warning:`` into icons, after escapes are read;
     an invisible word joiner after each ``:`` that a scheme or shortcode could follow,
-    before each ``@`` and after a leading ``www`` keeps user text literal (a phishing link typed into a name never becomes
-    clickable on our page).
+    before each ``@`` and after a leading ``www`` keeps user text literal (a phishing
+    link typed into a name never becomes clickable on our page).
     """
     one_line = " ".join(text.split())
     escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<$])", r"\\\1", html.escape(one_line, quote=False))
