@@ -22,6 +22,7 @@ import math
 import os
 import threading
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -112,10 +113,14 @@ def _rc() -> Iterator[None]:
     """:data:`RC` for this thread's drawing; other threads' drawing waits (rcParams are global)."""
     with _RC_LOCK:
         _add_fonts()
-        # Our font when installed, else the fallback: not both, since matplotlib looks each
-        # label's weight up in every family listed and logs a warning where one lacks it.
-        family = [FONT_FAMILY] if font_files() else list(FALLBACK_FONTS)
-        with matplotlib.rc_context({**RC, "font.family": family}):
+        # Our font first, then the fallback for the characters it lacks (a name may be in any
+        # script: 'ſ', Cyrillic, Arabic…). matplotlib logs once that the fallback has no
+        # semibold. Characters no font here has are drawn as boxes in the PNG and PDF; the
+        # SVG keeps them as text for the viewer's fonts. A warning per label would add
+        # nothing (and is an error in the tests), so only those are silenced.
+        family = [FONT_FAMILY, *FALLBACK_FONTS] if font_files() else list(FALLBACK_FONTS)
+        with warnings.catch_warnings(), matplotlib.rc_context({**RC, "font.family": family}):
+            warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
             yield
 
 

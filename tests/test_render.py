@@ -10,6 +10,8 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from coverage import cli
@@ -173,3 +175,59 @@ def test_every_size_is_offered_and_drawn() -> None:
 
     assert set(SIZE_LABELS) == set(SIZES)
     assert {"16x9", "square", "portrait", "print", "social", "a4", "letter"} <= set(SIZES)
+
+
+# Any name a scenario may hold: every character an XML file can carry (the schema refuses
+# the others), from every plane, as hypothesis draws them.
+_NAME_CHARS = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff")
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+@example(sites=[(0.0, 0.0, 1.0, "ſ"), (35.7, 139.7, 300.0, "東京 ß ğ İ Ω")])  # glyphs beyond our font
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(-90.0, 90.0),
+            st.floats(-180.0, 180.0),
+            st.floats(1.0, 10_000.0),
+            st.text(_NAME_CHARS, min_size=1, max_size=100).filter(lambda s: s.strip()),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_any_valid_scenario_renders_in_every_format_or_is_refused_clearly(sites) -> None:
+    """Issue 17, item 1: every valid scenario the schema accepts draws in every format, or
+    fails with one clear ExportError; each file reads back with a real reader."""
+    import csv
+    import json
+    import xml.etree.ElementTree as ET
+
+    from coverage.scenario import Scenario, SiteSpec
+
+    specs = tuple(
+        SiteSpec(name=name.strip(), lat=lat, lon=lon, radius=radius, unit="km")
+        for lat, lon, radius, name in sites
+    )
+    scenario = Scenario(sites=specs, title="Fuzz")
+    result = analyse_shipped(resolve_sites(scenario, load_catalog()), "110m")
+    for fmt in FORMATS:
+        try:
+            data_bytes = render(result, fmt, RenderOptions(title="Fuzz"))
+        except ExportError as exc:
+            assert fmt in ("png", "svg", "pdf") and "\n" not in str(exc) and str(exc).strip()
+            continue
+        assert data_bytes, fmt
+        if fmt in ("svg", "kml"):
+            ET.fromstring(data_bytes)
+        elif fmt == "geojson":
+            assert len(json.loads(data_bytes)["features"]) >= len(specs)
+        elif fmt == "csv":
+            list(csv.reader(io.StringIO(data_bytes.decode("utf-8"))))
+        elif fmt == "png":
+            with Image.open(io.BytesIO(data_bytes)) as image:
+                image.load()
+        elif fmt == "pdf":
+            assert data_bytes.startswith(b"%PDF") and data_bytes.rstrip().endswith(b"%%EOF")
+        else:
+            assert b"</html>" in data_bytes
