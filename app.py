@@ -25,6 +25,7 @@ state.begin_run(session, st.query_params.get("s"), data.decode_link, st.query_pa
 scenario: Scenario = session.scenario
 
 units, presentation, background = tabs.sidebar(scenario)
+scenario = state.keep_units(session, units)
 tabs.header(scenario, presentation)
 
 try:

@@ -414,3 +414,23 @@ def test_a_map_too_large_for_a_link_says_so_and_keeps_no_link() -> None:
     assert any("too large to share as a link" in i.value for i in at.info)
     with pytest.raises(ScenarioError, match=f"more than a link can carry \\({MAX_LINK_CHARS:,}\\)"):
         decode_from_url("A" * (MAX_LINK_CHARS + 1))
+
+
+def test_the_chosen_units_travel_in_the_link_and_the_scenario_file() -> None:
+    at = _app()
+    at.radio(key="units").set_value("mi").run()
+    assert not at.exception
+    assert decode_from_url(at.query_params["s"]).units == "mi"
+    at.radio(key="step").set_value("3 · Ankara compared").run()  # a new step keeps them
+    assert decode_from_url(at.query_params["s"]).units == "mi"
+    # The Sites tab's "Download scenario" writes the session's scenario: in miles too.
+    assert '"units": "mi"' in at.session_state["scenario"].to_json()
+
+
+def test_a_link_in_nautical_miles_opens_in_them() -> None:
+    scenario = Scenario(
+        sites=(SiteSpec(name="Kars", lat=40.6, lon=43.1, system="s-400"),), title="K", units="nmi"
+    )
+    at = _app(s=encode_for_url(scenario))
+    assert at.radio(key="units").value == "nmi"
+    assert decode_from_url(at.query_params["s"]).units == "nmi"

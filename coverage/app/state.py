@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, MutableMapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from coverage.errors import CoverageError
 from coverage.scenario import Scenario
 from coverage.story import OWN_MAP, PRESETS, STEPS, Step, scenario_file
 from coverage.timeline import load_timeline, scenario_at
+from coverage.units import UNITS, check_unit
 
 State = MutableMapping[Any, Any]  # st.session_state's keys are str | int
 
@@ -51,6 +53,17 @@ def on_preset(state: State) -> None:
     elif name:
         set_scenario(state, scenario_file(name))
     # OWN_MAP: keep the current sites
+
+
+def keep_units(state: State, units: str) -> Scenario:
+    """The scenario in the units chosen in the sidebar, kept in the session: the share link,
+    the scenario file and every export then carry them (a story step or preset loads in km
+    and takes the reader's units here)."""
+    scenario: Scenario = state["scenario"]
+    if units in UNITS and scenario.units != units:
+        scenario = replace(scenario, units=check_unit(units))
+        state["scenario"] = scenario
+    return scenario
 
 
 def on_step(state: State) -> None:
