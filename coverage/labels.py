@@ -1,0 +1,346 @@
+"""Place names as a locator map shows them: placed without collisions, thinned by zoom.
+
+For each integer zoom of the interactive map we place labels greedily in
+priority order, in Web-Mercator pixel space, with an estimated text box per
+label: a label shows at a zoom where its box (at one of a few anchors) overlaps
+no label of higher priority shown at that zoom. The result is one character
+per zoom and label (``-`` hidden, else the anchor's index), sent to the browser
+as a property; a few lines of JavaScript in :mod:`coverage.maps` show the
+labels for the current zoom. Nothing here knows about Leaflet.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from coverage import paths
+from coverage.errors import DataFileError
+
+Kind = Literal["country", "sea", "capital", "site"]
+
+MIN_ZOOM = 1
+MAX_ZOOM = 10
+TILE_PX = 256.0
+MAX_MERCATOR_LAT_DEG = 85.0511287798
+MARGIN_PX = 2.0
+"""Free space kept around every label box."""
+
+FONT_PX: dict[Kind, float] = {"country": 11.0, "sea": 12.0, "capital": 11.0, "site": 13.0}
+CHAR_EM: dict[Kind, float] = {"country": 0.84, "sea": 0.6, "capital": 0.62, "site": 0.62}
+"""Generous average advance per character, in ems: the text is drawn by the
+browser in a sans-serif we do not control (DejaVu Sans is among the widest);
+country names are upper case with letter spacing."""
+DOT_PX = 7.0
+"""A capital's dot radius plus gap: its name starts this far from the point."""
+
+ANCHORS: dict[Kind, tuple[tuple[float, float], ...]] = {
+    # Offsets of the box in units of its own (width, height) from "centred on the point".
+    "country": ((0.0, 0.0), (0.0, -1.0), (0.0, 1.0)),
+    "sea": ((0.0, 0.0), (0.0, -1.0), (0.0, 1.0)),
+    "capital": ((0.5, 0.0), (-0.5, 0.0), (0.5, -0.8), (0.5, 0.8)),
+    "site": ((0.5, 0.0),),
+}
+"""Where a label may sit relative to its point, best first (capital names beside their dot)."""
+
+STORY_COUNTRIES_ISO_A3 = ("TUR", "GRC", "BGR", "ARM", "AZE", "GEO", "IRN", "IRQ", "SYR", "CYP")
+"""Countries the story is about: always named at the story's zoom."""
+
+MUST_SHOW_PCT = 1.0
+"""Countries with at least this share within range are named first."""
+
+SEAS_CSV = paths.PLACES_DIR / "seas.csv"
+
+
+@dataclass(frozen=True)
+class Label:
+    """A name to place at a point; lower ``priority`` is placed first.
+
+    ``min_zoom`` is the first zoom it may show at (a small country's name waits
+    until the country is big enough on screen). Labels of kind ``site`` are
+    obstacles only (the map's own site names): placed first at every zoom.
+    """
+
+    text: str
+    lon_deg: float
+    lat_deg: float
+    kind: Kind
+    priority: float
+    min_zoom: int = MIN_ZOOM
+
+
+Box = tuple[float, float, float, float]
+
+
+def world_px(lon_deg: float, lat_deg: float, zoom: float) -> tuple[float, float]:
+    """Web-Mercator pixel coordinates of a point at ``zoom`` (Leaflet's, origin top-left)."""
+    size = TILE_PX * 2.0**zoom
+    lat = max(-MAX_MERCATOR_LAT_DEG, min(MAX_MERCATOR_LAT_DEG, lat_deg))
+    sin_lat = math.sin(math.radians(lat))
+    x = (lon_deg + 180.0) / 360.0 * size
+    y = (0.5 - math.log((1.0 + sin_lat) / (1.0 - sin_lat)) / (4.0 * math.pi)) * size
+    return x, y
+
+
+def text_size(label: Label) -> tuple[float, float]:
+    """Estimated (width, height) of a label's text in pixels."""
+    font = FONT_PX[label.kind]
+    return len(label.text) * CHAR_EM[label.kind] * font + 4.0, font * 1.3
+
+
+def label_box(label: Label, zoom: int, anchor: int) -> Box:
+    """The pixel box (x0, y0, x1, y1) of ``label`` at ``zoom`` and anchor index ``anchor``."""
+    x, y = world_px(label.lon_deg, label.lat_deg, zoom)
+    w, h = text_size(label)
+    fx, fy = ANCHORS[label.kind][anchor]
+    cx = x + fx * w + (math.copysign(DOT_PX, fx) if label.kind in ("capital", "site") and fx else 0.0)
+    cy = y + fy * h
+    return (cx - w / 2.0, cy - h / 2.0, cx + w / 2.0, cy + h / 2.0)
+
+
+def overlaps(a: Box, b: Box, margin: float = MARGIN_PX) -> bool:
+    """Whether two boxes come closer than ``margin``."""
+    return a[0] < b[2] + margin and b[0] < a[2] + margin and a[1] < b[3] + margin and b[1] < a[3] + margin
+
+
+class _Grid:
+    """Boxes bucketed by a coarse pixel grid: a collision test looks at a few cells only."""
+
+    def __init__(self, cell_px: float = 128.0) -> None:
+        self.cell = cell_px
+        self.cells: dict[tuple[int, int], list[Box]] = {}
+
+    def _keys(self, box: Box) -> Iterable[tuple[int, int]]:
+        c = self.cell
+        for i in range(int((box[0] - MARGIN_PX) // c), int((box[2] + MARGIN_PX) // c) + 1):
+            for j in range(int((box[1] - MARGIN_PX) // c), int((box[3] + MARGIN_PX) // c) + 1):
+                yield i, j
+
+    def free(self, box: Box) -> bool:
+        return not any(overlaps(box, other) for key in self._keys(box) for other in self.cells.get(key, ()))
+
+    def add(self, box: Box) -> None:
+        for key in self._keys(box):
+            self.cells.setdefault(key, []).append(box)
+
+
+def place(labels: Sequence[Label], min_zoom: int = MIN_ZOOM, max_zoom: int = MAX_ZOOM) -> list[str]:
+    """For each label, one character per zoom ``min_zoom..max_zoom``: ``-`` hidden, else its anchor.
+
+    Greedy by priority at each zoom; a label keeps the anchor it had one zoom out
+    when it still fits there, so names do not jump around as the reader zooms.
+    Two labels shown at the same zoom never overlap (sites included).
+    """
+    order = sorted(range(len(labels)), key=lambda i: (labels[i].kind != "site", labels[i].priority, i))
+    codes = [[] for _ in labels]  # type: list[list[str]]
+    previous: dict[int, int] = {}
+    for zoom in range(min_zoom, max_zoom + 1):
+        grid = _Grid()
+        current: dict[int, int] = {}
+        for i in order:
+            label = labels[i]
+            if zoom < label.min_zoom:
+                continue
+            tries = list(range(len(ANCHORS[label.kind])))
+            if i in previous:
+                tries.remove(previous[i])
+                tries.insert(0, previous[i])
+            for anchor in tries:
+                box = label_box(label, zoom, anchor)
+                if label.kind == "site" or grid.free(box):
+                    grid.add(box)
+                    current[i] = anchor
+                    break
+        for i in range(len(labels)):
+            codes[i].append(str(current[i]) if i in current else "-")
+        previous = current
+    return ["".join(c) for c in codes]
+
+
+def fit_zoom(bounds: tuple[float, float, float, float], width_px: float, height_px: float) -> int:
+    """The whole zoom Leaflet's ``fitBounds`` reaches for ``bounds`` (lon/lat) on a map of this size.
+
+    (Leaflet may snap to a quarter zoom above this; labels are placed per whole zoom.)
+    """
+    west, south, east, north = bounds
+    x0, y0 = world_px(west, north, 0)
+    x1, y1 = world_px(east, south, 0)
+    scale = min(width_px / max(x1 - x0, 1e-9), height_px / max(y1 - y0, 1e-9))
+    return max(0, int(math.floor(math.log2(scale))))
+
+
+@dataclass(frozen=True)
+class Sea:
+    """A sea or ocean name and its hand-placed label point (``data/places/seas.csv``)."""
+
+    name: str
+    lat_deg: float
+    lon_deg: float
+    rank: int
+
+
+@lru_cache(maxsize=1)
+def seas() -> tuple[Sea, ...]:
+    """The curated seas, in file order."""
+    try:
+        with SEAS_CSV.open(encoding="utf-8", newline="") as fh:
+            return tuple(
+                Sea(row["name"], float(row["lat"]), float(row["lon"]), int(row["rank"]))
+                for row in csv.DictReader(fh)
+            )
+    except (OSError, KeyError, ValueError, UnicodeDecodeError) as exc:
+        raise DataFileError(f"{SEAS_CSV}: cannot read the seas ({exc})") from exc
+
+
+SEA_MIN_ZOOM = (1, 2, 3, 4, 6)
+"""First zoom for each sea rank (oceans from the world view, the Sea of Marmara close up)."""
+
+
+def sea_labels(priority: float) -> list[Label]:
+    """Every curated sea as a label of ``priority`` (larger seas first within it)."""
+    return [
+        Label(s.name, s.lon_deg, s.lat_deg, "sea", priority + s.rank / 10.0, SEA_MIN_ZOOM[min(s.rank, 4)])
+        for s in seas()
+    ]
+
+
+def size_min_zoom(text: str, width_deg: float, height_deg: float, kind: Kind = "country") -> int:
+    """The first zoom at which a country of this extent is at least half as wide as its name."""
+    probe = Label(text, 0.0, 0.0, kind, 0.0)
+    w, _ = text_size(probe)
+    extent_px_at_0 = max(width_deg, 0.6 * height_deg) / 360.0 * TILE_PX
+    if extent_px_at_0 <= 0:
+        return MAX_ZOOM + 1
+    return max(MIN_ZOOM, math.ceil(math.log2(0.5 * w / extent_px_at_0)))
+
+
+@dataclass(frozen=True)
+class CountryPoint:
+    """Where a country's name goes: the pole of inaccessibility of its largest part."""
+
+    name: str
+    iso_a3: str | None
+    lon_deg: float
+    lat_deg: float
+    width_deg: float
+    height_deg: float
+
+
+LABEL_RESOLUTION = "50m"
+"""Label points come from the 1:50m borders (every country, and quick to search)."""
+
+
+@lru_cache(maxsize=1)
+def country_points() -> tuple[CountryPoint, ...]:
+    """A label point per country of the :data:`LABEL_RESOLUTION` borders (computed once)."""
+    from coverage.borders import load_countries
+
+    countries = load_countries(LABEL_RESOLUTION)
+    out = []
+    for name, iso, geom in zip(countries.name, countries.iso_a3, countries.geometry, strict=True):
+        point, (w, h) = _label_point(geom)
+        out.append(CountryPoint(str(name), iso, point[0], point[1], w, h))
+    return tuple(out)
+
+
+def _label_point(geom: object) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(lon, lat) inside ``geom``'s largest part, and that part's (width, height) in degrees."""
+    import shapely
+    from shapely.ops import polylabel
+
+    parts = shapely.get_parts(geom)
+    largest = max(parts, key=lambda p: p.area)
+    min_x, min_y, max_x, max_y = largest.bounds
+    point = polylabel(largest, tolerance=max(0.01, 0.02 * max(max_x - min_x, max_y - min_y)))
+    return (float(point.x), float(point.y)), (max_x - min_x, max_y - min_y)
+
+
+def visible_point(iso_a3: str | None, view: tuple[float, float, float, float]) -> tuple[float, float] | None:
+    """A label point for the part of a country inside ``view`` (which may cross ±180°), or None."""
+    import shapely
+    from shapely.ops import polylabel
+
+    from coverage.borders import load_borders
+    from coverage.view import clip_wrapped
+
+    frame = load_borders(LABEL_RESOLUTION)
+    rows = frame[frame["iso_a3"] == iso_a3] if iso_a3 else frame.iloc[:0]
+    if rows.empty:
+        return None
+    _, _, clipped = clip_wrapped(rows, view)
+    parts = [p for g in clipped for p in shapely.get_parts(g) if not p.is_empty and p.area > 0]
+    if not parts:
+        return None
+    largest = max(parts, key=lambda p: p.area)
+    point = polylabel(largest, tolerance=0.05)
+    return float(point.x), float(point.y)
+
+
+def _in_view(lon: float, lat: float, view: tuple[float, float, float, float]) -> bool:
+    west, south, east, north = view
+    return south <= lat <= north and any(west <= lon + k * 360.0 <= east for k in (-1, 0, 1))
+
+
+def map_labels(
+    shares_by_iso: dict[str, float],
+    view: tuple[float, float, float, float],
+    sites: Sequence[tuple[str, float, float]] = (),
+    story_iso_a3: Sequence[str] = STORY_COUNTRIES_ISO_A3,
+) -> list[Label]:
+    """Every label of a map: countries, seas, capitals, and the sites as obstacles.
+
+    Priority: countries with ≥ :data:`MUST_SHOW_PCT` % within range (largest
+    share first), then the story's countries and the other reached ones, then
+    seas, the other countries by size, and capitals (those of the named
+    countries first). A priority country whose usual label point is off the
+    ``view`` is named on its part inside the view (Russia on a Kaliningrad map).
+    ``sites`` are (name, lon, lat), obstacles that keep place names off their labels.
+    """
+    from coverage.places import capitals
+
+    must: dict[str, float] = {}
+    for iso, pct in shares_by_iso.items():
+        if pct >= MUST_SHOW_PCT:
+            must[iso] = -pct
+    for rank, iso in enumerate(story_iso_a3):
+        must.setdefault(iso, rank / 100.0)
+    for iso in shares_by_iso:
+        must.setdefault(iso, 1.0)
+    labels = [Label(name, lon, lat, "site", -1.0) for name, lon, lat in sites]
+    labels += sea_labels(2.0)
+    points = country_points()
+    area_rank = {p.iso_a3: i for i, p in enumerate(sorted(points, key=lambda p: -p.width_deg * p.height_deg))}
+    for p in points:
+        own_zoom = size_min_zoom(p.name.upper(), p.width_deg, p.height_deg)
+        lon, lat = p.lon_deg, p.lat_deg
+        if p.iso_a3 in must:
+            priority = must[p.iso_a3]
+            min_zoom = max(MIN_ZOOM, own_zoom - 2)
+            if not _in_view(lon, lat, view):
+                found = visible_point(p.iso_a3, view)
+                if found is not None:
+                    lon, lat = found
+        else:
+            priority = 3.0 + area_rank[p.iso_a3] / 1000.0
+            min_zoom = own_zoom
+        labels.append(Label(p.name, lon, lat, "country", priority, min_zoom))
+    for iso, place in capitals().items():
+        capital_rank = area_rank.get(iso)
+        if capital_rank is None:
+            continue
+        first = iso in must
+        labels.append(
+            Label(
+                place.name,
+                place.lon_deg,
+                place.lat_deg,
+                "capital",
+                (4.0 if first else 5.0) + capital_rank / 1000.0,
+                4 if first else 5,
+            )
+        )
+    return labels
