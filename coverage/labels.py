@@ -40,12 +40,24 @@ DOT_PX = 7.0
 
 ANCHORS: dict[Kind, tuple[tuple[float, float], ...]] = {
     # Offsets of the box in units of its own (width, height) from "centred on the point".
-    "country": ((0.0, 0.0), (0.0, -1.0), (0.0, 1.0)),
+    "country": (
+        (0.0, 0.0),
+        (0.0, -1.2),
+        (0.0, 1.2),
+        (0.5, 0.0),
+        (-0.5, 0.0),
+        (0.0, -2.2),
+        (0.0, 2.2),
+        (0.5, 1.2),
+        (-0.5, -1.2),
+        (-0.5, 1.2),
+    ),
     "sea": ((0.0, 0.0), (0.0, -1.0), (0.0, 1.0)),
     "capital": ((0.5, 0.0), (-0.5, 0.0), (0.5, -0.8), (0.5, 0.8)),
     "site": ((0.5, 0.0),),
 }
-"""Where a label may sit relative to its point, best first (capital names beside their dot)."""
+"""Where a label may sit relative to its point, best first (capital names beside their dot);
+at most ten per kind (the browser gets one digit per zoom)."""
 
 STORY_COUNTRIES_ISO_A3 = ("TUR", "GRC", "BGR", "ARM", "AZE", "GEO", "IRN", "IRQ", "SYR", "CYP")
 """Countries the story is about: always named at the story's zoom."""
@@ -89,7 +101,10 @@ def world_px(lon_deg: float, lat_deg: float, zoom: float) -> tuple[float, float]
 def text_size(label: Label) -> tuple[float, float]:
     """Estimated (width, height) of a label's text in pixels."""
     font = FONT_PX[label.kind]
-    return len(label.text) * CHAR_EM[label.kind] * font + 4.0, font * 1.3
+    width, height = len(label.text) * CHAR_EM[label.kind] * font + 4.0, font * 1.3
+    if label.kind == "site":  # a Leaflet tooltip: 6 px padding, a border and a pointer
+        return width + 16.0, height + 10.0
+    return width, height
 
 
 def label_box(label: Label, zoom: int, anchor: int) -> Box:
@@ -131,13 +146,12 @@ class _Grid:
 def place(labels: Sequence[Label], min_zoom: int = MIN_ZOOM, max_zoom: int = MAX_ZOOM) -> list[str]:
     """For each label, one character per zoom ``min_zoom..max_zoom``: ``-`` hidden, else its anchor.
 
-    Greedy by priority at each zoom; a label keeps the anchor it had one zoom out
-    when it still fits there, so names do not jump around as the reader zooms.
-    Two labels shown at the same zoom never overlap (sites included).
+    Greedy by priority at each zoom, each label at its first anchor that fits
+    (:data:`ANCHORS`: the best placement first). Two labels shown at the same
+    zoom never overlap (sites included).
     """
     order = sorted(range(len(labels)), key=lambda i: (labels[i].kind != "site", labels[i].priority, i))
-    codes = [[] for _ in labels]  # type: list[list[str]]
-    previous: dict[int, int] = {}
+    codes: list[list[str]] = [[] for _ in labels]
     for zoom in range(min_zoom, max_zoom + 1):
         grid = _Grid()
         current: dict[int, int] = {}
@@ -145,11 +159,7 @@ def place(labels: Sequence[Label], min_zoom: int = MIN_ZOOM, max_zoom: int = MAX
             label = labels[i]
             if zoom < label.min_zoom:
                 continue
-            tries = list(range(len(ANCHORS[label.kind])))
-            if i in previous:
-                tries.remove(previous[i])
-                tries.insert(0, previous[i])
-            for anchor in tries:
+            for anchor in range(len(ANCHORS[label.kind])):
                 box = label_box(label, zoom, anchor)
                 if label.kind == "site" or grid.free(box):
                     grid.add(box)
@@ -157,7 +167,6 @@ def place(labels: Sequence[Label], min_zoom: int = MIN_ZOOM, max_zoom: int = MAX
                     break
         for i in range(len(labels)):
             codes[i].append(str(current[i]) if i in current else "-")
-        previous = current
     return ["".join(c) for c in codes]
 
 
@@ -298,7 +307,8 @@ def map_labels(
     seas, the other countries by size, and capitals (those of the named
     countries first). A priority country whose usual label point is off the
     ``view`` is named on its part inside the view (Russia on a Kaliningrad map).
-    ``sites`` are (name, lon, lat), obstacles that keep place names off their labels.
+    ``sites`` are (name, lon, lat), obstacles that keep place names off their labels;
+    a capital with a site on it is not named twice.
     """
     from coverage.places import capitals
 
@@ -319,7 +329,7 @@ def map_labels(
         lon, lat = p.lon_deg, p.lat_deg
         if p.iso_a3 in must:
             priority = must[p.iso_a3]
-            min_zoom = max(MIN_ZOOM, own_zoom - 2)
+            min_zoom = max(MIN_ZOOM, own_zoom - 1)
             if not _in_view(lon, lat, view):
                 found = visible_point(p.iso_a3, view)
                 if found is not None:
@@ -330,7 +340,10 @@ def map_labels(
         labels.append(Label(p.name, lon, lat, "country", priority, min_zoom))
     for iso, place in capitals().items():
         capital_rank = area_rank.get(iso)
-        if capital_rank is None:
+        near_site = any(
+            abs(place.lat_deg - lat) < 0.3 and abs(place.lon_deg - lon) < 0.3 for _, lon, lat in sites
+        )
+        if capital_rank is None or near_site:  # a site at a capital is named by its own label
             continue
         first = iso in must
         labels.append(

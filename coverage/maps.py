@@ -12,6 +12,7 @@ tile background (:mod:`coverage.tiles`), drawn only when the caller asks for one
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
@@ -81,7 +82,8 @@ def _feature(geom: BaseGeometry, precision: float, **properties: object) -> dict
 _HELPERS_JS = """
 if (!window.rrLines) {
   /* Polygon edges as lines, without the edges that are not real borders or circles:
-     clip-box edges, the cuts at +-180 deg and the closing edges of a cap at +-90 deg. */
+     clip-box edges, the cuts at +-180 deg, the closing edges of a cap at +-90 deg, and
+     what lies beyond Web Mercator's edge (Leaflet would draw it along the map's top). */
   window.rrLines = function (fc, xs, ys) {
     function on(a, b, vs, k) {
       for (var i = 0; i < vs.length; i++) {
@@ -99,7 +101,8 @@ if (!window.rrLines) {
         poly.forEach(function (ring) {
           var run = [ring[0]];
           for (var i = 1; i < ring.length; i++) {
-            if (on(ring[i - 1], ring[i], xs, 0) || on(ring[i - 1], ring[i], ys, 1)) {
+            if (on(ring[i - 1], ring[i], xs, 0) || on(ring[i - 1], ring[i], ys, 1)
+                || (Math.abs(ring[i - 1][1]) > 85.0511 && Math.abs(ring[i][1]) > 85.0511)) {
               if (run.length > 1) { lines.push(run); }
               run = [ring[i]];
             } else { run.push(ring[i]); }
@@ -372,7 +375,9 @@ def coverage_map(
     box = display_box(view)
     style = _CountryStyle(result, tinted=tiles is not None)
     if tiles is None:
-        _world_layer(m, style, world_url, world_offsets(box))
+        # A view wider than half the world shows the date line: draw the next world too.
+        offsets = world_offsets(box) if box[2] - box[0] < 180.0 else (-360.0, 0.0, 360.0)
+        _world_layer(m, style, world_url, offsets)
     _countries_layer(m, style, borders_geojson, borders_url, box, tinted=tiles is not None)
     _rings_layer(m, result, rings, units, weight)
     if horizon is not None:
@@ -591,7 +596,11 @@ def label_rows(result: Result, view: Bounds) -> list[list[Any]]:
 def _label_rows(
     shares: dict[str, float], view: Bounds, sites: list[tuple[str, float, float]]
 ) -> list[list[Any]]:
-    candidates = labels.map_labels(shares, view, sites)
+    centre = 0.5 * (view[0] + view[2])
+    candidates = [
+        dataclasses.replace(c, lon_deg=c.lon_deg + nearest_turn(c.lon_deg, centre))
+        for c in labels.map_labels(shares, view, sites)
+    ]
     codes = labels.place(candidates)
     return [
         [round(c.lon_deg, 3), round(c.lat_deg, 3), html.escape(c.text), c.kind, code]
