@@ -183,7 +183,9 @@ def test_tile_background_adds_an_attributed_layer_under_the_countries(kars_sites
     assert f"background:{STYLE.sea}" not in page  # a grey backdrop, not a "sea", if tiles never load
     # Out-of-range land is only outlined; reached countries are tinted, not painted over the tiles.
     assert '"fillColor":"%s","fillOpacity":0.0' % STYLE.land in page
-    assert '"fillColor":"%s","fillOpacity":0.45' % STYLE.reached in page
+    # Reached countries tinted by their share's class (Armenia: wholly within range).
+    armenia = f'"Armenia: 100.0 % within range","{STYLE.share_fill(100.0)}"'
+    assert "fillOpacity: 0.45" in page and armenia in page
     # Leaflet still loads from the page itself: only the tiles come from the provider.
     assert _SRC.findall(page) == []
 
