@@ -36,13 +36,13 @@ def display_geometry(geom: BaseGeometry, centre_lon_deg: float) -> BaseGeometry:
     its outline without the cap's closing edges (see :mod:`coverage.maps`).
     """
     parts = shapely.get_parts(geom)
-    if len(parts) < 2:
-        return geom
     shifted = []
     for part in parts:
         min_lon, _, max_lon, _ = part.bounds
         turn = nearest_turn(0.5 * (min_lon + max_lon), centre_lon_deg)
         shifted.append(shapely.transform(part, lambda xy, dx=turn: xy + [dx, 0.0]) if turn else part)
+    if len(parts) == 1:
+        return geom if shifted[0] is parts[0] else shifted[0]
     merged = shapely.union_all(shifted)
     return merged if merged.is_valid else shapely.make_valid(merged)
 

@@ -83,6 +83,8 @@ class Label:
     kind: Kind
     priority: float
     min_zoom: int = MIN_ZOOM
+    group: str | None = None
+    """Labels of one group are alternatives: at most one of them shows at a zoom."""
 
 
 Box = tuple[float, float, float, float]
@@ -155,15 +157,18 @@ def place(labels: Sequence[Label], min_zoom: int = MIN_ZOOM, max_zoom: int = MAX
     for zoom in range(min_zoom, max_zoom + 1):
         grid = _Grid()
         current: dict[int, int] = {}
+        groups: set[str] = set()
         for i in order:
             label = labels[i]
-            if zoom < label.min_zoom:
+            if label.kind != "site" and (zoom < label.min_zoom or label.group in groups):
                 continue
             for anchor in range(len(ANCHORS[label.kind])):
                 box = label_box(label, zoom, anchor)
                 if label.kind == "site" or grid.free(box):
                     grid.add(box)
                     current[i] = anchor
+                    if label.group is not None:
+                        groups.add(label.group)
                     break
         for i in range(len(labels)):
             codes[i].append(str(current[i]) if i in current else "-")
@@ -268,8 +273,14 @@ def _label_point(geom: object) -> tuple[tuple[float, float], tuple[float, float]
     return (float(point.x), float(point.y)), (max_x - min_x, max_y - min_y)
 
 
-def visible_point(iso_a3: str | None, view: tuple[float, float, float, float]) -> tuple[float, float] | None:
-    """A label point for the part of a country inside ``view`` (which may cross ±180°), or None."""
+@lru_cache(maxsize=512)
+def visible_points(iso_a3: str, view: tuple[float, float, float, float]) -> tuple[tuple[float, float], ...]:
+    """Label points for the part of a country inside ``view`` (which may cross ±180°), best first.
+
+    The pole of inaccessibility of the largest visible part, then of its west,
+    east, north and south halves: other places for the name when sites' labels
+    or other names cover the first. Empty if the country is not in ``view``.
+    """
     import shapely
     from shapely.ops import polylabel
 
@@ -277,16 +288,30 @@ def visible_point(iso_a3: str | None, view: tuple[float, float, float, float]) -
     from coverage.view import clip_wrapped
 
     frame = load_borders(LABEL_RESOLUTION)
-    rows = frame[frame["iso_a3"] == iso_a3] if iso_a3 else frame.iloc[:0]
+    rows = frame[frame["iso_a3"] == iso_a3]
     if rows.empty:
-        return None
+        return ()
     _, _, clipped = clip_wrapped(rows, view)
     parts = [p for g in clipped for p in shapely.get_parts(g) if not p.is_empty and p.area > 0]
     if not parts:
-        return None
+        return ()
     largest = max(parts, key=lambda p: p.area)
-    point = polylabel(largest, tolerance=0.05)
-    return float(point.x), float(point.y)
+    west, south, east, north = largest.bounds
+    mid_lon, mid_lat = 0.5 * (west + east), 0.5 * (south + north)
+    halves = [
+        (west, south, mid_lon, north),
+        (mid_lon, south, east, north),
+        (west, mid_lat, east, north),
+        (west, south, east, mid_lat),
+    ]
+    points = []
+    for piece in [largest, *(shapely.clip_by_rect(largest, *half) for half in halves)]:
+        polys = [p for p in shapely.get_parts(piece) if isinstance(p, shapely.Polygon) and p.area > 0]
+        if polys:
+            best = max(polys, key=lambda p: p.area)
+            found = polylabel(best, tolerance=max(0.01, 0.02 * max(best.bounds[2] - best.bounds[0], 0.1)))
+            points.append((round(float(found.x), 3), round(float(found.y), 3)))
+    return tuple(dict.fromkeys(points))
 
 
 def _in_view(lon: float, lat: float, view: tuple[float, float, float, float]) -> bool:
@@ -324,20 +349,27 @@ def map_labels(
     labels += sea_labels(2.0)
     points = country_points()
     area_rank = {p.iso_a3: i for i, p in enumerate(sorted(points, key=lambda p: -p.width_deg * p.height_deg))}
+    rounded_view = (
+        round(view[0], 2),
+        round(view[1], 2),
+        round(view[2], 2),
+        round(view[3], 2),
+    )
     for p in points:
         own_zoom = size_min_zoom(p.name.upper(), p.width_deg, p.height_deg)
-        lon, lat = p.lon_deg, p.lat_deg
-        if p.iso_a3 in must:
-            priority = must[p.iso_a3]
+        if p.iso_a3 in must and p.iso_a3 is not None:
+            # The name's usual point if it is in view, then places inside the visible part.
+            spots = list(visible_points(p.iso_a3, rounded_view))
+            if _in_view(p.lon_deg, p.lat_deg, view):
+                spots.insert(0, (p.lon_deg, p.lat_deg))
             min_zoom = max(MIN_ZOOM, own_zoom - 1)
-            if not _in_view(lon, lat, view):
-                found = visible_point(p.iso_a3, view)
-                if found is not None:
-                    lon, lat = found
+            for k, (lon, lat) in enumerate(spots or [(p.lon_deg, p.lat_deg)]):
+                labels.append(
+                    Label(p.name, lon, lat, "country", must[p.iso_a3] + k * 1e-4, min_zoom, group=p.iso_a3)
+                )
         else:
             priority = 3.0 + area_rank[p.iso_a3] / 1000.0
-            min_zoom = own_zoom
-        labels.append(Label(p.name, lon, lat, "country", priority, min_zoom))
+            labels.append(Label(p.name, p.lon_deg, p.lat_deg, "country", priority, own_zoom))
     for iso, place in capitals().items():
         capital_rank = area_rank.get(iso)
         near_site = any(
