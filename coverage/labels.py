@@ -187,6 +187,33 @@ def fit_zoom(bounds: tuple[float, float, float, float], width_px: float, height_
     return max(0, int(math.floor(math.log2(scale))))
 
 
+def lon_lat(x_px: float, y_px: float, zoom: float) -> tuple[float, float]:
+    """The inverse of :func:`world_px`."""
+    size = TILE_PX * 2.0**zoom
+    lon = x_px / size * 360.0 - 180.0
+    lat = math.degrees(math.atan(math.sinh(math.pi * (1.0 - 2.0 * y_px / size))))
+    return lon, lat
+
+
+def screen_view(
+    view: tuple[float, float, float, float], width_px: float, height_px: float
+) -> tuple[float, float, float, float]:
+    """``view`` widened (or heightened) to a map's proportions: what the map shows once fitted."""
+    west, south, east, north = view
+    x0, y0 = world_px(west, north, 0)
+    x1, y1 = world_px(east, south, 0)
+    w, h = x1 - x0, y1 - y0
+    if w / max(h, 1e-12) < width_px / height_px:
+        grow = 0.5 * (h * width_px / height_px - w)
+        x0, x1 = x0 - grow, x1 + grow
+    else:
+        grow = 0.5 * (w * height_px / width_px - h)
+        y0, y1 = max(0.0, y0 - grow), min(TILE_PX, y1 + grow)
+    new_west, new_north = lon_lat(x0, y0, 0)
+    new_east, new_south = lon_lat(x1, y1, 0)
+    return (new_west, new_south, new_east, new_north)
+
+
 @dataclass(frozen=True)
 class Sea:
     """A sea or ocean name and its hand-placed label point (``data/places/seas.csv``)."""

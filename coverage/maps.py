@@ -599,7 +599,7 @@ def _label_rows(
     centre = 0.5 * (view[0] + view[2])
     candidates = [
         dataclasses.replace(c, lon_deg=c.lon_deg + nearest_turn(c.lon_deg, centre))
-        for c in labels.map_labels(shares, view, sites)
+        for c in labels.map_labels(shares, labels.screen_view(view, *MAP_SIZE_PX), sites)
     ]
     codes = labels.place(candidates)
     return [

@@ -39,6 +39,19 @@ def test_world_px_matches_web_mercator(lon, lat, zoom, expected):
     assert x == pytest.approx(expected[0]) and y == pytest.approx(expected[1], abs=1e-6)
 
 
+def test_lon_lat_inverts_world_px():
+    for lon, lat in [(0.0, 0.0), (-170.0, 60.0), (43.1, 40.6)]:
+        assert lb.lon_lat(*lb.world_px(lon, lat, 5), 5) == pytest.approx((lon, lat))
+
+
+def test_screen_view_takes_the_map_s_proportions():
+    west, south, east, north = lb.screen_view((40.0, 38.0, 46.0, 43.0), 1100, 540)
+    assert west < 40.0 and east > 46.0 and south == pytest.approx(38.0) and north == pytest.approx(43.0)
+    x0, y0 = lb.world_px(west, north, 0)
+    x1, y1 = lb.world_px(east, south, 0)
+    assert (x1 - x0) / (y1 - y0) == pytest.approx(1100 / 540)
+
+
 def test_fit_zoom_is_leaflets_whole_zoom():
     # 360° of longitude is 256 px at zoom 0: a 1,024 px wide map fits the world at zoom 2.
     assert lb.fit_zoom((-180.0, -60.0, 180.0, 60.0), 1024, 2000) == 2
@@ -111,7 +124,7 @@ def test_story_and_reached_countries_are_named_at_the_story_zoom(name, result):
     zoom = max(lb.MIN_ZOOM, lb.fit_zoom(view, *MAP_SIZE_PX))
     shares = {row["iso_a3"]: row["covered_pct"] for row in result.rows if row["iso_a3"]}
     sites = [(s.name, s.lon_deg, s.lat_deg) for s in result.sites]
-    labels = lb.map_labels(shares, view, sites)
+    labels = lb.map_labels(shares, lb.screen_view(view, *MAP_SIZE_PX), sites)
     codes = lb.place(labels)
     shown = {label.text for label, _ in _shown(labels, codes, zoom)}
     names = {p.iso_a3: p.name for p in lb.country_points()}
