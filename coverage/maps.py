@@ -137,7 +137,27 @@ if (!window.rrLines) {
 """
 
 
-class JsonLayer(MacroElement):
+class ScriptElement(MacroElement):
+    """A MacroElement whose rendered script goes into the page as it is.
+
+    branca's MacroElement compiles every rendered script as a Jinja template
+    once more before the page is put together; for a map carrying tens of kB of
+    data (borders, names) that second pass costs tens of milliseconds on every
+    rerun of the app, and buys nothing: our scripts hold no template syntax
+    (:func:`script_json` escapes it in data).
+    """
+
+    def render(self, **kwargs: Any) -> str:
+        figure: Any = self.get_root()  # a branca Figure (typed as a plain Element)
+        script = self._template.module.__dict__.get("script")
+        if script is not None:
+            figure.script.add_child(RawHtml(script(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+        return ""
+
+
+class JsonLayer(ScriptElement):
     """A Leaflet GeoJSON layer from pre-serialised JSON, styled in JavaScript.
 
     folium.GeoJson re-serialises its data and evaluates style functions in
@@ -264,7 +284,7 @@ class JsonLayer(MacroElement):
         self.backdrop_colour = backdrop_colour
 
 
-class _Helpers(MacroElement):
+class _Helpers(ScriptElement):
     """The map's few JavaScript helpers (:data:`_HELPERS_JS`), defined once per page."""
 
     _template = Template("{% macro script(this, kwargs) %}" + _HELPERS_JS + "{% endmacro %}")
@@ -610,6 +630,13 @@ def _label_rows(
 
 
 _LABELS: LRUCache[Any, list[list[Any]]] = LRUCache(64)
+_LABELS_JSON: LRUCache[Any, str] = LRUCache(64)
+
+
+def label_rows_json(result: Result, view: Bounds) -> str:
+    """:func:`label_rows` as script-safe JSON, cached (the app sends it on every rerun)."""
+    key = (result, view)  # a Result compares by identity, and the key keeps it alive
+    return _LABELS_JSON.get_or_make(key, lambda: script_json(label_rows(result, view)))
 
 
 def _anchor_css() -> dict[str, list[str]]:
@@ -630,7 +657,7 @@ def _anchor_css() -> dict[str, list[str]]:
     return out
 
 
-class _Labels(MacroElement):
+class _Labels(ScriptElement):
     """Place names in their own pane; on every zoom, those placed for that zoom are shown."""
 
     _template = Template(
@@ -667,17 +694,17 @@ class _Labels(MacroElement):
         {% endmacro %}"""
     )
 
-    def __init__(self, rows: list[list[Any]]) -> None:
+    def __init__(self, rows_json: str) -> None:
         super().__init__()
         self._name = "Labels"
-        self.rows = script_json(rows)
+        self.rows = rows_json
         self.moves = _anchor_css()
         self.classes = _LABEL_CSS
         self.zmin = labels.MIN_ZOOM
 
 
 def _labels_layer(m: folium.Map, result: Result, view: Bounds, presentation: bool) -> None:
-    _Labels(label_rows(result, view)).add_to(m)
+    _Labels(label_rows_json(result, view)).add_to(m)
 
 
 def _page_style(m: folium.Map, presentation: bool, tiles: TileSource | None) -> None:
