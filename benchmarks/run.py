@@ -227,7 +227,7 @@ CHECKS = (
     ),
     Check(
         "app.first_map_payload",
-        "App: first story map, page script + fetched borders (world and view)",
+        "App: first story map payload (page script + fetched borders)",
         "app_rerun",
         "first_map_payload_bytes",
         "≤ 300 kB",
