@@ -318,3 +318,8 @@ def test_place_names_are_in_the_page_and_escaped(borders_110m):
     assert {"Armenia", "Georgia", "Turkey", "Black Sea", "Tbilisi"} <= names
     assert all(row[3] in ("country", "sea", "capital") for row in rows)
     assert EVIL not in text
+
+
+def test_tile_background_brings_its_own_names_and_no_world_base(kars_sites, borders_110m):
+    page = _render(kars_sites, borders_110m, tiles=TILE_SOURCES["osm"]).get_root().render()
+    assert "rrLabels" not in page and page.count("rrUnpack(data)") == 1  # the view's borders only
