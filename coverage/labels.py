@@ -85,6 +85,8 @@ class Label:
     min_zoom: int = MIN_ZOOM
     group: str | None = None
     """Labels of one group are alternatives: at most one of them shows at a zoom."""
+    font_px: float | None = None
+    """The text's size if not the kind's (:data:`FONT_PX`): site labels in presentation mode."""
 
 
 Box = tuple[float, float, float, float]
@@ -102,7 +104,7 @@ def world_px(lon_deg: float, lat_deg: float, zoom: float) -> tuple[float, float]
 
 def text_size(label: Label) -> tuple[float, float]:
     """Estimated (width, height) of a label's text in pixels."""
-    font = FONT_PX[label.kind]
+    font = label.font_px or FONT_PX[label.kind]
     width, height = len(label.text) * CHAR_EM[label.kind] * font + 4.0, font * 1.3
     if label.kind == "site":  # a Leaflet tooltip: 6 px padding, a border and a pointer
         return width + 16.0, height + 10.0
@@ -351,6 +353,7 @@ def map_labels(
     view: tuple[float, float, float, float],
     sites: Sequence[tuple[str, float, float]] = (),
     story_iso_a3: Sequence[str] = STORY_COUNTRIES_ISO_A3,
+    site_font_px: float | None = None,
 ) -> list[Label]:
     """Every label of a map: countries, seas, capitals, and the sites as obstacles.
 
@@ -359,7 +362,8 @@ def map_labels(
     seas, the other countries by size, and capitals (those of the named
     countries first). A priority country whose usual label point is off the
     ``view`` is named on its part inside the view (Russia on a Kaliningrad map).
-    ``sites`` are (name, lon, lat), obstacles that keep place names off their labels;
+    ``sites`` are (name, lon, lat), obstacles that keep place names off their labels
+    (drawn at ``site_font_px``, if not the usual size);
     a capital with a site on it is not named twice.
     """
     from coverage.places import capitals
@@ -372,7 +376,7 @@ def map_labels(
         must.setdefault(iso, rank / 100.0)
     for iso in shares_by_iso:
         must.setdefault(iso, 1.0)
-    labels = [Label(name, lon, lat, "site", -1.0) for name, lon, lat in sites]
+    labels = [Label(name, lon, lat, "site", -1.0, font_px=site_font_px) for name, lon, lat in sites]
     labels += sea_labels(2.0)
     points = country_points()
     area_rank = {p.iso_a3: i for i, p in enumerate(sorted(points, key=lambda p: -p.width_deg * p.height_deg))}

@@ -628,7 +628,7 @@ _LABEL_CSS = {
 }
 
 
-def label_rows(result: Result, view: Bounds) -> list[list[Any]]:
+def label_rows(result: Result, view: Bounds, presentation: bool = False) -> list[list[Any]]:
     """The map's place names: [lon, lat, escaped text, kind, codes] per label shown at some zoom.
 
     ``codes`` has one character per zoom from :data:`coverage.labels.MIN_ZOOM`
@@ -636,17 +636,19 @@ def label_rows(result: Result, view: Bounds) -> list[list[Any]]:
     """
     shares = {str(row["iso_a3"]): float(row["covered_pct"]) for row in result.rows if row.get("iso_a3")}
     sites = [(s.name, s.lon_deg, s.lat_deg) for s in result.sites]
-    key = (tuple(sorted(shares.items())), tuple(round(v, 2) for v in view), tuple(sites))
-    return _LABELS.get_or_make(key, lambda: _label_rows(shares, view, sites))
+    key = (tuple(sorted(shares.items())), tuple(round(v, 2) for v in view), tuple(sites), presentation)
+    return _LABELS.get_or_make(key, lambda: _label_rows(shares, view, sites, 20.0 if presentation else None))
 
 
 def _label_rows(
-    shares: dict[str, float], view: Bounds, sites: list[tuple[str, float, float]]
+    shares: dict[str, float], view: Bounds, sites: list[tuple[str, float, float]], site_font_px: float | None
 ) -> list[list[Any]]:
     centre = 0.5 * (view[0] + view[2])
     candidates = [
         dataclasses.replace(c, lon_deg=c.lon_deg + nearest_turn(c.lon_deg, centre))
-        for c in labels.map_labels(shares, labels.screen_view(view, *MAP_SIZE_PX), sites)
+        for c in labels.map_labels(
+            shares, labels.screen_view(view, *MAP_SIZE_PX), sites, site_font_px=site_font_px
+        )
     ]
     codes = labels.place(candidates)
     return [
@@ -660,10 +662,10 @@ _LABELS: LRUCache[Any, list[list[Any]]] = LRUCache(64)
 _LABELS_JSON: LRUCache[Any, str] = LRUCache(64)
 
 
-def label_rows_json(result: Result, view: Bounds) -> str:
+def label_rows_json(result: Result, view: Bounds, presentation: bool = False) -> str:
     """:func:`label_rows` as script-safe JSON, cached (the app sends it on every rerun)."""
-    key = (result, view)  # a Result compares by identity, and the key keeps it alive
-    return _LABELS_JSON.get_or_make(key, lambda: script_json(label_rows(result, view)))
+    key = (result, view, presentation)  # a Result compares by identity; the key keeps it alive
+    return _LABELS_JSON.get_or_make(key, lambda: script_json(label_rows(result, view, presentation)))
 
 
 def _anchor_css() -> dict[str, list[str]]:
@@ -731,7 +733,7 @@ class _Labels(ScriptElement):
 
 
 def _labels_layer(m: folium.Map, result: Result, view: Bounds, presentation: bool) -> None:
-    _Labels(label_rows_json(result, view)).add_to(m)
+    _Labels(label_rows_json(result, view, presentation)).add_to(m)
 
 
 def _page_style(m: folium.Map, presentation: bool, tiles: TileSource | None) -> None:

@@ -167,3 +167,11 @@ def test_a_country_off_the_view_is_named_on_its_part_inside():
     assert russia and {x.group for x in russia} == {"RUS"}
     for spot in russia:
         assert 17.0 <= spot.lon_deg <= 25.0 and 52.0 <= spot.lat_deg <= 57.0
+
+
+def test_presentation_site_labels_take_more_room():
+    small = lb.Label("Ankara", 32.85, 39.92, "site", -1.0)
+    large = lb.Label("Ankara", 32.85, 39.92, "site", -1.0, font_px=20.0)
+    assert lb.text_size(large)[0] > lb.text_size(small)[0] and lb.text_size(large)[1] > lb.text_size(small)[1]
+    labels = lb.map_labels({"TUR": 10.0}, (30.0, 37.0, 36.0, 42.0), [("Ankara", 32.85, 39.92)], site_font_px=20.0)
+    assert [x.font_px for x in labels if x.kind == "site"] == [20.0]
