@@ -1,10 +1,12 @@
 """The interactive map of an analysis result: folium (Leaflet), offline by default.
 
 Rings are drawn as the polygons from :mod:`coverage.rings` with
-``smoothFactor: 0``; never ``folium.Circle`` (a sphere-and-Mercator ellipse).
-Borders are clipped to the view and simplified as a coverage
-(:mod:`coverage.view`) so neighbours keep shared edges; colours come from
-:mod:`coverage.style`, as for the print map. Leaflet comes from the
+``smoothFactor: 0``; never ``folium.Circle`` (a sphere-and-Mercator ellipse),
+whole across the date line (:mod:`coverage.display`). Under them, the whole
+world at 1:110m, and over it the view's borders, clipped and simplified as a
+coverage (:mod:`coverage.view`) so neighbours keep shared edges; both packed
+(:func:`pack_borders`). Place names come from :mod:`coverage.labels`; colours
+from :mod:`coverage.style`, as for the print map. Leaflet comes from the
 ``django-js-lib-leaflet`` wheel: served by Streamlit in the app, inlined in
 exported HTML, so maps draw with no network. The one exception is an online
 tile background (:mod:`coverage.tiles`), drawn only when the caller asks for one.
@@ -62,16 +64,6 @@ def script_json(obj: object) -> str:
         .replace("\u2029", "\\u2029")
     )
     return _JINJA_OPENER.sub(r"\\u007b", text)
-
-
-def borders_json(display_borders: gpd.GeoDataFrame) -> str:
-    """The view's borders as a compact FeatureCollection (cache it per view)."""
-    geometries = shapely.to_geojson(display_borders.geometry.values)
-    features = ",".join(
-        '{"type":"Feature","geometry":%s,"properties":%s}' % (geom, script_json({"name": str(name)}))
-        for geom, name in zip(geometries, display_borders["name"], strict=True)
-    )
-    return '{"type":"FeatureCollection","features":[%s]}' % features
 
 
 def _feature(geom: BaseGeometry, precision: float, **properties: object) -> dict[str, Any]:

@@ -172,6 +172,7 @@ def test_a_country_off_the_view_is_named_on_its_part_inside():
 def test_presentation_site_labels_take_more_room():
     small = lb.Label("Ankara", 32.85, 39.92, "site", -1.0)
     large = lb.Label("Ankara", 32.85, 39.92, "site", -1.0, font_px=20.0)
-    assert lb.text_size(large)[0] > lb.text_size(small)[0] and lb.text_size(large)[1] > lb.text_size(small)[1]
+    (small_w, small_h), (large_w, large_h) = lb.text_size(small), lb.text_size(large)
+    assert large_w > small_w and large_h > small_h
     labels = lb.map_labels({"TUR": 10.0}, (30.0, 37.0, 36.0, 42.0), [("Ankara", 32.85, 39.92)], site_font_px=20.0)
     assert [x.font_px for x in labels if x.kind == "site"] == [20.0]
