@@ -174,5 +174,7 @@ def test_presentation_site_labels_take_more_room():
     large = lb.Label("Ankara", 32.85, 39.92, "site", -1.0, font_px=20.0)
     (small_w, small_h), (large_w, large_h) = lb.text_size(small), lb.text_size(large)
     assert large_w > small_w and large_h > small_h
-    labels = lb.map_labels({"TUR": 10.0}, (30.0, 37.0, 36.0, 42.0), [("Ankara", 32.85, 39.92)], site_font_px=20.0)
+    labels = lb.map_labels(
+        {"TUR": 10.0}, (30.0, 37.0, 36.0, 42.0), [("Ankara", 32.85, 39.92)], site_font_px=20.0
+    )
     assert [x.font_px for x in labels if x.kind == "site"] == [20.0]
