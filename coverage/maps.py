@@ -446,10 +446,10 @@ def coverage_map(
     if tiles is None:  # a tile background carries its own place names
         _labels_layer(m, result, view, presentation)
     min_lon, min_lat, max_lon, max_lat = view
-    # Room at the bottom right for the credit, so it never covers a ring.
-    m.fit_bounds(
-        [[min_lat, min_lon], [max_lat, max_lon]], padding_top_left=(8, 8), padding_bottom_right=(8, 28)
-    )
+    # No pixel padding: Leaflet's fitBounds on a map not yet laid out (an iframe of height
+    # 0 for a moment) would compute a NaN zoom from a negative size and never draw. The
+    # view is padded by 8 % in degrees, which keeps rings clear of the credit's corner.
+    m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
     _page_style(m, presentation, tiles)
     _Attribution(credit_text(result.sites)).add_to(m)
     return m
