@@ -118,6 +118,8 @@ def label_box(label: Label, zoom: int, anchor: int) -> Box:
     fx, fy = ANCHORS[label.kind][anchor]
     cx = x + fx * w + (math.copysign(DOT_PX, fx) if label.kind in ("capital", "site") and fx else 0.0)
     cy = y + fy * h
+    if label.kind == "site":  # the site's marker too (radius 5 to 7 px, with its outline)
+        return (x - 2.0 * DOT_PX, cy - h / 2.0, cx + w / 2.0, cy + h / 2.0)
     return (cx - w / 2.0, cy - h / 2.0, cx + w / 2.0, cy + h / 2.0)
 
 
