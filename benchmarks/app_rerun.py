@@ -32,6 +32,25 @@ def _exceptions(at) -> list[str]:
     return [str(e.value if hasattr(e, "value") else e)[:500] for e in at.exception]
 
 
+def first_map_payload(at) -> dict[str, Any]:
+    """What the browser gets for the story's first map: the component's arguments plus every
+    static JSON file its script fetches (the view's borders and the world base), uncompressed."""
+    import json
+    import re
+
+    maps = at.get("component_instance")
+    if not maps:
+        return {"first_map_payload_bytes": None}
+    args = maps[0].proto.json_args
+    script = json.loads(args).get("script", "")
+    files = {}
+    for url in sorted(set(re.findall(r'fetch\("(/app/static/[^"]+)"\)', script))):
+        path = ROOT / "static" / url.removeprefix("/app/static/")
+        files[url] = path.stat().st_size if path.exists() else None
+    total = len(args) + sum(v or 0 for v in files.values())
+    return {"first_map_args_bytes": len(args), "first_map_files": files, "first_map_payload_bytes": total}
+
+
 def apptest(flips: int) -> dict[str, Any]:
     from streamlit.testing.v1 import AppTest
 
@@ -41,6 +60,7 @@ def apptest(flips: int) -> dict[str, Any]:
     at.run()
     out["first_run_wall_s"] = time.perf_counter() - t0
     out["first_run_seconds"] = _run_seconds(at)
+    out.update(first_map_payload(at))
     t0 = time.perf_counter()
     at.radio(key="step").set_value(STEP).run()
     out["step3_wall_s"] = time.perf_counter() - t0
@@ -144,6 +164,7 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
         "rerun_source": "st.session_state['_run_seconds']" if rs else "render path functions (fallback)",
         "rerun_apptest_wall_s": at["rerun_wall_s"]["median"] if "rerun_wall_s" in at else None,
         "map_payload_bytes": at.get("map_payload_bytes"),
+        "first_map_payload_bytes": at.get("first_map_payload_bytes"),
         "app_exceptions": len(at.get("app_exceptions", [])) if "error" not in at else None,
     }
     if rs is None:

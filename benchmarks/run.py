@@ -226,6 +226,15 @@ CHECKS = (
         _kb,
     ),
     Check(
+        "app.first_map_payload",
+        "App: first story map payload (page script + fetched borders)",
+        "app_rerun",
+        "first_map_payload_bytes",
+        "≤ 300 kB",
+        lambda v, m: v <= 300_000,
+        _kb,
+    ),
+    Check(
         "browser.first_ring",
         "Browser: goto → first ring visible (warm server)",
         "browser",

@@ -364,13 +364,29 @@ def map_html(
     panel = (
         '<div style="position:absolute;top:10px;left:56px;z-index:1000;background:rgba(255,255,255,.92);'
         'padding:8px 12px;border-radius:4px;font:13px/1.4 sans-serif;max-width:60%">'
-        f"<strong>{html.escape(title)}</strong><br><span>{html.escape(subtitle)}</span>{legend}</div>"
+        f"<strong>{html.escape(title)}</strong><br><span>{html.escape(subtitle)}</span>{legend}"
+        f"{_share_legend_html() if result.rows else ''}</div>"
     )
     root: Any = m.get_root()  # a branca Figure (typed as a plain Element)
     root.html.add_child(RawHtml(panel))
     root.header.add_child(RawHtml(f"<title>{html.escape(title or 'Coverage map')}</title>"))
     stable_ids(m)
     return str(root.render())
+
+
+def _share_legend_html() -> str:
+    """Swatches of the country shading by share within range (the map's classes and fills)."""
+    from coverage.maps import STYLE
+    from coverage.style import SHARE_CLASSES
+
+    swatches = "".join(
+        f'<span class="share-class" style="white-space:nowrap;margin-right:8px">'
+        f'<span style="display:inline-block;width:12px;height:10px;margin-right:4px;'
+        f'border:1px solid {STYLE.reached_border};background:{STYLE.share_fill(lower)}"></span>'
+        f"{html.escape(label)}</span>"
+        for lower, label in SHARE_CLASSES
+    )
+    return f'<div class="share-legend" style="margin-top:4px">Share within range: {swatches}</div>'
 
 
 def kml_bytes(result: Result) -> bytes:

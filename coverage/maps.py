@@ -1,10 +1,12 @@
 """The interactive map of an analysis result: folium (Leaflet), offline by default.
 
 Rings are drawn as the polygons from :mod:`coverage.rings` with
-``smoothFactor: 0``; never ``folium.Circle`` (a sphere-and-Mercator ellipse).
-Borders are clipped to the view and simplified as a coverage
-(:mod:`coverage.view`) so neighbours keep shared edges; colours come from
-:mod:`coverage.style`, as for the print map. Leaflet comes from the
+``smoothFactor: 0``; never ``folium.Circle`` (a sphere-and-Mercator ellipse),
+whole across the date line (:mod:`coverage.display`). Under them, the whole
+world at 1:110m, and over it the view's borders, clipped and simplified as a
+coverage (:mod:`coverage.view`) so neighbours keep shared edges; both packed
+(:func:`pack_borders`). Place names come from :mod:`coverage.labels`; colours
+from :mod:`coverage.style`, as for the print map. Leaflet comes from the
 ``django-js-lib-leaflet`` wheel: served by Streamlit in the app, inlined in
 exported HTML, so maps draw with no network. The one exception is an online
 tile background (:mod:`coverage.tiles`), drawn only when the caller asks for one.
@@ -12,6 +14,7 @@ tile background (:mod:`coverage.tiles`), drawn only when the caller asks for one
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
@@ -25,9 +28,11 @@ from branca.element import MacroElement
 from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
+from coverage import labels
 from coverage.analysis import Result
 from coverage.borders import Countries
 from coverage.cache import LRUCache
+from coverage.display import display_box, display_rings, display_view, nearest_turn, world_offsets
 from coverage.leaflet import RawHtml, page_root
 from coverage.style import RING_FILL_OPACITY, THEMES, TILE_BACKDROP, credit_text, site_colour
 from coverage.tiles import TileSource
@@ -61,40 +66,138 @@ def script_json(obj: object) -> str:
     return _JINJA_OPENER.sub(r"\\u007b", text)
 
 
-def borders_json(display_borders: gpd.GeoDataFrame) -> str:
-    """The view's borders as a compact FeatureCollection (cache it per view)."""
-    geometries = shapely.to_geojson(display_borders.geometry.values)
-    features = ",".join(
-        '{"type":"Feature","geometry":%s,"properties":%s}' % (geom, script_json({"name": str(name)}))
-        for geom, name in zip(geometries, display_borders["name"], strict=True)
-    )
-    return '{"type":"FeatureCollection","features":[%s]}' % features
-
-
 def _feature(geom: BaseGeometry, precision: float, **properties: object) -> dict[str, Any]:
     geom = shapely.set_precision(geom, precision, mode="pointwise")
     return {"type": "Feature", "geometry": json.loads(shapely.to_geojson(geom)), "properties": properties}
 
 
-class JsonLayer(MacroElement):
+_HELPERS_JS = """
+if (!window.rrLines) {
+  /* Polygon edges as lines, without the edges that are not real borders or circles:
+     clip-box edges, the cuts at +-180 deg, the closing edges of a cap at +-90 deg, and
+     what lies beyond Web Mercator's edge (Leaflet would draw it along the map's top). */
+  window.rrLines = function (fc, xs, ys) {
+    function on(a, b, vs, k) {
+      for (var i = 0; i < vs.length; i++) {
+        if (Math.abs(a[k] - vs[i]) < 1e-7 && Math.abs(b[k] - vs[i]) < 1e-7) { return true; }
+      }
+      return false;
+    }
+    var out = [];
+    fc.features.forEach(function (f) {
+      var g = f.geometry;
+      if (!g) { return; }
+      var polys = g.type === 'Polygon' ? [g.coordinates] : (g.type === 'MultiPolygon' ? g.coordinates : []);
+      var lines = [];
+      polys.forEach(function (poly) {
+        poly.forEach(function (ring) {
+          var run = [ring[0]];
+          for (var i = 1; i < ring.length; i++) {
+            if (on(ring[i - 1], ring[i], xs, 0) || on(ring[i - 1], ring[i], ys, 1)
+                || (Math.abs(ring[i - 1][1]) > 85.0511 && Math.abs(ring[i][1]) > 85.0511)) {
+              if (run.length > 1) { lines.push(run); }
+              run = [ring[i]];
+            } else { run.push(ring[i]); }
+          }
+          if (run.length > 1) { lines.push(run); }
+        });
+      });
+      if (lines.length) {
+        out.push({type: 'Feature', properties: f.properties,
+                  geometry: {type: 'MultiLineString', coordinates: lines}});
+      }
+    });
+    return {type: 'FeatureCollection', features: out};
+  };
+  /* Packed borders (see coverage.maps.pack_borders) back to plain GeoJSON geometry. */
+  window.rrUnpack = function (p) {
+    return {type: 'FeatureCollection', features: p.features.map(function (f) {
+      var bare = Array.isArray(f);  /* the world base: [name, rings] */
+      return {type: 'Feature', properties: bare ? {name: f[0]} : f.properties,
+        geometry: {type: 'MultiPolygon', coordinates: (bare ? f[1] : f.packed).map(function (poly) {
+          return poly.map(function (ring) {
+            var x = 0, y = 0, out = [];
+            for (var i = 0; i < ring.length; i += 2) {
+              x += ring[i]; y += ring[i + 1]; out.push([x / p.scale, y / p.scale]);
+            }
+            out.push(out[0]);
+            return out;
+          });
+        })}};
+    })};
+  };
+}
+"""
+
+
+class ScriptElement(MacroElement):
+    """A MacroElement whose rendered script goes into the page as it is.
+
+    branca's MacroElement compiles every rendered script as a Jinja template
+    once more before the page is put together; for a map carrying tens of kB of
+    data (borders, names) that second pass costs tens of milliseconds on every
+    rerun of the app, and buys nothing: our scripts hold no template syntax
+    (:func:`script_json` escapes it in data).
+    """
+
+    def render(self, **kwargs: Any) -> str:
+        figure: Any = self.get_root()  # a branca Figure (typed as a plain Element)
+        script = self._template.module.__dict__.get("script")
+        if script is not None:
+            figure.script.add_child(RawHtml(script(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+        return ""
+
+
+class JsonLayer(ScriptElement):
     """A Leaflet GeoJSON layer from pre-serialised JSON, styled in JavaScript.
 
     folium.GeoJson re-serialises its data and evaluates style functions in
     Python on every render; the app re-renders on every click, so the large
     borders layer is serialised once per view instead. ``tooltip`` names a
     feature property holding *already escaped* text.
+
+    Layers are added to the map in page order through one promise chain per
+    map: a layer fetched from ``url`` starts loading at once, but the layers
+    after it (the rings) wait until it is drawn, so rings never show on an
+    empty sea. ``lines`` draws polygon outlines as separate lines (styled by
+    ``lines``; only for features whose property ``lines_where`` is true, if
+    given) without the edges on the longitudes ``cut_lons`` and latitudes
+    ``cut_lats`` (clip boxes, ±180°, the poles); ``casing`` draws them under
+    the layer, wider (a halo that keeps them readable on any fill).
+    ``offsets`` repeats the layer shifted by whole turns (a map across the
+    date line); ``packed`` data comes from :func:`pack_borders`; ``backdrop``
+    is a [[south, west], [north, east]] box painted in ``backdrop_colour`` first.
     """
 
     _template = Template(
         """{% macro script(this, kwargs) %}
+        (function () {
+        var map = {{ this._parent.get_name() }};
         {% if this.pane %}
-        if (!{{ this._parent.get_name() }}.getPane({{ this.pane|tojson }})) {
-            {{ this._parent.get_name() }}.createPane({{ this.pane|tojson }}).style.zIndex = 350;
+        if (!map.getPane({{ this.pane|tojson }})) {
+            map.createPane({{ this.pane|tojson }}).style.zIndex = 350;
         }
         {% endif %}
-        function {{ this.get_name() }}_add(data) {
-            return L.geoJson(data, {
+        function add(data, dx) {
+            var toLatLng = function (c) { return L.latLng(c[1], c[0] + dx); };
+            {% if this.backdrop %}
+            L.rectangle({{ this.backdrop|tojson }}, {stroke: false, interactive: false,
+                fillColor: {{ this.backdrop_colour|tojson }}, fillOpacity: 1
+                {%- if this.pane %}, pane: {{ this.pane|tojson }}{% endif %}}).addTo(map);
+            {% endif %}
+            {% if this.lines or this.casing %}
+            var lines = window.rrLines(data, {{ this.cut_lons|tojson }}, {{ this.cut_lats|tojson }});
+            {% endif %}
+            {% if this.casing %}
+            L.geoJson(lines, {smoothFactor: 0, coordsToLatLng: toLatLng, interactive: false,
+                {% if this.pane %}pane: {{ this.pane|tojson }},{% endif %}
+                style: {{ this.casing }}}).addTo(map);
+            {% endif %}
+            L.geoJson(data, {
                 smoothFactor: 0,
+                coordsToLatLng: toLatLng,
                 {% if this.pane %}pane: {{ this.pane|tojson }},{% endif %}
                 interactive: {{ 'true' if this.tooltip else 'false' }},
                 style: {{ this.style }},
@@ -105,13 +208,31 @@ class JsonLayer(MacroElement):
                     if (text) { layer.bindTooltip(text, {{ this.tooltip_options|tojson }}); }
                     {% endif %}
                 }
-            }).addTo({{ this._parent.get_name() }});
+            }).addTo(map);
+            {% if this.lines %}
+            L.geoJson(lines, {smoothFactor: 0, coordsToLatLng: toLatLng, interactive: false,
+                {% if this.pane %}pane: {{ this.pane|tojson }},{% endif %}
+                {% if this.lines_where %}
+                filter: function (f) { return !!f.properties[{{ this.lines_where|tojson }}]; },
+                {% endif %}
+                style: {{ this.lines }}}).addTo(map);
+            {% endif %}
         }
+        function {{ this.get_name() }}_add(data) {
+            {% if this.packed %}data = window.rrUnpack(data);{% endif %}
+            {{ this.offsets|tojson }}.forEach(function (dx) { add(data, dx); });
+        }
+        var ready = map.rrReady || Promise.resolve();
         {% if this.url %}
-        fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then({{ this.get_name() }}_add);
+        var loading = fetch({{ this.url|tojson }}).then(function (r) { return r.json(); });
+        map.rrReady = ready.then(function () { return loading; }).then({{ this.get_name() }}_add)
+            .catch(function (e) { console.error(e); });
         {% else %}
+        map.rrReady = ready.then(function () {
         {{ this.get_name() }}_add({{ this.data }});
+        }).catch(function (e) { console.error(e); });
         {% endif %}
+        })();
         {% endmacro %}"""
     )
 
@@ -124,6 +245,15 @@ class JsonLayer(MacroElement):
         pane: str | None = None,
         tooltip: str | None = None,
         tooltip_options: dict[str, Any] | None = None,
+        lines: str | None = None,
+        lines_where: str | None = None,
+        casing: str | None = None,
+        cut_lons: Sequence[float] = (-180.0, 180.0),
+        cut_lats: Sequence[float] = (-90.0, 90.0),
+        offsets: Sequence[float] = (0.0,),
+        packed: bool = False,
+        backdrop: tuple[tuple[float, float], tuple[float, float]] | None = None,
+        backdrop_colour: str = "",
         name: str = "JsonLayer",
     ) -> None:
         super().__init__()
@@ -136,6 +266,108 @@ class JsonLayer(MacroElement):
         self.style = style
         self.tooltip = tooltip
         self.tooltip_options = tooltip_options or {}
+        self.lines = lines
+        self.lines_where = lines_where
+        self.casing = casing
+        self.cut_lons = list(cut_lons)
+        self.cut_lats = list(cut_lats)
+        self.offsets = list(offsets)
+        self.packed = packed
+        self.backdrop = backdrop
+        self.backdrop_colour = backdrop_colour
+
+
+class _Helpers(ScriptElement):
+    """The map's few JavaScript helpers (:data:`_HELPERS_JS`), defined once per page."""
+
+    _template = Template("{% macro script(this, kwargs) %}" + _HELPERS_JS + "{% endmacro %}")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Helpers"
+
+
+WORLD_RESOLUTION = "110m"
+"""The world base drawn under every map (Natural Earth 1:110m, ≈ 75 kB packed)."""
+PACK_SCALE = 100
+"""Packed coordinates are whole hundredths of a degree (≈ 1 km; under a pixel at world zooms)."""
+
+
+def pack_borders(frame: gpd.GeoDataFrame, scale: int = PACK_SCALE, *, bare: bool = False) -> str:
+    """Borders as compact JSON: each country's rings as integer deltas (x, y, x, y…) in 1/``scale`` °.
+
+    About half the size of GeoJSON. Still a GeoJSON FeatureCollection (each
+    feature's geometry an empty MultiPolygon, its rings in the foreign member
+    ``packed``, the unit in ``scale``), so any reader sees the names; ``rrUnpack``
+    in the page restores the geometry. Each ring starts absolute and drops its closing vertex.
+    ``bare``: each feature just ``[name, rings]``, in a collection of type
+    ``PackedBorders`` (the world base: 18 kB less).
+    """
+    import numpy as np
+
+    features: list[Any] = []
+    for name, geom in zip(frame["name"], frame.geometry.values, strict=True):
+        polys = []
+        for part in shapely.get_parts(geom):
+            rings = []
+            for ring in (part.exterior, *part.interiors):
+                q = np.round(np.asarray(ring.coords)[:-1, :2] * scale).astype(np.int64)
+                if len(q) < 3:
+                    continue
+                rings.append(np.diff(q, axis=0, prepend=[[0, 0]]).ravel().tolist())
+            if rings:
+                polys.append(rings)
+        if polys and bare:
+            features.append([str(name), polys])
+        elif polys:
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"name": str(name)},
+                    "geometry": {"type": "MultiPolygon", "coordinates": []},
+                    "packed": polys,
+                }
+            )
+    if bare:  # not GeoJSON any more: say so
+        return script_json({"type": "PackedBorders", "scale": scale, "features": features})
+    return script_json({"type": "FeatureCollection", "scale": scale, "features": features})
+
+
+def unpack_borders(text: str) -> list[tuple[str, BaseGeometry]]:
+    """:func:`pack_borders` read back (tests, and anyone checking what the page draws)."""
+    import numpy as np
+
+    packed = json.loads(text)
+    scale = float(packed["scale"])
+    out = []
+    for feature in packed["features"]:
+        name, polys = (
+            feature if isinstance(feature, list) else (feature["properties"]["name"], feature["packed"])
+        )
+        shapes = []
+        for rings in polys:
+            coords = [np.cumsum(np.asarray(r, dtype=float).reshape(-1, 2), axis=0) / scale for r in rings]
+            shapes.append(shapely.Polygon(coords[0], coords[1:]))
+        out.append((name, shapely.MultiPolygon(shapes)))
+    return out
+
+
+def pack_scale(box: Bounds) -> int:
+    """The unit of a view's packed borders: no coarser than their simplification (a pixel)."""
+    tolerance_deg = (box[2] - box[0]) / 1500.0
+    return 100 if tolerance_deg >= 0.01 else 1000
+
+
+_WORLD_JSON: dict[str, str] = {}
+
+
+def world_json(resolution: str = WORLD_RESOLUTION) -> str:
+    """The packed world base (:func:`pack_borders` of the whole map), built once per process."""
+    if resolution not in _WORLD_JSON:
+        from coverage.borders import load_borders
+
+        _WORLD_JSON[resolution] = pack_borders(load_borders(resolution), bare=True)
+    return _WORLD_JSON[resolution]
 
 
 def coverage_map(
@@ -143,6 +375,7 @@ def coverage_map(
     borders_geojson: str | None = None,
     *,
     borders_url: str | None = None,
+    world_url: str | None = None,
     units: Unit = "km",
     presentation: bool = False,
     highlights: Mapping[str, BaseGeometry] | None = None,
@@ -152,31 +385,54 @@ def coverage_map(
 ) -> folium.Map:
     """``result`` on a plain locator map (by default no tiles: works offline).
 
-    The borders come inline as ``borders_geojson`` (from :func:`borders_json`;
-    for self-contained files) or are fetched from ``borders_url`` (the app: the
-    browser caches them and the page stays small). ``highlights`` are labelled
-    lines drawn over everything (the story's borders and coasts); ``horizon`` a
-    label and one dashed ring per site.
+    Under everything, the whole world (:data:`WORLD_RESOLUTION`): inline, or
+    fetched from ``world_url`` (the app: one cached file for every map). Over
+    it, the view's finer borders: inline as ``borders_geojson`` (from
+    :func:`display_json`; for self-contained files) or fetched from
+    ``borders_url``. ``highlights`` are labelled lines drawn over everything
+    (the story's borders and coasts); ``horizon`` a label and one dashed ring
+    per site. Reached countries are shaded by their share within range
+    (:data:`coverage.style.SHARE_CLASSES`); countries, seas and capitals are
+    named (:mod:`coverage.labels`). Rings crossing the date line are drawn whole
+    (:mod:`coverage.display`).
 
     ``tiles``: an online background (see :mod:`coverage.tiles`) under
     everything else, with its provider's attribution. The browser then loads
-    tiles from the provider; land out of range is left unfilled and reached
-    countries are tinted, so the tiles show through.
+    tiles from the provider; no world base is drawn, land out of range is left
+    unfilled and reached countries are tinted, so the tiles show through.
     """
-    m = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, height=height)
+    m = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, height=height, min_zoom=1)
+    _Helpers().add_to(m)
     if tiles is not None:
         tile_layer(tiles).add_to(m)
     weight = 3 if presentation else 2
-    _countries_layer(m, result, borders_geojson, borders_url, tinted=tiles is not None)
-    _rings_layer(m, result, units, weight)
+    centres = [site.lon_deg for site in result.sites]
+    rings = display_rings(result.rings, centres)
+    view = display_view(rings)
+    box = display_box(view)
+    style = _CountryStyle(result, tinted=tiles is not None)
+    if tiles is None:
+        # A view wider than half the world shows the date line: draw the next world too.
+        offsets = world_offsets(box) if box[2] - box[0] < 180.0 else (-360.0, 0.0, 360.0)
+        _world_layer(m, style, world_url, offsets)
+    _countries_layer(m, style, borders_geojson, borders_url, box, tinted=tiles is not None)
+    _rings_layer(m, result, rings, units, weight)
     if horizon is not None:
         label, geoms = horizon
-        _layer(
-            m,
-            [_feature(g, 1e-4, tip=html.escape(label)) for g in geoms],
-            "function (f) { return {color: '#333333', weight: 2, dashArray: '6 6', fill: false}; }",
-            "Horizon",
-        )
+        features = [
+            _feature(g, 1e-4, tip=html.escape(label), cut=is_cap(g))
+            for g in display_rings(list(geoms), centres)
+        ]
+        JsonLayer(
+            script_json({"type": "FeatureCollection", "features": features}),
+            "function (f) { return {color: '#333333', weight: 2, dashArray: '6 6', fill: false,"
+            " stroke: !f.properties.cut}; }",
+            lines="function (f) { return {color: '#333333', weight: 2, dashArray: '6 6'}; }",
+            lines_where="cut",
+            tooltip="tip",
+            tooltip_options={"sticky": True},
+            name="Horizon",
+        ).add_to(m)
     if highlights:
         _layer(
             m,
@@ -187,7 +443,12 @@ def coverage_map(
             {"permanent": True, "direction": "left", "offset": [-12, 0], "className": "highlight-label"},
         )
     _sites_layer(m, result, presentation)
-    min_lon, min_lat, max_lon, max_lat = result.view
+    if tiles is None:  # a tile background carries its own place names
+        _labels_layer(m, result, view, presentation)
+    min_lon, min_lat, max_lon, max_lat = view
+    # No pixel padding: Leaflet's fitBounds on a map not yet laid out (an iframe of height
+    # 0 for a moment) would compute a NaN zoom from a negative size and never draw. The
+    # view is padded by 8 % in degrees, which keeps rings clear of the credit's corner.
     m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
     _page_style(m, presentation, tiles)
     _Attribution(credit_text(result.sites)).add_to(m)
@@ -211,62 +472,130 @@ def _layer(
     ).add_to(m)
 
 
-def _rings_layer(m: folium.Map, result: Result, units: Unit, weight: int) -> None:
-    rings = [
-        _feature(ring, 1e-4, tip=html.escape(f"{site.name}: {site.label(units)}"), colour=site_colour(i))
-        for i, (site, ring) in enumerate(zip(result.sites, result.rings, strict=True))
+def is_cap(geom: BaseGeometry) -> bool:
+    """Whether a ring as drawn reaches a pole (closed along it and the date line: edges not to stroke)."""
+    _, south, _, north = geom.bounds
+    return bool(south <= -90.0 + 1e-9 or north >= 90.0 - 1e-9)
+
+
+def _rings_layer(
+    m: folium.Map, result: Result, rings: Sequence[BaseGeometry], units: Unit, weight: int
+) -> None:
+    """Rings as a light fill and an outline on a white casing (readable on sea and land).
+
+    A polar cap's closing edges (along the pole and the date line) are not
+    stroked: its outline is drawn as lines without them.
+    """
+    features = [
+        _feature(
+            ring,
+            1e-4,
+            tip=html.escape(f"{site.name}: {site.label(units)}"),
+            colour=site_colour(i),
+            cut=is_cap(ring),
+        )
+        for i, (site, ring) in enumerate(zip(result.sites, rings, strict=True))
     ]
-    _layer(
-        m,
-        rings,
-        "function (f) { return {color: f.properties.colour, weight: %d, fillColor: f.properties.colour,"
-        " fillOpacity: %s}; }" % (weight, RING_FILL_OPACITY),
-        "Rings",
-    )
+    outline = "color: f.properties.colour, weight: %d, opacity: 1" % weight
+    JsonLayer(
+        script_json({"type": "FeatureCollection", "features": features}),
+        "function (f) { return {%s, stroke: !f.properties.cut, fillColor: f.properties.colour,"
+        " fillOpacity: %s}; }" % (outline, RING_FILL_OPACITY),
+        lines="function (f) { return {%s}; }" % outline,
+        lines_where="cut",
+        casing="function (f) { return {color: '#ffffff', weight: %d, opacity: 0.85}; }" % (weight + 3),
+        tooltip="tip",
+        tooltip_options={"sticky": True},
+        name="Rings",
+    ).add_to(m)
+
+
+class _CountryStyle:
+    """How countries are filled and outlined, in JavaScript: reached ones by their share's class."""
+
+    def __init__(self, result: Result, *, tinted: bool) -> None:
+        reached_opacity, land_opacity = (0.45, 0.0) if tinted else (1.0, 1.0)
+        shares = {
+            str(row["country"]): [
+                f"{html.escape(str(row['country']))}: {row['covered_pct']:.1f} % within range",
+                STYLE.share_fill(float(row["covered_pct"])),
+            ]
+            for row in result.rows
+        }
+        land = {"stroke": False, "fillColor": STYLE.land, "fillOpacity": land_opacity}
+        self.fill = (
+            "function (f) { var s = %s; var hit = s.hasOwnProperty(f.properties.name);"
+            " f.properties.tip = hit ? s[f.properties.name][0] : null;"
+            " return hit ? {stroke: false, fillColor: s[f.properties.name][1], fillOpacity: %s} : %s; }"
+            % (script_json(shares), reached_opacity, script_json(land))
+        )
+        reached_line = {"color": STYLE.reached_border, "weight": 1.0}
+        land_line = {"color": STYLE.border, "weight": 0.7}
+        self.lines = "function (f) { return %s.hasOwnProperty(f.properties.name) ? %s : %s; }" % (
+            script_json({name: 1 for name in shares}),
+            script_json(reached_line),
+            script_json(land_line),
+        )
+
+
+def _world_layer(m: folium.Map, style: _CountryStyle, url: str | None, offsets: Sequence[float]) -> None:
+    """The whole world under the view's borders, so land never ends at the edge of the view."""
+    JsonLayer(
+        None if url is not None else world_json(),
+        style.fill,
+        url=url,
+        pane="countries",
+        lines=style.lines,
+        offsets=offsets,
+        packed=True,
+        name="World",
+    ).add_to(m)
 
 
 def _countries_layer(
-    m: folium.Map, result: Result, data: str | None, url: str | None, *, tinted: bool
+    m: folium.Map,
+    style: _CountryStyle,
+    data: str | None,
+    url: str | None,
+    box: Bounds,
+    *,
+    tinted: bool,
 ) -> None:
-    """Countries filled in JavaScript: reached ones in the reached colour, with their share as a tooltip.
+    """The view's finer borders, reached countries shaded by share, with their share as a tooltip.
 
-    ``tinted`` (over tiles): out-of-range land only outlined and reached land
-    tinted; the countries pane (z 350) sits above Leaflet's tile pane (z 200),
-    below the rings.
+    The world base under them is painted over with the sea colour first inside
+    ``box`` (its coarser coasts would show through); the box's own edges are
+    never stroked. ``tinted`` (over tiles): out-of-range land only outlined and
+    reached land tinted; the countries pane (z 350) sits above Leaflet's tile
+    pane (z 200), below the rings.
     """
-    reached_opacity, land_opacity = (0.45, 0.0) if tinted else (1.0, 1.0)
-    shares = {
-        str(row["country"]): f"{html.escape(str(row['country']))}: {row['covered_pct']:.1f} % within range"
-        for row in result.rows
-    }
-    reached = {
-        "color": STYLE.reached_border,
-        "weight": 1.0,
-        "fillColor": STYLE.reached,
-        "fillOpacity": reached_opacity,
-    }
-    land = {"color": STYLE.border, "weight": 0.7, "fillColor": STYLE.land, "fillOpacity": land_opacity}
-    style = (
-        "function (f) { var s = %s; var hit = s.hasOwnProperty(f.properties.name);"
-        " f.properties.tip = hit ? s[f.properties.name] : null;"
-        " return hit ? %s : %s; }" % (script_json(shares), script_json(reached), script_json(land))
-    )
+    west, south, east, north = box
     JsonLayer(
         data,
-        style,
+        style.fill,
         url=url,
         pane="countries",
         tooltip="tip",
         tooltip_options={"sticky": True},
+        lines=style.lines,
+        cut_lons=(west, east, -180.0, 180.0),
+        cut_lats=(south, north, -90.0, 90.0),
+        backdrop=None if tinted else ((south, west), (north, east)),
+        backdrop_colour=STYLE.sea,
+        packed=True,
         name="Countries",
     ).add_to(m)
 
 
 def _sites_layer(m: folium.Map, result: Result, presentation: bool) -> None:
+    anchor = result.sites[0].lon_deg if result.sites else 0.0
     points = [
         {
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [site.lon_deg, site.lat_deg]},
+            "geometry": {
+                "type": "Point",
+                "coordinates": [site.lon_deg + nearest_turn(site.lon_deg, anchor), site.lat_deg],
+            },
             "properties": {"tip": html.escape(site.name), "colour": site_colour(i)},
         }
         for i, site in enumerate(result.sites)
@@ -281,14 +610,146 @@ def _sites_layer(m: folium.Map, result: Result, presentation: bool) -> None:
     )
 
 
+MAP_SIZE_PX = (1100.0, 540.0)
+"""The app's map panel, roughly: labels are guaranteed at the zoom it opens at."""
+
+_LABEL_CSS = {
+    "country": "rr-country",
+    "sea": "rr-sea",
+    "capital": "rr-capital",
+}
+
+
+def label_rows(result: Result, view: Bounds, presentation: bool = False) -> list[list[Any]]:
+    """The map's place names: [lon, lat, escaped text, kind, codes] per label shown at some zoom.
+
+    ``codes`` has one character per zoom from :data:`coverage.labels.MIN_ZOOM`
+    (see :func:`coverage.labels.place`).
+    """
+    shares = {str(row["iso_a3"]): float(row["covered_pct"]) for row in result.rows if row.get("iso_a3")}
+    sites = [(s.name, s.lon_deg, s.lat_deg) for s in result.sites]
+    key = (tuple(sorted(shares.items())), tuple(round(v, 2) for v in view), tuple(sites), presentation)
+    return _LABELS.get_or_make(key, lambda: _label_rows(shares, view, sites, 20.0 if presentation else None))
+
+
+def _label_rows(
+    shares: dict[str, float], view: Bounds, sites: list[tuple[str, float, float]], site_font_px: float | None
+) -> list[list[Any]]:
+    centre = 0.5 * (view[0] + view[2])
+    candidates = [
+        dataclasses.replace(c, lon_deg=c.lon_deg + nearest_turn(c.lon_deg, centre))
+        for c in labels.map_labels(
+            shares, labels.screen_view(view, *MAP_SIZE_PX), sites, site_font_px=site_font_px
+        )
+    ]
+    codes = labels.place(candidates)
+    return [
+        [round(c.lon_deg, 3), round(c.lat_deg, 3), html.escape(c.text), c.kind, code]
+        for c, code in zip(candidates, codes, strict=True)
+        if c.kind != "site" and code.strip("-")
+    ]
+
+
+_LABELS: LRUCache[Any, list[list[Any]]] = LRUCache(64)
+_LABELS_JSON: LRUCache[Any, str] = LRUCache(64)
+
+
+def label_rows_json(result: Result, view: Bounds, presentation: bool = False) -> str:
+    """:func:`label_rows` as script-safe JSON, cached (the app sends it on every rerun)."""
+    key = (result, view, presentation)  # a Result compares by identity; the key keeps it alive
+    return _LABELS_JSON.get_or_make(key, lambda: script_json(label_rows(result, view, presentation)))
+
+
+def _anchor_css() -> dict[str, list[str]]:
+    """CSS transforms matching :data:`coverage.labels.ANCHORS` (the box's offset from its point)."""
+    out: dict[str, list[str]] = {}
+    for kind in _LABEL_CSS:
+        moves = []
+        for fx, fy in labels.ANCHORS[kind]:  # type: ignore[index]
+            dot = labels.DOT_PX if kind == "capital" and fx else 0.0
+            x = (
+                f"calc({(fx - 0.5) * 100:.0f}% + {dot * (1 if fx > 0 else -1):.0f}px)"
+                if dot
+                else f"{(fx - 0.5) * 100:.0f}%"
+            )
+            y = f"{(fy - 0.5) * 100:.0f}%"
+            moves.append(f"translate({x},{y})")
+        out[kind] = moves
+    return out
+
+
+class _Labels(ScriptElement):
+    """Place names in their own pane; on every zoom, those placed for that zoom are shown."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function () {
+        var map = {{ this._parent.get_name() }};
+        var rows = {{ this.rows }};
+        var moves = {{ this.moves|tojson }};
+        var classes = {{ this.classes|tojson }};
+        var zmin = {{ this.zmin }};
+        var pane = map.createPane('rrLabels');
+        pane.style.zIndex = 450;
+        pane.style.pointerEvents = 'none';
+        var shown = rows.map(function () { return null; });
+        function update() {
+            var z = Math.floor(map.getZoom() + 1e-6) - zmin;
+            rows.forEach(function (r, i) {
+                var code = r[4].charAt(Math.max(0, Math.min(r[4].length - 1, z)));
+                var was = shown[i];
+                if (was && was.code === code) { return; }
+                if (was) { map.removeLayer(was.marker); shown[i] = null; }
+                if (code === '-' || code === '') { return; }
+                var icon = L.divIcon({className: 'rr-label', iconSize: [0, 0],
+                    html: (r[3] === 'capital' ? '<i class="rr-dot"></i>' : '')
+                        + '<span class="' + classes[r[3]] + '" style="transform:' + moves[r[3]][+code]
+                        + '">' + r[2] + '</span>'});
+                shown[i] = {code: code, marker: L.marker([r[1], r[0]], {icon: icon, pane: 'rrLabels',
+                    interactive: false, keyboard: false}).addTo(map)};
+            });
+        }
+        var ready = map.rrReady || Promise.resolve();
+        map.rrReady = ready.then(function () { update(); map.on('zoomend', update); });
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, rows_json: str) -> None:
+        super().__init__()
+        self._name = "Labels"
+        self.rows = rows_json
+        self.moves = _anchor_css()
+        self.classes = _LABEL_CSS
+        self.zmin = labels.MIN_ZOOM
+
+
+def _labels_layer(m: folium.Map, result: Result, view: Bounds, presentation: bool) -> None:
+    _Labels(label_rows_json(result, view, presentation)).add_to(m)
+
+
 def _page_style(m: folium.Map, presentation: bool, tiles: TileSource | None) -> None:
     font = "20px" if presentation else "13px"
     backdrop = STYLE.sea if tiles is None else TILE_BACKDROP
+    halo = STYLE.halo
+    shadow = f"0 0 2px {halo},0 0 2px {halo},0 0 3px {halo},0 0 4px {halo}"
     page_root(m).header.add_child(
         RawHtml(
             f"<style>.leaflet-container{{background:{backdrop};font-size:{font}}}"
             f".leaflet-tooltip{{font-size:{font}}}"
-            f".highlight-label{{color:{STYLE.highlight};font-weight:bold}}</style>"
+            f".highlight-label{{color:{STYLE.highlight};font-weight:bold}}"
+            # A compact credit: small type, never wider than the map minus the scale bar.
+            ".leaflet-container .leaflet-control-attribution{font-size:10px;line-height:1.35;"
+            "max-width:calc(100vw - 160px);white-space:normal;padding:1px 5px;"
+            "background:rgba(255,255,255,.75)}"
+            ".rr-label span{position:absolute;left:0;top:0;white-space:nowrap;"
+            f"font-family:Arial,'Liberation Sans','DejaVu Sans',sans-serif;text-shadow:{shadow}}}"
+            f".rr-country{{font-size:11px;font-weight:600;letter-spacing:.08em;text-transform:uppercase;color:#5b5b5b}}"
+            ".rr-sea{font-size:12px;font-style:italic;letter-spacing:.03em;color:#3f6f93}"
+            f".rr-capital{{font-size:11px;color:{STYLE.text}}}"
+            ".rr-dot{position:absolute;left:-3px;top:-3px;width:4px;height:4px;border-radius:50%;"
+            "background:#333;border:1px solid #fff}"
+            "</style>"
         )
     )
 
@@ -325,7 +786,14 @@ class _Attribution(MacroElement):
 _DISPLAY_JSON: LRUCache[tuple[Countries, Bounds], str] = LRUCache(64)
 
 
+def display_box_of(result: Result) -> Bounds:
+    """The box of finer borders sent with ``result``'s map: around its rings as drawn (may cross ±180°)."""
+    rings = display_rings(result.rings, [site.lon_deg for site in result.sites])
+    return display_box(display_view(rings))
+
+
 def display_json(result: Result) -> str:
-    """The borders sent with ``result``'s map (:attr:`Result.display`), as JSON, cached per view."""
-    key = (result.countries, result.display)
-    return _DISPLAY_JSON.get_or_make(key, lambda: borders_json(view_borders(*key)))
+    """The finer borders sent with ``result``'s map (:func:`display_box_of`), packed
+    (:func:`pack_borders`), cached per view."""
+    key = (result.countries, display_box_of(result))
+    return _DISPLAY_JSON.get_or_make(key, lambda: pack_borders(view_borders(*key), pack_scale(key[1])))

@@ -82,20 +82,63 @@ def borders_for_view(
 
     if tolerance_deg is None:
         tolerance_deg = (bounds[2] - bounds[0]) / 1500.0
-    idx = borders.sindex.query(box(*bounds), predicate="intersects")
-    sub = borders.iloc[idx]
-    clipped = shapely.clip_by_rect(sub.geometry.values, *bounds)
-    invalid = ~shapely.is_valid(clipped)  # clip_by_rect is fast but may not keep validity
-    clipped[invalid] = shapely.make_valid(clipped[invalid], method="structure")
+    names, codes, clipped = clip_wrapped(borders, bounds)
     simplified = shapely.coverage_simplify(clipped, tolerance_deg, simplify_boundary=True)
     simplified = np.array([_drop_specks(g, (2.0 * tolerance_deg) ** 2) for g in simplified], dtype=object)
     simplified = shapely.set_precision(simplified, 1e-3, mode="pointwise")
     out = gpd.GeoDataFrame(
-        {"name": sub["name"].values, "iso_a3": sub["iso_a3"].values},
+        {"name": names, "iso_a3": codes},
         geometry=simplified,
         crs=borders.crs,
     )
     return out[~out.geometry.is_empty]
+
+
+def clip_wrapped(borders: gpd.GeoDataFrame, bounds: Bounds) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Names, codes and valid geometries of ``borders`` clipped to ``bounds``.
+
+    ``bounds`` may run past ±180° (a map around the date line): each whole-turn
+    strip is clipped on its own, shifted into place, and a country's pieces are
+    merged, which also dissolves Natural Earth's own cut at 180° for display.
+    """
+    pieces = []
+    for shift, strip in _strips(bounds):
+        idx = borders.sindex.query(box(*strip), predicate="intersects")
+        clipped = shapely.clip_by_rect(borders.geometry.values[idx], *strip)
+        invalid = ~shapely.is_valid(clipped)  # clip_by_rect is fast but may not keep validity
+        clipped[invalid] = shapely.make_valid(clipped[invalid], method="structure")
+        if shift:
+            clipped = shapely.transform(clipped, lambda xy, dx=shift: xy + [dx, 0.0])
+        pieces.append((idx, clipped))
+    if len(pieces) == 1:
+        idx, geoms = pieces[0]
+    else:
+        order = np.concatenate([i for i, _ in pieces])
+        parts = np.concatenate([g for _, g in pieces])
+        idx = np.unique(order)
+        geoms = np.array([shapely.union_all(parts[order == i]) for i in idx], dtype=object)
+        geoms = shapely.make_valid(geoms, method="structure")
+        geoms = np.array([_polygonal(g) for g in geoms], dtype=object)
+    return borders["name"].values[idx], borders["iso_a3"].values[idx], geoms
+
+
+def _strips(bounds: Bounds) -> list[tuple[float, Bounds]]:
+    """(shift, box within ±180°) for each whole-turn strip that ``bounds`` covers."""
+    west, south, east, north = bounds
+    if west >= -180.0 and east <= 180.0:
+        return [(0.0, bounds)]
+    out = []
+    for k in range(int(np.floor((west + 180.0) / 360.0)), int(np.floor((east + 180.0) / 360.0 - 1e-12)) + 1):
+        shift = 360.0 * k
+        strip_west, strip_east = max(west - shift, -180.0), min(east - shift, 180.0)
+        if strip_east > strip_west:
+            out.append((shift, (strip_west, south, strip_east, north)))
+    return out
+
+
+def _polygonal(geom: BaseGeometry) -> BaseGeometry:
+    parts = [p for p in shapely.get_parts(geom) if isinstance(p, shapely.Polygon | shapely.MultiPolygon)]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
 def _drop_specks(geom: BaseGeometry, min_area: float) -> BaseGeometry:

@@ -72,3 +72,31 @@ def test_a_pruned_borders_file_comes_back_on_its_next_use(tmp_path, monkeypatch)
     assert [p.name for p in folder.glob("*.json")] == [second]
     assert data.borders_url(kars, tmp_path).rsplit("/", 1)[1] == first  # cached name, file rewritten
     assert (folder / first).is_file()
+
+
+def test_world_base_is_one_content_addressed_file_never_pruned(tmp_path, monkeypatch) -> None:
+    import hashlib
+
+    monkeypatch.setattr(data, "MAX_BORDER_FILES", 1)
+    url = data.world_url(tmp_path)
+    name = url.rsplit("/", 1)[1]
+    path = tmp_path / "borders" / name
+    body = path.read_bytes()
+    assert name == "world-" + hashlib.sha256(body).hexdigest()[:20] + ".json"
+    assert data.world_url(tmp_path) == url  # the same file for every map
+    data.borders_url(data.analysed(scenario_file("story-kars.json")), tmp_path)
+    data.borders_url(data.analysed(scenario_file("story-ankara.json")), tmp_path)  # prunes Kars's view
+    assert path.is_file()  # the world stays
+
+
+def test_app_map_fetches_the_world_and_the_view_from_static_files(tmp_path) -> None:
+    m = data.build_map(
+        data.analysed(scenario_file("story-kars.json")),
+        static_dir=tmp_path,
+        units="km",
+        presentation=False,
+        highlights=None,
+    )
+    page = m.get_root().render()
+    assert f'fetch("{data.world_url(tmp_path)}")' in page
+    assert page.count("fetch(") == 2  # the world and the view, nothing inline but rings and names

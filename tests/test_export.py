@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -305,6 +306,18 @@ def test_map_html_is_self_contained_and_escaped(kars_sites, kars_table, borders_
     assert [u for u in re.findall(r"<link\b[^>]*\bhref=[\"']?([^\"' >]+)", page) if "//" in u] == []
     assert "Leaflet 1.9.4" in page
     assert "Kars" in page and "Bloomberg" in page
+
+
+def test_map_html_has_the_share_legend_and_the_whole_world(kars_sites, borders_110m):
+    from coverage.maps import STYLE, display_json, world_json
+    from coverage.style import SHARE_CLASSES
+
+    result = analyse(kars_sites, borders_110m)
+    page = export.map_html(result, display_json(result), title="Kars")
+    legend = page[page.index('<div class="share-legend"') :]
+    for lower, label in SHARE_CLASSES:
+        assert html.escape(label) in legend and f"background:{STYLE.share_fill(lower)}" in legend
+    assert world_json() in page  # every border of the world, offline
 
 
 def test_rows_csv_matches_table_csv(kars_sites, kars_table):

@@ -183,7 +183,9 @@ def test_tile_background_adds_an_attributed_layer_under_the_countries(kars_sites
     assert f"background:{STYLE.sea}" not in page  # a grey backdrop, not a "sea", if tiles never load
     # Out-of-range land is only outlined; reached countries are tinted, not painted over the tiles.
     assert '"fillColor":"%s","fillOpacity":0.0' % STYLE.land in page
-    assert '"fillColor":"%s","fillOpacity":0.45' % STYLE.reached in page
+    # Reached countries tinted by their share's class (Armenia: wholly within range).
+    armenia = f'"Armenia: 100.0 % within range","{STYLE.share_fill(100.0)}"'
+    assert "fillOpacity: 0.45" in page and armenia in page
     # Leaflet still loads from the page itself: only the tiles come from the provider.
     assert _SRC.findall(page) == []
 
@@ -201,3 +203,123 @@ def test_tile_sources_are_https_xyz_templates_with_credit():
         assert '<a href="https://www.openstreetmap.org/copyright">' in source.attribution
         assert source.hosts and all(h.endswith(source.host_label) for h in source.hosts)
     assert TILE_SOURCES["osm"].hosts == ("tile.openstreetmap.org",)
+
+
+def _shares_in_page(page: str) -> dict[str, list[str]]:
+    """The share table the countries' style function reads: name → [tooltip, fill]."""
+    match = re.search(r"var s = (\{.*?\}); var hit", page)
+    assert match, "no share table in the page"
+    return json.loads(match.group(1))
+
+
+def test_reached_countries_are_shaded_by_their_share_class(kars_sites, borders_110m, kars_page):
+    from coverage.analysis import analyse
+    from coverage.style import SHARE_CLASSES
+
+    shares = _shares_in_page(kars_page)
+    rows = analyse(kars_sites, borders_110m).rows
+    assert set(shares) == {row["country"] for row in rows}
+    for row in rows:
+        assert shares[row["country"]][1] == STYLE.share_fill(row["covered_pct"]), row
+    assert shares["Armenia"][1] == STYLE.shares[len(SHARE_CLASSES) - 1]  # 100 %: the darkest class
+    # A sliver is the lightest class, not the colour of a country wholly within range.
+    sliver = [row for row in rows if row["covered_pct"] < 1.0]
+    for row in sliver:
+        assert shares[row["country"]][1] == STYLE.shares[0] != STYLE.shares[-1]
+
+
+def test_world_base_is_inline_and_packed_losslessly(borders_110m):
+    from coverage.maps import pack_borders, unpack_borders, world_json
+
+    packed = world_json()
+    assert len(packed) < 90_000  # the whole world, small enough for every first map
+    back = dict(unpack_borders(packed))
+    assert set(back) == set(borders_110m["name"])
+    for name, geom in zip(borders_110m["name"], borders_110m.geometry, strict=True):
+        assert back[name].hausdorff_distance(geom) < 0.008, name  # rounded to 0.01°
+    small = borders_110m.iloc[:3]
+    assert pack_borders(small) == pack_borders(small)
+
+
+def test_exported_map_carries_the_world_and_draws_rings_after_the_borders(kars_sites, borders_110m):
+    from coverage.maps import world_json
+
+    page = _render(kars_sites, borders_110m).get_root().render()
+    assert world_json() in page  # the world base, inline
+    # One promise chain: countries (world, then the view) before the rings.
+    assert page.count("map.rrReady = ready.then(") >= 4
+    world, view, rings = (
+        page.index(marker) for marker in ("rrUnpack(data)", "L.rectangle(", "f.properties.cut,")
+    )
+    assert world < rings and view < rings
+
+
+def test_the_view_s_clip_box_is_not_stroked(kars_sites, borders_110m):
+    from coverage.maps import display_box_of
+
+    result = analyse(kars_sites, borders_110m)
+    west, south, east, north = display_box_of(result)
+    page = coverage_map(result, display_json(result)).get_root().render()
+    # Fills have no stroke; outlines are lines that skip the box's edges and the date line.
+    assert f"window.rrLines(data, [{west}, {east}, -180.0, 180.0], [{south}, {north}, -90.0, 90.0])" in page
+
+
+def test_anadyr_ring_is_whole_and_the_map_regional(catalog):
+    from coverage.analysis import analyse_shipped
+
+    site = Site(name="Anadyr", lat_deg=64.73, lon_deg=177.5, radius_m=402_000.0)
+    result = analyse_shipped([site])
+    assert result.rings[0].geom_type == "MultiPolygon"  # the analysis keeps the RFC 7946 cut
+    m = coverage_map(result, display_json(result))
+    page = m.get_root().render()
+    rings = [
+        f
+        for obj in _geojson_objects(page)
+        for f in _features(obj)
+        if str(f["properties"].get("tip", "")).startswith("Anadyr:")
+    ]
+    assert [f["geometry"]["type"] for f in rings] == ["Polygon"]
+    lons = [c[0] for c in rings[0]["geometry"]["coordinates"][0]]
+    assert min(lons) < 180.0 < max(lons) < 190.0
+    fit = re.search(r"fitBounds\(\s*(\[\[.*?\]\])", page, re.S)
+    assert fit is not None
+    (south, west), (north, east) = json.loads(fit.group(1))
+    assert east - west < 25.0 and north - south < 15.0 and west < 177.5 < east
+
+
+def test_polar_cap_outline_skips_its_closing_edges():
+    from coverage.analysis import analyse_shipped
+
+    site = Site(name="Longyearbyen", lat_deg=78.22, lon_deg=15.65, radius_m=1_500_000.0)
+    result = analyse_shipped([site])
+    page = coverage_map(result, display_json(result)).get_root().render()
+    (ring,) = [
+        f
+        for obj in _geojson_objects(page)
+        for f in _features(obj)
+        if str(f["properties"].get("tip", "")).startswith("Longyearbyen:")
+    ]
+    assert (
+        ring["properties"]["cut"] is True
+    )  # the fill is not stroked; lines are drawn without the cap's edges
+    assert "stroke: !f.properties.cut" in page and "Math.abs(ring[i - 1][1]) > 85.0511" in page
+
+
+def test_credit_is_compact_and_leaves_room_for_the_scale(kars_page):
+    assert ".leaflet-control-attribution{font-size:10px" in kars_page
+    assert "max-width:calc(100vw - 160px)" in kars_page
+
+
+def test_place_names_are_in_the_page_and_escaped(borders_110m):
+    page = _render([Site(name=EVIL, lat_deg=40.6, lon_deg=43.1, radius_m=100_000.0)], borders_110m)
+    text = page.get_root().render()
+    rows = json.loads(re.search(r"var rows = (\[.*?\]);\n", text, re.S).group(1))
+    names = {row[2] for row in rows}
+    assert {"Armenia", "Georgia", "Turkey", "Black Sea", "Tbilisi"} <= names
+    assert all(row[3] in ("country", "sea", "capital") for row in rows)
+    assert EVIL not in text
+
+
+def test_tile_background_brings_its_own_names_and_no_world_base(kars_sites, borders_110m):
+    page = _render(kars_sites, borders_110m, tiles=TILE_SOURCES["osm"]).get_root().render()
+    assert "rrLabels" not in page and page.count("rrUnpack(data)") == 1  # the view's borders only

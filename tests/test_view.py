@@ -45,3 +45,15 @@ def test_display_bounds_are_wider_and_rounded(kars_sites):
 def test_no_rings_frame_the_story_region():
     west, south, east, north = view_bounds([])
     assert west < 32.85 < east and south < 39.92 < north  # Ankara
+
+
+def test_borders_for_a_view_across_the_date_line(borders_110m):
+    # Chukotka: Natural Earth cuts Russia at 180°; the view's borders join it again.
+    display = borders_for_view(borders_110m, (165.0, 55.0, 195.0, 72.0))
+    assert display.geometry.is_valid.all()
+    west, _, east, _ = display.total_bounds
+    assert west >= 165.0 - 1e-9 and east > 180.0 and east <= 195.0 + 1e-9
+    russia = display[display["name"] == "Russia"].geometry.iloc[0]
+    mainland = max(russia.geoms, key=lambda p: p.area) if hasattr(russia, "geoms") else russia
+    assert mainland.bounds[0] < 180.0 < mainland.bounds[2]  # one piece across 180°
+    assert "United States of America" in set(display["name"])  # Alaska, a turn east

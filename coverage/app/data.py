@@ -142,9 +142,32 @@ def borders_url(result: Result, static_dir: Path) -> str:
     return f"{STATIC_URL}/borders/{name}"
 
 
+@st.cache_resource(show_spinner=False)
+def _world_file() -> tuple[str, bytes]:
+    """The packed world base (:func:`coverage.maps.world_json`) and its content-addressed name."""
+    data = maps.world_json().encode()
+    return "world-" + hashlib.sha256(data).hexdigest()[:20] + ".json", data
+
+
+def world_url(static_dir: Path) -> str:
+    """The URL of the world base under ``static_dir``/borders, written if missing.
+
+    One file for every map and session, named by its content: the browser
+    downloads it once and keeps it.
+    """
+    name, data = _world_file()
+    path = static_dir / "borders" / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, data)
+    return f"{STATIC_URL}/borders/{name}"
+
+
 def _prune(folder: Path, keep: str) -> None:
     files = []
     for file in folder.glob("*.json"):
+        if file.name.startswith("world-"):  # the world base is shared by every view
+            continue
         try:
             files.append((file.stat().st_mtime, file))
         except FileNotFoundError:  # pruned by another session meanwhile
@@ -170,6 +193,7 @@ def build_map(
     m = maps.coverage_map(
         result,
         borders_url=borders_url(result, static_dir),
+        world_url=world_url(static_dir),
         units=units,
         presentation=presentation,
         highlights=highlights,

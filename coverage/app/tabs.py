@@ -182,7 +182,8 @@ def map_section(
         except CoverageError as exc:
             show_error(str(exc))
     if result.sites:
-        st.markdown(views.legend_markdown(result.sites, units))
+        shares = "  \n" + views.share_legend_markdown() if result.rows else ""
+        st.markdown(views.legend_markdown(result.sites, units) + shares)
     st.caption(credit_text(result.sites, tile_source(background)))
 
 

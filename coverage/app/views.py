@@ -91,6 +91,22 @@ def legend_markdown(sites: Sequence[Site], units: Unit) -> str:
     )
 
 
+def share_legend_markdown() -> str:
+    """The map's country shading: a swatch of each class of share within range, as Markdown.
+
+    The same classes and fills as the map (:data:`coverage.style.SHARE_CLASSES`,
+    the light theme), so a reader can tell 0.1 % from 100 %.
+    """
+    from coverage.maps import STYLE
+    from coverage.style import SHARE_CLASSES
+
+    swatches = "  ".join(
+        f':color[■]{{foreground="{STYLE.share_fill(lower)}"}} {md_escape(label)}'
+        for lower, label in SHARE_CLASSES
+    )
+    return f"Countries shaded by the share within range: {swatches}"
+
+
 def markdown_table(frame: pd.DataFrame, *, index_label: str | None = None, text_columns: int = 1) -> str:
     """``frame`` as a Markdown table for ``st.markdown``, every cell escaped.
 

@@ -1,0 +1,424 @@
+"""Place names as a locator map shows them: placed without collisions, thinned by zoom.
+
+For each integer zoom of the interactive map we place labels greedily in
+priority order, in Web-Mercator pixel space, with an estimated text box per
+label: a label shows at a zoom where its box (at one of a few anchors) overlaps
+no label of higher priority shown at that zoom. The result is one character
+per zoom and label (``-`` hidden, else the anchor's index), sent to the browser
+as a property; a few lines of JavaScript in :mod:`coverage.maps` show the
+labels for the current zoom. Nothing here knows about Leaflet.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from coverage import paths
+from coverage.errors import DataFileError
+
+Kind = Literal["country", "sea", "capital", "site"]
+
+MIN_ZOOM = 1
+MAX_ZOOM = 10
+TILE_PX = 256.0
+MAX_MERCATOR_LAT_DEG = 85.0511287798
+MARGIN_PX = 2.0
+"""Free space kept around every label box."""
+
+FONT_PX: dict[Kind, float] = {"country": 11.0, "sea": 12.0, "capital": 11.0, "site": 13.0}
+CHAR_EM: dict[Kind, float] = {"country": 0.84, "sea": 0.6, "capital": 0.62, "site": 0.62}
+"""Generous average advance per character, in ems: the text is drawn by the
+browser in a sans-serif we do not control (DejaVu Sans is among the widest);
+country names are upper case with letter spacing."""
+DOT_PX = 7.0
+"""A capital's dot radius plus gap: its name starts this far from the point."""
+
+ANCHORS: dict[Kind, tuple[tuple[float, float], ...]] = {
+    # Offsets of the box in units of its own (width, height) from "centred on the point".
+    "country": (
+        (0.0, 0.0),
+        (0.0, -1.2),
+        (0.0, 1.2),
+        (0.5, 0.0),
+        (-0.5, 0.0),
+        (0.0, -2.2),
+        (0.0, 2.2),
+        (0.5, 1.2),
+        (-0.5, -1.2),
+        (-0.5, 1.2),
+    ),
+    "sea": ((0.0, 0.0), (0.0, -1.0), (0.0, 1.0)),
+    "capital": ((0.5, 0.0), (-0.5, 0.0), (0.5, -0.8), (0.5, 0.8)),
+    "site": ((0.5, 0.0),),
+}
+"""Where a label may sit relative to its point, best first (capital names beside their dot);
+at most ten per kind (the browser gets one digit per zoom)."""
+
+STORY_COUNTRIES_ISO_A3 = ("TUR", "GRC", "BGR", "ARM", "AZE", "GEO", "IRN", "IRQ", "SYR", "CYP")
+"""Countries the story is about: always named at the story's zoom."""
+
+MUST_SHOW_PCT = 1.0
+"""Countries with at least this share within range are named first."""
+
+SEAS_CSV = paths.PLACES_DIR / "seas.csv"
+
+
+@dataclass(frozen=True)
+class Label:
+    """A name to place at a point; lower ``priority`` is placed first.
+
+    ``min_zoom`` is the first zoom it may show at (a small country's name waits
+    until the country is big enough on screen). Labels of kind ``site`` are
+    obstacles only (the map's own site names): placed first at every zoom.
+    """
+
+    text: str
+    lon_deg: float
+    lat_deg: float
+    kind: Kind
+    priority: float
+    min_zoom: int = MIN_ZOOM
+    group: str | None = None
+    """Labels of one group are alternatives: at most one of them shows at a zoom."""
+    font_px: float | None = None
+    """The text's size if not the kind's (:data:`FONT_PX`): site labels in presentation mode."""
+
+
+Box = tuple[float, float, float, float]
+
+
+def world_px(lon_deg: float, lat_deg: float, zoom: float) -> tuple[float, float]:
+    """Web-Mercator pixel coordinates of a point at ``zoom`` (Leaflet's, origin top-left)."""
+    size = TILE_PX * 2.0**zoom
+    lat = max(-MAX_MERCATOR_LAT_DEG, min(MAX_MERCATOR_LAT_DEG, lat_deg))
+    sin_lat = math.sin(math.radians(lat))
+    x = (lon_deg + 180.0) / 360.0 * size
+    y = (0.5 - math.log((1.0 + sin_lat) / (1.0 - sin_lat)) / (4.0 * math.pi)) * size
+    return x, y
+
+
+def text_size(label: Label) -> tuple[float, float]:
+    """Estimated (width, height) of a label's text in pixels."""
+    font = label.font_px or FONT_PX[label.kind]
+    width, height = len(label.text) * CHAR_EM[label.kind] * font + 4.0, font * 1.3
+    if label.kind == "site":  # a Leaflet tooltip: 6 px padding, a border and a pointer
+        return width + 16.0, height + 10.0
+    return width, height
+
+
+def label_box(label: Label, zoom: int, anchor: int) -> Box:
+    """The pixel box (x0, y0, x1, y1) of ``label`` at ``zoom`` and anchor index ``anchor``."""
+    x, y = world_px(label.lon_deg, label.lat_deg, zoom)
+    w, h = text_size(label)
+    fx, fy = ANCHORS[label.kind][anchor]
+    cx = x + fx * w + (math.copysign(DOT_PX, fx) if label.kind in ("capital", "site") and fx else 0.0)
+    cy = y + fy * h
+    if label.kind == "site":  # the site's marker too (radius 5 to 7 px, with its outline)
+        return (x - 2.0 * DOT_PX, cy - h / 2.0, cx + w / 2.0, cy + h / 2.0)
+    return (cx - w / 2.0, cy - h / 2.0, cx + w / 2.0, cy + h / 2.0)
+
+
+def overlaps(a: Box, b: Box, margin: float = MARGIN_PX) -> bool:
+    """Whether two boxes come closer than ``margin``."""
+    return a[0] < b[2] + margin and b[0] < a[2] + margin and a[1] < b[3] + margin and b[1] < a[3] + margin
+
+
+class _Grid:
+    """Boxes bucketed by a coarse pixel grid: a collision test looks at a few cells only."""
+
+    def __init__(self, cell_px: float = 128.0) -> None:
+        self.cell = cell_px
+        self.cells: dict[tuple[int, int], list[Box]] = {}
+
+    def _keys(self, box: Box) -> Iterable[tuple[int, int]]:
+        c = self.cell
+        for i in range(int((box[0] - MARGIN_PX) // c), int((box[2] + MARGIN_PX) // c) + 1):
+            for j in range(int((box[1] - MARGIN_PX) // c), int((box[3] + MARGIN_PX) // c) + 1):
+                yield i, j
+
+    def free(self, box: Box) -> bool:
+        return not any(overlaps(box, other) for key in self._keys(box) for other in self.cells.get(key, ()))
+
+    def add(self, box: Box) -> None:
+        for key in self._keys(box):
+            self.cells.setdefault(key, []).append(box)
+
+
+def place(labels: Sequence[Label], min_zoom: int = MIN_ZOOM, max_zoom: int = MAX_ZOOM) -> list[str]:
+    """For each label, one character per zoom ``min_zoom..max_zoom``: ``-`` hidden, else its anchor.
+
+    Greedy by priority at each zoom, each label at its first anchor that fits
+    (:data:`ANCHORS`: the best placement first). Two labels shown at the same
+    zoom never overlap (sites included).
+    """
+    order = sorted(range(len(labels)), key=lambda i: (labels[i].kind != "site", labels[i].priority, i))
+    codes: list[list[str]] = [[] for _ in labels]
+    for zoom in range(min_zoom, max_zoom + 1):
+        grid = _Grid()
+        current: dict[int, int] = {}
+        groups: set[str] = set()
+        for i in order:
+            label = labels[i]
+            if label.kind != "site" and (zoom < label.min_zoom or label.group in groups):
+                continue
+            for anchor in range(len(ANCHORS[label.kind])):
+                box = label_box(label, zoom, anchor)
+                if label.kind == "site" or grid.free(box):
+                    grid.add(box)
+                    current[i] = anchor
+                    if label.group is not None:
+                        groups.add(label.group)
+                    break
+        for i in range(len(labels)):
+            codes[i].append(str(current[i]) if i in current else "-")
+    return ["".join(c) for c in codes]
+
+
+def fit_zoom(bounds: tuple[float, float, float, float], width_px: float, height_px: float) -> int:
+    """The whole zoom Leaflet's ``fitBounds`` reaches for ``bounds`` (lon/lat) on a map of this size.
+
+    (Leaflet may snap to a quarter zoom above this; labels are placed per whole zoom.)
+    """
+    west, south, east, north = bounds
+    x0, y0 = world_px(west, north, 0)
+    x1, y1 = world_px(east, south, 0)
+    scale = min(width_px / max(x1 - x0, 1e-9), height_px / max(y1 - y0, 1e-9))
+    return max(0, int(math.floor(math.log2(scale))))
+
+
+def lon_lat(x_px: float, y_px: float, zoom: float) -> tuple[float, float]:
+    """The inverse of :func:`world_px`."""
+    size = TILE_PX * 2.0**zoom
+    lon = x_px / size * 360.0 - 180.0
+    lat = math.degrees(math.atan(math.sinh(math.pi * (1.0 - 2.0 * y_px / size))))
+    return lon, lat
+
+
+def screen_view(
+    view: tuple[float, float, float, float], width_px: float, height_px: float
+) -> tuple[float, float, float, float]:
+    """``view`` widened (or heightened) to a map's proportions: what the map shows once fitted."""
+    west, south, east, north = view
+    x0, y0 = world_px(west, north, 0)
+    x1, y1 = world_px(east, south, 0)
+    w, h = x1 - x0, y1 - y0
+    if w / max(h, 1e-12) < width_px / height_px:
+        grow = 0.5 * (h * width_px / height_px - w)
+        x0, x1 = x0 - grow, x1 + grow
+    else:
+        grow = 0.5 * (w * height_px / width_px - h)
+        y0, y1 = max(0.0, y0 - grow), min(TILE_PX, y1 + grow)
+    new_west, new_north = lon_lat(x0, y0, 0)
+    new_east, new_south = lon_lat(x1, y1, 0)
+    return (new_west, new_south, new_east, new_north)
+
+
+@dataclass(frozen=True)
+class Sea:
+    """A sea or ocean name and its hand-placed label point (``data/places/seas.csv``)."""
+
+    name: str
+    lat_deg: float
+    lon_deg: float
+    rank: int
+
+
+@lru_cache(maxsize=1)
+def seas() -> tuple[Sea, ...]:
+    """The curated seas, in file order."""
+    try:
+        with SEAS_CSV.open(encoding="utf-8", newline="") as fh:
+            return tuple(
+                Sea(row["name"], float(row["lat"]), float(row["lon"]), int(row["rank"]))
+                for row in csv.DictReader(fh)
+            )
+    except (OSError, KeyError, ValueError, UnicodeDecodeError) as exc:
+        raise DataFileError(f"{SEAS_CSV}: cannot read the seas ({exc})") from exc
+
+
+SEA_MIN_ZOOM = (1, 2, 3, 4, 6)
+"""First zoom for each sea rank (oceans from the world view, the Sea of Marmara close up)."""
+
+
+def sea_labels(priority: float) -> list[Label]:
+    """Every curated sea as a label of ``priority`` (larger seas first within it)."""
+    return [
+        Label(s.name, s.lon_deg, s.lat_deg, "sea", priority + s.rank / 10.0, SEA_MIN_ZOOM[min(s.rank, 4)])
+        for s in seas()
+    ]
+
+
+def size_min_zoom(text: str, width_deg: float, height_deg: float, kind: Kind = "country") -> int:
+    """The first zoom at which a country of this extent is at least half as wide as its name."""
+    probe = Label(text, 0.0, 0.0, kind, 0.0)
+    w, _ = text_size(probe)
+    extent_px_at_0 = max(width_deg, 0.6 * height_deg) / 360.0 * TILE_PX
+    if extent_px_at_0 <= 0:
+        return MAX_ZOOM + 1
+    return max(MIN_ZOOM, math.ceil(math.log2(0.5 * w / extent_px_at_0)))
+
+
+@dataclass(frozen=True)
+class CountryPoint:
+    """Where a country's name goes: the pole of inaccessibility of its largest part."""
+
+    name: str
+    iso_a3: str | None
+    lon_deg: float
+    lat_deg: float
+    width_deg: float
+    height_deg: float
+
+
+LABEL_RESOLUTION = "50m"
+"""Label points come from the 1:50m borders (every country, and quick to search)."""
+
+
+@lru_cache(maxsize=1)
+def country_points() -> tuple[CountryPoint, ...]:
+    """A label point per country of the :data:`LABEL_RESOLUTION` borders (computed once)."""
+    from coverage.borders import load_countries
+
+    countries = load_countries(LABEL_RESOLUTION)
+    out = []
+    for name, iso, geom in zip(countries.name, countries.iso_a3, countries.geometry, strict=True):
+        point, (w, h) = _label_point(geom)
+        out.append(CountryPoint(str(name), iso, point[0], point[1], w, h))
+    return tuple(out)
+
+
+def _label_point(geom: object) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(lon, lat) inside ``geom``'s largest part, and that part's (width, height) in degrees."""
+    import shapely
+    from shapely.ops import polylabel
+
+    parts = shapely.get_parts(geom)
+    largest = max(parts, key=lambda p: p.area)
+    min_x, min_y, max_x, max_y = largest.bounds
+    point = polylabel(largest, tolerance=max(0.01, 0.02 * max(max_x - min_x, max_y - min_y)))
+    return (float(point.x), float(point.y)), (max_x - min_x, max_y - min_y)
+
+
+@lru_cache(maxsize=512)
+def visible_points(iso_a3: str, view: tuple[float, float, float, float]) -> tuple[tuple[float, float], ...]:
+    """Label points for the part of a country inside ``view`` (which may cross ±180°), best first.
+
+    The pole of inaccessibility of the largest visible part, then of its west,
+    east, north and south halves: other places for the name when sites' labels
+    or other names cover the first. Empty if the country is not in ``view``.
+    """
+    import shapely
+    from shapely.ops import polylabel
+
+    from coverage.borders import load_borders
+    from coverage.view import clip_wrapped
+
+    frame = load_borders(LABEL_RESOLUTION)
+    rows = frame[frame["iso_a3"] == iso_a3]
+    if rows.empty:
+        return ()
+    _, _, clipped = clip_wrapped(rows, view)
+    parts = [p for g in clipped for p in shapely.get_parts(g) if not p.is_empty and p.area > 0]
+    if not parts:
+        return ()
+    largest = max(parts, key=lambda p: p.area)
+    west, south, east, north = largest.bounds
+    mid_lon, mid_lat = 0.5 * (west + east), 0.5 * (south + north)
+    halves = [
+        (west, south, mid_lon, north),
+        (mid_lon, south, east, north),
+        (west, mid_lat, east, north),
+        (west, south, east, mid_lat),
+    ]
+    points = []
+    for piece in [largest, *(shapely.clip_by_rect(largest, *half) for half in halves)]:
+        polys = [p for p in shapely.get_parts(piece) if isinstance(p, shapely.Polygon) and p.area > 0]
+        if polys:
+            best = max(polys, key=lambda p: p.area)
+            found = polylabel(best, tolerance=max(0.01, 0.02 * max(best.bounds[2] - best.bounds[0], 0.1)))
+            points.append((round(float(found.x), 3), round(float(found.y), 3)))
+    return tuple(dict.fromkeys(points))
+
+
+def _in_view(lon: float, lat: float, view: tuple[float, float, float, float]) -> bool:
+    west, south, east, north = view
+    return south <= lat <= north and any(west <= lon + k * 360.0 <= east for k in (-1, 0, 1))
+
+
+def map_labels(
+    shares_by_iso: dict[str, float],
+    view: tuple[float, float, float, float],
+    sites: Sequence[tuple[str, float, float]] = (),
+    story_iso_a3: Sequence[str] = STORY_COUNTRIES_ISO_A3,
+    site_font_px: float | None = None,
+) -> list[Label]:
+    """Every label of a map: countries, seas, capitals, and the sites as obstacles.
+
+    Priority: countries with ≥ :data:`MUST_SHOW_PCT` % within range (largest
+    share first), then the story's countries and the other reached ones, then
+    seas, the other countries by size, and capitals (those of the named
+    countries first). A priority country whose usual label point is off the
+    ``view`` is named on its part inside the view (Russia on a Kaliningrad map).
+    ``sites`` are (name, lon, lat), obstacles that keep place names off their labels
+    (drawn at ``site_font_px``, if not the usual size);
+    a capital with a site on it is not named twice.
+    """
+    from coverage.places import capitals
+
+    must: dict[str, float] = {}
+    for iso, pct in shares_by_iso.items():
+        if pct >= MUST_SHOW_PCT:
+            must[iso] = -pct
+    for rank, iso in enumerate(story_iso_a3):
+        must.setdefault(iso, rank / 100.0)
+    for iso in shares_by_iso:
+        must.setdefault(iso, 1.0)
+    labels = [Label(name, lon, lat, "site", -1.0, font_px=site_font_px) for name, lon, lat in sites]
+    labels += sea_labels(2.0)
+    points = country_points()
+    area_rank = {p.iso_a3: i for i, p in enumerate(sorted(points, key=lambda p: -p.width_deg * p.height_deg))}
+    rounded_view = (
+        round(view[0], 2),
+        round(view[1], 2),
+        round(view[2], 2),
+        round(view[3], 2),
+    )
+    for p in points:
+        own_zoom = size_min_zoom(p.name.upper(), p.width_deg, p.height_deg)
+        if p.iso_a3 in must and p.iso_a3 is not None:
+            # The name's usual point if it is in view, then places inside the visible part.
+            spots = list(visible_points(p.iso_a3, rounded_view))
+            if _in_view(p.lon_deg, p.lat_deg, view):
+                spots.insert(0, (p.lon_deg, p.lat_deg))
+            min_zoom = max(MIN_ZOOM, own_zoom - 1)
+            for k, (lon, lat) in enumerate(spots or [(p.lon_deg, p.lat_deg)]):
+                labels.append(
+                    Label(p.name, lon, lat, "country", must[p.iso_a3] + k * 1e-4, min_zoom, group=p.iso_a3)
+                )
+        else:
+            priority = 3.0 + area_rank[p.iso_a3] / 1000.0
+            labels.append(Label(p.name, p.lon_deg, p.lat_deg, "country", priority, own_zoom))
+    for iso, place in capitals().items():
+        capital_rank = area_rank.get(iso)
+        near_site = any(
+            abs(place.lat_deg - lat) < 0.3 and abs(place.lon_deg - lon) < 0.3 for _, lon, lat in sites
+        )
+        if capital_rank is None or near_site:  # a site at a capital is named by its own label
+            continue
+        first = iso in must
+        labels.append(
+            Label(
+                place.name,
+                place.lon_deg,
+                place.lat_deg,
+                "capital",
+                (4.0 if first else 5.0) + capital_rank / 1000.0,
+                4 if first else 5,
+            )
+        )
+    return labels

@@ -1,0 +1,180 @@
+"""Place names: collision-free by zoom, the story's and reached countries never dropped."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coverage import labels as lb
+from coverage.analysis import analyse_shipped
+from coverage.catalog import load_catalog
+from coverage.maps import MAP_SIZE_PX
+from coverage.scenario import resolve_sites
+from coverage.story import STEPS, scenario_file
+
+
+def _shown(labels, codes, zoom):
+    i = zoom - lb.MIN_ZOOM
+    return [(label, int(code[i])) for label, code in zip(labels, codes, strict=True) if code[i] != "-"]
+
+
+def _assert_no_overlap(labels, codes):
+    for zoom in range(lb.MIN_ZOOM, lb.MAX_ZOOM + 1):
+        shown = _shown(labels, codes, zoom)
+        boxes = [(label.text, lb.label_box(label, zoom, anchor)) for label, anchor in shown]
+        for i, (a, box_a) in enumerate(boxes):
+            for b, box_b in boxes[i + 1 :]:
+                assert not lb.overlaps(box_a, box_b, margin=0.0), (zoom, a, b)
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "zoom", "expected"),
+    [(0.0, 0.0, 0, (128.0, 128.0)), (-180.0, 0.0, 1, (0.0, 256.0)), (180.0, 85.0511287798, 2, (1024.0, 0.0))],
+)
+def test_world_px_matches_web_mercator(lon, lat, zoom, expected):
+    x, y = lb.world_px(lon, lat, zoom)
+    assert x == pytest.approx(expected[0]) and y == pytest.approx(expected[1], abs=1e-6)
+
+
+def test_lon_lat_inverts_world_px():
+    for lon, lat in [(0.0, 0.0), (-170.0, 60.0), (43.1, 40.6)]:
+        assert lb.lon_lat(*lb.world_px(lon, lat, 5), 5) == pytest.approx((lon, lat))
+
+
+def test_screen_view_takes_the_map_s_proportions():
+    west, south, east, north = lb.screen_view((40.0, 38.0, 46.0, 43.0), 1100, 540)
+    assert west < 40.0 and east > 46.0 and south == pytest.approx(38.0) and north == pytest.approx(43.0)
+    x0, y0 = lb.world_px(west, north, 0)
+    x1, y1 = lb.world_px(east, south, 0)
+    assert (x1 - x0) / (y1 - y0) == pytest.approx(1100 / 540)
+
+
+def test_fit_zoom_is_leaflets_whole_zoom():
+    # 360° of longitude is 256 px at zoom 0: a 1,024 px wide map fits the world at zoom 2.
+    assert lb.fit_zoom((-180.0, -60.0, 180.0, 60.0), 1024, 2000) == 2
+    assert lb.fit_zoom((38.0, 37.0, 48.0, 44.0), 1100, 540) == 6
+
+
+label_strategy = st.builds(
+    lb.Label,
+    text=st.text(alphabet="ABCDEFGHIJ abc", min_size=1, max_size=18),
+    lon_deg=st.floats(20.0, 40.0),
+    lat_deg=st.floats(30.0, 45.0),
+    kind=st.sampled_from(["country", "sea", "capital", "site"]),
+    priority=st.floats(0.0, 10.0),
+    min_zoom=st.integers(1, 6),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(label_strategy, max_size=40))
+def test_no_two_labels_overlap_at_any_zoom(labels):
+    codes = lb.place(labels)
+    assert all(len(c) == lb.MAX_ZOOM - lb.MIN_ZOOM + 1 for c in codes)
+    non_sites = [(label, code) for label, code in zip(labels, codes, strict=True) if label.kind != "site"]
+    sites = [(label, code) for label, code in zip(labels, codes, strict=True) if label.kind == "site"]
+    # Sites are obstacles (always there, may overlap each other); names overlap neither sites nor names.
+    _assert_no_overlap([x for x, _ in non_sites], [c for _, c in non_sites])
+    for zoom in range(lb.MIN_ZOOM, lb.MAX_ZOOM + 1):
+        for label, anchor in _shown([x for x, _ in non_sites], [c for _, c in non_sites], zoom):
+            for site, _ in sites:
+                assert not lb.overlaps(lb.label_box(label, zoom, anchor), lb.label_box(site, zoom, 0), 0.0)
+
+
+def test_higher_priority_wins_a_collision():
+    first = lb.Label("TURKEY", 35.0, 39.0, "country", 0.0)
+    crowd = [lb.Label(f"SOMEWHERE {i}", 35.0, 39.0, "country", 1.0) for i in range(12)]
+    codes = lb.place([*crowd, first])
+    assert set(codes[-1]) == {"0"}  # always shown, in its best place
+    assert sum(code[0] != "-" for code in codes[:-1]) < len(crowd)  # zoomed out, no room for all
+
+
+def test_one_label_of_a_group_at_a_time():
+    spots = [lb.Label("TURKEY", lon, 39.0, "country", 0.0, group="TUR") for lon in (30.0, 35.0, 40.0)]
+    codes = lb.place(spots)
+    for i in range(lb.MAX_ZOOM - lb.MIN_ZOOM + 1):
+        assert sum(code[i] != "-" for code in codes) == 1
+
+
+def test_labels_thin_out_as_the_reader_zooms_out():
+    labels = lb.map_labels({}, (15.0, 30.0, 50.0, 48.0))
+    codes = lb.place(labels)
+    counts = [len(_shown(labels, codes, z)) for z in range(lb.MIN_ZOOM, lb.MAX_ZOOM + 1)]
+    assert counts[0] < counts[3] < counts[-1]
+
+
+def _story_results():
+    catalog = load_catalog()
+    names = dict.fromkeys(step.scenario_file for step in STEPS if step.scenario_file)
+    names.update(dict.fromkeys(["story-kars.json", "story.json"]))
+    for name in names:
+        yield name, analyse_shipped(resolve_sites(scenario_file(name), catalog))
+
+
+@pytest.mark.parametrize(
+    ("name", "result"), list(_story_results()), ids=lambda v: v if isinstance(v, str) else "r"
+)
+def test_story_and_reached_countries_are_named_at_the_story_zoom(name, result):
+    from coverage.display import display_rings, display_view
+
+    view = display_view(display_rings(result.rings, [s.lon_deg for s in result.sites]))
+    zoom = max(lb.MIN_ZOOM, lb.fit_zoom(view, *MAP_SIZE_PX))
+    shares = {row["iso_a3"]: row["covered_pct"] for row in result.rows if row["iso_a3"]}
+    sites = [(s.name, s.lon_deg, s.lat_deg) for s in result.sites]
+    labels = lb.map_labels(shares, lb.screen_view(view, *MAP_SIZE_PX), sites)
+    codes = lb.place(labels)
+    shown = {label.text for label, _ in _shown(labels, codes, zoom)}
+    names = {p.iso_a3: p.name for p in lb.country_points()}
+    must = {iso for iso, pct in shares.items() if pct >= lb.MUST_SHOW_PCT} | set(lb.STORY_COUNTRIES_ISO_A3)
+    missing = {names[iso] for iso in must if iso in names} - shown
+    assert not missing, (name, zoom, missing)
+    names_only = [(x, c) for x, c in zip(labels, codes, strict=True) if x.kind != "site"]
+    _assert_no_overlap([x for x, _ in names_only], [c for _, c in names_only])
+
+
+def test_kars_names_its_neighbours():
+    result = analyse_shipped(resolve_sites(scenario_file("story-kars.json"), load_catalog()))
+    from coverage.maps import label_rows
+
+    names = {row[2] for row in label_rows(result, result.view)}
+    expected = {"Armenia", "Azerbaijan", "Georgia", "Iran", "Turkey", "Black Sea", "Caspian Sea", "Tbilisi"}
+    assert expected <= names
+
+
+def test_seas_file_is_read_with_a_rank_and_a_point_at_sea():
+    from coverage.borders import load_countries
+
+    seas = lb.seas()
+    assert {"Black Sea", "Aegean Sea", "Mediterranean Sea", "Caspian Sea"} <= {s.name for s in seas}
+    with lb.SEAS_CSV.open(encoding="utf-8") as fh:
+        assert len(list(csv.DictReader(fh))) == len(seas)
+    land = load_countries("50m")
+    import shapely
+
+    for sea in seas:
+        assert 0 <= sea.rank <= 4
+        point = shapely.Point(sea.lon_deg, sea.lat_deg)
+        assert not land.tree.query(point, predicate="intersects").size, sea.name  # placed on water
+
+
+def test_a_country_off_the_view_is_named_on_its_part_inside():
+    # Kaliningrad: Russia's usual label point is in Siberia.
+    labels = lb.map_labels({"RUS": 2.0}, (17.0, 52.0, 25.0, 57.0))
+    russia = [x for x in labels if x.kind == "country" and x.text == "Russia"]
+    assert russia and {x.group for x in russia} == {"RUS"}
+    for spot in russia:
+        assert 17.0 <= spot.lon_deg <= 25.0 and 52.0 <= spot.lat_deg <= 57.0
+
+
+def test_presentation_site_labels_take_more_room():
+    small = lb.Label("Ankara", 32.85, 39.92, "site", -1.0)
+    large = lb.Label("Ankara", 32.85, 39.92, "site", -1.0, font_px=20.0)
+    (small_w, small_h), (large_w, large_h) = lb.text_size(small), lb.text_size(large)
+    assert large_w > small_w and large_h > small_h
+    labels = lb.map_labels(
+        {"TUR": 10.0}, (30.0, 37.0, 36.0, 42.0), [("Ankara", 32.85, 39.92)], site_font_px=20.0
+    )
+    assert [x.font_px for x in labels if x.kind == "site"] == [20.0]
