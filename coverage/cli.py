@@ -59,6 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--out", type=Path, required=True, help=f"output file: {', '.join(RENDER_FORMATS)}")
     render.add_argument("--resolution", choices=RESOLUTIONS, default="10m")
     render.add_argument("--caption", action="store_true", help="also print the caption to stdout")
+    render.add_argument(
+        "--alt-text",
+        action="store_true",
+        help="also print the map's alt text and long description (they are in the file too)",
+    )
     render.add_argument("--size", default="square", choices=list(SIZE_LABELS), help="png/svg/pdf size")
     render.add_argument("--theme", default="light", choices=THEME_NAMES, help="png/svg/pdf colours")
     render.add_argument("--title", help="title (default: the scenario's)")
@@ -142,6 +147,8 @@ def _run(args: argparse.Namespace) -> int:
             )
             if args.caption:
                 print(terminal_safe(text))
+            if args.alt_text:
+                print(terminal_safe(alt_texts(args.scenario, args.resolution, args.title)))
     except CoverageError as exc:
         message = shorten(" ".join(str(exc).split()))  # always one short line
         print(f"error: {terminal_safe(message)}", file=sys.stderr)
@@ -150,6 +157,16 @@ def _run(args: argparse.Namespace) -> int:
         print("error: interrupted", file=sys.stderr)
         return 130
     return 0
+
+
+def alt_texts(path: Path, resolution: str, title: str | None = None) -> str:
+    """The alt text and the long description of ``path``'s map, as ``render`` embeds them."""
+    from coverage.alttext import describe
+
+    scenario, result = _load(path, resolution)
+    shown = clean_title(title, MAX_TITLE_CHARS) if title is not None else scenario.title
+    description = describe(result, shown, scenario.units)
+    return f"Alt text: {description.alt}\n\nLong description:\n{description.long}"
 
 
 def _horizon_m(mast_m: float, altitude_m: float) -> float:

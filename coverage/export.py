@@ -19,9 +19,11 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape as xml_escape
 
 import shapely
 
+from coverage.alttext import Description
 from coverage.analysis import Result
 from coverage.borders import SHORT_CREDIT as BORDERS_CREDIT_SHORT
 from coverage.catalog import ENGAGEMENT_KINDS, Catalog, System, load_catalog
@@ -154,10 +156,11 @@ def citation_properties(site: Site) -> dict[str, Any]:
     }
 
 
-def geojson_document(result: Result) -> dict[str, Any]:
+def geojson_document(result: Result, description: Description | None = None) -> dict[str, Any]:
     """RFC 7946 FeatureCollection: one ring Feature and one site Point per site.
 
-    Rings are split at ±180° and have counter-clockwise exteriors.
+    Rings are split at ±180° and have counter-clockwise exteriors. ``description`` adds
+    ``title`` and ``description`` members (RFC 7946 allows such foreign members).
     """
     sites = result.sites
     features: list[dict[str, Any]] = []
@@ -183,7 +186,12 @@ def geojson_document(result: Result) -> dict[str, Any]:
                 "properties": {"kind": "site", "site": site.name, "radius_km": round(site.radius_km, 6)},
             }
         )
-    return {"type": "FeatureCollection", "features": features}
+    document: dict[str, Any] = {"type": "FeatureCollection"}
+    if description is not None:
+        document["title"] = description.title
+        document["description"] = description.long
+    document["features"] = features
+    return document
 
 
 def safe_cell(value: Any) -> Any:
@@ -341,9 +349,13 @@ def map_html(
     subtitle: str = "",
     units: Unit = "km",
     tiles: TileSource | None = None,
+    description: Description | None = None,
 ) -> str:
     """One self-contained HTML page (Leaflet inlined) with title, legend and credits.
 
+    With ``description`` (:func:`coverage.alttext.describe`) the map container is labelled
+    with the alt text and the long description is in the page for screen readers (visually
+    hidden, before the map), and in a ``<meta name="description">``.
     By default it opens offline. ``tiles`` (see :mod:`coverage.tiles`) adds an
     online background that the browser loads from its provider when the page
     is opened; everything else is still in the page.
@@ -370,8 +382,27 @@ def map_html(
     root: Any = m.get_root()  # a branca Figure (typed as a plain Element)
     root.html.add_child(RawHtml(panel))
     root.header.add_child(RawHtml(f"<title>{html.escape(title or 'Coverage map')}</title>"))
+    if description is not None:
+        root.header.add_child(
+            RawHtml(
+                f'<meta name="description" content="{html.escape(description.alt)}">'
+                "<style>.sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;"
+                "overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}</style>"
+            )
+        )
+        summary = "".join(f"<p>{html.escape(line)}</p>" for line in description.long.splitlines())
+        root.html.add_child(RawHtml(f'<div class="sr-only" id="map-summary">{summary}</div>'), index=0)
     stable_ids(m)
-    return str(root.render())
+    page = str(root.render())
+    if description is not None:
+        label = html.escape(description.alt)
+        page = page.replace(
+            f'<div class="folium-map" id="{m.get_name()}"',
+            f'<div class="folium-map" id="{m.get_name()}" role="region" aria-label="{label}"'
+            ' aria-describedby="map-summary"',
+            1,
+        )
+    return page
 
 
 def _share_legend_html() -> str:
@@ -389,7 +420,7 @@ def _share_legend_html() -> str:
     return f'<div class="share-legend" style="margin-top:4px">Share within range: {swatches}</div>'
 
 
-def kml_bytes(result: Result) -> bytes:
+def kml_bytes(result: Result, description: Description | None = None) -> bytes:
     """KML for Google Earth, written by GDAL (names and descriptions escaped by it).
 
     Each ring is a Placemark named after its site, with the figure's citation as
@@ -445,4 +476,13 @@ def kml_bytes(result: Result) -> bytes:
         layer="rings",
         dataset_options={"NameField": "name", "DescriptionField": "description"},
     )
-    return buffer.getvalue()
+    data = buffer.getvalue()
+    if description is None:
+        return data
+    # GDAL's KML driver writes no document name or description: add them to <Document>.
+    opening = b'<Document id="root_doc">'
+    about = (
+        f"<name>{xml_escape(description.title)}</name>"
+        f"<description>{xml_escape(description.long)}</description>"
+    ).encode()
+    return data.replace(opening, opening + about, 1)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import math
 import os
 import threading
@@ -26,6 +27,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 import matplotlib
 import numpy as np
@@ -43,6 +45,7 @@ from matplotlib.typing import RcKeyType
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
+from coverage.alttext import Description
 from coverage.analysis import Result
 from coverage.borders import Countries
 from coverage.cache import LRUCache
@@ -114,14 +117,26 @@ def _rc() -> Iterator[None]:
     with _RC_LOCK:
         _add_fonts()
         # Our font first, then the fallback for the characters it lacks (a name may be in any
-        # script: 'ſ', Cyrillic, Arabic…). matplotlib logs once that the fallback has no
-        # semibold. Characters no font here has are drawn as boxes in the PNG and PDF; the
+        # script: 'ſ', Cyrillic, Arabic…); matplotlib's note that the fallback has no
+        # semibold is dropped. Characters no font here has are drawn as boxes in the PNG and PDF; the
         # SVG keeps them as text for the viewer's fonts. A warning per label would add
         # nothing (and is an error in the tests), so only those are silenced.
         family = [FONT_FAMILY, *FALLBACK_FONTS] if font_files() else list(FALLBACK_FONTS)
-        with warnings.catch_warnings(), matplotlib.rc_context({**RC, "font.family": family}):
-            warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
-            yield
+        font_log = logging.getLogger("matplotlib.font_manager")
+        font_log.addFilter(_no_fallback_weight_notes)
+        try:
+            with warnings.catch_warnings(), matplotlib.rc_context({**RC, "font.family": family}):
+                warnings.filterwarnings(
+                    "ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning
+                )
+                yield
+        finally:
+            font_log.removeFilter(_no_fallback_weight_notes)
+
+
+def _no_fallback_weight_notes(record: logging.LogRecord) -> bool:
+    """Drop matplotlib's note that the fallback font has no semibold (it uses bold: fine)."""
+    return "Failed to find font weight" not in record.getMessage()
 
 
 @dataclass(frozen=True)
@@ -992,8 +1007,12 @@ def site_labels(sites: Sequence[Site]) -> list[str | None]:
     return labels
 
 
-def figure_bytes(fig: Figure, fmt: str) -> bytes:
-    """Serialise ``fig`` as png, svg or pdf (the figure stays open; nothing else is closed)."""
+def figure_bytes(fig: Figure, fmt: str, description: Description | None = None) -> bytes:
+    """Serialise ``fig`` as png, svg or pdf (the figure stays open; nothing else is closed).
+
+    ``description`` (:func:`coverage.alttext.describe`) goes in as the format allows: PNG
+    text chunks, SVG ``<title>``/``<desc>`` with ``role="img"``, PDF document information.
+    """
     if fmt not in FORMATS:
         raise ExportError(f"unknown image format {fmt!r}; use one of {', '.join(FORMATS)}")
     with _rc():
@@ -1005,8 +1024,36 @@ def figure_bytes(fig: Figure, fmt: str) -> bytes:
             canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
             canvas.draw()
             width, height = canvas.get_width_height(physical=True)
-            return png_bytes(memoryview(canvas.buffer_rgba()).cast("B"), width, height, fig.dpi)
+            text = None
+            if description is not None:
+                text = {
+                    "Title": description.title,
+                    "Description": description.alt,
+                    "Source": description.source,
+                    "Copyright": description.copyright,
+                }
+            return png_bytes(memoryview(canvas.buffer_rgba()).cast("B"), width, height, fig.dpi, text)
         buffer = io.BytesIO()
-        metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
+        metadata: dict[str, Any] = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
+        if description is not None and fmt == "pdf":
+            metadata.update(Title=description.title, Subject=description.alt, Keywords=description.source)
+        if description is not None and fmt == "svg":
+            metadata.update(Title=description.title, Description=description.alt, Source=description.source)
         fig.savefig(buffer, format=fmt, dpi=fig.dpi, facecolor=fig.get_facecolor(), metadata=metadata)
-        return buffer.getvalue()
+        data = buffer.getvalue()
+        return _accessible_svg(data, description) if description is not None and fmt == "svg" else data
+
+
+def _accessible_svg(data: bytes, description: Description) -> bytes:
+    """The SVG with ``role="img"``, ``aria-labelledby`` and a first ``<title>`` and ``<desc>``
+    (what screen readers read for an image), after the root element's opening tag."""
+    text = data.decode("utf-8")
+    start = text.index("<svg")
+    end = text.index(">", start)
+    opening = text[start:end]
+    labelled = f'{opening} role="img" aria-labelledby="map-title map-desc"'
+    inserted = (
+        f'<title id="map-title">{xml_escape(description.title)}</title>'
+        f'<desc id="map-desc">{xml_escape(description.long)}</desc>'
+    )
+    return (text[:start] + labelled + ">" + inserted + text[end + 1 :]).encode("utf-8")

@@ -11,13 +11,21 @@ def _png_chunk(tag: bytes, body: bytes) -> bytes:
     return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
 
 
-def png_bytes(rgba: memoryview, width: int, height: int, dpi: float) -> bytes:
+def text_chunk(keyword: str, text: str) -> bytes:
+    """An iTXt chunk (UTF-8 text; tEXt holds Latin-1 only): uncompressed, no language tag."""
+    return _png_chunk(b"iTXt", keyword.encode("latin-1") + b"\0\0\0\0\0" + text.encode("utf-8"))
+
+
+def png_bytes(
+    rgba: memoryview, width: int, height: int, dpi: float, text: dict[str, str] | None = None
+) -> bytes:
     """An 8-bit RGBA PNG of a canvas buffer (rows of ``width`` × 4 bytes), fast rather than smallest.
 
     Rows are stored unfiltered and deflated at level 1, fed to zlib straight
     from the buffer (no copy): flat map fills compress well without a filter,
     smaller here than PIL's per-row adaptive filtering, at ~1/3 of the time.
-    Carries the resolution (pHYs) like matplotlib's PNGs, and no text chunks.
+    Carries the resolution (pHYs) like matplotlib's PNGs, and ``text`` as iTXt chunks
+    (keywords as the PNG specification names them: Title, Description, Source, Copyright).
     """
     stride = width * 4
     deflate = zlib.compressobj(1)
@@ -34,6 +42,7 @@ def png_bytes(rgba: memoryview, width: int, height: int, dpi: float) -> bytes:
             b"\x89PNG\r\n\x1a\n",
             _png_chunk(b"IHDR", ihdr),
             _png_chunk(b"pHYs", phys),
+            *(text_chunk(k, v) for k, v in (text or {}).items()),
             _png_chunk(b"IDAT", b"".join(idat)),
             _png_chunk(b"IEND", b""),
         )

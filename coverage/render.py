@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from coverage import export
+from coverage.alttext import describe
 from coverage.analysis import Result
 from coverage.errors import ExportError
 from coverage.scenario import Scenario
@@ -116,10 +117,12 @@ def render(result: Result, fmt: str, options: RenderOptions | None = None) -> by
     spec = format_for(fmt)
     options = options or RenderOptions()
     options.check(spec)
+    description = describe(result, options.title, options.units)
     if spec.name == "geojson":
-        return (json.dumps(export.geojson_document(result), ensure_ascii=False) + "\n").encode()
+        document = export.geojson_document(result, description)
+        return (json.dumps(document, ensure_ascii=False) + "\n").encode()
     if spec.name == "kml":
-        return export.kml_bytes(result)
+        return export.kml_bytes(result, description)
     if spec.name == "csv":
         return export.table_csv(result.table, result.sites).encode()
     if spec.name == "html":
@@ -132,6 +135,7 @@ def render(result: Result, fmt: str, options: RenderOptions | None = None) -> by
             subtitle=options.subtitle,
             units=options.units,
             tiles=tile_source(options.background),
+            description=description,
         )
         return page.encode()
     from coverage.figures import figure_bytes, render_figure
@@ -146,7 +150,7 @@ def render(result: Result, fmt: str, options: RenderOptions | None = None) -> by
         highlight=options.highlight,
         horizon_m=options.horizon_m,
     )
-    return figure_bytes(fig, spec.name)
+    return figure_bytes(fig, spec.name, description)
 
 
 def caption(result: Result, options: RenderOptions) -> str:

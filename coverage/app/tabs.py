@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from coverage.alttext import describe
 from coverage.analysis import Result
 from coverage.catalog import Catalog
 from coverage.errors import CoverageError
@@ -305,6 +306,12 @@ def caption_tab(result: Result, scenario: Scenario, units: Unit) -> None:
     st.code(text, language=None, wrap_lines=True)
     st.markdown("**Credit line**")
     st.code(short_credit(result.sites), language=None, wrap_lines=True)
+    if result.sites:
+        description = describe(result, scenario.title, units)
+        st.markdown("**Alt text** (for the image's alt attribute; every downloaded file carries it)")
+        st.code(description.alt, language=None, wrap_lines=True)
+        with st.expander("Long description (for a screen reader or a text version of the map)"):
+            st.code(description.long, language=None, wrap_lines=True)
     st.caption(
         "Copy them into your story or slide. The Sources tab has each source's headline, date, "
         "link and the words quoted."
