@@ -187,6 +187,8 @@ def _stop_nginx(proc: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+    if proc.stderr is not None:
+        proc.stderr.close()  # left open, it is a ResourceWarning wherever it is collected
 
 
 def main(argv: list[str] | None = None) -> int:
