@@ -10,6 +10,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
+import os
+import tempfile
+import zipfile
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -116,16 +120,22 @@ def _checksums() -> dict[str, str]:
 
 def _verified(path: Path) -> bytes:
     """The bytes of a shipped boundaries file, checked against ``SHA256SUMS``."""
+    return _read_verified(path)[0]
+
+
+def _read_verified(path: Path) -> tuple[bytes, str]:
+    """:func:`_verified` and the file's SHA-256 (hex)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise DataFileError(f"{path}: cannot read boundary file ({exc.strerror})") from exc
-    if hashlib.sha256(data).hexdigest() != _checksums().get(path.name):
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != _checksums().get(path.name):
         raise DataFileError(
             f"{path}: checksum does not match SHA256SUMS; the file is corrupted or was "
             "edited. Restore it from git or rebuild with scripts/build_boundaries.py"
         )
-    return data
+    return data, digest
 
 
 @lru_cache(maxsize=1)
@@ -154,13 +164,50 @@ def house_names() -> dict[str, str]:
 def load_countries(resolution: str = "10m") -> Countries:
     """Countries at ``resolution`` (valid, split at ±180°, lon/lat on WGS84).
 
-    The file's SHA-256 is checked against ``SHA256SUMS`` so that an edited or
-    truncated file fails here with its name, not deep inside a reader. The
-    result is cached: callers must not modify it.
+    The file's SHA-256 is checked against ``SHA256SUMS`` on every load (a few
+    milliseconds) so that an edited or truncated file fails here with its name,
+    not deep inside a reader. Its decoded columns are kept in the user's cache
+    (:func:`cache_dir`) under that checksum, so later loads skip Parquet and
+    pyarrow. The result is cached: callers must not modify it.
     """
     path = boundary_path(resolution)
-    data = _verified(path)
+    data, digest = _read_verified(path)
     renamed = house_names()
+    columns = _read_decoded(digest)
+    if columns is None:
+        columns = _decode_parquet(path, data)
+        _write_decoded(digest, columns)
+    name, iso_a3, iso_n3, area, wkb = columns
+    return Countries(
+        name=np.array([renamed.get(n, n) for n in name], dtype=object),
+        iso_a3=np.array(iso_a3, dtype=object),
+        iso_n3=np.array(iso_n3, dtype=object),
+        area_km2=area,
+        geometry=shapely.from_wkb(np.array(wkb, dtype=object)),
+    )
+
+
+# name, iso_a3, iso_n3, area_km2, geometry as WKB: what a boundaries file decodes to.
+_Columns = tuple[list[str], list[str | None], list[str | None], NDArray[np.float64], list[bytes]]
+
+CACHE_ENV = "RANGE_RINGS_CACHE_DIR"
+_CACHE_FORMAT = 1  # bump when the layout of a cache file changes
+
+
+def cache_dir() -> Path:
+    """Where decoded borders are kept: ``$RANGE_RINGS_CACHE_DIR``, else the user's cache folder."""
+    if override := os.environ.get(CACHE_ENV):
+        return Path(override)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "range-rings"
+
+
+def _cache_path(digest: str) -> Path:
+    return cache_dir() / f"borders-v{_CACHE_FORMAT}-{digest}.npz"
+
+
+def _decode_parquet(path: Path, data: bytes) -> _Columns:
+    """The columns of a verified boundaries file."""
     # Here, so that importing this module stays cheap.
     import pyarrow.parquet as pq
 
@@ -170,18 +217,71 @@ def load_countries(resolution: str = "10m") -> Countries:
         if missing:
             raise DataFileError(f"{path}: missing columns {sorted(missing)}")
         # to_pylist, not to_numpy: pyarrow converts strings through pandas, a slow import.
-        columns = {key: np.array(table.column(key).to_pylist(), dtype=object) for key in COLUMNS}
-        return Countries(
-            name=np.array([renamed.get(n, n) for n in columns["name"]], dtype=object),
-            iso_a3=columns["iso_a3"],
-            iso_n3=columns["iso_n3"],
-            area_km2=columns["area_km2"].astype(float),
-            geometry=shapely.from_wkb(columns["geometry"]),
-        )
+        name, iso_a3, iso_n3, area, wkb = (table.column(key).to_pylist() for key in COLUMNS)
+        return name, iso_a3, iso_n3, np.array(area, dtype=float), wkb
     except DataFileError:
         raise
     except Exception as exc:  # the checksum matched, so this is a mismatched SHA256SUMS
         raise DataFileError(f"{path}: cannot read the boundary file ({exc})") from exc
+
+
+def _payload_digest(text: bytes, area: NDArray[np.float64], blob: bytes) -> str:
+    h = hashlib.sha256()
+    for part in (text, area.tobytes(), blob):
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def _write_decoded(digest: str, columns: _Columns) -> None:
+    """Keep decoded columns in the cache; a cache that cannot be written is skipped."""
+    name, iso_a3, iso_n3, area, wkb = columns
+    text = json.dumps([name, iso_a3, iso_n3], ensure_ascii=False).encode("utf-8")
+    blob = b"".join(wkb)
+    ends = np.cumsum([len(w) for w in wkb], dtype=np.int64)
+    path = _cache_path(digest)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".borders-", suffix=".npz")
+        with os.fdopen(fd, "wb") as out:
+            np.savez(
+                out,
+                text=np.frombuffer(text, dtype=np.uint8),
+                area=area,
+                blob=np.frombuffer(blob, dtype=np.uint8),
+                ends=ends,
+                check=np.frombuffer(bytes.fromhex(_payload_digest(text, area, blob)), dtype=np.uint8),
+            )
+        os.replace(tmp, path)  # atomic: a reader sees the whole file or none
+    except OSError:
+        return
+
+
+def _read_decoded(digest: str) -> _Columns | None:
+    """Decoded columns from the cache, or None if absent, unreadable or not intact.
+
+    The cache file carries the SHA-256 of its own contents, checked here, so a
+    damaged cache is rebuilt rather than trusted. No pickle: plain arrays only.
+    """
+    try:
+        with np.load(_cache_path(digest), allow_pickle=False) as z:
+            text, area, blob, ends, check = (
+                z["text"].tobytes(),
+                z["area"],
+                z["blob"].tobytes(),
+                z["ends"],
+                z["check"].tobytes(),
+            )
+        if _payload_digest(text, area, blob) != check.hex():
+            return None
+        name, iso_a3, iso_n3 = json.loads(text.decode("utf-8"))
+        starts = np.concatenate([[0], ends[:-1]]).tolist()
+        wkb = [blob[a:b] for a, b in zip(starts, ends.tolist(), strict=True)]
+        if not len(name) == len(iso_a3) == len(iso_n3) == len(area) == len(wkb):
+            return None
+        return name, iso_a3, iso_n3, area.astype(float), wkb
+    except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile):
+        return None  # absent or damaged: rebuilt from the verified file
 
 
 def load_borders(resolution: str = "10m") -> gpd.GeoDataFrame:
