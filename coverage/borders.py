@@ -11,9 +11,6 @@ import csv
 import hashlib
 import io
 import json
-import os
-import tempfile
-import zipfile
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -23,11 +20,13 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
-from coverage import paths
+from coverage import diskcache, paths
 from coverage.errors import DataFileError
 
 if TYPE_CHECKING:
     import geopandas as gpd
+
+    from coverage.grid import Pieces
 
 Resolution = Literal["10m", "50m", "110m"]
 RESOLUTIONS: tuple[Resolution, ...] = get_args(Resolution)
@@ -63,6 +62,8 @@ class Countries:
     iso_n3: NDArray[np.object_]
     area_km2: NDArray[np.float64]
     geometry: NDArray[np.object_]
+    digest: str | None = None
+    """SHA-256 of the shipped file these came from (None if not from one): names cache entries."""
 
     def __len__(self) -> int:
         return len(self.name)
@@ -71,6 +72,13 @@ class Countries:
     def tree(self) -> shapely.STRtree:
         """Spatial index over :attr:`geometry`."""
         return shapely.STRtree(self.geometry)
+
+    @cached_property
+    def pieces(self) -> Pieces:
+        """The countries cut into grid cells (:mod:`coverage.grid`), for quick coverage."""
+        from coverage.grid import cut
+
+        return cut(self.geometry, self.digest)
 
     @cached_property
     def frame(self) -> gpd.GeoDataFrame:
@@ -167,7 +175,7 @@ def load_countries(resolution: str = "10m") -> Countries:
     The file's SHA-256 is checked against ``SHA256SUMS`` on every load (a few
     milliseconds) so that an edited or truncated file fails here with its name,
     not deep inside a reader. Its decoded columns are kept in the user's cache
-    (:func:`cache_dir`) under that checksum, so later loads skip Parquet and
+    (:mod:`coverage.diskcache`) under that checksum, so later loads skip Parquet and
     pyarrow. The result is cached: callers must not modify it.
     """
     path = boundary_path(resolution)
@@ -184,26 +192,18 @@ def load_countries(resolution: str = "10m") -> Countries:
         iso_n3=np.array(iso_n3, dtype=object),
         area_km2=area,
         geometry=shapely.from_wkb(np.array(wkb, dtype=object)),
+        digest=digest,
     )
 
 
 # name, iso_a3, iso_n3, area_km2, geometry as WKB: what a boundaries file decodes to.
 _Columns = tuple[list[str], list[str | None], list[str | None], NDArray[np.float64], list[bytes]]
 
-CACHE_ENV = "RANGE_RINGS_CACHE_DIR"
-_CACHE_FORMAT = 1  # bump when the layout of a cache file changes
+_CACHE_FORMAT = 1  # bump when the layout of a cache entry changes
 
 
-def cache_dir() -> Path:
-    """Where decoded borders are kept: ``$RANGE_RINGS_CACHE_DIR``, else the user's cache folder."""
-    if override := os.environ.get(CACHE_ENV):
-        return Path(override)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "range-rings"
-
-
-def _cache_path(digest: str) -> Path:
-    return cache_dir() / f"borders-v{_CACHE_FORMAT}-{digest}.npz"
+def _cache_name(digest: str) -> str:
+    return f"borders-v{_CACHE_FORMAT}-{digest}.npz"
 
 
 def _decode_parquet(path: Path, data: bytes) -> _Columns:
@@ -225,63 +225,30 @@ def _decode_parquet(path: Path, data: bytes) -> _Columns:
         raise DataFileError(f"{path}: cannot read the boundary file ({exc})") from exc
 
 
-def _payload_digest(text: bytes, area: NDArray[np.float64], blob: bytes) -> str:
-    h = hashlib.sha256()
-    for part in (text, area.tobytes(), blob):
-        h.update(len(part).to_bytes(8, "little"))
-        h.update(part)
-    return h.hexdigest()
-
-
 def _write_decoded(digest: str, columns: _Columns) -> None:
-    """Keep decoded columns in the cache; a cache that cannot be written is skipped."""
+    """Keep decoded columns in the user's cache (:mod:`coverage.diskcache`)."""
     name, iso_a3, iso_n3, area, wkb = columns
     text = json.dumps([name, iso_a3, iso_n3], ensure_ascii=False).encode("utf-8")
-    blob = b"".join(wkb)
-    ends = np.cumsum([len(w) for w in wkb], dtype=np.int64)
-    path = _cache_path(digest)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".borders-", suffix=".npz")
-        with os.fdopen(fd, "wb") as out:
-            np.savez(
-                out,
-                text=np.frombuffer(text, dtype=np.uint8),
-                area=area,
-                blob=np.frombuffer(blob, dtype=np.uint8),
-                ends=ends,
-                check=np.frombuffer(bytes.fromhex(_payload_digest(text, area, blob)), dtype=np.uint8),
-            )
-        os.replace(tmp, path)  # atomic: a reader sees the whole file or none
-    except OSError:
-        return
+    diskcache.write_arrays(
+        _cache_name(digest),
+        {"text": np.frombuffer(text, dtype=np.uint8), "area": area, **diskcache.pack_bytes(wkb)},
+    )
 
 
 def _read_decoded(digest: str) -> _Columns | None:
-    """Decoded columns from the cache, or None if absent, unreadable or not intact.
-
-    The cache file carries the SHA-256 of its own contents, checked here, so a
-    damaged cache is rebuilt rather than trusted. No pickle: plain arrays only.
-    """
+    """Decoded columns from the user's cache, or None if absent or damaged."""
+    arrays = diskcache.read_arrays(_cache_name(digest))
+    if arrays is None:
+        return None
     try:
-        with np.load(_cache_path(digest), allow_pickle=False) as z:
-            text, area, blob, ends, check = (
-                z["text"].tobytes(),
-                z["area"],
-                z["blob"].tobytes(),
-                z["ends"],
-                z["check"].tobytes(),
-            )
-        if _payload_digest(text, area, blob) != check.hex():
-            return None
-        name, iso_a3, iso_n3 = json.loads(text.decode("utf-8"))
-        starts = np.concatenate([[0], ends[:-1]]).tolist()
-        wkb = [blob[a:b] for a, b in zip(starts, ends.tolist(), strict=True)]
-        if not len(name) == len(iso_a3) == len(iso_n3) == len(area) == len(wkb):
-            return None
-        return name, iso_a3, iso_n3, area.astype(float), wkb
-    except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile):
-        return None  # absent or damaged: rebuilt from the verified file
+        name, iso_a3, iso_n3 = json.loads(arrays["text"].tobytes().decode("utf-8"))
+        wkb = diskcache.unpack_bytes(arrays)
+        area = arrays["area"].astype(float)
+    except (KeyError, ValueError, TypeError):
+        return None
+    if not len(name) == len(iso_a3) == len(iso_n3) == len(area) == len(wkb):
+        return None
+    return name, iso_a3, iso_n3, area, wkb
 
 
 def load_borders(resolution: str = "10m") -> gpd.GeoDataFrame:
