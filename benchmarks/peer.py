@@ -18,7 +18,7 @@ Two methods, both plain geopandas, none of our code:
   nothing to union: one overlay of the rings with the countries, areas per
   (site, country).
 * ``per-ring``: the old straw man, every ring overlaid with the whole world
-  separately and the pieces dissolved by country (what ``scaling.naive_pipeline``
+  separately and the pieces dissolved by country (what ``scaling.per_ring_overlay``
   does in process with our rings).
 
 It reads the same shipped GeoParquet file as ours (``geopandas.read_parquet``),
@@ -80,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         keys = ["name"]
     else:
         pieces = gpd.overlay(circles, countries, how="intersection", keep_geom_type=True)
-        pieces = pieces.dissolve(by="name", as_index=False, aggfunc={"iso_a3": "first", "country_km2": "first"})
+        pieces = pieces.dissolve(
+            by="name", as_index=False, aggfunc={"iso_a3": "first", "country_km2": "first"}
+        )
         keys = ["name"]
 
     pieces["covered_km2"] = pieces.to_crs(EQUAL_AREA).area / 1e6

@@ -55,7 +55,9 @@ def test_quick_run_writes_valid_json(tmp_path: Path) -> None:
         "browser.first_ring",
         "exports.png",
         "exports.html",
-        "scaling.speedup",
+        "scaling.ratio_1000",
+        "scaling.ratio_story",
+        "scaling.agree",
     } <= ids
 
     acc = doc["sections"]["accuracy"]
