@@ -57,6 +57,7 @@ LON_RANGE = (-10.0, 140.0)
 RADIUS_KM = (100.0, 400.0)
 MAX_SITES = 10_000
 STORY = ROOT / "scenarios" / "story.json"
+MAX_SCENARIO_SITES = 1000  # coverage.scenario.MAX_SITES: a scenario file holds no more
 
 # The peer's rings are 360-gons inscribed in the circle: each covers less than the
 # circle by 1 - sin(2π/n)/(2π/n) ≈ (2π/n)²/6 of its area, all of it along its edge.
@@ -101,6 +102,14 @@ def peer_sites(path: str) -> list[dict[str, Any]]:
     """A scenario's sites resolved by our code into the peer's plain list (before any clock)."""
     return [
         {"name": s.name, "lat": s.lat_deg, "lon": s.lon_deg, "radius_km": s.radius_km} for s in _sites(path)
+    ]
+
+
+def random_peer_sites(n: int) -> list[dict[str, Any]]:
+    """:func:`scenario_dict`'s sites as the peer's plain list (custom radii: nothing to resolve)."""
+    return [
+        {"name": s["name"], "lat": s["lat"], "lon": s["lon"], "radius_km": s["radius"]}
+        for s in scenario_dict(n)["sites"]
     ]
 
 
@@ -321,12 +330,17 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
         peers: dict[str, Path] = {}
         for key, path in scenarios.items():
             peers[key] = Path(tmp) / f"peer-{key}.json"
-            peers[key].write_text(json.dumps(peer_sites(str(path))))
+            plain = peer_sites(str(path)) if key == "story" else random_peer_sites(int(key))
+            peers[key].write_text(json.dumps(plain))
 
         def pair(key: str, *extra: str, repeats: int | None = None) -> dict[str, Any]:
             n = 4 if key == "story" else int(key)
             big = n >= cfg["single_above"]
             ours = [PY, "-m", "coverage", "report", str(scenarios[key]), "--format", "csv", *extra]
+            if (
+                n > MAX_SCENARIO_SITES
+            ):  # past the scenario format's cap: the same report, see benchmarks/many.py
+                ours = [PY, "-m", "benchmarks.many", str(peers[key]), *extra]
             peer = [PY, "-m", "benchmarks.peer", str(peers[key]), *extra]
             reps = repeats if repeats is not None else (cfg["big_repeats"] if big else cfg["cmd_repeats"])
             res = extra[extra.index("--resolution") + 1] if "--resolution" in extra else "10m"

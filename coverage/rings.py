@@ -166,16 +166,20 @@ def geodesic_rings(
     lat_deg: Sequence[float], lon_deg: Sequence[float], radius_m: Sequence[float]
 ) -> list[Polygon | MultiPolygon]:
     """:func:`geodesic_ring` for many centres at once (same order as given)."""
-    out: list[Polygon | MultiPolygon] = []
+    coords: list[FloatArray] = []
     for (lon, lat), la in zip(ring_vertices_many(lat_deg, lon_deg, radius_m), lat_deg, strict=True):
         if winding(lon) != 0:
             # The enclosed pole is the one on the centre's side: the other is more than
             # 10,002 km away, beyond MAX_RADIUS_M. (Comparing the radius with the distance
             # to the pole picked the wrong one for a ring through the pole.)
             lon, lat = close_around_pole(lon, lat, 90.0 if la > 0 else -90.0)
-        polygon = shapely.polygons(np.column_stack([lon, lat]))
-        out.append(split_polygon(polygon))
-    return out
+        coords.append(np.column_stack([lon, lat]))
+    if not coords:
+        return []
+    # All polygons in one call (one call per ring costs more than building it).
+    ring_id = np.repeat(np.arange(len(coords)), [len(c) for c in coords])
+    polygons = shapely.polygons(shapely.linearrings(np.concatenate(coords), indices=ring_id))
+    return [split_polygon(polygon) for polygon in polygons]
 
 
 def _forward(
