@@ -67,7 +67,8 @@ def write_arrays(name: str, arrays: Arrays) -> None:
 def read_arrays(name: str) -> Arrays | None:
     """The arrays kept under ``name``, or None if absent, unreadable or damaged."""
     try:
-        with np.load(cache_dir() / name, allow_pickle=False) as z:
+        # Opened here, not by np.load, which leaves the file open when it is no zip.
+        with open(cache_dir() / name, "rb") as file, np.load(file, allow_pickle=False) as z:
             arrays: Arrays = {key: z[key] for key in z.files if key != _CHECK}
             check = z[_CHECK].tobytes()
     except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile):
