@@ -199,11 +199,11 @@ def load_countries(resolution: str = "10m") -> Countries:
 # name, iso_a3, iso_n3, area_km2, geometry as WKB: what a boundaries file decodes to.
 _Columns = tuple[list[str], list[str | None], list[str | None], NDArray[np.float64], list[bytes]]
 
-_CACHE_FORMAT = 1  # bump when the layout of a cache entry changes
+_CACHE_FORMAT = 2  # bump when the layout of a cache entry changes
 
 
 def _cache_name(digest: str) -> str:
-    return f"borders-v{_CACHE_FORMAT}-{digest}.npz"
+    return f"borders-v{_CACHE_FORMAT}-{digest}.bin"
 
 
 def _decode_parquet(path: Path, data: bytes) -> _Columns:

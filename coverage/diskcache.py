@@ -5,18 +5,16 @@ What is kept here is derived from a shipped file whose SHA-256 was verified
 that checksum: a new version of the file gets new entries, and nothing is
 re-derived while the file stays the same. Every entry carries the SHA-256 of
 its own arrays, checked when it is read, so a damaged entry is rebuilt rather
-than trusted. Plain numeric arrays only (no pickle). A cache that cannot be
+than trusted. Plain numeric arrays only (no pickle, no objects). A cache that cannot be
 written (read-only home, full disk) is skipped silently: it only saves time.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import tempfile
-import zipfile
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,8 +22,6 @@ from numpy.typing import NDArray
 CACHE_ENV = "RANGE_RINGS_CACHE_DIR"
 
 Arrays = dict[str, NDArray[np.generic]]
-
-_CHECK = "_sha256"
 
 
 def cache_dir() -> Path:
@@ -36,26 +32,38 @@ def cache_dir() -> Path:
     return Path(base) / "range-rings"
 
 
-def _digest(arrays: Arrays) -> bytes:
-    h = hashlib.sha256()
-    for key in sorted(arrays):
-        data = np.ascontiguousarray(arrays[key])
-        for part in (key.encode(), str(data.dtype).encode(), repr(data.shape).encode(), data.tobytes()):
-            h.update(len(part).to_bytes(8, "little"))
-            h.update(part)
-    return h.digest()
+_MAGIC = b"RRCACHE1"
+_DTYPES = {"<i8", "<f8", "|u1"}  # plain numbers only: nothing that could hold objects
 
 
 def write_arrays(name: str, arrays: Arrays) -> None:
-    """Keep ``arrays`` under ``name`` (a file name: say what and which version)."""
+    """Keep ``arrays`` (int64, float64 or uint8) under ``name`` (a file name: say what and which version).
+
+    The file is a short JSON header (each array's dtype, shape and place, and the
+    SHA-256 of everything after the header) followed by the arrays' raw bytes,
+    so reading it is one read and no copy.
+    """
+    import tempfile  # here: only a first run writes
+
+    parts, table, offset = [], [], 0
+    for key, value in arrays.items():
+        data = np.ascontiguousarray(value)
+        if data.dtype.str not in _DTYPES:
+            raise TypeError(f"cache arrays hold int64, float64 or uint8, not {data.dtype} ({key})")
+        raw = data.tobytes()
+        table.append({"key": key, "dtype": data.dtype.str, "shape": list(data.shape), "offset": offset})
+        parts.append(raw + bytes(-len(raw) % 8))  # 8-byte aligned
+        offset += len(parts[-1])
+    payload = b"".join(parts)
+    header = json.dumps({"sha256": hashlib.sha256(payload).hexdigest(), "arrays": table}).encode()
+    header += b" " * (-len(header) % 8)
     path = cache_dir() / name
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as out:
-                payload: dict[str, Any] = {**arrays, _CHECK: np.frombuffer(_digest(arrays), dtype=np.uint8)}
-                np.savez(out, **payload)
+                out.write(_MAGIC + len(header).to_bytes(8, "little") + header + payload)
             os.replace(tmp, path)  # atomic: a reader sees the whole file or none
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -65,15 +73,31 @@ def write_arrays(name: str, arrays: Arrays) -> None:
 
 
 def read_arrays(name: str) -> Arrays | None:
-    """The arrays kept under ``name``, or None if absent, unreadable or damaged."""
+    """The arrays kept under ``name`` (read-only), or None if absent, unreadable or damaged."""
     try:
-        # Opened here, not by np.load, which leaves the file open when it is no zip.
-        with open(cache_dir() / name, "rb") as file, np.load(file, allow_pickle=False) as z:
-            arrays: Arrays = {key: z[key] for key in z.files if key != _CHECK}
-            check = z[_CHECK].tobytes()
-    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile):
-        return None  # absent or damaged: the caller rebuilds it from the verified file
-    return arrays if _digest(arrays) == check else None
+        data = (cache_dir() / name).read_bytes()
+    except OSError:
+        return None
+    try:
+        if not data.startswith(_MAGIC):
+            return None
+        size = int.from_bytes(data[8:16], "little")
+        start = 16 + size
+        header = json.loads(data[16:start])
+        if hashlib.sha256(memoryview(data)[start:]).hexdigest() != header["sha256"]:
+            return None  # damaged: the caller rebuilds it from the verified file
+        arrays: Arrays = {}
+        for entry in header["arrays"]:
+            if entry["dtype"] not in _DTYPES:
+                return None
+            dtype = np.dtype(entry["dtype"])
+            shape = tuple(int(n) for n in entry["shape"])
+            count = int(np.prod(shape, dtype=np.int64))
+            flat = np.frombuffer(data, dtype=dtype, count=count, offset=start + int(entry["offset"]))
+            arrays[str(entry["key"])] = flat.reshape(shape)
+        return arrays
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def pack_bytes(items: list[bytes]) -> Arrays:
@@ -86,5 +110,5 @@ def pack_bytes(items: list[bytes]) -> Arrays:
 
 def unpack_bytes(arrays: Arrays) -> list[bytes]:
     """The byte strings packed by :func:`pack_bytes`."""
-    blob, ends = arrays["blob"].tobytes(), arrays["ends"].tolist()
+    blob, ends = arrays["blob"].tobytes(), arrays["ends"].tolist()  # one copy, then slices
     return [blob[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]

@@ -27,7 +27,7 @@ from coverage.geodesy import areas_km2
 CELL_DEG = 10.0
 """Cell size. 5° and 20° cost about the same for 1,000 sites; 10° cuts fewer pieces."""
 
-_CACHE_FORMAT = 1  # bump when the cutting or the layout of a cache entry changes
+_CACHE_FORMAT = 2  # bump when the cutting or the layout of a cache entry changes
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,7 +48,7 @@ def cut(geometry: NDArray[np.object_], digest: str | None = None) -> Pieces:
     With ``digest`` (the SHA-256 of the file the countries came from) the pieces
     are read from, or kept in, the user's cache.
     """
-    name = f"grid-v{_CACHE_FORMAT}-{CELL_DEG:g}-{digest}.npz"
+    name = f"grid-v{_CACHE_FORMAT}-{CELL_DEG:g}-{digest}.bin"
     kept = diskcache.read_arrays(name) if digest is not None else None
     if kept is not None and _fits(kept, len(geometry)):
         owner = kept["owner"].astype(np.intp)

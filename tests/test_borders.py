@@ -192,7 +192,7 @@ def test_decoded_borders_are_kept_in_the_user_cache(tmp_path, monkeypatch):
     borders.clear_caches()
     try:
         first = borders.load_countries("110m")
-        (entry,) = tmp_path.glob("borders-*.npz")
+        (entry,) = tmp_path.glob("borders-*.bin")
         assert first.digest is not None and first.digest in entry.name
         borders.clear_caches()
         again = borders.load_countries("110m")  # from the cache

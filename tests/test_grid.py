@@ -40,7 +40,7 @@ def test_cut_pieces_are_kept_and_read_back(tmp_path, monkeypatch):
     monkeypatch.setenv(diskcache.CACHE_ENV, str(tmp_path))
     geometry = load_countries("110m").geometry
     first = grid.cut(geometry, "abc")
-    assert len(list(tmp_path.glob("grid-*-abc.npz"))) == 1
+    assert len(list(tmp_path.glob("grid-*-abc.bin"))) == 1
     again = grid.cut(geometry, "abc")
     assert np.array_equal(first.owner, again.owner)
     assert shapely.equals_exact(first.geometry, again.geometry, 0.0).all()
@@ -51,7 +51,7 @@ def test_a_damaged_cut_is_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setenv(diskcache.CACHE_ENV, str(tmp_path))
     geometry = load_countries("110m").geometry
     first = grid.cut(geometry, "abc")
-    (path,) = tmp_path.glob("grid-*-abc.npz")
+    (path,) = tmp_path.glob("grid-*-abc.bin")
     raw = bytearray(path.read_bytes())
     raw[len(raw) // 2] ^= 0xFF
     path.write_bytes(bytes(raw))
