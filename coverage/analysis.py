@@ -291,15 +291,13 @@ class Result:
     caption and the app's tables all read this (see :mod:`coverage.render`); none
     of them asks the analysis again. (The app's optional radar-horizon rings are
     an overlay it builds itself.) The dearer
-    parts (per-site coverage, distances, DataFrames) are computed on first use.
+    parts (the union and its coverage, per-site coverage, distances, DataFrames)
+    are computed on first use, once.
     """
 
     sites: tuple[Site, ...]
     rings: tuple[BaseGeometry, ...]
     """Each site's geodesic ring (lon/lat; split at ±180°)."""
-    union: BaseGeometry
-    rows: tuple[Row, ...]
-    """Coverage of the union: one row per country reached (:data:`COVERAGE_COLUMNS`)."""
     countries: Countries
     view: Bounds
     """The rings' bounds, padded: what a map frames."""
@@ -315,6 +313,20 @@ class Result:
             if name not in self._memo:
                 self._memo[name] = make()
             return self._memo[name]
+
+    @property
+    def union(self) -> BaseGeometry:
+        """The union of the rings (computed on first use: ``report --by-site`` never needs it)."""
+        union: BaseGeometry = self._once(
+            "union", lambda: shapely.union_all(self.rings) if self.rings else shapely.Polygon()
+        )
+        return union
+
+    @property
+    def rows(self) -> tuple[Row, ...]:
+        """Coverage of the union: one row per country reached (:data:`COVERAGE_COLUMNS`)."""
+        rows: tuple[Row, ...] = self._once("rows", lambda: tuple(coverage_rows(self.union, self.countries)))
+        return rows
 
     @property
     def reached(self) -> frozenset[str]:
@@ -368,17 +380,9 @@ def analyse(sites: Sequence[Site], countries: Countries | gpd.GeoDataFrame) -> R
     """Analyse ``sites`` against ``countries`` (not cached; see :func:`analyse_shipped`)."""
     countries = as_countries(countries)
     rings = tuple(site_rings(sites))
-    union = shapely.union_all(rings) if rings else shapely.Polygon()
     view = view_bounds(rings)
-    return Result(
-        sites=tuple(sites),
-        rings=rings,
-        union=union,
-        rows=tuple(coverage_rows(union, countries)),
-        countries=countries,
-        view=view,
-        display=display_bounds(view),
-    )
+    display = display_bounds(view)
+    return Result(sites=tuple(sites), rings=rings, countries=countries, view=view, display=display)
 
 
 def result_key(sites: Sequence[Site]) -> tuple[tuple[str, float, float, float, str | None], ...]:
