@@ -148,12 +148,15 @@ def covered_km2(
         return none, none, np.empty(0)
     pieces = countries.pieces
     shapely.prepare(geoms[keep])
-    found, piece = pieces.tree.query(geoms[keep], predicate="intersects")
+    found, piece = pieces.tree.query(geoms[keep], predicate="intersects")  # the pieces' boxes
     which = np.flatnonzero(keep)[found]
-    inside = shapely.contains_properly(geoms[which], pieces.geometry[piece])
+    shapes = pieces.take(piece)
+    meet = shapely.intersects(geoms[which], shapes)
+    which, piece, shapes = which[meet], piece[meet], shapes[meet]
+    inside = shapely.contains_properly(geoms[which], shapes)
     km2 = np.where(inside, pieces.area_km2[piece], 0.0)
     cut = np.flatnonzero(~inside)
-    km2[cut] = areas_km2(_intersections(geoms[which[cut]], pieces.geometry[piece[cut]]))
+    km2[cut] = areas_km2(_intersections(geoms[which[cut]], shapes[cut]))
     # Sum the pieces of each (area, country).
     key = which * len(countries) + pieces.owner[piece]
     pairs, slot = np.unique(key, return_inverse=True)

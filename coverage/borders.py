@@ -61,12 +61,22 @@ class Countries:
     iso_a3: NDArray[np.object_]
     iso_n3: NDArray[np.object_]
     area_km2: NDArray[np.float64]
-    geometry: NDArray[np.object_]
+    shapes: NDArray[np.object_]
+    """The geometries, or their WKB: decoded into :attr:`geometry` on first use (a report
+    reads only the cells of :attr:`pieces`, so it never decodes the whole world)."""
     digest: str | None = None
     """SHA-256 of the shipped file these came from (None if not from one): names cache entries."""
 
     def __len__(self) -> int:
         return len(self.name)
+
+    @cached_property
+    def geometry(self) -> NDArray[np.object_]:
+        """One (multi)polygon per country (lon/lat)."""
+        if len(self.shapes) and isinstance(self.shapes[0], bytes):
+            decoded: NDArray[np.object_] = shapely.from_wkb(self.shapes)
+            return decoded
+        return self.shapes
 
     @cached_property
     def tree(self) -> shapely.STRtree:
@@ -78,7 +88,7 @@ class Countries:
         """The countries cut into grid cells (:mod:`coverage.grid`), for quick coverage."""
         from coverage.grid import cut
 
-        return cut(self.geometry, self.digest)
+        return cut(lambda: self.geometry, len(self), self.digest)
 
     @cached_property
     def frame(self) -> gpd.GeoDataFrame:
@@ -96,7 +106,7 @@ class Countries:
             iso_a3=frame["iso_a3"].to_numpy(dtype=object),
             iso_n3=frame["iso_n3"].to_numpy(dtype=object),
             area_km2=frame["area_km2"].to_numpy(dtype=float),
-            geometry=frame.geometry.to_numpy(),
+            shapes=frame.geometry.to_numpy(),
         )
 
 
@@ -191,7 +201,7 @@ def load_countries(resolution: str = "10m") -> Countries:
         iso_a3=np.array(iso_a3, dtype=object),
         iso_n3=np.array(iso_n3, dtype=object),
         area_km2=area,
-        geometry=shapely.from_wkb(np.array(wkb, dtype=object)),
+        shapes=np.array(wkb, dtype=object),
         digest=digest,
     )
 

@@ -15,7 +15,8 @@ The cells are cut once per borders file version and kept in the user's cache
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
 
 import numpy as np
 import shapely
@@ -27,47 +28,87 @@ from coverage.geodesy import areas_km2
 CELL_DEG = 10.0
 """Cell size. 5° and 20° cost about the same for 1,000 sites; 10° cuts fewer pieces."""
 
-_CACHE_FORMAT = 2  # bump when the cutting or the layout of a cache entry changes
+_CACHE_FORMAT = 3  # bump when the cutting or the layout of a cache entry changes
 
 
-@dataclass(frozen=True, eq=False)
 class Pieces:
-    """Countries cut into cells: parallel arrays, one entry per piece."""
+    """Countries cut into cells: parallel arrays, one entry per piece.
 
-    owner: NDArray[np.intp]
-    """Index of the country each piece belongs to."""
-    geometry: NDArray[np.object_]
-    area_km2: NDArray[np.float64]
-    """Each piece's area, as :func:`coverage.geodesy.area_km2` measures it."""
-    tree: shapely.STRtree
+    A piece's geometry is decoded (from the cache's WKB) only when :meth:`take`
+    first asks for it: a report on one region never decodes the rest of the world.
+    """
+
+    def __init__(
+        self,
+        owner: NDArray[np.intp],
+        area_km2: NDArray[np.float64],
+        bounds: NDArray[np.float64],
+        geometry: NDArray[np.object_] | None = None,
+        wkb: list[bytes] | None = None,
+    ) -> None:
+        self.owner = owner
+        """Index of the country each piece belongs to."""
+        self.area_km2 = area_km2
+        """Each piece's area, as :func:`coverage.geodesy.area_km2` measures it."""
+        self.bounds = bounds
+        self._wkb = wkb
+        self._geometry = geometry if geometry is not None else np.full(owner.size, None, dtype=object)
+        self._lock = threading.Lock()
+        self.tree = shapely.STRtree(shapely.box(*bounds.T)) if owner.size else shapely.STRtree([])
+        """Spatial index over the pieces' boxes (query it, then :meth:`take` the candidates)."""
+
+    def __len__(self) -> int:
+        return int(self.owner.size)
+
+    def take(self, index: NDArray[np.intp]) -> NDArray[np.object_]:
+        """The geometries of the pieces at ``index``, decoded on first use."""
+        if self._wkb is not None:
+            with self._lock:
+                missing = np.unique(index[shapely.is_missing(self._geometry[index])])
+                if missing.size:
+                    wkb = np.array([self._wkb[i] for i in missing.tolist()], dtype=object)
+                    self._geometry[missing] = shapely.from_wkb(wkb)
+        out: NDArray[np.object_] = self._geometry[index]
+        return out
+
+    @property
+    def geometry(self) -> NDArray[np.object_]:
+        """Every piece's geometry (decodes them all)."""
+        return self.take(np.arange(len(self)))
 
 
-def cut(geometry: NDArray[np.object_], digest: str | None = None) -> Pieces:
-    """``geometry`` (countries) cut into :data:`CELL_DEG` cells.
+def cut(geometry: Callable[[], NDArray[np.object_]], count: int, digest: str | None = None) -> Pieces:
+    """The ``count`` countries whose geometries ``geometry()`` gives, cut into :data:`CELL_DEG` cells.
 
     With ``digest`` (the SHA-256 of the file the countries came from) the pieces
-    are read from, or kept in, the user's cache.
+    are read from, or kept in, the user's cache; then ``geometry`` is called only
+    when they are not there.
     """
     name = f"grid-v{_CACHE_FORMAT}-{CELL_DEG:g}-{digest}.bin"
     kept = diskcache.read_arrays(name) if digest is not None else None
-    if kept is not None and _fits(kept, len(geometry)):
-        owner = kept["owner"].astype(np.intp)
-        pieces = shapely.from_wkb(np.array(diskcache.unpack_bytes(kept), dtype=object))
-        area = kept["area"].astype(float)
-    else:
-        owner, pieces = _cut(geometry)
-        area = areas_km2(pieces)
-        if digest is not None:
-            wkb = list(shapely.to_wkb(pieces))
-            diskcache.write_arrays(name, {"owner": owner, "area": area, **diskcache.pack_bytes(wkb)})
-    return Pieces(owner=owner, geometry=pieces, area_km2=area, tree=shapely.STRtree(pieces))
+    if kept is not None and _fits(kept, count):
+        return Pieces(
+            owner=kept["owner"].astype(np.intp),
+            area_km2=kept["area"].astype(float),
+            bounds=kept["bounds"].astype(float).reshape(-1, 4),
+            wkb=diskcache.unpack_bytes(kept),
+        )
+    owner, pieces = _cut(geometry())
+    area = areas_km2(pieces)
+    bounds = shapely.bounds(pieces).reshape(-1, 4)
+    if digest is not None:
+        arrays = {"owner": owner.astype(np.int64), "area": area, "bounds": bounds}
+        diskcache.write_arrays(name, {**arrays, **diskcache.pack_bytes(list(shapely.to_wkb(pieces)))})
+    return Pieces(owner=owner, area_km2=area, bounds=bounds, geometry=pieces)
 
 
 def _fits(kept: diskcache.Arrays, countries: int) -> bool:
-    owner = kept.get("owner")
+    owner, area, bounds = kept.get("owner"), kept.get("area"), kept.get("bounds")
     return (
         owner is not None
-        and owner.size == kept["area"].size == kept["ends"].size
+        and area is not None
+        and bounds is not None
+        and owner.size == area.size == kept["ends"].size == bounds.size // 4
         and (owner.size == 0 or 0 <= int(owner.min()) <= int(owner.max()) < countries)
     )
 

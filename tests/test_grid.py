@@ -39,9 +39,9 @@ def test_a_country_smaller_than_a_cell_is_one_piece():
 def test_cut_pieces_are_kept_and_read_back(tmp_path, monkeypatch):
     monkeypatch.setenv(diskcache.CACHE_ENV, str(tmp_path))
     geometry = load_countries("110m").geometry
-    first = grid.cut(geometry, "abc")
+    first = grid.cut(lambda: geometry, len(geometry), "abc")
     assert len(list(tmp_path.glob("grid-*-abc.bin"))) == 1
-    again = grid.cut(geometry, "abc")
+    again = grid.cut(lambda: geometry, len(geometry), "abc")
     assert np.array_equal(first.owner, again.owner)
     assert shapely.equals_exact(first.geometry, again.geometry, 0.0).all()
     assert np.array_equal(first.area_km2, again.area_km2)
@@ -50,16 +50,30 @@ def test_cut_pieces_are_kept_and_read_back(tmp_path, monkeypatch):
 def test_a_damaged_cut_is_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setenv(diskcache.CACHE_ENV, str(tmp_path))
     geometry = load_countries("110m").geometry
-    first = grid.cut(geometry, "abc")
+    first = grid.cut(lambda: geometry, len(geometry), "abc")
     (path,) = tmp_path.glob("grid-*-abc.bin")
     raw = bytearray(path.read_bytes())
     raw[len(raw) // 2] ^= 0xFF
     path.write_bytes(bytes(raw))
-    again = grid.cut(geometry, "abc")
+    again = grid.cut(lambda: geometry, len(geometry), "abc")
     assert shapely.equals_exact(first.geometry, again.geometry, 0.0).all()
 
 
 def test_no_digest_means_no_cache(tmp_path, monkeypatch):
     monkeypatch.setenv(diskcache.CACHE_ENV, str(tmp_path))
-    grid.cut(load_countries("110m").geometry[:5])
+    few = load_countries("110m").geometry[:5]
+    grid.cut(lambda: few, len(few))
     assert not list(tmp_path.iterdir())
+
+
+def test_pieces_are_decoded_only_when_taken(tmp_path, monkeypatch):
+    monkeypatch.setenv(diskcache.CACHE_ENV, str(tmp_path))
+    geometry = load_countries("110m").geometry
+    built = grid.cut(lambda: geometry, len(geometry), "abc")
+    asked = []
+    kept = grid.cut(lambda: asked.append(1) or geometry, len(geometry), "abc")
+    assert not asked  # read from the cache: the countries' geometry was not needed
+    assert shapely.is_missing(kept._geometry).all()
+    some = np.array([3, 1, 3], dtype=np.intp)
+    assert shapely.equals_exact(kept.take(some), built.geometry[some], 0.0).all()
+    assert (~shapely.is_missing(kept._geometry)).sum() == 2

@@ -12,7 +12,7 @@ import _geo_reference as ref
 import numpy as np
 import pytest
 import shapely
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
@@ -380,11 +380,9 @@ def test_ring_through_the_pole_encloses_the_centres_pole(lat0):
 def test_each_ring_is_its_mirror_image_in_the_centres_meridian(lat, lon, radius_km):
     """Only half of each ring is built; the other half is its mirror image, vertex for vertex."""
     x, y = ring_vertices(lat, lon, radius_km * 1000.0)
-    # Vertex k and vertex n - k are mirror images (vertex 0 is at azimuth 0): the
-    # antimeridian crossings, inserted afterwards, are left out of this count.
-    keep = ~np.isclose((x + 180.0) % 360.0, 0.0, atol=1e-9) | np.isclose(lon % 180.0, 0.0)
-    if not keep.all():
-        return
+    # Vertex k and vertex n - k are mirror images (vertex 0 is at azimuth 0), except
+    # where the exact ±180° crossings were inserted afterwards: such rings are left out.
+    assume(x.min() > -180.0 and x.max() < 180.0)
     n = x.size
     k = np.arange(1, n)
     assert np.array_equal(y[k], y[n - k])
