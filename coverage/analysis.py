@@ -23,7 +23,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from coverage.borders import Countries, load_countries
+from coverage.borders import Countries, load_countries, shipped_countries
 from coverage.cache import LRUCache
 from coverage.geodesy import areas_km2, distance_m
 from coverage.places import Place
@@ -94,8 +94,15 @@ def covered_union(sites: Sequence[Site]) -> BaseGeometry:
 
 
 def as_countries(borders: Borders) -> Countries:
-    """``borders`` as :class:`~coverage.borders.Countries` (a GeoDataFrame is converted)."""
-    return borders if isinstance(borders, Countries) else Countries.from_frame(borders)
+    """``borders`` as :class:`~coverage.borders.Countries` (a GeoDataFrame is converted).
+
+    The shipped borders' own frame (:func:`~coverage.borders.load_borders`) maps back
+    to the countries already loaded, cells and all.
+    """
+    if isinstance(borders, Countries):
+        return borders
+    shipped = shipped_countries(borders)
+    return shipped if shipped is not None else Countries.from_frame(borders)
 
 
 def coverage_rows(area: BaseGeometry, borders: Borders) -> list[Row]:

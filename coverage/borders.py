@@ -196,7 +196,7 @@ def load_countries(resolution: str = "10m") -> Countries:
         columns = _decode_parquet(path, data)
         _write_decoded(digest, columns)
     name, iso_a3, iso_n3, area, wkb = columns
-    return Countries(
+    countries = Countries(
         name=np.array([renamed.get(n, n) for n in name], dtype=object),
         iso_a3=np.array(iso_a3, dtype=object),
         iso_n3=np.array(iso_n3, dtype=object),
@@ -204,6 +204,24 @@ def load_countries(resolution: str = "10m") -> Countries:
         shapes=np.array(wkb, dtype=object),
         digest=digest,
     )
+    _LOADED[resolution] = countries
+    return countries
+
+
+_LOADED: dict[str, Countries] = {}
+"""What :func:`load_countries` returned, by resolution (it is cached: the same objects)."""
+
+
+def shipped_countries(frame: gpd.GeoDataFrame) -> Countries | None:
+    """The loaded :class:`Countries` whose :attr:`Countries.frame` is ``frame`` itself, if any.
+
+    So that a caller who passes :func:`load_borders`'s frame gets the countries
+    already loaded (and cut into cells) rather than a copy to cut again.
+    """
+    for countries in list(_LOADED.values()):
+        if countries.__dict__.get("frame") is frame:
+            return countries
+    return None
 
 
 # name, iso_a3, iso_n3, area_km2, geometry as WKB: what a boundaries file decodes to.
@@ -269,5 +287,6 @@ def load_borders(resolution: str = "10m") -> gpd.GeoDataFrame:
 def clear_caches() -> None:
     """Forget loaded borders and checksums (tests that edit the data files use this)."""
     load_countries.cache_clear()
+    _LOADED.clear()
     house_names.cache_clear()
     _checksums.cache_clear()

@@ -224,3 +224,16 @@ def test_a_tampered_file_fails_even_with_its_old_version_cached(boundaries_copy,
     target.write_bytes(bytes(raw))
     with pytest.raises(DataFileError, match="checksum"):
         load_borders("110m")
+
+
+def test_the_shipped_frame_maps_back_to_its_countries():
+    from coverage.analysis import as_countries
+    from coverage.borders import shipped_countries
+
+    countries = load_countries("110m")
+    frame = load_borders("110m")
+    assert shipped_countries(frame) is countries
+    assert as_countries(frame) is countries
+    filtered = frame[frame["iso_a3"] == "TUR"]
+    assert shipped_countries(filtered) is None
+    assert len(as_countries(filtered)) == 1
