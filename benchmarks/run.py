@@ -56,7 +56,7 @@ FULL: dict[str, Any] = {
     "resolution_sites": 1000,  # 1:110m, 1:50m, 1:10m at this many sites
     "app_sites": 100,  # the app's first coverage table
     "single_above": 10000,  # one pair, no warm-up, at and above this many sites
-    "big_repeats": 1,
+    "big_repeats": 3,
     "peer_budget_s": 150.0,  # a peer run past this is stopped
     "inprocess_sites": [1, 10, 100, 1000],
     "per_ring_repeats": 3,
@@ -283,6 +283,15 @@ CHECKS = (
         _ratio,
     ),
     Check(
+        "scaling.cpu_ratio_1000",
+        "Scaling: the same in CPU time (user + system), 1,000 sites",
+        "scaling",
+        "cpu_ratio_1000",
+        "(reference)",
+        None,
+        _ratio,
+    ),
+    Check(
         "scaling.ratio_story_by_site",
         "Scaling: the same, `report --by-site`, story",
         "scaling",
@@ -481,8 +490,9 @@ def details_text(sections: dict[str, Any]) -> str:
             "Whole commands, ours (`python -m coverage report … --format csv`) and the union-first "
             "peer (`python -m benchmarks.peer`), run in turn; 1:10m borders unless said",
             "",
-            "| scenario | rows | ours | peer | peer ÷ ours | areas agree (max diff > 1,000 km²) |",
-            "| --- | ---: | ---: | ---: | ---: | --- |",
+            "| scenario | rows | ours | peer | peer ÷ ours | CPU: ours | CPU: peer | CPU: peer ÷ ours "
+            "| areas agree (max diff > 1,000 km²) |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
         ]
         named = [("story (4 sites)", sc["story"]), ("story, --by-site", sc["story_by_site"])]
         named += [(f"{int(n):,} sites", r) for n, r in sc["by_sites"].items()]
@@ -544,7 +554,13 @@ def _pair_line(label: str, r: dict[str, Any]) -> str:
             "yes" if agree["within_accuracy"] else "**no**"
         ) + f" ({agree['max_rel_diff_over_1000km2']:.1e})"
     rows = agree["rows"] if agree else "—"
-    return f"| {label} | {rows} | {_s(r['ours_s']['median'])} | {peer_s} | {ratio} | {shown} |"
+    ours_cpu = _s(r["ours_cpu_s"]["median"]) if "ours_cpu_s" in r else "—"
+    peer_cpu = _s(r["peer_cpu_s"]["median"]) if "peer_cpu_s" in r else "—"
+    cpu_ratio = f"{r['cpu_ratio']:.1f}×" if "cpu_ratio" in r else "—"
+    return (
+        f"| {label} | {rows} | {_s(r['ours_s']['median'])} | {peer_s} | {ratio} | "
+        f"{ours_cpu} | {peer_cpu} | {cpu_ratio} | {shown} |"
+    )
 
 
 def write_json(doc: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:

@@ -5,7 +5,9 @@ Scenarios: the story (``scenarios/story.json``, 4 sites) and 1, 10, 100, 1,000 a
 are nested: the 10 are the first 10 of the 100…). For each we time two whole
 commands, run in turn (ours, peer, ours, peer…) so that a drift in the machine's
 speed hits both, and report the median of each and the median of the per-pair
-ratios (peer ÷ ours):
+ratios (peer ÷ ours), of wall time (what a user waits for, the figure the targets are
+on) and of CPU time (user + system of each process, which other work on a shared
+machine moves far less):
 
 * ours: ``python -m coverage report SCENARIO --format csv`` (and ``--by-site``);
 * the peer: ``python -m benchmarks.peer SITES.json`` (:mod:`benchmarks.peer`): the
@@ -32,6 +34,7 @@ import csv
 import io
 import json
 import math
+import resource
 import subprocess
 import tempfile
 import time
@@ -120,14 +123,22 @@ def _centres(sites) -> tuple[list[float], list[float], list[float]]:
 # ---------------------------------------------------------------- whole commands
 
 
-def _run(cmd: list[str], timeout: float) -> tuple[float, str]:
-    """Wall time and standard output of one command (raises on a non-zero exit)."""
+def _run(cmd: list[str], timeout: float) -> tuple[float, float, str]:
+    """Wall time, CPU time (user + system) and standard output of one command.
+
+    The CPU time is what the finished child used (``RUSAGE_CHILDREN``), a figure
+    other work on the machine moves far less than the wall time. Raises on a
+    non-zero exit.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, timeout=timeout, env=child_env(), check=False)
     wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited with {proc.returncode}:\n" + proc.stderr.decode()[-2000:])
-    return wall, proc.stdout.decode("utf-8")
+    return wall, cpu, proc.stdout.decode("utf-8")
 
 
 def paired(
@@ -140,23 +151,28 @@ def paired(
     ``budget`` seconds is stopped: the peer figure is then a lower bound.
     """
     out: dict[str, Any] = {"ours_cmd": ours[1:], "peer_cmd": peer[1:]}
-    ours_wall, ours_csv = _run(ours, 600.0)
+    ours_wall, ours_cpu, ours_csv = _run(ours, 600.0)
     try:
-        peer_wall, peer_csv = _run(peer, budget)
+        peer_wall, peer_cpu, peer_csv = _run(peer, budget)
     except subprocess.TimeoutExpired:
-        walls = [ours_wall] if warmup == 0 else []
-        walls += [_run(ours, 600.0)[0] for _ in range(max(1, repeats) - len(walls))]
-        out["ours_s"] = summary(walls)
+        runs = [(ours_wall, ours_cpu)] if warmup == 0 else []
+        runs += [_run(ours, 600.0)[:2] for _ in range(max(1, repeats) - len(runs))]
+        out["ours_s"] = summary([w for w, _ in runs])
+        out["ours_cpu_s"] = summary([c for _, c in runs])
         out["peer_s"] = {"median": None, "over_s": budget, "note": f"> {budget:.0f} s (stopped)"}
         out["ratio_at_least"] = budget / out["ours_s"]["median"]
         return out
     out["agreement"] = agreement(_read_csv(ours_csv), _read_csv(peer_csv), resolution)
-    pairs = [(ours_wall, peer_wall)] if warmup == 0 else []  # a big pair runs once: its check is its timing
+    # A big pair runs once more than it is checked: its check run is its first timing.
+    pairs = [((ours_wall, ours_cpu), (peer_wall, peer_cpu))] if warmup == 0 else []
     while len(pairs) < max(1, repeats):
-        pairs.append((_run(ours, 600.0)[0], _run(peer, budget)[0]))
-    out["ours_s"] = summary([o for o, _ in pairs])
-    out["peer_s"] = summary([p for _, p in pairs])
-    out["ratio"] = summary([p / o for o, p in pairs])["median"]
+        pairs.append((_run(ours, 600.0)[:2], _run(peer, budget)[:2]))
+    out["ours_s"] = summary([o[0] for o, _ in pairs])
+    out["peer_s"] = summary([p[0] for _, p in pairs])
+    out["ours_cpu_s"] = summary([o[1] for o, _ in pairs])
+    out["peer_cpu_s"] = summary([p[1] for _, p in pairs])
+    out["ratio"] = summary([p[0] / o[0] for o, p in pairs])["median"]
+    out["cpu_ratio"] = summary([p[1] / o[1] for o, p in pairs])["median"]
     return out
 
 
@@ -401,6 +417,8 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
         "ratio_1000": thousand.get("ratio"),
         "ratio_story_by_site": out["story_by_site"].get("ratio"),
         "ratio_1000_by_site": by_site_thousand.get("ratio"),
+        "cpu_ratio_story": out["story"].get("cpu_ratio"),
+        "cpu_ratio_1000": thousand.get("cpu_ratio"),
         "report_1000_s": thousand.get("ours_s", {}).get("median"),
         "peer_1000_s": thousand.get("peer_s", {}).get("median"),
         "largest_sites": int(largest),
