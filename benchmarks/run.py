@@ -119,7 +119,7 @@ def _m(v: Any, _m: dict[str, Any] | None = None) -> str:
 
 
 def _ratio(v: Any, m: dict[str, Any] | None = None) -> str:
-    return "n/a" if v is None else f"{v:.1f}×"
+    return "n/a" if v is None else f"{v:.2f}×"
 
 
 def _at_least(target: float) -> Callable[[Any, dict[str, Any]], bool | None]:
@@ -495,7 +495,7 @@ def details_text(sections: dict[str, Any]) -> str:
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
         ]
         named = [("story (4 sites)", sc["story"]), ("story, --by-site", sc["story_by_site"])]
-        named += [(f"{int(n):,} sites", r) for n, r in sc["by_sites"].items()]
+        named += [(f"{int(n):,} site{'' if int(n) == 1 else 's'}", r) for n, r in sc["by_sites"].items()]
         named += [(f"{int(n):,} sites, --by-site", r) for n, r in sc["by_site_report"].items()]
         named += [
             (f"{sc['resolution_sites']:,} sites, 1:{res}", r)
