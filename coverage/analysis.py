@@ -145,10 +145,12 @@ def covered_km2(
     One entry per pair that meet, in the order of area then country. Works on the
     countries cut into cells (:attr:`Countries.pieces`): a cell piece that an
     area contains is counted whole, with its area measured once; only the pieces
-    its edge crosses are intersected, with the area clipped to the piece's box
-    first (the union of a thousand rings is large, a piece small).
+    its edge crosses are intersected, both clipped first to the box where their
+    boxes overlap (the union of a thousand rings is large, a piece small; a ring
+    small, a piece of Russia large). Empty or missing areas have no entries.
     """
-    geoms = np.array([a for a in areas], dtype=object) if len(areas) else np.empty(0, dtype=object)
+    geoms = np.empty(len(areas), dtype=object)
+    geoms[:] = list(areas)
     keep = ~(shapely.is_empty(geoms) | shapely.is_missing(geoms)) if geoms.size else np.zeros(0, bool)
     none = np.empty(0, dtype=np.intp)
     if not keep.any():
