@@ -25,6 +25,7 @@ from benchmarks.common import CHROMIUM, PY, ROOT, ChildTimeout, run_child
 SECTIONS = ("accuracy", "coldstart", "app_rerun", "browser", "exports", "scaling")
 RESULTS_DIR = ROOT / "benchmarks" / "results"
 PLOT_PATH = ROOT / "docs" / "img" / "accuracy.png"
+SCALING_PLOT_PATH = ROOT / "docs" / "img" / "scaling.png"
 PACKAGES = (
     "streamlit",
     "streamlit-folium",
@@ -50,12 +51,16 @@ FULL: dict[str, Any] = {
     "app_flips": 10,
     "browser_loads": 7,
     "figure_px": 1600,
-    "scaling_sites": [1, 10, 100, 1000],
-    "resolution_sites": 100,
-    "resolution_cmd": True,
-    "naive_repeats": 3,
-    "naive_single_above": 1000,  # one repetition, no warm-up, at and above this many sites
-    "naive_budget_s": 150.0,
+    "scaling_sites": [1, 10, 100, 1000, 10000],  # whole commands, ours and the peer
+    "by_site_sites": [1000],  # and the story: report --by-site, ours and the peer
+    "resolution_sites": 1000,  # 1:110m, 1:50m, 1:10m at this many sites
+    "app_sites": 100,  # the app's first coverage table
+    "single_above": 10000,  # one pair, no warm-up, at and above this many sites
+    "big_repeats": 3,
+    "peer_budget_s": 150.0,  # a peer run past this is stopped
+    "inprocess_sites": [1, 10, 100, 1000],
+    "per_ring_repeats": 3,
+    "per_ring_single_above": 1000,  # one repetition, no warm-up, at and above this many sites
     "child_timeout_s": 900.0,
     "section_timeout_s": 1800.0,
 }
@@ -70,12 +75,14 @@ QUICK: dict[str, Any] = {
     "browser_loads": 0,  # the one (cold) load only
     "figure_px": 400,
     "scaling_sites": [10],
+    "by_site_sites": [10],
     "resolution_sites": 10,
-    "resolution_cmd": False,
-    "naive_repeats": 1,
-    "naive_single_above": 10,
-    "naive_sites": [10],
-    "naive_budget_s": 30.0,
+    "app_sites": 10,
+    "single_above": 10**9,
+    "peer_budget_s": 60.0,
+    "inprocess_sites": [10],
+    "per_ring_repeats": 1,
+    "per_ring_single_above": 10,
     "child_timeout_s": 120.0,
     "section_timeout_s": 120.0,
 }
@@ -111,18 +118,12 @@ def _m(v: Any, _m: dict[str, Any] | None = None) -> str:
     return f"{v:.1e} m" if v < 0.01 else (f"{v:,.1f} m" if v < 1000 else f"{v / 1000:,.1f} km")
 
 
-def _speedup(v: Any, m: dict[str, Any]) -> str:
-    if v is not None:
-        return f"{v:.1f}×"
-    low = m.get("speedup_largest_at_least")
-    return f"> {low:.1f}× (naive stopped)" if low is not None else "n/a"
+def _ratio(v: Any, m: dict[str, Any] | None = None) -> str:
+    return "n/a" if v is None else f"{v:.2f}×"
 
 
-def _speedup_pass(v: Any, m: dict[str, Any]) -> bool | None:
-    if v is not None:
-        return v >= 10
-    low = m.get("speedup_largest_at_least")
-    return True if (low is not None and low >= 10) else None
+def _at_least(target: float) -> Callable[[Any, dict[str, Any]], bool | None]:
+    return lambda v, m: None if v is None else v >= target
 
 
 CHECKS = (
@@ -273,22 +274,85 @@ CHECKS = (
         _kb,
     ),
     Check(
-        "scaling.report_largest",
-        "Scaling: `coverage report`, largest site count",
+        "scaling.ratio_story",
+        "Scaling: union-first peer ÷ ours, story (4 sites), whole command",
         "scaling",
-        "report_largest_s",
-        "≤ 1.2 s @ 1,000",
-        lambda v, m: v <= 1.2 if m["largest_sites"] >= 1000 else None,
-        lambda v, m: f"{_s(v)} @ {m['largest_sites']:,}",
+        "ratio_story",
+        "≥ 2×",
+        _at_least(2.0),
+        _ratio,
     ),
     Check(
-        "scaling.speedup",
-        "Scaling: naive overlay ÷ ours, in process, largest",
+        "scaling.ratio_1000",
+        "Scaling: union-first peer ÷ ours, 1,000 sites, whole command",
         "scaling",
-        "speedup_largest",
-        "≥ 10×",
-        _speedup_pass,
-        _speedup,
+        "ratio_1000",
+        "≥ 3×",
+        _at_least(3.0),
+        _ratio,
+    ),
+    Check(
+        "scaling.cpu_ratio_1000",
+        "Scaling: the same in CPU time (user + system), 1,000 sites",
+        "scaling",
+        "cpu_ratio_1000",
+        "(reference)",
+        None,
+        _ratio,
+    ),
+    Check(
+        "scaling.ratio_story_by_site",
+        "Scaling: the same, `report --by-site`, story",
+        "scaling",
+        "ratio_story_by_site",
+        "≥ 2×",
+        _at_least(2.0),
+        _ratio,
+    ),
+    Check(
+        "scaling.ratio_1000_by_site",
+        "Scaling: the same, `report --by-site`, 1,000 sites",
+        "scaling",
+        "ratio_1000_by_site",
+        "≥ 3×",
+        _at_least(3.0),
+        _ratio,
+    ),
+    Check(
+        "scaling.report_1000",
+        "Scaling: `coverage report`, 1,000 sites, 1:10m",
+        "scaling",
+        "report_1000_s",
+        "≤ 1.2 s",
+        lambda v, m: v <= 1.2,
+        _s,
+    ),
+    Check(
+        "scaling.app_first_table",
+        "Scaling: the app's first coverage table (fresh process)",
+        "scaling",
+        "app_first_table_s",
+        "≤ 1 s @ 100",
+        lambda v, m: v <= 1.0 if m["app_sites"] >= 100 else None,
+        lambda v, m: f"{_s(v)} @ {m['app_sites']:,}",
+    ),
+    Check(
+        "scaling.agree",
+        "Scaling: ours and the peers agree (areas within the peers' accuracy)",
+        "scaling",
+        "agree",
+        "yes",
+        lambda v, m: bool(v),
+        lambda v, m: "yes" if v else "no",
+    ),
+    Check(
+        "scaling.per_ring",
+        "Scaling: per-ring overlay (old straw man) ÷ ours, in process",
+        "scaling",
+        "per_ring_ratio_largest",
+        "(reference)",
+        None,
+        _ratio,
     ),
 )
 
@@ -300,7 +364,7 @@ def evaluate(sections: dict[str, Any], config: dict[str, Any]) -> list[dict[str,
         metrics = sec.get("metrics") or {}
         value = metrics.get(c.metric)
         status = sec.get("status", "not run")
-        if status != "ok" or (value is None and c.metric != "speedup_largest"):
+        if status != "ok" or value is None:
             verdict, shown = None, f"({status})" if status != "ok" else "n/a"
         else:
             verdict = c.passes(value, metrics) if c.passes else None
@@ -432,35 +496,44 @@ def details_text(sections: dict[str, Any]) -> str:
     if sc.get("status") == "ok":
         out += [
             "",
-            "Scaling (custom radii 100–600 km over Europe and Asia; 1:10m borders)",
+            "Whole commands, ours (`python -m coverage report … --format csv`) and the union-first "
+            "peer (`python -m benchmarks.peer`), run in turn; 1:10m borders unless said",
             "",
-            "| sites | countries | `coverage report` wall | ours in process | of which rings "
-            "| naive overlay | naive ÷ ours |",
-            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| scenario | rows | ours | peer | peer ÷ ours | CPU: ours | CPU: peer | CPU: peer ÷ ours "
+            "| areas agree (max diff > 1,000 km²) |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
         ]
-        for n, r in sc["by_sites"].items():
-            naive = r["naive_s"]
-            naive_s = _s(naive["median"]) if naive["median"] is not None else naive["note"]
-            ratio = (
-                f"{r['speedup']:.1f}×"
-                if "speedup" in r
-                else (f"> {r['speedup_at_least']:.1f}×" if "speedup_at_least" in r else "—")
-            )
+        named = [("story (4 sites)", sc["story"]), ("story, --by-site", sc["story_by_site"])]
+        named += [(f"{int(n):,} site{'' if int(n) == 1 else 's'}", r) for n, r in sc["by_sites"].items()]
+        named += [(f"{int(n):,} sites, --by-site", r) for n, r in sc["by_site_report"].items()]
+        named += [
+            (f"{sc['resolution_sites']:,} sites, 1:{res}", r)
+            for res, r in sc["by_resolution"].items()
+            if res != "10m"
+        ]
+        for label, r in named:
+            out.append(_pair_line(label, r))
+        out += [
+            "",
+            "In process (borders loaded first; rings rebuilt each repetition)",
+            "",
+            "| sites | countries | ours (`coverage_table`) | of which rings | per-ring overlay "
+            "| per-ring ÷ ours |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for n, r in sc["in_process"].items():
+            per = r["per_ring_s"]
+            per_s = _s(per["median"]) if per["median"] is not None else per["note"]
+            ratio = f"{r['per_ring_ratio']:.1f}×" if "per_ring_ratio" in r else "—"
             out.append(
-                f"| {int(n):,} | {r['countries']} | {_s(r['report_wall_s']['median'])} | "
-                f"{_s(r['ours_s']['median'])} | {_s(r['ours_rings_only_s']['median'])} | "
-                f"{naive_s} | {ratio} |"
+                f"| {int(n):,} | {r['countries']} | {_s(r['ours_s']['median'])} | "
+                f"{_s(r['ours_rings_only_s']['median'])} | {per_s} | {ratio} |"
             )
         out += [
             "",
-            f"By border resolution, {sc['resolution_sites']} sites",
-            "",
-            "| resolution | countries | `coverage report` wall | ours in process |",
-            "| --- | ---: | ---: | ---: |",
+            f"App, first coverage table for {sc['app_sites']:,} sites: "
+            f"{_s(sc['app_first_table_s']['median'])}",
         ]
-        for res, r in sc["by_resolution"].items():
-            wall = _s(r["report_wall_s"]["median"]) if "report_wall_s" in r else "—"
-            out.append(f"| {res} | {r['countries']} | {wall} | {_s(r['ours_s']['median'])} |")
     app = sections.get("app_rerun", {})
     if app.get("status") == "ok":
         out += [
@@ -473,6 +546,30 @@ def details_text(sections: dict[str, Any]) -> str:
         for k, v in app["render_path"]["steps"].items():
             out.append(f"| {k} | {_s(v.get('median'))} |")
     return "\n".join(out)
+
+
+def _pair_line(label: str, r: dict[str, Any]) -> str:
+    peer = r["peer_s"]
+    peer_s = _s(peer["median"]) if peer["median"] is not None else peer["note"]
+    if "ratio" in r:
+        ratio = f"{r['ratio']:.1f}×"
+    else:
+        ratio = f"> {r['ratio_at_least']:.1f}×" if "ratio_at_least" in r else "—"
+    agree = r.get("agreement")
+    if agree is None:
+        shown = "—"
+    else:
+        shown = (
+            "yes" if agree["within_accuracy"] else "**no**"
+        ) + f" ({agree['max_rel_diff_over_1000km2']:.1e})"
+    rows = agree["rows"] if agree else "—"
+    ours_cpu = _s(r["ours_cpu_s"]["median"]) if "ours_cpu_s" in r else "—"
+    peer_cpu = _s(r["peer_cpu_s"]["median"]) if "peer_cpu_s" in r else "—"
+    cpu_ratio = f"{r['cpu_ratio']:.1f}×" if "cpu_ratio" in r else "—"
+    return (
+        f"| {label} | {rows} | {_s(r['ours_s']['median'])} | {peer_s} | {ratio} | "
+        f"{ours_cpu} | {peer_cpu} | {cpu_ratio} | {shown} |"
+    )
 
 
 def write_json(doc: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
@@ -559,6 +656,14 @@ def main(argv: list[str] | None = None) -> int:
 
         plot(doc["sections"]["accuracy"], plot_path)
         doc["accuracy_plot"] = str(plot_path)
+    scaling_plot = None if args.quick and args.plot is None else SCALING_PLOT_PATH
+    if args.plot is not None:
+        scaling_plot = args.plot.with_name("scaling.png")
+    if scaling_plot is not None and not args.no_plot and doc["sections"]["scaling"].get("status") == "ok":
+        from benchmarks.scaling import plot as plot_scaling
+
+        plot_scaling(doc["sections"]["scaling"], scaling_plot)
+        doc["scaling_plot"] = str(scaling_plot)
 
     paths = write_json(doc, args.out_dir)
     m = doc["machine"]
@@ -570,6 +675,7 @@ def main(argv: list[str] | None = None) -> int:
     print_table(doc["summary"])
     print(details_text(doc["sections"]))
     print(f"\nJSON: {paths[0]} (and {paths[1].name})")
-    if "accuracy_plot" in doc:
-        print(f"Plot: {doc['accuracy_plot']}")
+    for key in ("accuracy_plot", "scaling_plot"):
+        if key in doc:
+            print(f"Plot: {doc[key]}")
     return 0 if all(s["status"] in ("ok", "skipped") for s in doc["sections"].values()) else 1

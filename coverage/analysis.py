@@ -11,18 +11,21 @@ DataFrames for callers that analyse without a Result (tests, notebooks).
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import shapely
+from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from coverage.borders import Countries, load_countries
+from coverage.borders import Countries, load_countries, shipped_countries
 from coverage.cache import LRUCache
-from coverage.geodesy import area_km2, distance_m
+from coverage.geodesy import areas_km2, distance_m
 from coverage.places import Place
 from coverage.rings import geodesic_rings
 from coverage.scenario import Site
@@ -36,6 +39,9 @@ if TYPE_CHECKING:
 
 # Slivers where a ring merely grazes a border (coastline rounding) are not "reached".
 MIN_REACHED_KM2 = 0.01
+
+_PARALLEL_PIECES = 32  # pieces to intersect; fewer are done in the calling thread
+_MAX_WORKERS = 4
 
 COVERAGE_COLUMNS = ["country", "iso_a3", "covered_km2", "country_km2", "covered_pct"]
 DISTANCE_COLUMNS = ["site", "place", "kind", "distance_km", "radius_km", "inside"]
@@ -88,8 +94,15 @@ def covered_union(sites: Sequence[Site]) -> BaseGeometry:
 
 
 def as_countries(borders: Borders) -> Countries:
-    """``borders`` as :class:`~coverage.borders.Countries` (a GeoDataFrame is converted)."""
-    return borders if isinstance(borders, Countries) else Countries.from_frame(borders)
+    """``borders`` as :class:`~coverage.borders.Countries` (a GeoDataFrame is converted).
+
+    The shipped borders' own frame (:func:`~coverage.borders.load_borders`) maps back
+    to the countries already loaded, cells and all.
+    """
+    if isinstance(borders, Countries):
+        return borders
+    shipped = shipped_countries(borders)
+    return shipped if shipped is not None else Countries.from_frame(borders)
 
 
 def coverage_rows(area: BaseGeometry, borders: Borders) -> list[Row]:
@@ -98,40 +111,121 @@ def coverage_rows(area: BaseGeometry, borders: Borders) -> list[Row]:
     One dict per country with the keys of :data:`COVERAGE_COLUMNS`, largest
     covered area first.
     """
+    return coverage_rows_many([area], borders)[0]
+
+
+def coverage_rows_many(areas: Sequence[BaseGeometry], borders: Borders) -> list[list[Row]]:
+    """:func:`coverage_rows` of each of ``areas``, in one pass (the pieces' work shared)."""
     countries = as_countries(borders)
-    if area.is_empty:
-        return []
-    candidates = countries.tree.query(area, predicate="intersects")
-    shapely.prepare(area)
-    # Clip each country to the area's box first: intersecting Russia whole is slow.
-    parts = shapely.intersection(shapely.clip_by_rect(countries.geometry[candidates], *area.bounds), area)
-    rows = []
-    for i, part in zip(candidates.tolist(), parts, strict=True):
-        km2 = area_km2(part)
-        if km2 < MIN_REACHED_KM2:
+    which, country, km2 = covered_km2(areas, countries)
+    out: list[list[Row]] = [[] for _ in areas]
+    for a, i, covered in zip(which.tolist(), country.tolist(), km2.tolist(), strict=True):
+        if covered < MIN_REACHED_KM2:
             continue
         total = float(countries.area_km2[i])
-        rows.append(
+        out[a].append(
             {
                 "country": countries.name[i],
                 "iso_a3": countries.iso_a3[i],
-                "covered_km2": km2,
+                "covered_km2": covered,
                 "country_km2": total,
-                "covered_pct": min(100.0, 100.0 * km2 / total),
+                "covered_pct": min(100.0, 100.0 * covered / total),
             }
         )
-    rows.sort(key=lambda row: row["covered_km2"], reverse=True)
-    return rows
+    for rows in out:
+        rows.sort(key=lambda row: row["covered_km2"], reverse=True)
+    return out
+
+
+def covered_km2(
+    areas: Sequence[BaseGeometry], countries: Countries
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
+    """How much of each country each area covers: (area index, country index, km²).
+
+    One entry per pair that meet, in the order of area then country. Works on the
+    countries cut into cells (:attr:`Countries.pieces`): a cell piece that an
+    area contains is counted whole, with its area measured once; only the pieces
+    its edge crosses are intersected, both clipped first to the box where their
+    boxes overlap (the union of a thousand rings is large, a piece small; a ring
+    small, a piece of Russia large). Empty or missing areas have no entries.
+    """
+    geoms = np.empty(len(areas), dtype=object)
+    geoms[:] = list(areas)
+    keep = ~(shapely.is_empty(geoms) | shapely.is_missing(geoms)) if geoms.size else np.zeros(0, bool)
+    none = np.empty(0, dtype=np.intp)
+    if not keep.any():
+        return none, none, np.empty(0)
+    pieces = countries.pieces
+    shapely.prepare(geoms[keep])
+    found, piece = pieces.tree.query(geoms[keep], predicate="intersects")  # the pieces' boxes
+    which = np.flatnonzero(keep)[found]
+    shapes = pieces.take(piece)
+    meet = shapely.intersects(geoms[which], shapes)
+    which, piece, shapes = which[meet], piece[meet], shapes[meet]
+    inside = shapely.contains_properly(geoms[which], shapes)
+    km2 = np.where(inside, pieces.area_km2[piece], 0.0)
+    cut = np.flatnonzero(~inside)
+    km2[cut] = areas_km2(_intersections(geoms[which[cut]], shapes[cut]))
+    # Sum the pieces of each (area, country).
+    key = which * len(countries) + pieces.owner[piece]
+    pairs, slot = np.unique(key, return_inverse=True)
+    sums: NDArray[np.float64] = np.bincount(slot, weights=km2, minlength=pairs.size).astype(float)
+    n = len(countries)
+    return (pairs // n).astype(np.intp), (pairs % n).astype(np.intp), sums
+
+
+_PIECE_PAD_DEG = 1e-6  # clip boxes a little larger than needed: no shape's edge on a box edge
+
+
+def _intersections(areas: NDArray[np.object_], pieces: NDArray[np.object_]) -> NDArray[np.object_]:
+    """``areas[k] ∩ pieces[k]`` for every k, split between threads when there are many.
+
+    Both are clipped first to the box where their boxes overlap (rectangle
+    clipping is linear and quick; a clipped shape that comes out invalid is
+    replaced by an exact intersection with the box). Shapely releases the GIL in
+    GEOS calls.
+    """
+    if pieces.size == 0:
+        return np.empty(0, dtype=object)
+    workers = min(os.cpu_count() or 1, _MAX_WORKERS)
+    if pieces.size < _PARALLEL_PIECES or workers < 2:
+        return _intersect_chunk(areas, pieces)
+    # Deal the pieces out largest first, so each thread gets a similar share of vertices.
+    order = np.argsort(-shapely.get_num_coordinates(pieces), kind="stable")
+    chunks = [order[w::workers] for w in range(workers)]
+    out = np.empty(pieces.size, dtype=object)
+    with ThreadPoolExecutor(workers) as pool:
+        for chunk, result in zip(
+            chunks, pool.map(lambda c: _intersect_chunk(areas[c], pieces[c]), chunks), strict=True
+        ):
+            out[chunk] = result
+    return out
+
+
+def _intersect_chunk(areas: NDArray[np.object_], pieces: NDArray[np.object_]) -> NDArray[np.object_]:
+    # Both clipped to the box where their boxes overlap (padded): the intersection lies inside it.
+    a, p = shapely.bounds(areas), shapely.bounds(pieces)
+    box = np.column_stack([np.maximum(a[:, :2], p[:, :2]), np.minimum(a[:, 2:], p[:, 2:])])
+    box[:, :2] -= _PIECE_PAD_DEG
+    box[:, 2:] += _PIECE_PAD_DEG
+    return np.asarray(shapely.intersection(_clipped(areas, box), _clipped(pieces, box)), dtype=object)
+
+
+def _clipped(geoms: NDArray[np.object_], box: NDArray[np.float64]) -> NDArray[np.object_]:
+    """Each geometry clipped to its box: rectangle clipping, or exact where that comes out invalid."""
+    out = np.array(
+        [shapely.clip_by_rect(g, *b) for g, b in zip(geoms, box.tolist(), strict=True)], dtype=object
+    )
+    broken = np.flatnonzero(~shapely.is_valid(out))
+    if broken.size:
+        out[broken] = shapely.intersection(geoms[broken], shapely.box(*box[broken].T))
+    return out
 
 
 def coverage_rows_by_site(sites: Sequence[Site], borders: Borders) -> list[Row]:
     """:func:`coverage_rows` of each site's own ring, in site order, with a leading ``site`` key."""
-    countries = as_countries(borders)
-    return [
-        {"site": site.name, **row}
-        for site, ring in zip(sites, site_rings(sites), strict=True)
-        for row in coverage_rows(ring, countries)
-    ]
+    per_site = coverage_rows_many(site_rings(sites), borders)
+    return [{"site": site.name, **row} for site, rows in zip(sites, per_site, strict=True) for row in rows]
 
 
 def coverage_of(area: BaseGeometry, borders: Borders) -> pd.DataFrame:
@@ -209,15 +303,13 @@ class Result:
     caption and the app's tables all read this (see :mod:`coverage.render`); none
     of them asks the analysis again. (The app's optional radar-horizon rings are
     an overlay it builds itself.) The dearer
-    parts (per-site coverage, distances, DataFrames) are computed on first use.
+    parts (the union and its coverage, per-site coverage, distances, DataFrames)
+    are computed on first use, once.
     """
 
     sites: tuple[Site, ...]
     rings: tuple[BaseGeometry, ...]
     """Each site's geodesic ring (lon/lat; split at ±180°)."""
-    union: BaseGeometry
-    rows: tuple[Row, ...]
-    """Coverage of the union: one row per country reached (:data:`COVERAGE_COLUMNS`)."""
     countries: Countries
     view: Bounds
     """The rings' bounds, padded: what a map frames."""
@@ -235,6 +327,20 @@ class Result:
             return self._memo[name]
 
     @property
+    def union(self) -> BaseGeometry:
+        """The union of the rings (computed on first use: ``report --by-site`` never needs it)."""
+        union: BaseGeometry = self._once(
+            "union", lambda: shapely.union_all(self.rings) if self.rings else shapely.Polygon()
+        )
+        return union
+
+    @property
+    def rows(self) -> tuple[Row, ...]:
+        """Coverage of the union: one row per country reached (:data:`COVERAGE_COLUMNS`)."""
+        rows: tuple[Row, ...] = self._once("rows", lambda: tuple(coverage_rows(self.union, self.countries)))
+        return rows
+
+    @property
     def reached(self) -> frozenset[str]:
         """Names of the countries reached."""
         found: frozenset[str] = self._once("reached", lambda: frozenset(row["country"] for row in self.rows))
@@ -245,10 +351,11 @@ class Result:
         """Coverage of each site's own ring, in site order, with a leading ``site`` key."""
 
         def make() -> tuple[Row, ...]:
+            per_site = coverage_rows_many(self.rings, self.countries)
             return tuple(
                 {"site": site.name, **row}
-                for site, ring in zip(self.sites, self.rings, strict=True)
-                for row in coverage_rows(ring, self.countries)
+                for site, rows in zip(self.sites, per_site, strict=True)
+                for row in rows
             )
 
         rows: tuple[Row, ...] = self._once("by_site_rows", make)
@@ -285,17 +392,9 @@ def analyse(sites: Sequence[Site], countries: Countries | gpd.GeoDataFrame) -> R
     """Analyse ``sites`` against ``countries`` (not cached; see :func:`analyse_shipped`)."""
     countries = as_countries(countries)
     rings = tuple(site_rings(sites))
-    union = shapely.union_all(rings) if rings else shapely.Polygon()
     view = view_bounds(rings)
-    return Result(
-        sites=tuple(sites),
-        rings=rings,
-        union=union,
-        rows=tuple(coverage_rows(union, countries)),
-        countries=countries,
-        view=view,
-        display=display_bounds(view),
-    )
+    display = display_bounds(view)
+    return Result(sites=tuple(sites), rings=rings, countries=countries, view=view, display=display)
 
 
 def result_key(sites: Sequence[Site]) -> tuple[tuple[str, float, float, float, str | None], ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -19,11 +20,13 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
-from coverage import paths
+from coverage import diskcache, paths
 from coverage.errors import DataFileError
 
 if TYPE_CHECKING:
     import geopandas as gpd
+
+    from coverage.grid import Pieces
 
 Resolution = Literal["10m", "50m", "110m"]
 RESOLUTIONS: tuple[Resolution, ...] = get_args(Resolution)
@@ -58,15 +61,34 @@ class Countries:
     iso_a3: NDArray[np.object_]
     iso_n3: NDArray[np.object_]
     area_km2: NDArray[np.float64]
-    geometry: NDArray[np.object_]
+    shapes: NDArray[np.object_]
+    """The geometries, or their WKB: decoded into :attr:`geometry` on first use (a report
+    reads only the cells of :attr:`pieces`, so it never decodes the whole world)."""
+    digest: str | None = None
+    """SHA-256 of the shipped file these came from (None if not from one): names cache entries."""
 
     def __len__(self) -> int:
         return len(self.name)
 
     @cached_property
+    def geometry(self) -> NDArray[np.object_]:
+        """One (multi)polygon per country (lon/lat)."""
+        if len(self.shapes) and isinstance(self.shapes[0], bytes):
+            decoded: NDArray[np.object_] = shapely.from_wkb(self.shapes)
+            return decoded
+        return self.shapes
+
+    @cached_property
     def tree(self) -> shapely.STRtree:
         """Spatial index over :attr:`geometry`."""
         return shapely.STRtree(self.geometry)
+
+    @cached_property
+    def pieces(self) -> Pieces:
+        """The countries cut into grid cells (:mod:`coverage.grid`), for quick coverage."""
+        from coverage.grid import cut
+
+        return cut(lambda: self.geometry, len(self), self.digest)
 
     @cached_property
     def frame(self) -> gpd.GeoDataFrame:
@@ -84,7 +106,7 @@ class Countries:
             iso_a3=frame["iso_a3"].to_numpy(dtype=object),
             iso_n3=frame["iso_n3"].to_numpy(dtype=object),
             area_km2=frame["area_km2"].to_numpy(dtype=float),
-            geometry=frame.geometry.to_numpy(),
+            shapes=frame.geometry.to_numpy(),
         )
 
 
@@ -116,16 +138,22 @@ def _checksums() -> dict[str, str]:
 
 def _verified(path: Path) -> bytes:
     """The bytes of a shipped boundaries file, checked against ``SHA256SUMS``."""
+    return _read_verified(path)[0]
+
+
+def _read_verified(path: Path) -> tuple[bytes, str]:
+    """:func:`_verified` and the file's SHA-256 (hex)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise DataFileError(f"{path}: cannot read boundary file ({exc.strerror})") from exc
-    if hashlib.sha256(data).hexdigest() != _checksums().get(path.name):
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != _checksums().get(path.name):
         raise DataFileError(
             f"{path}: checksum does not match SHA256SUMS; the file is corrupted or was "
             "edited. Restore it from git or rebuild with scripts/build_boundaries.py"
         )
-    return data
+    return data, digest
 
 
 @lru_cache(maxsize=1)
@@ -154,13 +182,60 @@ def house_names() -> dict[str, str]:
 def load_countries(resolution: str = "10m") -> Countries:
     """Countries at ``resolution`` (valid, split at ±180°, lon/lat on WGS84).
 
-    The file's SHA-256 is checked against ``SHA256SUMS`` so that an edited or
-    truncated file fails here with its name, not deep inside a reader. The
-    result is cached: callers must not modify it.
+    The file's SHA-256 is checked against ``SHA256SUMS`` on every load (a few
+    milliseconds) so that an edited or truncated file fails here with its name,
+    not deep inside a reader. Its decoded columns are kept in the user's cache
+    (:mod:`coverage.diskcache`) under that checksum, so later loads skip Parquet and
+    pyarrow. The result is cached: callers must not modify it.
     """
     path = boundary_path(resolution)
-    data = _verified(path)
+    data, digest = _read_verified(path)
     renamed = house_names()
+    columns = _read_decoded(digest)
+    if columns is None:
+        columns = _decode_parquet(path, data)
+        _write_decoded(digest, columns)
+    name, iso_a3, iso_n3, area, wkb = columns
+    countries = Countries(
+        name=np.array([renamed.get(n, n) for n in name], dtype=object),
+        iso_a3=np.array(iso_a3, dtype=object),
+        iso_n3=np.array(iso_n3, dtype=object),
+        area_km2=area,
+        shapes=np.array(wkb, dtype=object),
+        digest=digest,
+    )
+    _LOADED[resolution] = countries
+    return countries
+
+
+_LOADED: dict[str, Countries] = {}
+"""What :func:`load_countries` returned, by resolution (it is cached: the same objects)."""
+
+
+def shipped_countries(frame: gpd.GeoDataFrame) -> Countries | None:
+    """The loaded :class:`Countries` whose :attr:`Countries.frame` is ``frame`` itself, if any.
+
+    So that a caller who passes :func:`load_borders`'s frame gets the countries
+    already loaded (and cut into cells) rather than a copy to cut again.
+    """
+    for countries in list(_LOADED.values()):
+        if countries.__dict__.get("frame") is frame:
+            return countries
+    return None
+
+
+# name, iso_a3, iso_n3, area_km2, geometry as WKB: what a boundaries file decodes to.
+_Columns = tuple[list[str], list[str | None], list[str | None], NDArray[np.float64], list[bytes]]
+
+_CACHE_FORMAT = 2  # bump when the layout of a cache entry changes
+
+
+def _cache_name(digest: str) -> str:
+    return f"borders-v{_CACHE_FORMAT}-{digest}.bin"
+
+
+def _decode_parquet(path: Path, data: bytes) -> _Columns:
+    """The columns of a verified boundaries file."""
     # Here, so that importing this module stays cheap.
     import pyarrow.parquet as pq
 
@@ -170,18 +245,38 @@ def load_countries(resolution: str = "10m") -> Countries:
         if missing:
             raise DataFileError(f"{path}: missing columns {sorted(missing)}")
         # to_pylist, not to_numpy: pyarrow converts strings through pandas, a slow import.
-        columns = {key: np.array(table.column(key).to_pylist(), dtype=object) for key in COLUMNS}
-        return Countries(
-            name=np.array([renamed.get(n, n) for n in columns["name"]], dtype=object),
-            iso_a3=columns["iso_a3"],
-            iso_n3=columns["iso_n3"],
-            area_km2=columns["area_km2"].astype(float),
-            geometry=shapely.from_wkb(columns["geometry"]),
-        )
+        name, iso_a3, iso_n3, area, wkb = (table.column(key).to_pylist() for key in COLUMNS)
+        return name, iso_a3, iso_n3, np.array(area, dtype=float), wkb
     except DataFileError:
         raise
     except Exception as exc:  # the checksum matched, so this is a mismatched SHA256SUMS
         raise DataFileError(f"{path}: cannot read the boundary file ({exc})") from exc
+
+
+def _write_decoded(digest: str, columns: _Columns) -> None:
+    """Keep decoded columns in the user's cache (:mod:`coverage.diskcache`)."""
+    name, iso_a3, iso_n3, area, wkb = columns
+    text = json.dumps([name, iso_a3, iso_n3], ensure_ascii=False).encode("utf-8")
+    diskcache.write_arrays(
+        _cache_name(digest),
+        {"text": np.frombuffer(text, dtype=np.uint8), "area": area, **diskcache.pack_bytes(wkb)},
+    )
+
+
+def _read_decoded(digest: str) -> _Columns | None:
+    """Decoded columns from the user's cache, or None if absent or damaged."""
+    arrays = diskcache.read_arrays(_cache_name(digest))
+    if arrays is None:
+        return None
+    try:
+        name, iso_a3, iso_n3 = json.loads(arrays["text"].tobytes().decode("utf-8"))
+        wkb = diskcache.unpack_bytes(arrays)
+        area = arrays["area"].astype(float)
+    except (KeyError, ValueError, TypeError):
+        return None
+    if not len(name) == len(iso_a3) == len(iso_n3) == len(area) == len(wkb):
+        return None
+    return name, iso_a3, iso_n3, area, wkb
 
 
 def load_borders(resolution: str = "10m") -> gpd.GeoDataFrame:
@@ -192,5 +287,6 @@ def load_borders(resolution: str = "10m") -> gpd.GeoDataFrame:
 def clear_caches() -> None:
     """Forget loaded borders and checksums (tests that edit the data files use this)."""
     load_countries.cache_clear()
+    _LOADED.clear()
     house_names.cache_clear()
     _checksums.cache_clear()

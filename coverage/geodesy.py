@@ -52,20 +52,55 @@ def area_km2(geom: BaseGeometry | None, *, densify: bool = True) -> float:
     """
     if geom is None or geom.is_empty:
         return 0.0
-    if densify:
-        geom = shapely.segmentize(geom, AREA_SEGMENT_DEG)
+    return float(areas_km2(np.array([geom], dtype=object), densify=densify)[0])
+
+
+def areas_km2(geoms: NDArray[np.object_], *, densify: bool = True) -> NDArray[np.float64]:
+    """:func:`area_km2` of each geometry of an array (None or empty: 0), in one vectorised pass.
+
+    Edges along a meridian or a parallel are straight in the projection, so
+    only the others are split; each is split as ``shapely.segmentize`` would
+    (equal pieces no longer than :data:`AREA_SEGMENT_DEG`), but on the fly.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    out = np.zeros(geoms.size)
+    if geoms.size == 0:
+        return out
     # Twice: a GeometryCollection from an overlay may hold MultiPolygons.
-    polygons = [part for part in shapely.get_parts(shapely.get_parts(geom)) if part.geom_type == "Polygon"]
-    if not polygons:
-        return 0.0
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    parts, inner = shapely.get_parts(parts, return_index=True)
+    owner = owner[inner]
+    polygon = (shapely.get_type_id(parts) == shapely.GeometryType.POLYGON) & ~shapely.is_empty(parts)
+    parts, owner = parts[polygon], owner[polygon]
+    if parts.size == 0:
+        return out
     # Counter-clockwise exteriors count positive, clockwise holes negative.
-    rings = shapely.get_rings(shapely.orient_polygons(polygons))
+    rings, ring_polygon = shapely.get_rings(shapely.orient_polygons(parts), return_index=True)
     coords, index = shapely.get_coordinates(rings, return_index=True)
-    x = np.radians(coords[:, 0]) * WGS84.a
-    y = _authalic_y(coords[:, 1])
-    same_ring = index[1:] == index[:-1]  # rings are closed: skip the step from one ring to the next
-    trapezoids = (x[1:] + x[:-1]) * (y[1:] - y[:-1])
-    return float(0.5 * trapezoids[same_ring].sum()) / M2_PER_KM2
+    edge = np.flatnonzero(index[1:] == index[:-1])  # rings are closed: no step from one ring to the next
+    lon1, lat1 = coords[edge, 0], coords[edge, 1]
+    dlon, dlat = coords[edge + 1, 0] - lon1, coords[edge + 1, 1] - lat1
+    pieces = np.ones(edge.size, dtype=np.intp)
+    if densify:
+        slanted = (dlon != 0.0) & (dlat != 0.0)
+        pieces[slanted] = np.maximum(np.ceil(np.hypot(dlon, dlat)[slanted] / AREA_SEGMENT_DEG), 1.0)
+    # The start of every piece of every edge, ring by ring, then each ring's closing vertex.
+    which = np.repeat(np.arange(edge.size), pieces)
+    t = (np.arange(which.size) - np.repeat(np.cumsum(pieces) - pieces, pieces)) / pieces[which]
+    ring = index[edge][which]
+    present = np.unique(index)
+    at = np.searchsorted(ring, present, side="right")
+    closing = coords[np.flatnonzero(np.diff(index, append=-1))]
+    lon = np.insert(lon1[which] + t * dlon[which], at, closing[:, 0])
+    lat = np.insert(lat1[which] + t * dlat[which], at, closing[:, 1])
+    ring = np.insert(ring, at, present)
+    x = np.radians(lon) * WGS84.a
+    y = _authalic_y(lat)
+    trapezoids = np.where(ring[1:] == ring[:-1], (x[1:] + x[:-1]) * (y[1:] - y[:-1]), 0.0)
+    by_ring = np.bincount(ring[:-1], weights=trapezoids, minlength=rings.size)
+    by_geom = np.bincount(owner[ring_polygon], weights=by_ring, minlength=geoms.size)
+    out[:] = 0.5 * by_geom / M2_PER_KM2
+    return out
 
 
 def _authalic_y(lat_deg: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -98,17 +98,23 @@ def _vertices_batch(lat0: FloatArray, lon0: FloatArray, r: FloatArray) -> list[t
     if r.size == 0:
         return []
     centre = _Reduced(lat0, lon0)
-    # Flat arrays over all rings: ring id, azimuth, vertex and its estimated
-    # distance. Within a ring the azimuths increase from 0, and the edge after
-    # its last vertex closes the ring.
-    sid = np.repeat(np.arange(r.size), _START_VERTICES)
-    az = np.tile(np.linspace(0.0, 360.0, _START_VERTICES, endpoint=False), r.size)
+    # A geodesic circle on an ellipsoid of revolution is symmetric about its centre's
+    # meridian: the vertex at azimuth -a is the one at +a mirrored (lon -> 2 lon0 - lon),
+    # and so is every edge and its sag. So only the half from azimuth 0 to 180 is
+    # built and refined; the other half is its mirror image (see _mirrored).
+    # Flat arrays over all half rings: ring id, azimuth, vertex and its estimated
+    # distance. Within a half ring the azimuths increase from 0 to 180; its last
+    # vertex starts no edge.
+    half = _START_VERTICES // 2
+    sid = np.repeat(np.arange(r.size), half + 1)
+    az = np.tile(np.linspace(0.0, 180.0, half + 1), r.size)
     lon, lat = _forward(lat0[sid], lon0[sid], az, r[sid])
     lon = _unwrap_per_ring(lon, sid)
     est = centre.take(sid).distance_m(_Reduced(lat, lon))
-    todo = np.arange(az.size)  # edges (i -> next) not yet known to be straight enough
+    # edges (i -> i + 1) not yet known to be straight enough
+    todo = np.flatnonzero(np.diff(sid, append=-1) == 0)
     for _ in range(_MAX_ROUNDS):
-        nxt = _next_vertex(sid)
+        nxt = np.arange(1, sid.size + 1)
         pieces = _pieces_needed(centre, r, sid, lon, lat, est, nxt, todo)
         split = pieces > 1
         if not split.any():
@@ -118,8 +124,7 @@ def _vertices_batch(lat0: FloatArray, lon0: FloatArray, r: FloatArray) -> list[t
         run = np.repeat(np.arange(k.size), k - 1)  # which bad edge each new vertex belongs to
         frac = (np.arange(run.size) - np.repeat(np.cumsum(k - 1) - (k - 1), k - 1) + 1) / k[run]
         edge = bad[run]
-        az_end = np.where(nxt[edge] > edge, az[nxt[edge]], az[nxt[edge]] + 360.0)
-        new_az = az[edge] + frac * (az_end - az[edge])
+        new_az = az[edge] + frac * (az[edge + 1] - az[edge])
         new_sid = sid[edge]
         new_lon, new_lat = _forward(lat0[new_sid], lon0[new_sid], new_az, r[new_sid])
         new_lon = lon[edge] + ((new_lon - lon[edge] + 180.0) % 360.0 - 180.0)
@@ -134,6 +139,7 @@ def _vertices_batch(lat0: FloatArray, lon0: FloatArray, r: FloatArray) -> list[t
         sid = np.insert(sid, edge + 1, new_sid)
         est = np.insert(est, edge + 1, new_est)
         todo = np.repeat(start, k) + (np.arange(k.sum()) - np.repeat(np.cumsum(k) - k, k))
+    sid, az, lon, lat = _mirrored(lon0, sid, az, lon, lat)
     nxt = _next_vertex(sid)
     lon_next = lon + ((lon[nxt] - lon + 180.0) % 360.0 - 180.0)
     crosses = np.zeros(r.size, dtype=bool)
@@ -160,16 +166,20 @@ def geodesic_rings(
     lat_deg: Sequence[float], lon_deg: Sequence[float], radius_m: Sequence[float]
 ) -> list[Polygon | MultiPolygon]:
     """:func:`geodesic_ring` for many centres at once (same order as given)."""
-    out: list[Polygon | MultiPolygon] = []
+    coords: list[FloatArray] = []
     for (lon, lat), la in zip(ring_vertices_many(lat_deg, lon_deg, radius_m), lat_deg, strict=True):
         if winding(lon) != 0:
             # The enclosed pole is the one on the centre's side: the other is more than
             # 10,002 km away, beyond MAX_RADIUS_M. (Comparing the radius with the distance
             # to the pole picked the wrong one for a ring through the pole.)
             lon, lat = close_around_pole(lon, lat, 90.0 if la > 0 else -90.0)
-        polygon = shapely.polygons(np.column_stack([lon, lat]))
-        out.append(split_polygon(polygon))
-    return out
+        coords.append(np.column_stack([lon, lat]))
+    if not coords:
+        return []
+    # All polygons in one call (one call per ring costs more than building it).
+    ring_id = np.repeat(np.arange(len(coords)), [len(c) for c in coords])
+    polygons = shapely.polygons(shapely.linearrings(np.concatenate(coords), indices=ring_id))
+    return [split_polygon(polygon) for polygon in polygons]
 
 
 def _forward(
@@ -191,6 +201,33 @@ def _unwrap_per_ring(lon: FloatArray, sid: NDArray[np.intp]) -> FloatArray:
     total: FloatArray = np.concatenate([[0.0], np.cumsum(turns)])
     first = np.flatnonzero(np.diff(sid, prepend=-1))
     return lon + 360.0 * (total - total[first][sid])
+
+
+def _mirrored(
+    lon0: FloatArray, sid: NDArray[np.intp], az: FloatArray, lon: FloatArray, lat: FloatArray
+) -> tuple[NDArray[np.intp], FloatArray, FloatArray, FloatArray]:
+    """Whole rings from half rings (azimuth 0 to 180): the rest is their mirror image.
+
+    The vertices strictly between azimuths 0 and 180, in reverse order, reflected
+    in the centre's meridian (azimuth ``360 - a``, longitude ``2 lon0 - lon``),
+    follow each half ring; longitudes are then unwrapped again per ring.
+    """
+    first = np.flatnonzero(np.diff(sid, prepend=-1))
+    last = np.flatnonzero(np.diff(sid, append=-1))
+    k = last - first - 1  # vertices strictly inside each half ring
+    ring = np.repeat(np.arange(first.size), k)
+    back = np.repeat(last - 1, k) - (np.arange(k.sum()) - np.repeat(np.cumsum(k) - k, k))
+    all_sid = np.concatenate([sid, ring])
+    # Ring by ring, its half first: lexsort is stable, so each part keeps its order.
+    order = np.lexsort((np.repeat([0, 1], [sid.size, ring.size]), all_sid))
+    out_lon = np.concatenate([lon, 2.0 * lon0[ring] - lon[back]])[order]
+    out_sid = all_sid[order]
+    return (
+        out_sid,
+        np.concatenate([az, 360.0 - az[back]])[order],
+        _unwrap_per_ring(out_lon, out_sid),
+        np.concatenate([lat, lat[back]])[order],
+    )
 
 
 def _next_vertex(sid: NDArray[np.intp]) -> NDArray[np.intp]:

@@ -183,3 +183,57 @@ def test_an_edited_names_file_names_itself(tmp_path, monkeypatch):
     finally:
         monkeypatch.undo()
         borders.clear_caches()
+
+
+def test_decoded_borders_are_kept_in_the_user_cache(tmp_path, monkeypatch):
+    from coverage import borders, diskcache
+
+    monkeypatch.setenv(diskcache.CACHE_ENV, str(tmp_path))
+    borders.clear_caches()
+    try:
+        first = borders.load_countries("110m")
+        (entry,) = tmp_path.glob("borders-*.bin")
+        assert first.digest is not None and first.digest in entry.name
+        borders.clear_caches()
+        again = borders.load_countries("110m")  # from the cache
+        assert again is not first
+        assert list(again.name) == list(first.name) and list(again.iso_a3) == list(first.iso_a3)
+        assert list(again.iso_n3) == list(first.iso_n3)
+        assert np.array_equal(again.area_km2, first.area_km2)
+        assert shapely.equals_exact(again.geometry, first.geometry, 0.0).all()
+        # A damaged entry is rebuilt from the shipped file, not trusted.
+        raw = bytearray(entry.read_bytes())
+        raw[len(raw) // 2] ^= 0xFF
+        entry.write_bytes(bytes(raw))
+        borders.clear_caches()
+        rebuilt = borders.load_countries("110m")
+        assert shapely.equals_exact(rebuilt.geometry, first.geometry, 0.0).all()
+    finally:
+        borders.clear_caches()
+
+
+def test_a_tampered_file_fails_even_with_its_old_version_cached(boundaries_copy, tmp_path, monkeypatch):
+    from coverage import borders, diskcache
+
+    monkeypatch.setenv(diskcache.CACHE_ENV, str(tmp_path / "cache"))
+    load_borders("110m")  # the untouched file's columns are now in the cache
+    borders.clear_caches()
+    target = boundaries_copy / "countries-110m.parquet"
+    raw = bytearray(target.read_bytes())
+    raw[len(raw) // 2] ^= 0x01
+    target.write_bytes(bytes(raw))
+    with pytest.raises(DataFileError, match="checksum"):
+        load_borders("110m")
+
+
+def test_the_shipped_frame_maps_back_to_its_countries():
+    from coverage.analysis import as_countries
+    from coverage.borders import shipped_countries
+
+    countries = load_countries("110m")
+    frame = load_borders("110m")
+    assert shipped_countries(frame) is countries
+    assert as_countries(frame) is countries
+    filtered = frame[frame["iso_a3"] == "TUR"]
+    assert shipped_countries(filtered) is None
+    assert len(as_countries(filtered)) == 1
