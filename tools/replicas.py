@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import grp
+import os
+import pwd
 import secrets
 import shutil
 import subprocess
@@ -42,6 +45,9 @@ APP_STATIC = ROOT / "static"
 STICKY_COOKIE = "rr_replica"
 
 CONFIG = """
+# Workers run as whoever started nginx (as root, nginx would otherwise drop them to a user
+# that cannot read a checkout in a private folder); without root the line is ignored.
+user {user} {group};
 worker_processes 1;
 daemon off;
 pid {tmp}/nginx.pid;
@@ -130,6 +136,8 @@ class Replicated:
 def nginx_config(tmp: Path, port: int, replica_ports: list[int]) -> str:
     servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in replica_ports)
     return CONFIG.format(
+        user=pwd.getpwuid(os.getuid()).pw_name,
+        group=grp.getgrgid(os.getgid()).gr_name,
         tmp=tmp,
         port=port,
         servers=servers,
