@@ -196,8 +196,11 @@ def disputed_on_map(sites: Sequence[Site]) -> list[str]:
         dlon = dlat / max(math.cos(math.radians(s.lat_deg)), 0.05)
         lats += [s.lat_deg - dlat, s.lat_deg + dlat]
         lons += [s.lon_deg - dlon, s.lon_deg + dlon]
-    pad = 0.5 * max(max(lats) - min(lats), max(lons) - min(lons))
-    west, south, east, north = min(lons) - pad, min(lats) - pad, max(lons) + pad, max(lats) + pad
+    # Each axis widened by half its own span (one padding from the larger span would reach
+    # the tropics from a polar ring, whose box is very wide in longitude).
+    lat_pad, lon_pad = 0.5 * (max(lats) - min(lats)), 0.5 * (max(lons) - min(lons))
+    west, east = min(lons) - lon_pad, max(lons) + lon_pad
+    south, north = max(-90.0, min(lats) - lat_pad), min(90.0, max(lats) + lat_pad)
     return [
         name
         for name, (w, s, e, n) in DISPUTED_AREAS.items()

@@ -135,3 +135,5 @@ def test_the_credit_names_disputed_areas_on_the_map():
     assert kars.endswith("Natural Earth (de facto borders; Northern Cyprus and Crimea disputed)")
     assert short_credit([Site("Tokyo", 35.7, 139.7, 402_336.0)]).endswith("; Natural Earth")
     assert "Kashmir disputed" in short_credit([Site("Lahore", 31.5, 74.3, 402_336.0)])
+    # A polar ring's box is wide in longitude, not in latitude: no Kashmir from Svalbard.
+    assert short_credit([Site("Longyearbyen", 78.22, 15.65, 1_500_000.0)]).endswith("; Natural Earth")
