@@ -131,7 +131,9 @@ def test_presentation_mode_enlarges_the_tables_and_keeps_the_tab(page: Page, app
     page.get_by_test_id("stSidebar").get_by_text("Presentation mode", exact=True).click()
     expect(page.get_by_role("tab", name="Sites")).to_have_count(0)  # fewer controls
     expect(page.get_by_role("tab", name="Sources")).to_have_attribute("aria-selected", "true")
+    wait_idle(page)  # the toggle's run is over: a click now is not lost in it
     page.get_by_role("tab", name="Countries reached").click()
+    expect(page.get_by_role("tab", name="Countries reached")).to_have_attribute("aria-selected", "true")
     wait_idle(page)
     cell = countries_table(page).locator("td").first
     assert float(cell.evaluate("c => parseFloat(getComputedStyle(c).fontSize)")) >= 1.3 * normal
