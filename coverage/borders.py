@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from coverage import diskcache, paths
 from coverage.errors import DataFileError
+from coverage.integrity import read_sums
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -119,21 +120,7 @@ def boundary_path(resolution: str) -> Path:
 
 @lru_cache(maxsize=1)
 def _checksums() -> dict[str, str]:
-    sums = BOUNDARIES_DIR / "SHA256SUMS"
-    try:
-        lines = sums.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(f"{sums}: cannot read the boundary checksums ({exc})") from exc
-    out = {}
-    for number, line in enumerate(lines, 1):
-        fields = line.split()
-        if not fields:
-            continue
-        if len(fields) != 2:
-            raise DataFileError(f"{sums}, line {number}: expected '<sha256>  <file name>'")
-        digest, name = fields
-        out[name] = digest
-    return out
+    return read_sums(BOUNDARIES_DIR / "SHA256SUMS")
 
 
 def _verified(path: Path) -> bytes:

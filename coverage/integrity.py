@@ -27,19 +27,27 @@ CHECKED = (
 """The files under ``data/`` listed in ``SHA256SUMS`` (paths relative to ``data/``)."""
 
 
-@lru_cache(maxsize=1)
-def _sums() -> dict[str, str]:
+def read_sums(path: Path) -> dict[str, str]:
+    """A ``sha256sum``-style list (``<sha256>  <name>`` per line; blank lines skipped) as
+    {name: digest}; a line of another shape is a :class:`DataFileError` naming it."""
     try:
-        lines = SUMS_PATH.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(f"{SUMS_PATH}: cannot read the data checksums ({exc})") from exc
+        raise DataFileError(f"{path}: cannot read the checksums ({exc})") from exc
     sums = {}
     for number, line in enumerate(lines, 1):
         fields = line.split()
+        if not fields:
+            continue
         if len(fields) != 2:
-            raise DataFileError(f"{SUMS_PATH}, line {number}: expected '<sha256>  <path>'")
+            raise DataFileError(f"{path}, line {number}: expected '<sha256>  <name>'")
         sums[fields[1]] = fields[0]
     return sums
+
+
+@lru_cache(maxsize=1)
+def _sums() -> dict[str, str]:
+    return read_sums(SUMS_PATH)
 
 
 def verified_bytes(path: Path) -> bytes:
