@@ -117,14 +117,14 @@ def render(result: Result, fmt: str, options: RenderOptions | None = None) -> by
     spec = format_for(fmt)
     options = options or RenderOptions()
     options.check(spec)
+    if spec.name == "csv":  # a table: no place for a description (and no need to compute it)
+        return export.table_csv(result.table, result.sites).encode()
     description = describe(result, options.title, options.units)
     if spec.name == "geojson":
         document = export.geojson_document(result, description)
         return (json.dumps(document, ensure_ascii=False) + "\n").encode()
     if spec.name == "kml":
         return export.kml_bytes(result, description)
-    if spec.name == "csv":
-        return export.table_csv(result.table, result.sites).encode()
     if spec.name == "html":
         from coverage.maps import display_json
 

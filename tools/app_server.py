@@ -41,7 +41,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _healthy(url: str) -> bool:
+def healthy(url: str) -> bool:
+    """Whether ``url`` (a Streamlit health endpoint, direct or proxied) answers "ok"."""
     try:
         with urllib.request.urlopen(url, timeout=2) as resp:
             return resp.status == 200 and resp.read().strip() == b"ok"
@@ -131,7 +132,7 @@ def streamlit_server(
         try:
             where = f" (log: {log_path})" if log_path else ""
             deadline = time.monotonic() + timeout_s
-            while not _healthy(f"{base}/_stcore/health"):
+            while not healthy(f"{base}/_stcore/health"):
                 if proc.poll() is not None:
                     raise ServerStartError(f"streamlit exited with {proc.returncode}{where}:\n{_tail(log)}")
                 if time.monotonic() > deadline:

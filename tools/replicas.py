@@ -29,15 +29,13 @@ import shutil
 import subprocess
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit
 
-from tools.app_server import ROOT, Server, ServerStartError, free_port, streamlit_server
+from tools.app_server import ROOT, Server, ServerStartError, free_port, healthy, streamlit_server
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 STREAMLIT_STATIC = Path(streamlit.__file__).parent / "static" / "static"
@@ -147,14 +145,6 @@ def nginx_config(tmp: Path, port: int, replica_ports: list[int]) -> str:
     )
 
 
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as resp:
-            return bool(resp.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @contextlib.contextmanager
 def replicated_app(replicas: int = 2, port: int | None = None) -> Iterator[Replicated]:
     """Start ``replicas`` app servers and nginx in front of them; stop all on leaving."""
@@ -177,7 +167,7 @@ def replicated_app(replicas: int = 2, port: int | None = None) -> Iterator[Repli
         stack.callback(_stop_nginx, proc)
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 20
-        while not _healthy(f"{base}/_stcore/health"):
+        while not healthy(f"{base}/_stcore/health"):
             if proc.poll() is not None:
                 err = proc.stderr.read().decode() if proc.stderr else ""
                 raise ServerStartError(f"nginx exited with {proc.returncode}: {err[-2000:]}")

@@ -81,10 +81,16 @@ def parse_upload(data: bytes, name: str) -> sc.Scenario:
     return scenario
 
 
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs=_BY_KEY)
+def site_country_pairs(result: Result) -> int:
+    """:func:`views.site_country_pairs`, once per map (the Countries tab asks on every rerun)."""
+    return views.site_country_pairs(result)
+
+
 def comparison_too_costly(result: Result) -> bool:
     """Whether the site-by-site table would intersect more than :data:`MAX_COMPARISON_PAIRS`
-    site-country pairs (counted on the spatial index's boxes, in microseconds)."""
-    return views.site_country_pairs(result) > MAX_COMPARISON_PAIRS
+    site-country pairs (counted on the spatial index's boxes)."""
+    return site_country_pairs(result) > MAX_COMPARISON_PAIRS
 
 
 def analysed(scenario: sc.Scenario) -> Result:

@@ -149,11 +149,7 @@ def map_section(
     session = st.session_state
     guided_step = state.current_step(session) if state.is_guided(session) else None
     highlights = data.highlights() if guided_step is not None and guided_step.highlight else None
-    horizon_m = (
-        views.horizon_m(session.get("mast", 20), session.get("altitude", 300))
-        if session.get("horizon_on")
-        else None
-    )
+    horizon_m = _horizon_shown()
     fmap = data.build_map(
         result,
         static_dir=static_dir,
@@ -206,10 +202,11 @@ def countries_tab(result: Result, units: Unit) -> None:
     # scale with the text), easy to copy, and they spare the first page load the
     # data-frame scripts, which held back the map's first drawing (docs/benchmarks.md).
     st.markdown(data.coverage_shown(result, units))
-    if len(result.sites) > 1 and data.comparison_too_costly(result):
+    pairs = data.site_country_pairs(result)
+    if len(result.sites) > 1 and pairs > data.MAX_COMPARISON_PAIRS:
         st.caption(
             f"No site-by-site table for this map: its {len(result.sites):,} rings touch "
-            f"{views.site_country_pairs(result):,} site–country pairs, more than the "
+            f"{pairs:,} site–country pairs, more than the "
             f"{data.MAX_COMPARISON_PAIRS:,} the app computes on a shared server. "
             "`range-rings report --by-site` gives it on your own computer."
         )
