@@ -22,6 +22,7 @@ from typing import Any
 from coverage import paths
 from coverage.catalog import Catalog, Figure
 from coverage.errors import CoverageError, ScenarioError
+from coverage.i18n import N_
 from coverage.places import find_place
 from coverage.rings import MAX_RADIUS_M, MIN_RADIUS_M
 from coverage.schemas import Schema
@@ -345,9 +346,13 @@ def link_fits(encoded: str) -> bool:
 def decode_from_url(text: str) -> Scenario:
     """Inverse of :func:`encode_for_url`; any damage gives a :class:`ScenarioError`."""
     if len(text) > MAX_LINK_CHARS:
-        raise ScenarioError(
-            f"link: the scenario is {len(text):,} characters long, more than a link can carry "
-            f"({MAX_LINK_CHARS:,}); ask for the scenario file instead"
+        raise ScenarioError.of(
+            N_(
+                "link: the scenario is {chars} characters long, more than a link can carry "
+                "({limit}); ask for the scenario file instead"
+            ),
+            chars=f"{len(text):,}",
+            limit=f"{MAX_LINK_CHARS:,}",
         )
     try:
         packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
@@ -357,5 +362,5 @@ def decode_from_url(text: str) -> Scenario:
     except (binascii.Error, ValueError, zlib.error):
         complete = False
     if not complete:
-        raise ScenarioError("link: the scenario in this link is damaged (was it cut short?)")
+        raise ScenarioError.of(N_("link: the scenario in this link is damaged (was it cut short?)"))
     return parse_scenario(raw, "link")
