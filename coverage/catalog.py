@@ -124,7 +124,7 @@ class Source:
         from babel import Locale
 
         code = self.lang or "en"
-        return Locale.parse(tr.lang).languages.get(code, code)
+        return str(Locale.parse(tr.lang).languages.get(code, code))
 
     def credit(self, tr: Translator | None = None) -> str:
         """ "ZeroHedge citing Bloomberg (2017)": for a short credit line a desk can paste."""

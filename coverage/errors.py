@@ -13,7 +13,8 @@ _E = TypeVar("_E", bound="CoverageError")
 
 
 class _Gettext(Protocol):
-    lang: str
+    @property
+    def lang(self) -> str: ...
 
     def gettext(self, message: str) -> str: ...
 

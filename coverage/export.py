@@ -28,9 +28,10 @@ from coverage.analysis import Result
 from coverage.borders import SHORT_CREDIT as BORDERS_CREDIT_SHORT
 from coverage.catalog import ENGAGEMENT_KINDS, Catalog, System, load_catalog
 from coverage.errors import ExportError
+from coverage.i18n import EN, N_, Translator
 from coverage.scenario import Site
 from coverage.tiles import TileSource
-from coverage.units import Unit, format_distance
+from coverage.units import Unit, format_distance, from_metres
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -257,15 +258,16 @@ def _csv_value(column: str, value: Any) -> Any:
 
 
 STOCK_SENTENCES: dict[str, str] = {
-    "engagement": "A cited maximum is a best case; radar horizon, altitude and terrain "
-    "shorten real coverage.",
-    "ballistic": "A range against ballistic missiles is its own, different figure from the range "
-    "against aircraft.",
-    "coverage-claim": "A coverage claim is an area someone said was watched, not a missile's reach.",
-    "detection": "A detection range is how far a radar sees, not how far a missile reaches.",
-    "custom": "Custom radii are unsourced.",
+    "engagement": N_(
+        "A cited maximum is a best case; radar horizon, altitude and terrain shorten real coverage."
+    ),
+    "ballistic": N_(
+        "A range against ballistic missiles is its own, different figure from the range against aircraft."
+    ),
+    "coverage-claim": N_("A coverage claim is an area someone said was watched, not a missile's reach."),
+    "detection": N_("A detection range is how far a radar sees, not how far a missile reaches."),
+    "custom": N_("Custom radii are unsourced."),
 }
-"""The caveat for each kind of figure on a map, said once per caption."""
 
 
 def caption(
@@ -274,6 +276,7 @@ def caption(
     catalog: Catalog | None = None,
     *,
     horizon_m: float | None = None,
+    tr: Translator = EN,
 ) -> str:
     """The caption under a map: what each ring is and who published it, the spread of
     published figures for each system, the caveats for the kinds of figure shown, credits.
@@ -281,6 +284,7 @@ def caption(
     No URLs and no internal notes: the Sources tab and the data files carry those.
     ``catalog`` (the shipped one by default) supplies each system's other figures.
     ``horizon_m``: the map also draws that radar horizon (dashed); one sentence says so.
+    Words, numbers and place names in ``tr``'s language.
     """
     known = catalog if catalog is not None else load_catalog()
     groups: dict[str, list[Site]] = {}
@@ -288,57 +292,65 @@ def caption(
         groups.setdefault(site.figure.id if site.figure else f"custom:{site.radius_m}", []).append(site)
     parts, caveats, spreads = [], [], []
     for members in groups.values():
-        names = _and([s.name for s in members])
+        names = _and([tr.place(s.name) for s in members], tr)
         fig = members[0].figure
         if fig is None:
-            parts.append(f"{names}: a custom radius of {format_distance(members[0].radius_m, units)}")
+            parts.append(
+                tr.gettext("{sites}: a custom radius of {radius}").format(
+                    sites=names, radius=tr.distance(members[0].radius_m, units)
+                )
+            )
             caveats.append("custom")
             continue
         other: Unit = units if units != fig.unit else ("mi" if fig.unit == "km" else "km")
         parts.append(
-            f"{names}: {fig.system_name}, {fig.as_published()} "
-            f"({format_distance(fig.radius_m, other, both=False)}), {fig.kind_label} ({fig.source.cite()})"
+            f"{names}: {fig.system_name}, {fig.as_published(tr)} "
+            f"({tr.distance(fig.radius_m, other, both=False)}), {fig.kind_label_in(tr)} "
+            f"({fig.source.cite(tr)})"
         )
         caveats.append("engagement" if fig.kind in ENGAGEMENT_KINDS else fig.kind)
         if fig.kind == "ballistic":
             caveats.append("ballistic")
         system = known.systems.get(fig.system_id)
         if system is not None:
-            spreads.append(spread_sentence(system, units))
-    drawn = "Rings: publicly cited ranges, drawn as true circles"
+            spreads.append(spread_sentence(system, units, tr))
+    drawn = tr.gettext("Rings: publicly cited ranges, drawn as true circles")
     sentences = [
         f"{'. '.join(parts)}. {drawn}.",
         *dict.fromkeys(s for s in spreads if s),
-        *(STOCK_SENTENCES[c] for c in dict.fromkeys(caveats)),
-        *([horizon_sentence(horizon_m, units)] if horizon_m is not None else []),
-        f"{BORDERS_CREDIT_SHORT}.",
+        *(tr.gettext(STOCK_SENTENCES[c]) for c in dict.fromkeys(caveats)),
+        *([horizon_sentence(horizon_m, units, tr)] if horizon_m is not None else []),
+        f"{tr.gettext(BORDERS_CREDIT_SHORT)}.",
     ]
     return " ".join(sentences)
 
 
-def horizon_sentence(horizon_m: float, units: Unit) -> str:
+def horizon_sentence(horizon_m: float, units: Unit, tr: Translator = EN) -> str:
     """The caption's sentence for the dashed radar-horizon ring."""
-    return (
-        f"Dashed: the radar horizon, {format_distance(horizon_m, units)} from each site "
+    return tr.gettext(
+        "Dashed: the radar horizon, {distance} from each site "
         "(textbook smooth-earth approximation; terrain ignored)."
-    )
+    ).format(distance=tr.distance(horizon_m, units))
 
 
-def spread_sentence(system: System, units: Unit) -> str:
+def spread_sentence(system: System, units: Unit, tr: Translator = EN) -> str:
     """ "Published S-400 Triumf figures: 121 to 402 km." ("" with one figure)."""
     figures = system.engagement_figures()
     if len({round(f.radius_m) for f in figures}) < 2:
         return ""
     low, high = system.spread()
-    low_text = format_distance(low.radius_m, units, both=False).removesuffix(f" {units}")
-    return (
-        f"Published {system.name} figures: {low_text} to {format_distance(high.radius_m, units, both=False)}."
+    return tr.gettext("Published {system} figures: {low} to {high}.").format(
+        system=system.name,
+        low=tr.number(from_metres(low.radius_m, units)),
+        high=tr.distance(high.radius_m, units, both=False),
     )
 
 
-def _and(names: Sequence[str]) -> str:
+def _and(names: Sequence[str], tr: Translator = EN) -> str:
     """ "A", "A and B", "A, B and C"."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    if len(names) == 1:
+        return names[0]
+    return tr.gettext("{items} and {last}").format(items=", ".join(names[:-1]), last=names[-1])
 
 
 def map_html(
@@ -350,6 +362,7 @@ def map_html(
     units: Unit = "km",
     tiles: TileSource | None = None,
     description: Description | None = None,
+    tr: Translator = EN,
 ) -> str:
     """One self-contained HTML page (Leaflet inlined) with title, legend and credits.
 
@@ -365,7 +378,7 @@ def map_html(
     from coverage.style import site_colour
 
     sites = result.sites
-    m = coverage_map(result, borders_geojson, units=units, tiles=tiles)
+    m = coverage_map(result, borders_geojson, units=units, tiles=tiles, tr=tr)
     inline_leaflet(m)
     legend = "".join(
         f'<div><span style="display:inline-block;width:12px;height:12px;border-radius:6px;'
@@ -377,11 +390,11 @@ def map_html(
         '<div style="position:absolute;top:10px;left:56px;z-index:1000;background:rgba(255,255,255,.92);'
         'padding:8px 12px;border-radius:4px;font:13px/1.4 sans-serif;max-width:60%">'
         f"<strong>{html.escape(title)}</strong><br><span>{html.escape(subtitle)}</span>{legend}"
-        f"{_share_legend_html() if result.rows else ''}</div>"
+        f"{_share_legend_html(tr) if result.rows else ''}</div>"
     )
     root: Any = m.get_root()  # a branca Figure (typed as a plain Element)
     root.html.add_child(RawHtml(panel))
-    root.header.add_child(RawHtml(f"<title>{html.escape(title or 'Coverage map')}</title>"))
+    root.header.add_child(RawHtml(f"<title>{html.escape(title or tr.gettext('Coverage map'))}</title>"))
     if description is not None:
         root.header.add_child(
             RawHtml(
@@ -405,19 +418,20 @@ def map_html(
     return page
 
 
-def _share_legend_html() -> str:
+def _share_legend_html(tr: Translator = EN) -> str:
     """Swatches of the country shading by share within range (the map's classes and fills)."""
     from coverage.maps import STYLE
-    from coverage.style import SHARE_CLASSES
+    from coverage.style import SHARE_CLASSES, share_label
 
     swatches = "".join(
         f'<span class="share-class" style="white-space:nowrap;margin-right:8px">'
         f'<span style="display:inline-block;width:12px;height:10px;margin-right:4px;'
         f'border:1px solid {STYLE.reached_border};background:{STYLE.share_fill(lower)}"></span>'
-        f"{html.escape(label)}</span>"
-        for lower, label in SHARE_CLASSES
+        f"{html.escape(share_label(index, tr))}</span>"
+        for index, (lower, _) in enumerate(SHARE_CLASSES)
     )
-    return f'<div class="share-legend" style="margin-top:4px">Share within range: {swatches}</div>'
+    heading = html.escape(tr.gettext("Share within range:"))
+    return f'<div class="share-legend" style="margin-top:4px">{heading} {swatches}</div>'
 
 
 def kml_bytes(result: Result, description: Description | None = None) -> bytes:

@@ -85,6 +85,11 @@ class Translator:
         """``message`` in this language (the English if the catalog lacks it)."""
         return self._catalog.gettext(message) if message else message
 
+    def pgettext(self, context: str, message: str) -> str:
+        """``message`` in this language where the same English word needs another translation
+        in ``context`` (the "mile" of "a 250-mile circle" is not the "mile" of "250 miles")."""
+        return self._catalog.pgettext(context, message)
+
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         """The singular or plural form for ``n``, by this language's plural rule."""
         return self._catalog.ngettext(singular, plural, n)
@@ -112,9 +117,9 @@ class Translator:
             value_pct / 100.0, format=default.replace("#,##0", "#,##0" + fraction), locale=self.lang
         )
 
-    def area(self, value: float, unit: str = "km") -> str:
-        """An area: "1,234.5 km²" (en), "1.234,5 km²" (tr, el); square miles in words."""
-        number = self.number(value, 1 if abs(value) < 10_000 and value != round(value) else 0)
+    def area(self, value: float, unit: str = "km", decimals: int = 0) -> str:
+        """An area: "1,234.5 km²" (en), "1.234,5 km²" (tr, el) with one decimal; square miles in words."""
+        number = self.number(value, decimals)
         if unit == "km":
             return f"{number} km²"
         if unit == "mi":
@@ -136,6 +141,17 @@ class Translator:
         """The unit's short form as this language writes it on a map: km, mi, nmi (en), km, mil, dm."""
         symbols = {"km": "km", "mi": self.gettext("mi"), "nmi": self.gettext("nmi")}
         return symbols.get(unit, _UNIT_SYMBOLS.get(unit, unit))
+
+    def distance(self, metres: float, unit: str = "km", *, both: bool = True) -> str:
+        """ "400 km (249 mi)" as :func:`coverage.units.format_distance`, in this language's
+        numbers and unit symbols ("400 km (249 mil)")."""
+        from coverage.units import check_unit, from_metres
+
+        main = f"{self.number(from_metres(metres, unit))} {self.unit_symbol(check_unit(unit))}"
+        if not both:
+            return main
+        other = "km" if unit == "mi" else "mi"
+        return f"{main} ({self.number(from_metres(metres, other))} {self.unit_symbol(other)})"
 
     def date(self, iso: str | None, *, month: str = "MMM") -> str:
         """An ISO date (YYYY, YYYY-MM or YYYY-MM-DD) as this language writes it: "5 Jul 2017",
@@ -159,8 +175,14 @@ class Translator:
         return _country_names(self.lang).get(name, name)
 
     def place(self, name: str) -> str:
-        """A place's or a sea's English name in this language; the name itself where none was read."""
-        return _place_names(self.lang).get(name, name)
+        """A place's or a sea's English name in this language (the curated table), or a shipped
+        site's name from the catalog ("İzmir (Aegean coast)"); else the name as it is."""
+        found = _place_names(self.lang).get(name)
+        return found if found is not None else self.gettext(name)
+
+    def shipped(self, text: str) -> str:
+        """A shipped scenario's title or subtitle in this language; a user's own text as it is."""
+        return self.gettext(text)
 
 
 @lru_cache(maxsize=len(LANGS))
@@ -226,6 +248,21 @@ def _country_names(lang: Lang) -> dict[str, str]:
 
 def _place_names(lang: Lang) -> dict[str, str]:
     return {} if lang == "en" else _all_place_names().get(lang, {})
+
+
+def extract_scenario(
+    fileobj: IO[bytes], keywords: object, comment_tags: object, options: object
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Babel extractor (``babel.cfg``) for the shipped ``scenarios/*.json``: the title, the
+    subtitle and the sites' names, which the maps and tables show (the files stay in English)."""
+    import json
+
+    data = json.loads(fileobj.read().decode("utf-8"))
+    for key in ("title", "subtitle"):
+        if data.get(key):
+            yield 1, "", data[key], [f"scenario: {key}"]
+    for site in data.get("sites", []):
+        yield 1, "", site["name"], ["scenario: site name"]
 
 
 def extract_timeline(

@@ -33,6 +33,7 @@ from coverage.analysis import Result
 from coverage.borders import Countries
 from coverage.cache import LRUCache
 from coverage.display import display_box, display_rings, display_view, nearest_turn, world_offsets
+from coverage.i18n import EN, Translator
 from coverage.leaflet import RawHtml, page_root
 from coverage.style import RING_FILL_OPACITY, THEMES, TILE_BACKDROP, credit_text, site_colour
 from coverage.tiles import TileSource
@@ -382,6 +383,7 @@ def coverage_map(
     horizon: tuple[str, Sequence[BaseGeometry]] | None = None,
     height: int | str = "100%",
     tiles: TileSource | None = None,
+    tr: Translator = EN,
 ) -> folium.Map:
     """``result`` on a plain locator map (by default no tiles: works offline).
 
@@ -442,16 +444,16 @@ def coverage_map(
             "Highlights",
             {"permanent": True, "direction": "left", "offset": [-12, 0], "className": "highlight-label"},
         )
-    _sites_layer(m, result, presentation)
+    _sites_layer(m, result, presentation, tr)
     if tiles is None:  # a tile background carries its own place names
-        _labels_layer(m, result, view, presentation)
+        _labels_layer(m, result, view, presentation, tr)
     min_lon, min_lat, max_lon, max_lat = view
     # No pixel padding: Leaflet's fitBounds on a map not yet laid out (an iframe of height
     # 0 for a moment) would compute a NaN zoom from a negative size and never draw. The
     # view is padded by 8 % in degrees, which keeps rings clear of the credit's corner.
     m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
     _page_style(m, presentation, tiles)
-    _Attribution(credit_text(result.sites)).add_to(m)
+    _Attribution(credit_text(result.sites, tr=tr)).add_to(m)
     return m
 
 
@@ -587,7 +589,7 @@ def _countries_layer(
     ).add_to(m)
 
 
-def _sites_layer(m: folium.Map, result: Result, presentation: bool) -> None:
+def _sites_layer(m: folium.Map, result: Result, presentation: bool, tr: Translator = EN) -> None:
     anchor = result.sites[0].lon_deg if result.sites else 0.0
     points = [
         {
@@ -596,7 +598,7 @@ def _sites_layer(m: folium.Map, result: Result, presentation: bool) -> None:
                 "type": "Point",
                 "coordinates": [site.lon_deg + nearest_turn(site.lon_deg, anchor), site.lat_deg],
             },
-            "properties": {"tip": html.escape(site.name), "colour": site_colour(i)},
+            "properties": {"tip": html.escape(tr.place(site.name)), "colour": site_colour(i)},
         }
         for i, site in enumerate(result.sites)
     ]
@@ -620,7 +622,9 @@ _LABEL_CSS = {
 }
 
 
-def label_rows(result: Result, view: Bounds, presentation: bool = False) -> list[list[Any]]:
+def label_rows(
+    result: Result, view: Bounds, presentation: bool = False, tr: Translator = EN
+) -> list[list[Any]]:
     """The map's place names: [lon, lat, escaped text, kind, codes] per label shown at some zoom.
 
     ``codes`` has one character per zoom from :data:`coverage.labels.MIN_ZOOM`
@@ -628,16 +632,33 @@ def label_rows(result: Result, view: Bounds, presentation: bool = False) -> list
     """
     shares = {str(row["iso_a3"]): float(row["covered_pct"]) for row in result.rows if row.get("iso_a3")}
     sites = [(s.name, s.lon_deg, s.lat_deg) for s in result.sites]
-    key = (tuple(sorted(shares.items())), tuple(round(v, 2) for v in view), tuple(sites), presentation)
-    return _LABELS.get_or_make(key, lambda: _label_rows(shares, view, sites, 20.0 if presentation else None))
+    key = (
+        tuple(sorted(shares.items())),
+        tuple(round(v, 2) for v in view),
+        tuple(sites),
+        presentation,
+        tr.lang,
+    )
+    return _LABELS.get_or_make(
+        key, lambda: _label_rows(shares, view, sites, 20.0 if presentation else None, tr)
+    )
 
 
 def _label_rows(
-    shares: dict[str, float], view: Bounds, sites: list[tuple[str, float, float]], site_font_px: float | None
+    shares: dict[str, float],
+    view: Bounds,
+    sites: list[tuple[str, float, float]],
+    site_font_px: float | None,
+    tr: Translator = EN,
 ) -> list[list[Any]]:
     centre = 0.5 * (view[0] + view[2])
+    # Names in the reader's language before placing them: the boxes are sized from the text.
     candidates = [
-        dataclasses.replace(c, lon_deg=c.lon_deg + nearest_turn(c.lon_deg, centre))
+        dataclasses.replace(
+            c,
+            lon_deg=c.lon_deg + nearest_turn(c.lon_deg, centre),
+            text=tr.country(c.text) if c.kind == "country" else tr.place(c.text),
+        )
         for c in labels.map_labels(
             shares, labels.screen_view(view, *MAP_SIZE_PX), sites, site_font_px=site_font_px
         )
@@ -654,10 +675,10 @@ _LABELS: LRUCache[Any, list[list[Any]]] = LRUCache(64)
 _LABELS_JSON: LRUCache[Any, str] = LRUCache(64)
 
 
-def label_rows_json(result: Result, view: Bounds, presentation: bool = False) -> str:
+def label_rows_json(result: Result, view: Bounds, presentation: bool = False, tr: Translator = EN) -> str:
     """:func:`label_rows` as script-safe JSON, cached (the app sends it on every rerun)."""
-    key = (result, view, presentation)  # a Result compares by identity; the key keeps it alive
-    return _LABELS_JSON.get_or_make(key, lambda: script_json(label_rows(result, view, presentation)))
+    key = (result, view, presentation, tr.lang)  # a Result compares by identity; the key keeps it alive
+    return _LABELS_JSON.get_or_make(key, lambda: script_json(label_rows(result, view, presentation, tr)))
 
 
 def _anchor_css() -> dict[str, list[str]]:
@@ -724,8 +745,10 @@ class _Labels(ScriptElement):
         self.zmin = labels.MIN_ZOOM
 
 
-def _labels_layer(m: folium.Map, result: Result, view: Bounds, presentation: bool) -> None:
-    _Labels(label_rows_json(result, view, presentation)).add_to(m)
+def _labels_layer(
+    m: folium.Map, result: Result, view: Bounds, presentation: bool, tr: Translator = EN
+) -> None:
+    _Labels(label_rows_json(result, view, presentation, tr)).add_to(m)
 
 
 def _page_style(m: folium.Map, presentation: bool, tiles: TileSource | None) -> None:

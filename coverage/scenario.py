@@ -22,12 +22,12 @@ from typing import Any
 from coverage import paths
 from coverage.catalog import Catalog, Figure
 from coverage.errors import CoverageError, ScenarioError
-from coverage.i18n import N_
+from coverage.i18n import EN, N_, Translator
 from coverage.places import find_place
 from coverage.rings import MAX_RADIUS_M, MIN_RADIUS_M
 from coverage.schemas import Schema
 from coverage.text import quoted, shorten, xml_invalid
-from coverage.units import Unit, format_distance, to_metres
+from coverage.units import Unit, to_metres
 
 SCHEMA_PATH = paths.SCHEMAS_DIR / "scenario.schema.json"
 MAX_BYTES = 1_000_000
@@ -90,34 +90,38 @@ class Site:
     def radius_km(self) -> float:
         return self.radius_m / 1000.0
 
-    def label(self, units: Unit = "km") -> str:
+    def label(self, units: Unit = "km", tr: Translator = EN) -> str:
         """ "S-400 Triumf, 250 mi = 402 km (Bloomberg, Jul 2017)" or "custom radius, 400 km (249 mi)".
 
         A cited figure is shown as published, then in ``units`` (or, if it was
-        published in ``units``, in the other common unit).
+        published in ``units``, in the other common unit); words in ``tr``'s language.
         """
         fig = self.figure
         if fig is None:
-            return f"custom radius, {format_distance(self.radius_m, units)}"
+            return tr.gettext("custom radius, {distance}").format(distance=tr.distance(self.radius_m, units))
         other: Unit = units if units != fig.unit else ("mi" if fig.unit == "km" else "km")
-        converted = format_distance(self.radius_m, other, both=False)
-        return f"{fig.system_name}, {fig.as_published()} = {converted}{_what_of(fig)} ({fig.source.short()})"
+        converted = tr.distance(self.radius_m, other, both=False)
+        return (
+            f"{fig.system_name}, {fig.as_published(tr)} = {converted}{_what_of(fig, tr)} "
+            f"({fig.source.short(tr)})"
+        )
 
-    def what(self) -> str:
+    def what(self, tr: Translator = EN) -> str:
         if self.figure is None:
-            return "custom radius"
-        return f"{self.figure.system_name} ({self.figure.as_published()}, {self.figure.source.short()})"
+            return tr.gettext("custom radius")
+        fig = self.figure
+        return f"{fig.system_name} ({fig.as_published(tr)}, {fig.source.short(tr)})"
 
 
-def _what_of(fig: Figure) -> str:
+def _what_of(fig: Figure, tr: Translator = EN) -> str:
     """ ", against aircraft" or ", 9M96 missile": what the figure measures, for labels.
 
     Nothing for a figure whose source names neither target nor missile (the caption and
     the Sources tab say "target type not stated"), keeping the common label short.
     """
     if fig.kind != "maximum":
-        return f", {fig.kind_label}"
-    return f", {fig.missile} missile" if fig.missile else ""
+        return f", {fig.kind_label_in(tr)}"
+    return ", " + tr.gettext("{missile} missile").format(missile=fig.missile) if fig.missile else ""
 
 
 @lru_cache(maxsize=1)

@@ -69,6 +69,15 @@ def house_name(ne_name: str, iso_a3: str | None) -> tuple[str, str]:
     return iso, f"ISO 3166 via pycountry {version('pycountry')}"
 
 
+NO_CODE_READ: dict[tuple[str, str], tuple[str, str]] = {
+    # (house name, language) of a feature without an ISO code -> (name, page it was read on)
+    ("Northern Cyprus", "tr"): ("Kuzey Kıbrıs", "https://is.wikipedia.org/wiki/Nor%C3%B0ur-K%C3%BDpur"),
+    ("Northern Cyprus", "el"): (
+        "Βόρεια Κύπρος",
+        "el.wikipedia (redirect title Βόρεια Κύπρος, article Τουρκική Δημοκρατία της Βόρειας Κύπρου)",
+    ),
+}
+
 # CLDR's names that disambiguate rather than name ("Kongo - Brazavil", "Çin Hong Kong ÖİB").
 _CLDR_DISAMBIGUATION = (" - ", "ÖİB", "ΕΔΠ")
 
@@ -78,6 +87,9 @@ def translated_name(house: str, iso_a3: str | None, lang: str) -> tuple[str, str
     country = pycountry.countries.get(alpha_3=iso_a3) if iso_a3 else None
     cldr_source = f"CLDR via Babel {version('babel')}"
     if country is None:
+        if (house, lang) in NO_CODE_READ:
+            name, page = NO_CODE_READ[house, lang]
+            return name, f"read in {page}"
         if house == "Kosovo":  # no ISO 3166 code, but CLDR has the user-assigned XK
             return Locale(lang).territories["XK"], f"{cldr_source} (XK)"
         return house, "not translated: no ISO 3166 code and no name read in this language"
