@@ -28,6 +28,8 @@ class CoverageError(ValueError):
 
     template: str | None = None
     params: dict[str, Any]
+    where: str = ""
+    inner: CoverageError | None = None
 
     @classmethod
     def of(cls: type[_E], template: str, **params: Any) -> _E:
@@ -36,8 +38,17 @@ class CoverageError(ValueError):
         error.template, error.params = template, params
         return error
 
+    @classmethod
+    def within(cls: type[_E], where: str, inner: CoverageError) -> _E:
+        """``inner`` located: "story.json: sites[0] ('X'): <inner's message>"."""
+        error = cls(f"{where}: {inner}")
+        error.where, error.inner = where, inner
+        return error
+
     def translated(self, tr: _Gettext) -> str:
         """The message in ``tr``'s language (English, as ``str()``, where it has no template)."""
+        if self.inner is not None:
+            return f"{self.where}: {self.inner.translated(tr)}"
         if self.template is None or tr.lang == "en":
             return str(self)
         return tr.gettext(self.template).format(**self.params)

@@ -222,6 +222,30 @@ def compile_po(po_bytes: bytes, lang: str) -> bytes:
     return out.getvalue()
 
 
+def catalog_problems(template: Path) -> list[str]:
+    """What the ``.po`` files lack against ``template`` (a freshly extracted ``.pot``): strings
+    missing, empty or fuzzy, one line each; empty when every language says every string."""
+    from babel.messages.pofile import read_po
+
+    def key(message: object) -> tuple[str | None, str]:
+        msgid = getattr(message, "id", "")
+        return getattr(message, "context", None), msgid if isinstance(msgid, str) else msgid[0]
+
+    with template.open("rb") as handle:
+        wanted = {key(m) for m in read_po(handle) if m.id}
+    problems = []
+    for lang in LANGS[1:]:
+        po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+        with po.open("rb") as handle:
+            found = {key(m): m for m in read_po(handle, locale=lang) if m.id}
+        problems += [f"{po}: missing {msgid!r}" for _, msgid in sorted(wanted - found.keys(), key=str)]
+        for (_, msgid), message in found.items():
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if not all(strings) or message.fuzzy:
+                problems.append(f"{po}: {'fuzzy' if message.fuzzy else 'empty'} {msgid!r}")
+    return problems
+
+
 def _read_names(path: Path) -> dict[str, dict[str, str]]:
     """``name,lang,translated,source`` rows as {lang: {name: translated}}."""
     from coverage.integrity import verified_text
@@ -283,3 +307,11 @@ def extract_timeline(
                 for sub_key, sub_value in value.value:
                     if sub_key.value == "name":
                         yield sub_value.start_mark.line + 1, "", sub_value.value, ["timeline: site name"]
+
+
+if __name__ == "__main__":  # python -m coverage.i18n TEMPLATE.pot (scripts/messages.sh check)
+    import sys
+
+    found = catalog_problems(Path(sys.argv[1]))
+    print("\n".join(found) or "catalogs complete", file=sys.stderr)
+    raise SystemExit(1 if found else 0)

@@ -324,7 +324,7 @@ def resolve_sites(scenario: Scenario, catalog: Catalog, source: str = "") -> tup
             else:
                 raise ScenarioError("give a system, or a radius and its unit")
         except CoverageError as exc:
-            raise ScenarioError(f"{source}{sep}sites[{i}] ({spec.name!r}): {exc}") from None
+            raise ScenarioError.within(f"{source}{sep}sites[{i}] ({spec.name!r})", exc) from None
         seen[spec.name] = seen.get(spec.name, 0) + 1
         name = spec.name if seen[spec.name] == 1 else f"{spec.name} ({seen[spec.name]})"
         out.append(Site(name, lat, lon, radius_m, figure))

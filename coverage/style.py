@@ -169,6 +169,18 @@ def font_files() -> tuple[Path, ...]:
     return tuple(p for p in (folder / f"SourceSansPro-{n}.ttf" for n in names) if p.is_file())
 
 
+def missing_glyphs(text: str) -> str:
+    """The characters of ``text`` (without repeats) that :data:`FONT_FAMILY` has no glyph for;
+    "" when the print maps draw all of it in their own font (Turkish İ ı ğ ş, Greek with tonos)."""
+    from fontTools.ttLib import TTFont
+
+    files = font_files()
+    if not files:
+        return "".join(dict.fromkeys(ch for ch in text if not ch.isspace()))
+    covered = set(TTFont(str(files[0])).getBestCmap())
+    return "".join(dict.fromkeys(ch for ch in text if not ch.isspace() and ord(ch) not in covered))
+
+
 def figure_colours(sites: Sequence[Site]) -> list[str]:
     """One colour per cited figure (sites with the same figure share it), in site order.
 
