@@ -14,43 +14,52 @@ import streamlit as st
 
 from coverage.app import data, state, tabs
 from coverage.errors import CoverageError
+from coverage.i18n import translator
 from coverage.scenario import Scenario
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"  # served as /app/static; gitignored
 
-st.set_page_config(page_title="Range rings: cited figures on a map", page_icon="🗺️", layout="wide")
-data.ensure_static_leaflet(STATIC_DIR)
 session = st.session_state
-state.begin_run(session, st.query_params.get("s"), data.decode_link, st.query_params.get("step"))
+# The reader's language: the link's ?lang=, else the browser's, then the sidebar's choice.
+tr = translator(state.choose_lang(session, st.query_params.get("lang"), st.context.locale))
+st.set_page_config(page_title=tr.gettext("Range rings: cited figures on a map"), page_icon="🗺️", layout="wide")
+data.ensure_static_leaflet(STATIC_DIR)
+state.begin_run(session, st.query_params.get("s"), data.decode_link, st.query_params.get("step"), tr)
 scenario: Scenario = session.scenario
 
-units, presentation, background = tabs.sidebar(scenario)
+units, presentation, background = tabs.sidebar(scenario, tr)
 scenario = state.keep_units(session, units)
-tabs.header(scenario, presentation)
+tabs.header(scenario, presentation, tr)
 
 try:
     result = data.analysed(scenario)
 except CoverageError as exc:
-    tabs.show_error(str(exc))
+    tabs.show_error(exc.translated(tr))
     scenario = session.scenario = Scenario(sites=(), title=scenario.title)
     result = data.analysed(scenario)
-tabs.update_link(scenario, result)
+tabs.update_link(scenario, result, tr)
 
 tabs.map_section(
-    result, scenario, static_dir=STATIC_DIR, units=units, presentation=presentation, background=background
+    result,
+    scenario,
+    static_dir=STATIC_DIR,
+    units=units,
+    presentation=presentation,
+    background=background,
+    tr=tr,
 )
 
 # Lazy tabs: only the open tab's body runs, keeping each rerun short.
 bodies = {
-    "Countries reached": lambda: tabs.countries_tab(result, units),
-    "Sites": lambda: tabs.sites_tab(scenario, data.catalog()),
-    "Distances": lambda: tabs.distances_tab(result, units),
-    "Sources": lambda: tabs.sources_tab(result),
-    "Caption": lambda: tabs.caption_tab(result, scenario, units),
-    "Download": lambda: tabs.download_tab(scenario, units),
-    "What a range means": lambda: tabs.explainer_tab(units),
+    "Countries reached": lambda: tabs.countries_tab(result, units, tr),
+    "Sites": lambda: tabs.sites_tab(scenario, data.catalog(), tr),
+    "Distances": lambda: tabs.distances_tab(result, units, tr),
+    "Sources": lambda: tabs.sources_tab(result, tr),
+    "Caption": lambda: tabs.caption_tab(result, scenario, units, tr),
+    "Download": lambda: tabs.download_tab(scenario, units, tr),
+    "What a range means": lambda: tabs.explainer_tab(units, tr),
 }
-for name, tab in tabs.tabs(presentation).items():
+for name, tab in tabs.tabs(presentation, tr).items():
     if tab.open:
         with tab:
             bodies[name]()

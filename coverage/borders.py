@@ -36,7 +36,7 @@ BOUNDARIES_DIR = paths.BOUNDARIES_DIR
 COLUMNS = ("name", "iso_a3", "iso_n3", "area_km2", "geometry")
 NAMES_CSV = BOUNDARIES_DIR / "names.csv"
 """House-style English names of the features (scripts/build_names.py; see the README)."""
-CREDIT = "Borders: Natural Earth (public domain), via world-atlas 2.0.2"
+CREDIT = N_("Borders: Natural Earth (public domain), via world-atlas 2.0.2")
 SHORT_CREDIT = N_("Borders: Natural Earth")
 
 DISPUTED_AREAS: dict[str, tuple[float, float, float, float]] = {

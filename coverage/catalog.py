@@ -124,7 +124,10 @@ class Source:
         from babel import Locale
 
         code = self.lang or "en"
-        return str(Locale.parse(tr.lang).languages.get(code, code))
+        name = str(Locale.parse(tr.lang).languages.get(code, code))
+        # Greek writes language names in lower case in running text ("στα αγγλικά"); CLDR
+        # gives them as a heading would ("Αγγλικά").
+        return name.lower() if tr.lang == "el" else name
 
     def credit(self, tr: Translator | None = None) -> str:
         """ "ZeroHedge citing Bloomberg (2017)": for a short credit line a desk can paste."""

@@ -250,7 +250,7 @@ def _and(names: Sequence[str], tr: Translator = EN) -> str:
 
 def credit_text(sites: Sequence[Site], tiles: TileSource | None = None, tr: Translator = EN) -> str:
     """The map's credit line: :func:`short_credit`, then the background's credit with ``tiles``."""
-    background = f" {tiles.credit}." if tiles is not None else ""
+    background = f" {tr.gettext(tiles.credit)}." if tiles is not None else ""
     return short_credit(sites, tr) + "." + background
 
 
