@@ -710,6 +710,9 @@ class _Labels(ScriptElement):
         var moves = {{ this.moves|tojson }};
         var classes = {{ this.classes|tojson }};
         var zmin = {{ this.zmin }};
+        // The page's language on the map: upper-case country names then follow its rules
+        // (Turkish i → İ, Greek capitals without accents).
+        map.getContainer().setAttribute('lang', {{ this.lang|tojson }});
         var pane = map.createPane('rrLabels');
         pane.style.zIndex = 450;
         pane.style.pointerEvents = 'none';
@@ -736,9 +739,10 @@ class _Labels(ScriptElement):
         {% endmacro %}"""
     )
 
-    def __init__(self, rows_json: str) -> None:
+    def __init__(self, rows_json: str, lang: str = "en") -> None:
         super().__init__()
         self._name = "Labels"
+        self.lang = lang
         self.rows = rows_json
         self.moves = _anchor_css()
         self.classes = _LABEL_CSS
@@ -748,7 +752,7 @@ class _Labels(ScriptElement):
 def _labels_layer(
     m: folium.Map, result: Result, view: Bounds, presentation: bool, tr: Translator = EN
 ) -> None:
-    _Labels(label_rows_json(result, view, presentation, tr)).add_to(m)
+    _Labels(label_rows_json(result, view, presentation, tr), tr.lang).add_to(m)
 
 
 def _page_style(m: folium.Map, presentation: bool, tiles: TileSource | None) -> None:

@@ -25,6 +25,14 @@ READ: dict[tuple[str, str], tuple[str, str]] = {
     ("Black Sea", "tr"): ("Karadeniz", "http://allaboutturkey.com/sea.htm"),
     ("Sea of Marmara", "tr"): ("Marmara Denizi", "http://allaboutturkey.com/sea.htm"),
     ("Mediterranean Sea", "tr"): ("Akdeniz", "http://www.lastura.com.tr/turkiye/denizler.xhtml"),
+    ("Sea of Azov", "tr"): ("Azak Denizi", "https://ipfs.io/ipns/tr.wikipedia-on-ipfs.org/wiki/Azak_Denizi"),
+    ("Caspian Sea", "tr"): (
+        "Hazar Denizi",
+        "https://portal.yandex.com.tr/yaozet/t/hazar-denizi?lang-filter=tr",
+    ),
+    ("Caspian Sea", "el"): ("Κασπία Θάλασσα", "https://el.ynyoo.com/10131/101311/1013096587.html"),
+    ("Red Sea", "el"): ("Ερυθρά Θάλασσα", "https://el.ynyoo.com/10131/101311/1013096587.html"),
+    ("Persian Gulf", "el"): ("Περσικός Κόλπος", "https://el.ynyoo.com/10131/101311/1013096587.html"),
     ("Thessaloniki", "tr"): (
         "Selanik",
         "https://ensonhaber.com/galeri/yunanistanin-ikinci-buyuk-kenti-selanik",
