@@ -213,6 +213,8 @@ class Description:
     long: str
     source: str
     copyright: str = COPYRIGHT
+    lang: str = "en"
+    """The language the texts are in (the file's ``xml:lang`` / ``lang``)."""
 
 
 def describe(result: Result, title: str = "", units: Unit = "km", tr: Translator = EN) -> Description:
@@ -225,4 +227,5 @@ def describe(result: Result, title: str = "", units: Unit = "km", tr: Translator
         long=long_description(result, units, tr),
         source=short_credit(result.sites, tr),
         copyright=tr.gettext(COPYRIGHT),
+        lang=tr.lang,
     )

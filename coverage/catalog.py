@@ -204,7 +204,12 @@ class System:
             if fig.id == wanted:
                 return fig
         ids = ", ".join(f.id for f in self.figures)
-        raise CatalogError(f"system {self.id!r} has no figure {wanted!r}; its figures: {ids}")
+        raise CatalogError.of(
+            N_("system {system} has no figure {figure}; its figures: {figures}"),
+            system=repr(self.id),
+            figure=repr(wanted),
+            figures=ids,
+        )
 
     def engagement_figures(self) -> tuple[Figure, ...]:
         """The figures that are a missile's reach (no coverage claims or detection ranges),
@@ -233,7 +238,9 @@ class Catalog:
             return self.systems[system_id]
         except KeyError:
             known = ", ".join(sorted(self.systems))
-            raise CatalogError(f"unknown system {system_id!r}; known systems: {known}") from None
+            raise CatalogError.of(
+                N_("unknown system {system}; known systems: {known}"), system=repr(system_id), known=known
+            ) from None
 
     def figure(self, system_id: str, figure_id: str | None = None) -> Figure:
         return self.system(system_id).figure(figure_id)

@@ -406,7 +406,7 @@ def map_html(
         summary = "".join(f"<p>{html.escape(line)}</p>" for line in description.long.splitlines())
         root.html.add_child(RawHtml(f'<div class="sr-only" id="map-summary">{summary}</div>'), index=0)
     stable_ids(m)
-    page = str(root.render())
+    page = str(root.render()).replace("<html>", f'<html lang="{tr.lang}">', 1)
     if description is not None:
         label = html.escape(description.alt)
         page = page.replace(

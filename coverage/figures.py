@@ -1062,7 +1062,7 @@ def _accessible_svg(data: bytes, description: Description) -> bytes:
     start = text.index("<svg")
     end = text.index(">", start)
     opening = text[start:end]
-    labelled = f'{opening} role="img" aria-labelledby="map-title map-desc"'
+    labelled = f'{opening} xml:lang="{description.lang}" role="img" aria-labelledby="map-title map-desc"'
     inserted = (
         f'<title id="map-title">{xml_escape(description.title)}</title>'
         f'<desc id="map-desc">{xml_escape(description.long)}</desc>'

@@ -412,7 +412,7 @@ def coverage_map(
     rings = display_rings(result.rings, centres)
     view = display_view(rings)
     box = display_box(view)
-    style = _CountryStyle(result, tinted=tiles is not None)
+    style = _CountryStyle(result, tinted=tiles is not None, tr=tr)
     if tiles is None:
         # A view wider than half the world shows the date line: draw the next world too.
         offsets = world_offsets(box) if box[2] - box[0] < 180.0 else (-360.0, 0.0, 360.0)
@@ -515,11 +515,16 @@ def _rings_layer(
 class _CountryStyle:
     """How countries are filled and outlined, in JavaScript: reached ones by their share's class."""
 
-    def __init__(self, result: Result, *, tinted: bool) -> None:
+    def __init__(self, result: Result, *, tinted: bool, tr: Translator = EN) -> None:
         reached_opacity, land_opacity = (0.45, 0.0) if tinted else (1.0, 1.0)
+        tip = tr.gettext("{country}: {share} within range")
         shares = {
             str(row["country"]): [
-                f"{html.escape(str(row['country']))}: {row['covered_pct']:.1f} % within range",
+                html.escape(
+                    tip.format(
+                        country=tr.country(str(row["country"])), share=tr.percent(row["covered_pct"], 1)
+                    )
+                ),
                 STYLE.share_fill(float(row["covered_pct"])),
             ]
             for row in result.rows

@@ -152,22 +152,32 @@ def _check_plain(raw: Any, source: str) -> None:
     while stack:
         node, path = stack.pop()
         if len(path) > MAX_DEPTH:
-            raise ScenarioError(f"{source}: {_json_path(path[:3])}: JSON is nested too deeply")
+            raise ScenarioError.of(
+                N_("{where}: JSON is nested too deeply"), where=f"{source}: {_json_path(path[:3])}"
+            )
         if isinstance(node, float) and not math.isfinite(node):
             literal = getattr(node, "literal", repr(node))
-            raise ScenarioError(
-                f"{source}: {_json_path(path)}: {literal} is not allowed, numbers must be finite"
+            raise ScenarioError.of(
+                N_("{where}: {literal} is not allowed, numbers must be finite"),
+                where=f"{source}: {_json_path(path)}",
+                literal=literal,
             )
         if isinstance(node, str):
             try:
                 node.encode("utf-8")
             except UnicodeEncodeError:
-                raise ScenarioError(f"{source}: {_json_path(path)}: text is not valid Unicode") from None
+                raise ScenarioError.of(
+                    N_("{where}: text is not valid Unicode"), where=f"{source}: {_json_path(path)}"
+                ) from None
             bad = xml_invalid(node)
             if bad is not None:
-                raise ScenarioError(
-                    f"{source}: {_json_path(path)}: text holds the control character {bad}, which "
-                    "map and data files cannot carry; remove it"
+                raise ScenarioError.of(
+                    N_(
+                        "{where}: text holds the control character {char}, which "
+                        "map and data files cannot carry; remove it"
+                    ),
+                    where=f"{source}: {_json_path(path)}",
+                    char=bad,
                 )
         elif isinstance(node, dict):
             for key, value in node.items():
@@ -191,22 +201,32 @@ def parse_scenario(data: str | bytes, source: str = "scenario") -> Scenario:
     """
     size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
     if size > MAX_BYTES:
-        raise ScenarioError(f"{source}: file is larger than {MAX_BYTES // 1000:,} kB")
+        raise ScenarioError.of(
+            N_("{where}: file is larger than {size} kB"), where=source, size=f"{MAX_BYTES // 1000:,}"
+        )
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ScenarioError(f"{source}: not UTF-8 text (byte {exc.start})") from None
+            raise ScenarioError.of(
+                N_("{where}: not UTF-8 text (byte {byte})"), where=source, byte=exc.start
+            ) from None
     try:
         raw = json.loads(data, parse_constant=_NonFinite)
     except json.JSONDecodeError as exc:
-        raise ScenarioError(
-            f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        raise ScenarioError.of(
+            N_("{where}: not valid JSON ({problem} at line {line}, column {column})"),
+            where=source,
+            problem=exc.msg,
+            line=exc.lineno,
+            column=exc.colno,
         ) from None
     except RecursionError:
-        raise ScenarioError(f"{source}: JSON is nested too deeply") from None
+        raise ScenarioError.of(N_("{where}: JSON is nested too deeply"), where=source) from None
     except ValueError as exc:  # e.g. an integer with more than 4,300 digits
-        raise ScenarioError(f"{source}: not usable JSON ({str(exc)[:80]})") from None
+        raise ScenarioError.of(
+            N_("{where}: not usable JSON ({problem})"), where=source, problem=str(exc)[:80]
+        ) from None
     return scenario_from_dict(raw, source)
 
 
@@ -224,26 +244,32 @@ def scenario_from_dict(raw: Any, source: str = "scenario") -> Scenario:
         where = f"{source}: sites[{i}]"
         has_pos = "lat" in site or "lon" in site
         if has_pos and not ("lat" in site and "lon" in site):
-            raise ScenarioError(f"{where}: give both lat and lon")
+            raise ScenarioError.of(N_("{where}: give both lat and lon"), where=where)
         if has_pos == ("place" in site):
-            raise ScenarioError(f"{where}: give either lat and lon, or place (not both)")
+            raise ScenarioError.of(N_("{where}: give either lat and lon, or place (not both)"), where=where)
         if ("system" in site) == ("radius" in site):
-            raise ScenarioError(f"{where}: give either system (and optionally figure) or radius and unit")
+            raise ScenarioError.of(
+                N_("{where}: give either system (and optionally figure) or radius and unit"), where=where
+            )
         if "figure" in site and "system" not in site:
-            raise ScenarioError(f"{where}: figure needs a system")
+            raise ScenarioError.of(N_("{where}: figure needs a system"), where=where)
         if "radius" in site and "unit" not in site:
-            raise ScenarioError(f"{where}: radius needs a unit (km, mi or nmi)")
+            raise ScenarioError.of(N_("{where}: radius needs a unit (km, mi or nmi)"), where=where)
         if "unit" in site and "radius" not in site:
-            raise ScenarioError(f"{where}: unit is only used with radius")
+            raise ScenarioError.of(N_("{where}: unit is only used with radius"), where=where)
         if "radius" in site:
             try:
                 metres = to_metres(site["radius"], site["unit"])
             except OverflowError:
                 metres = math.inf
             if not MIN_RADIUS_M <= metres <= MAX_RADIUS_M:
-                raise ScenarioError(
-                    f"{where}.radius: {float(min(site['radius'], 1e300)):g} {site['unit']} is outside "
-                    f"{MIN_RADIUS_M / 1000:g}–{MAX_RADIUS_M / 1000:,.0f} km"
+                raise ScenarioError.of(
+                    N_("{where}.radius: {value} {unit} is outside {low}–{high} km"),
+                    where=where,
+                    value=f"{float(min(site['radius'], 1e300)):g}",
+                    unit=site["unit"],
+                    low=f"{MIN_RADIUS_M / 1000:g}",
+                    high=f"{MAX_RADIUS_M / 1000:,.0f}",
                 )
         values = {k: site[k] for k in _SITE_KEYS if k in site}
         values["name"] = values["name"].strip()
@@ -314,7 +340,7 @@ def resolve_sites(scenario: Scenario, catalog: Catalog, source: str = "") -> tup
             elif spec.lat is not None and spec.lon is not None:
                 lat, lon = spec.lat, spec.lon
             else:
-                raise ScenarioError("give lat and lon, or place")
+                raise ScenarioError.of(N_("give lat and lon, or place"))
             figure = None
             if spec.system is not None:
                 figure = catalog.figure(spec.system, spec.figure)
@@ -322,7 +348,7 @@ def resolve_sites(scenario: Scenario, catalog: Catalog, source: str = "") -> tup
             elif spec.radius is not None and spec.unit is not None:
                 radius_m = to_metres(spec.radius, spec.unit)
             else:
-                raise ScenarioError("give a system, or a radius and its unit")
+                raise ScenarioError.of(N_("give a system, or a radius and its unit"))
         except CoverageError as exc:
             raise ScenarioError.within(f"{source}{sep}sites[{i}] ({spec.name!r})", exc) from None
         seen[spec.name] = seen.get(spec.name, 0) + 1

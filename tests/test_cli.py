@@ -330,6 +330,7 @@ def test_render_in_turkish_labels_the_svg_in_turkish(tmp_path):
     texts = " ".join("".join(e.itertext()) for e in root.iter() if e.tag.endswith("}text"))
     for name in ("Ermenistan", "Gürcistan", "Azerbaycan", "Türkiye'nin S-400'ü Ermenistan sınırında"):
         assert name in texts, name
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "tr"
     desc = next(e.text for e in root.iter() if e.tag.endswith("}desc"))
     assert desc.startswith("Harita: Kars (Türkiye) çevresinde 250 millik (402 km) bir daire")
     assert "Ermenistan (%100)" in desc
@@ -342,3 +343,15 @@ def test_errors_and_unknown_languages_are_one_line(tmp_path):
     line = assert_clean_error(run("report", str(bad), "--lang", "tr"))
     assert "bilinmeyen yer 'Nowhereville'" in line
     assert "argument --lang: invalid choice: 'de'" in assert_clean_error(run("report", KARS, "--lang", "de"))
+
+
+def test_render_html_in_greek_names_its_language_and_says_it_in_greek(tmp_path):
+    out = tmp_path / "kars.html"
+    proc = run("render", KARS, "--out", str(out), "--resolution", "110m", "--lang", "el")
+    assert proc.returncode == 0, proc.stderr
+    page = out.read_text(encoding="utf-8")
+    assert '<html lang="el">' in page
+    assert "Ποσοστό εντός βεληνεκούς:" in page  # the legend
+    assert 'aria-label="Χάρτης: κύκλος 250 μιλίων (402 km) γύρω από: Kars (Τουρκία)' in page
+    # The map's tooltips and labels are Greek too (English names remain only as the data's keys).
+    assert '"Armenia":["Αρμενία: 100,0% εντός βεληνεκούς"' in page

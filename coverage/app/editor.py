@@ -11,6 +11,7 @@ import pandas as pd
 from coverage import scenario as sc
 from coverage.catalog import Catalog
 from coverage.errors import CoverageError, ScenarioError
+from coverage.i18n import N_
 from coverage.places import find_place
 from coverage.text import quoted
 
@@ -61,20 +62,25 @@ def _row_site(i: int, row: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     where = f"row {i + 1} ({site['name']})"
     lat, lon = _number(row.get("lat"), where), _number(row.get("lon"), where)
     if lat is None or lon is None:
-        raise ScenarioError(f"{where}: give a lat and a lon")
+        raise ScenarioError.of(N_("{where}: give a lat and a lon"), where=where)
     site["lat"], site["lon"] = lat, lon
     system = _text(row.get("system")) or "s-400"
     if system == CUSTOM:
         radius = _number(row.get("radius"), where)
         if radius is None:
-            raise ScenarioError(f"{where}: a custom radius needs a value")
+            raise ScenarioError.of(N_("{where}: a custom radius needs a value"), where=where)
         site["radius"], site["unit"] = radius, _text(row.get("unit")) or "km"
         return site
     site["system"] = system
     figure = _text(row.get("figure"))
     if figure:
         if figure not in {f.id for f in catalog.system(system).figures}:
-            raise ScenarioError(f"{where}: figure {figure!r} is not one of {system}'s figures")
+            raise ScenarioError.of(
+                N_("{where}: figure {figure} is not one of {system}'s figures"),
+                where=where,
+                figure=repr(figure),
+                system=system,
+            )
         site["figure"] = figure
     return site
 
@@ -93,9 +99,13 @@ def _number(value: Any, where: str) -> float | None:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ScenarioError(f"{where}: {quoted(str(value))} is not a number") from None
+        raise ScenarioError.of(
+            N_("{where}: {value} is not a number"), where=where, value=quoted(str(value))
+        ) from None
     if not math.isfinite(number):
-        raise ScenarioError(f"{where}: {quoted(str(value))} is not a finite number")
+        raise ScenarioError.of(
+            N_("{where}: {value} is not a finite number"), where=where, value=quoted(str(value))
+        )
     return number
 
 
@@ -105,7 +115,7 @@ def _text(value: Any) -> str:
 
 def _with_site(scenario: sc.Scenario, spec: sc.SiteSpec) -> sc.Scenario:
     if len(scenario.sites) >= sc.MAX_SITES:
-        raise ScenarioError(f"at most {sc.MAX_SITES} sites")
+        raise ScenarioError.of(N_("at most {count} sites"), count=sc.MAX_SITES)
     raw = {**scenario.to_dict(), "sites": [*(s.to_dict() for s in scenario.sites), spec.to_dict()]}
     return sc.scenario_from_dict(raw, "new site")
 
