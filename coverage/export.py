@@ -394,7 +394,8 @@ def map_html(
     )
     root: Any = m.get_root()  # a branca Figure (typed as a plain Element)
     root.html.add_child(RawHtml(panel))
-    root.header.add_child(RawHtml(f"<title>{html.escape(title or tr.gettext('Coverage map'))}</title>"))
+    page_title = title or tr.gettext("Coverage map")
+    root.header.add_child(RawHtml(f"<title>{html.escape(page_title)}</title>"))
     if description is not None:
         root.header.add_child(
             RawHtml(

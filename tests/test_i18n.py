@@ -186,3 +186,20 @@ def test_errors_are_said_in_the_readers_language():
     assert str(caught.value).startswith("unknown place 'Nowhereville'")
     assert caught.value.translated(translator("tr")).startswith("bilinmeyen yer 'Nowhereville'")
     assert caught.value.translated(translator("el")).startswith("άγνωστος τόπος 'Nowhereville'")
+
+
+def test_no_literal_is_translated_inside_an_f_string():
+    """pybabel does not look inside f-strings: a literal translated there would never reach
+    the catalogs (and so never be translated). Translate it before the f-string."""
+    import re
+
+    inside = re.compile(r"""\bf(["'])[^"']*\{[^{}]*(gettext|ngettext|pgettext|N_)\((["'])""")
+    assert inside.search("f\"[{tr.gettext('link')}]({url})\"")  # what it finds
+    assert not inside.search("""inside = {True: tr.gettext("inside")}""")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in [*sorted((ROOT / "coverage").rglob("*.py")), ROOT / "app.py"]
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if inside.search(line)
+    ]
+    assert found == []

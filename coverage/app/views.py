@@ -237,22 +237,24 @@ def figure_line(fig: _catalog.Figure, tr: Translator = EN) -> str:
     else:
         language = ""
     quote = f" — “{md_escape(src.quote)}”{language}"
+    link = tr.gettext("link")
     return (
         f"**{md_escape(fig.system_name)}, {md_escape(fig.as_published(tr))}**, "
         f"{md_escape(fig.kind_label_in(tr))}: {md_escape(src.who_in(tr))} "
         f"({md_escape(src.type_label_in(tr))}), "
         f"*{md_escape(src.headline_in(tr))}*, {md_escape(src.when_in(tr))}, "
-        f"[{tr.gettext('link')}]({src.url.replace(')', '%29')}){quote}"
+        f"[{link}]({src.url.replace(')', '%29')}){quote}"
     )
 
 
 def event_markdown(event: Event, tr: Translator = EN) -> str:
     """A timeline event as the story shows it: date, what happened, and its source."""
     src = event.source
+    link = tr.gettext("link")
     source = tr.gettext("Source: {source}").format(
         source=f"{md_escape(src.who_in(tr))} ({md_escape(src.type_label_in(tr))}), "
         f"{md_escape(src.headline_in(tr))}, {md_escape(src.when_in(tr))}, "
-        f"[{tr.gettext('link')}]({src.url.replace(')', '%29')})"
+        f"[{link}]({src.url.replace(')', '%29')})"
     )
     return (
         f"**{md_escape(_catalog.human_date(event.date, tr))}: {md_escape(tr.gettext(event.title))}.** "
