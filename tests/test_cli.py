@@ -352,6 +352,6 @@ def test_render_html_in_greek_names_its_language_and_says_it_in_greek(tmp_path):
     page = out.read_text(encoding="utf-8")
     assert '<html lang="el">' in page
     assert "Ποσοστό εντός βεληνεκούς:" in page  # the legend
-    assert 'aria-label="Χάρτης: κύκλος 250 μιλίων (402 km) γύρω από: Kars (Τουρκία)' in page
+    assert 'aria-label="Χάρτης: κύκλος 250 μιλίων (402 km) γύρω από: Kars, Τουρκία·' in page
     # The map's tooltips and labels are Greek too (English names remain only as the data's keys).
     assert '"Armenia":["Αρμενία: 100,0% εντός βεληνεκούς"' in page
