@@ -8,6 +8,7 @@ background is optional, off by default).
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -24,42 +25,45 @@ session = st.session_state
 tr = translator(state.choose_lang(session, st.query_params.get("lang"), st.context.locale))
 st.set_page_config(page_title=tr.gettext("Range rings: cited figures on a map"), page_icon="🗺️", layout="wide")
 data.ensure_static_leaflet(STATIC_DIR)
-state.begin_run(session, st.query_params.get("s"), data.decode_link, st.query_params.get("step"), tr)
-scenario: Scenario = session.scenario
+# The page's work holds one of the server's few run slots (a flood of reruns waits first);
+# a rerun request that came meanwhile stops this run at its first widget, in the sidebar.
+with data.run_slot(wait_s=state.run_delay_s(session, time.monotonic())):
+    state.begin_run(session, st.query_params.get("s"), data.decode_link, st.query_params.get("step"), tr)
+    scenario: Scenario = session.scenario
 
-units, presentation, background = tabs.sidebar(scenario, tr)
-scenario = state.keep_units(session, units)
-tabs.header(scenario, presentation, tr)
+    units, presentation, background = tabs.sidebar(scenario, tr)
+    scenario = state.keep_units(session, units)
+    tabs.header(scenario, presentation, tr)
 
-try:
-    result = data.analysed(scenario)
-except CoverageError as exc:
-    tabs.show_error(exc.translated(tr))
-    scenario = session.scenario = Scenario(sites=(), title=scenario.title)
-    result = data.analysed(scenario)
-tabs.update_link(scenario, result, tr)
+    try:
+        result = data.analysed(scenario)
+    except CoverageError as exc:
+        tabs.show_error(exc.translated(tr))
+        scenario = session.scenario = Scenario(sites=(), title=scenario.title)
+        result = data.analysed(scenario)
+    tabs.update_link(scenario, result, tr)
 
-tabs.map_section(
-    result,
-    scenario,
-    static_dir=STATIC_DIR,
-    units=units,
-    presentation=presentation,
-    background=background,
-    tr=tr,
-)
+    tabs.map_section(
+        result,
+        scenario,
+        static_dir=STATIC_DIR,
+        units=units,
+        presentation=presentation,
+        background=background,
+        tr=tr,
+    )
 
-# Lazy tabs: only the open tab's body runs, keeping each rerun short.
-bodies = {
-    "Countries reached": lambda: tabs.countries_tab(result, units, tr),
-    "Sites": lambda: tabs.sites_tab(scenario, data.catalog(), tr),
-    "Distances": lambda: tabs.distances_tab(result, units, tr),
-    "Sources": lambda: tabs.sources_tab(result, tr),
-    "Caption": lambda: tabs.caption_tab(result, scenario, units, tr),
-    "Download": lambda: tabs.download_tab(scenario, units, tr),
-    "What a range means": lambda: tabs.explainer_tab(units, tr),
-}
-for name, tab in tabs.tabs(presentation, tr).items():
-    if tab.open:
-        with tab:
-            bodies[name]()
+    # Lazy tabs: only the open tab's body runs, keeping each rerun short.
+    bodies = {
+        "Countries reached": lambda: tabs.countries_tab(result, units, tr),
+        "Sites": lambda: tabs.sites_tab(scenario, data.catalog(), tr),
+        "Distances": lambda: tabs.distances_tab(result, units, tr),
+        "Sources": lambda: tabs.sources_tab(result, tr),
+        "Caption": lambda: tabs.caption_tab(result, scenario, units, tr),
+        "Download": lambda: tabs.download_tab(scenario, units, tr),
+        "What a range means": lambda: tabs.explainer_tab(units, tr),
+    }
+    for name, tab in tabs.tabs(presentation, tr).items():
+        if tab.open:
+            with tab:
+                bodies[name]()
