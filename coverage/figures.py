@@ -52,13 +52,13 @@ from coverage.cache import LRUCache
 from coverage.errors import ExportError
 from coverage.figure_labels import Box, Request, leader_end
 from coverage.figure_labels import place as place_labels
-from coverage.i18n import EN, Translator
+from coverage.i18n import EN, N_, Translator
 from coverage.places import Place, capitals
 from coverage.png import png_bytes
 from coverage.projection import (
     EARTH_HALF_CIRCUMFERENCE_M,
     circle_lonlat,
-    far_side_problem,
+    far_side_error,
     project_for_map,
     projection_for,
     transformer,
@@ -248,7 +248,7 @@ def render_figure(
     numbers and names (legend, labels, credit) in ``tr``'s language.
     """
     if not result.sites:
-        raise ExportError("nothing to draw: the scenario has no sites")
+        raise ExportError.of(N_("nothing to draw: the scenario has no sites"))
     if size not in SIZES:
         raise ExportError(f"unknown size {size!r}; use one of {', '.join(SIZES)}")
     if theme not in THEMES:
@@ -392,9 +392,9 @@ class _Drawing:
         self.result, self.spec, self.colours, self.units = result, spec, colours, units
         self.tr = tr
         self.highlight, self.horizon_m = highlight, horizon_m
-        problem = far_side_problem(result.sites)
+        problem = far_side_error(result.sites)
         if problem is not None:
-            raise ExportError(problem)
+            raise problem
         self.proj, self.lat0, self.lon0 = projection_for(result.sites)
         self.to_map = transformer(self.proj)
         self.fig = Figure(figsize=(spec.width_px / spec.dpi, spec.height_px / spec.dpi), dpi=spec.dpi)

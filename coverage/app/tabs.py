@@ -17,7 +17,7 @@ from coverage.analysis import Result
 from coverage.catalog import Catalog
 from coverage.errors import CoverageError
 from coverage.i18n import EN, LANGS, N_, Translator, language_name, translator
-from coverage.projection import far_side_problem
+from coverage.projection import far_side_error
 from coverage.render import FORMATS, SIZE_LABELS, RenderOptions, caption
 from coverage.scenario import Scenario, encode_for_url, link_fits
 from coverage.story import PRESETS, STEPS
@@ -428,7 +428,8 @@ def download_tab(scenario: Scenario, units: Unit, tr: Translator = EN) -> None:
     export = Scenario(sites=scenario.sites, title=title.strip(), subtitle=subtitle.strip(), units=units)
     export_json = export.to_json()
     stem = views.safe_filename(title or "coverage-map")
-    problem = far_side_problem(data.analysed(scenario).sites)
+    far_side = far_side_error(data.analysed(scenario).sites)
+    problem = None if far_side is None else far_side.translated(tr)
     if problem is not None:
         st.warning(
             views.md_escape(tr.gettext("No PNG, SVG or PDF for this map: {problem}.").format(problem=problem))
