@@ -1,0 +1,64 @@
+"""The app on a phone: CSS for narrow screens only, so that the map is in the first screen.
+
+At 390×844 the page used to show the title, the subtitle, the story's steps and the step's
+text before any map (the map's top at 700 px). Under :data:`PHONE_MAX_WIDTH_PX` the title
+and subtitle are smaller, the steps are compact touch-sized chips, the step's text moves
+below the map (visually; it stays first in reading order, which still makes sense: the
+text, then the map it describes), wide tables scroll inside themselves and nothing is
+wider than the screen. Every rule sits in one media query, so wider screens (a desktop, a
+projector in presentation mode) are untouched.
+
+The parts moved are found by Streamlit's ``st-key-<key>`` classes: the story text is in the
+container keyed :data:`STORY_KEY`, the tabs are keyed ``tab``.
+"""
+
+from __future__ import annotations
+
+PHONE_MAX_WIDTH_PX = 640
+"""Up to this width (CSS px) the phone layout applies; Streamlit stacks columns below 640 px too."""
+
+STORY_KEY = "rr-story"
+"""The key of the container holding the story step's text (and the timeline's slider)."""
+
+TOUCH_TARGET_PX = 44
+"""Height of a touch control (the steps' chips): WCAG 2.5.5's 44 px."""
+
+PHONE_CSS = f"""<style>
+@media (max-width: {PHONE_MAX_WIDTH_PX}px) {{
+  /* Less empty space above the title: Streamlit's header bar is 3.75rem high. */
+  [data-testid="stMainBlockContainer"] {{padding: 3.75rem 0.75rem 4rem}}
+  [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] {{gap: 0.5rem}}
+  /* Streamlit pulls the next element up under a heading by 1rem: not with the smaller gap. */
+  [data-testid="stMainBlockContainer"] .stHeading [data-testid="stMarkdownContainer"] {{margin: 0}}
+  [data-testid="stMainBlockContainer"] h1 {{font-size: 1.5rem; line-height: 1.2; padding: 0}}
+  [data-testid="stMainBlockContainer"] h3 {{font-size: 1rem; line-height: 1.3; padding: 0;
+    font-weight: 600}}
+  /* The story's steps: one row of chips per line, each a touch-sized target. */
+  .st-key-step [data-testid="stWidgetLabel"] {{display: none}}
+  .st-key-step [role="radiogroup"] {{flex-flow: row wrap; gap: 0.375rem}}
+  .st-key-step [role="radiogroup"] > div {{margin: 0}}
+  .st-key-step [data-testid="stRadioOption"] {{min-height: {TOUCH_TARGET_PX}px; margin: 0;
+    padding: 0 0.625rem; border: 1px solid rgba(49, 51, 63, 0.35); border-radius: 22px;
+    display: flex; align-items: center}}
+  .st-key-step [data-testid="stRadioOption"] p {{font-size: 0.875rem; white-space: nowrap}}
+  /* The chip itself shows the choice (a thicker border and bold text, not colour alone): the
+     radio's dot would take a quarter of each chip's width. */
+  .st-key-step [data-testid="stRadioOption"] > div > div:not([data-testid]) {{display: none}}
+  .st-key-step [data-testid="stRadioOption"][data-selected="true"] {{border: 2px solid currentColor;
+    padding: 0 calc(0.625rem - 1px); font-weight: 700}}
+  .st-key-step [data-testid="stRadioOption"]:has(input:focus-visible) {{outline: 2px solid currentColor;
+    outline-offset: 2px}}
+  /* The step's text (and the timeline) under the map, the tabs after it. */
+  [data-testid="stVerticalBlock"] > :has(> .st-key-{STORY_KEY}) {{order: 2}}
+  .st-key-tab {{order: 3}}
+  /* Tables scroll inside themselves; nothing else may be wider than the screen. */
+  [data-testid="stMarkdownContainer"] table {{display: block; max-width: 100%; overflow-x: auto}}
+  [data-testid="stMarkdownContainer"] :is(th, td) {{white-space: nowrap}}
+  [data-testid="stMarkdownContainer"] :is(p, li) {{overflow-wrap: anywhere}}
+  [data-testid="stTabs"] [role="tablist"] {{overflow-x: auto}}
+  [data-testid="stTabs"] [role="tab"] {{min-height: {TOUCH_TARGET_PX}px}}
+  [data-testid="stCode"] pre {{white-space: pre-wrap}}
+}}
+</style>"""
+"""The phone layout (see the module's docstring); for ``st.html``, which puts a page of
+only ``<style>`` in Streamlit's event container (no space taken)."""
