@@ -351,6 +351,22 @@ def download_tab(scenario: Scenario, units: Unit) -> None:
             key=f"download-{fmt.name}",
         )
     st.caption("Files are made when you click. Every file carries the sources of its figures.")
+    embed_section(title.strip(), f"{stem}.html")
+
+
+def embed_section(title: str, file_name: str) -> None:
+    """The iframe snippet for the HTML file, for the address where it will be hosted, and how."""
+    from coverage.webpage import HOSTING_NOTE, embed_snippet
+
+    st.markdown("**Embed the interactive map** in a web page")
+    url = st.text_input(
+        "Address of the HTML file once you have put it online",
+        placeholder=f"https://example.org/maps/{file_name}",
+        max_chars=500,
+        key="embed_url",
+    )
+    st.code(embed_snippet(url.strip() or file_name, title), language="html", wrap_lines=True)
+    st.caption(views.md_escape(HOSTING_NOTE))
 
 
 def _horizon_shown() -> float | None:
