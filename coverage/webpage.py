@@ -70,7 +70,7 @@ def page_css() -> str:
     """The page's CSS: layout, both themes, focus, and the map's colours swapped in dark mode."""
     light, dark = PAGE_COLOURS["light"], PAGE_COLOURS["dark"]
     return (
-        "<style>" + _vars(light, ":root") + "html,body{height:auto;min-height:0}"
+        "<style>" + _vars(light, ":root") + "html,body{height:auto!important;min-height:0}"
         "body{margin:0;background:var(--page);color:var(--text);"
         "font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,'Liberation Sans',Arial,sans-serif;"
         "overflow-x:hidden}"

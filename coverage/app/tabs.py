@@ -26,7 +26,7 @@ from coverage.tiles import BACKGROUNDS, PLAIN, tile_source
 from coverage.timeline import load_timeline
 from coverage.units import UNITS, Unit
 
-from . import data, editor, phone, state, views
+from . import data, editor, state, styles, views
 
 TOO_LONG_FOR_A_LINK = (
     "This map is too large to share as a link ({chars:,} characters): the address bar no "
@@ -101,7 +101,7 @@ def header(scenario: Scenario, presentation: bool) -> None:
         steps = [s.title for s in STEPS]
         st.radio("Story", steps, key="step", on_change=state.on_step, args=(session,), horizontal=True)
         step = state.current_step(session)
-        with st.container(key=phone.STORY_KEY):  # on a phone, shown under the map
+        with st.container(key=styles.STORY_KEY):  # on a phone, shown under the map
             st.info(step.text)
             if step.timeline:
                 timeline_slider()
