@@ -137,6 +137,25 @@ def test_render_html_is_offline(tmp_path):
     assert "Leaflet 1.9.4" in page and "Kars" in page
 
 
+def test_render_embed_prints_a_snippet_for_the_hosted_file_and_refuses_images(tmp_path):
+    out = tmp_path / "map.html"
+    url = "https://example.org/maps/kars.html"
+    proc = run("render", KARS, "--out", str(out), "--resolution", "110m", "--embed", url)
+    assert proc.returncode == 0, proc.stderr
+    snippet, note = proc.stdout.split("\n\n", 1)
+    assert snippet.startswith(f'<iframe src="{url}" title="Interactive map: ')
+    assert "rangeRingsHeight" in snippet and "<script src" not in snippet
+    assert "static web host" in note and "sends nothing anywhere" in note
+    assert 'class="rr-page"' in out.read_text(encoding="utf-8")
+    default = run("render", KARS, "--out", str(out), "--resolution", "110m", "--embed")
+    assert default.stdout.startswith('<iframe src="map.html"')
+    png = tmp_path / "map.png"
+    assert "--embed applies to .html maps only" in assert_clean_error(
+        run("render", KARS, "--out", str(png), "--embed")
+    )
+    assert not png.exists()
+
+
 def test_render_scenario_json_round_trips(tmp_path):
     out = tmp_path / "copy.json"
     assert run("render", KARS, "--out", str(out)).returncode == 0
