@@ -56,7 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--distances", action="store_true", help="also distances to reference places")
     render = sub.add_parser("render", help="write a map or data file; format from --out's extension")
     render.add_argument("scenario", type=Path)
-    render.add_argument("--out", type=Path, required=True, help=f"output file: {', '.join(RENDER_FORMATS)}")
+    render.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help=f"output file: {', '.join(RENDER_FORMATS)} (a .csv gets its description beside it, "
+        "as NAME.csv-metadata.json: CSVW)",
+    )
     render.add_argument("--resolution", choices=RESOLUTIONS, default="10m")
     render.add_argument("--caption", action="store_true", help="also print the caption to stdout")
     render.add_argument(
@@ -299,7 +305,7 @@ def render(
     exactly as the app's downloads do.
     """
     from coverage import export
-    from coverage.render import RenderOptions, caption, format_for
+    from coverage.render import RenderOptions, caption, csv_metadata, format_for
     from coverage.render import render as render_bytes
 
     suffix = out.suffix.lower()
@@ -324,4 +330,7 @@ def render(
         export.write_atomic(out, scenario.to_json())
     else:
         export.write_atomic(out, render_bytes(result, format_for(suffix).name, options))
+    if suffix == ".csv":  # the table's description, where CSVW tools look for it
+        sidecar = out.with_name(out.name + export.CSV_METADATA_SUFFIX)
+        export.write_atomic(sidecar, csv_metadata(result, options, out.name))
     return caption(result, options)

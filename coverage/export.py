@@ -256,6 +256,42 @@ def _csv_value(column: str, value: Any) -> Any:
     return value
 
 
+CSV_METADATA_SUFFIX = "-metadata.json"
+"""A CSV's description sits beside it as ``<name>.csv-metadata.json``: the file name W3C's
+CSV on the Web (CSVW) looks for next to ``<name>.csv``."""
+
+_CSV_DATATYPES = {"covered_km2": "number", "country_km2": "number", "covered_pct": "number"}
+
+
+def csv_metadata(
+    table_columns: Sequence[str], csv_name: str, description: Description, sites: Sequence[Site]
+) -> dict[str, Any]:
+    """The CSVW description (W3C "Metadata Vocabulary for Tabular Data") of a CSV written by
+    :func:`table_csv`: title, long description, sources, licence note and its columns.
+
+    Why a sidecar and not ``#`` lines in the CSV: spreadsheet programs show such lines as
+    data rows, GDAL's CSV driver reads them as data and pandas only skips them when told
+    (``comment="#"``, which would then also cut any cell holding a ``#``). The CSV stays a
+    plain table every reader opens as it is; the description travels in the file that
+    CSVW tools look for beside it, which the others ignore.
+    """
+    cites = [citation_properties(s) for s in sites]
+    columns = [*table_columns, "sources"] if sites else list(table_columns)
+    return {
+        "@context": "http://www.w3.org/ns/csvw",
+        "url": csv_name,
+        "dc:title": description.title,
+        "dc:description": description.long,
+        "dc:source": list(dict.fromkeys(c["citation"] for c in cites)),
+        "dc:rights": description.copyright,
+        "tableSchema": {
+            "columns": [
+                {"name": c, "titles": c, "datatype": _CSV_DATATYPES.get(c, "string")} for c in columns
+            ]
+        },
+    }
+
+
 STOCK_SENTENCES: dict[str, str] = {
     "engagement": "A cited maximum is a best case; radar horizon, altitude and terrain "
     "shorten real coverage.",

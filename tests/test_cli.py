@@ -321,3 +321,21 @@ def test_a_render_killed_at_any_moment_leaves_no_partial_or_stray_file(tmp_path,
         if signame == "SIGKILL":
             run("render", KARS, "--out", str(tmp_path / "next.csv"))  # the next write cleans up
         assert not list(tmp_path.glob(".range-rings-*")), (delay, list(tmp_path.iterdir()))
+
+
+def test_render_csv_writes_its_description_beside_it_as_csvw(tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "kars.csv"
+    proc = run("render", KARS, "--out", str(out), "--resolution", "110m")
+    assert proc.returncode == 0, proc.stderr
+    # The CSV stays a plain table: pandas and GDAL read it with no option, no comment lines.
+    frame = pd.read_csv(out)
+    assert set(frame["country"]) == KARS_COUNTRIES
+    assert len(pyogrio.read_dataframe(out)) == len(frame)
+    meta = json.loads((tmp_path / "kars.csv-metadata.json").read_text(encoding="utf-8"))
+    assert meta["@context"] == "http://www.w3.org/ns/csvw" and meta["url"] == "kars.csv"
+    assert meta["dc:description"].startswith("Map: a 250-mile (402 km) circle around Kars")
+    assert all(country in meta["dc:description"] for country in KARS_COUNTRIES)
+    assert any("Bloomberg" in source for source in meta["dc:source"])
+    assert [c["name"] for c in meta["tableSchema"]["columns"]] == list(frame.columns)

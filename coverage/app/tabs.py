@@ -350,6 +350,15 @@ def download_tab(scenario: Scenario, units: Unit) -> None:
             mime=fmt.mime,
             key=f"download-{fmt.name}",
         )
+    cols[len(offered) % 4].download_button(
+        "CSV description (CSVW JSON)",
+        data=lambda: data.csv_metadata_bytes(export_json, units, f"{stem}.csv"),
+        file_name=f"{stem}.csv-metadata.json",
+        mime="application/csvm+json",
+        key="download-csvw",
+        help="The CSV table's title, description and sources, for CSV-on-the-Web tools; "
+        "save it beside the CSV. Spreadsheets open the CSV as it is.",
+    )
     st.caption("Files are made when you click. Every file carries the sources of its figures.")
     embed_section(title.strip(), f"{stem}.html")
 
