@@ -68,9 +68,8 @@ SMALL_SCREEN_PX = 480
 
 def page_css() -> str:
     """The page's CSS: layout, both themes, focus, and the map's colours swapped in dark mode."""
-    light, dark = PAGE_COLOURS["light"], PAGE_COLOURS["dark"]
     return (
-        "<style>" + _vars(light, ":root") + "html,body{height:auto!important;min-height:0}"
+        "<style>" + _vars("light") + "html,body{height:auto!important;min-height:0}"
         "body{margin:0;background:var(--page);color:var(--text);"
         "font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,'Liberation Sans',Arial,sans-serif;"
         "overflow-x:hidden}"
@@ -85,7 +84,7 @@ def page_css() -> str:
         ".rr-legend{display:flex;flex-wrap:wrap;gap:4px 24px;margin:8px 0 0;padding:0}"
         ".rr-legend ul{list-style:none;margin:0;padding:0}"
         ".rr-legend li{margin:2px 0}"
-        ".rr-site{white-space:nowrap}.rr-site+.rr-site{margin-left:8px}"
+        ".rr-site{white-space:nowrap}"
         ".rr-ring{display:inline-block;width:14px;height:14px;border-radius:50%;border:3px solid;"
         "box-sizing:border-box;margin-right:4px;vertical-align:-2px}"
         ".rr-shares ul{display:flex;flex-wrap:wrap;gap:2px 12px}"
@@ -112,15 +111,15 @@ def page_css() -> str:
         ".rr-no-tiles .leaflet-control-attribution{display:none}"
         f"@media (max-width:{SMALL_SCREEN_PX}px){{.rr-capital,.rr-dot{{display:none}}"
         ".rr-page{padding:0 8px 12px}body{font-size:14px}}"
-        "@media (prefers-color-scheme:dark){" + _vars(dark, ":root") + _map_dark_css() + "}"
+        "@media (prefers-color-scheme:dark){" + _vars("dark") + _map_dark_css() + "}"
         "</style>"
     )
 
 
-def _vars(colours: dict[str, str], selector: str) -> str:
-    theme = THEMES["light" if colours is PAGE_COLOURS["light"] else "dark"]
-    values = {**colours, "swatch-border": theme.reached_border}
-    return selector + "{" + "".join(f"--{k.replace('_', '-')}:{v};" for k, v in values.items()) + "}"
+def _vars(theme: str) -> str:
+    """The page's colours of ``theme`` as CSS custom properties on ``:root``."""
+    values = {**PAGE_COLOURS[theme], "swatch-border": THEMES[theme].reached_border}
+    return ":root{" + "".join(f"--{k.replace('_', '-')}:{v};" for k, v in values.items()) + "}"
 
 
 def colour_swaps(light: Theme, dark: Theme) -> dict[str, str]:
@@ -181,6 +180,10 @@ EMBEDDED_SCRIPT = (
 the parent), and the page tells the parent its height (a number, nothing else)."""
 
 
+EN_SPACE = "\u2002"
+"""Between sites in the legend: wider than a space, and a line may break at it."""
+
+
 def legend_html(result: Result, units: Unit) -> str:
     """The rings by colour with their sites' names (sites sharing a figure on one line, with
     the figure and its source), and the share classes by name, not only by shade."""
@@ -192,7 +195,7 @@ def legend_html(result: Result, units: Unit) -> str:
         )
         groups.setdefault(s.label(units), []).append(ring)
     rings = "".join(
-        f'<li><span class="rr-sites">{" ".join(names)}</span>: {html.escape(label)}</li>'
+        f'<li><span class="rr-sites">{EN_SPACE.join(names)}</span>: {html.escape(label)}</li>'
         for label, names in groups.items()
     )
     parts = [f'<ul class="rr-rings" aria-label="Rings">{rings}</ul>']
