@@ -51,8 +51,13 @@ PHONE_CSS = f"""<style>
     padding: 0 calc(0.625rem - 1px); font-weight: 700}}
   .st-key-step [data-testid="stRadioOption"]:has(input:focus-visible) {{outline: 2px solid currentColor;
     outline-offset: 2px}}
-  /* The step's text (and the timeline) under the map, the tabs after it. */
-  [data-testid="stVerticalBlock"] > :has(> .st-key-{STORY_KEY}) {{order: 2}}
+  /* The step's text (and the timeline) under the map, the tabs after it. Every box between
+     the page's column and the story's container gives way (display: contents), so that the
+     story is an item of the page's column wherever it is nested (say, in a container with
+     the title): then order moves it. */
+  [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] :has(.st-key-{STORY_KEY}) {{
+    display: contents}}
+  .st-key-{STORY_KEY} {{order: 2}}
   .st-key-tab {{order: 3}}
   /* Tables scroll inside themselves; nothing else may be wider than the screen. */
   [data-testid="stMarkdownContainer"] table {{display: block; max-width: 100%; overflow-x: auto}}
