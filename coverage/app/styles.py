@@ -59,9 +59,12 @@ PHONE_CSS = f"""<style>
     display: contents}}
   .st-key-{STORY_KEY} {{order: 2}}
   .st-key-tab {{order: 3}}
-  /* Tables scroll inside themselves; nothing else may be wider than the screen. */
-  [data-testid="stMarkdownContainer"] table {{display: block; max-width: 100%; overflow-x: auto}}
-  [data-testid="stMarkdownContainer"] :is(th, td) {{white-space: nowrap}}
+  /* Tables fit the screen: smaller type, cells wrap between words (a scrolling box would
+     need keyboard access of its own); one still too wide scrolls inside itself. */
+  [data-testid="stMarkdownContainer"] table {{display: block; max-width: 100%; overflow-x: auto;
+    font-size: 0.8125rem}}
+  [data-testid="stMarkdownContainer"] :is(th, td) {{padding: 0.25rem 0.375rem;
+    overflow-wrap: normal; word-break: normal}}
   [data-testid="stMarkdownContainer"] :is(p, li) {{overflow-wrap: anywhere}}
   [data-testid="stTabs"] [role="tablist"] {{overflow-x: auto}}
   [data-testid="stTabs"] [role="tab"] {{min-height: {TOUCH_TARGET_PX}px}}

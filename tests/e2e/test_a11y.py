@@ -183,3 +183,4 @@ def test_the_app_on_a_phone_shows_the_map_in_the_first_screen(
     assert box["map"]["top"] < box["height"] / 2, box  # the map's top in the upper half of the screen
     assert box["map"]["right"] <= box["inner"], box
     assert box["story"]["top"] >= box["map"]["bottom"], box  # the step's text comes under the map
+    assert axe_violations(page) == []  # the phone layout too (its chips, contrast, order)
