@@ -247,8 +247,12 @@ def results_table_html(result: Result, units: Unit) -> str:
     )
     rings = "ring" if len(result.sites) == 1 else "rings (overlaps counted once)"
     return (
-        '<div class="rr-table-wrap"><table id="rr-table">'
-        f"<caption>Countries within range of the {rings}: area within range and share of each "
+        # A box that may scroll sideways on a narrow screen: focusable and named, so a keyboard
+        # can scroll it too (WCAG 2.1.1; axe-core's scrollable-region-focusable).
+        '<div class="rr-table-wrap" tabindex="0" role="region" aria-labelledby="rr-caption">'
+        '<table id="rr-table">'
+        '<caption id="rr-caption">'
+        f"Countries within range of the {rings}: area within range and share of each "
         f"country</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 

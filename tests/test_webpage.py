@@ -96,8 +96,12 @@ def test_the_page_has_headings_a_skip_link_a_labelled_map_and_a_language(page, k
     assert tags.count("h1") == 1 and "main" in tags
     assert ("a", {"class": "rr-skip", "href": "#rr-table"}) in found.elements
     assert any(attrs.get("id") == "rr-table" for tag, attrs in found.elements if tag == "table")
-    (label,) = [a["aria-label"] for _, a in found.elements if a.get("role") == "region"]
+    regions = [a for _, a in found.elements if a.get("role") == "region"]
+    (label,) = [a["aria-label"] for a in regions if a.get("class") == "folium-map"]
     assert label == describe(kars, "Kars").alt
+    # The table's box, which may scroll sideways, is named by the caption and takes focus.
+    (box,) = [a for a in regions if a.get("class") == "rr-table-wrap"]
+    assert box["aria-labelledby"] == "rr-caption" and box["tabindex"] == "0"
     assert ("html", {"lang": "en"}) in found.elements
     assert "<h1>Kars &lt;map&gt;</h1>" in page
     viewport = next(a["content"] for t, a in found.elements if t == "meta" and a.get("name") == "viewport")
