@@ -71,7 +71,7 @@ def open_export(
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["wide", "phone"])
+@pytest.mark.parametrize("size", [(1280, 720), (390, 844), (320, 640)], ids=["wide", "phone", "320"])
 def test_the_html_export_has_no_serious_accessibility_violation(
     browser: Browser, story_page: Path, scheme: str, size: tuple[int, int]
 ) -> None:
