@@ -13,13 +13,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from coverage.app import data, state, tabs
+from coverage.app import data, state, styles, tabs
 from coverage.errors import CoverageError
 from coverage.scenario import Scenario
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"  # served as /app/static; gitignored
 
 st.set_page_config(page_title="Range rings: cited figures on a map", page_icon="🗺️", layout="wide")
+st.html(styles.page_css())  # readable small print; on a phone, the map in the first screen
 data.ensure_static_leaflet(STATIC_DIR)
 session = st.session_state
 # The page's work holds one of the server's few run slots (a flood of reruns waits first);
