@@ -88,7 +88,8 @@ def areas_km2(geoms: NDArray[np.object_], *, densify: bool = True) -> NDArray[np
     which = np.repeat(np.arange(edge.size), pieces)
     t = (np.arange(which.size) - np.repeat(np.cumsum(pieces) - pieces, pieces)) / pieces[which]
     ring = index[edge][which]
-    present = np.unique(index)
+    # The rings present: index is sorted, so no np.unique (which would import numpy.ma).
+    present = index[np.flatnonzero(np.diff(index, prepend=-1))]
     at = np.searchsorted(ring, present, side="right")
     closing = coords[np.flatnonzero(np.diff(index, append=-1))]
     lon = np.insert(lon1[which] + t * dlon[which], at, closing[:, 0])
