@@ -1,7 +1,8 @@
 """True geodesic circles on WGS84, as lon/lat polygons ready for a map.
 
 A ring is the set of points at a fixed geodesic distance from a centre. We
-compute its vertices with :meth:`pyproj.Geod.fwd` (exact to nanometres) and
+compute its vertices with :func:`coverage.geodesy.forward` (GeographicLib's
+direct solution, as pyproj's ``Geod.fwd``: exact to nanometres) and
 add vertices until every straight lon/lat edge stays within
 :data:`SAG_TOLERANCE` of the radius, so the drawn polygon *is* the circle to
 that tolerance. Leaflet's ``L.Circle`` is a sphere-and-Mercator ellipse and is
@@ -25,7 +26,7 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from coverage.antimeridian import close_around_pole, split_polygon, winding
 from coverage.errors import RingError
-from coverage.geodesy import WGS84
+from coverage.geodesy import forward
 
 MIN_RADIUS_M = 1_000.0
 MAX_RADIUS_M = 10_000_000.0
@@ -85,8 +86,8 @@ def ring_vertices_many(
     if r.size < _PARALLEL_FROM or workers < 2:
         return _vertices_batch(lat0, lon0, r)
     # Each ring is built independently of the others (see _unwrap_per_ring), so the
-    # centres can be split between threads: Geod.fwd and numpy's array arithmetic
-    # release the GIL, and a thousand rings take about half the time on two cores.
+    # centres can be split between threads: numpy's array arithmetic releases
+    # the GIL, and a thousand rings take about half the time on two cores.
     parts = np.array_split(np.arange(r.size), workers)
     with ThreadPoolExecutor(workers) as pool:
         batches = list(pool.map(lambda i: _vertices_batch(lat0[i], lon0[i], r[i]), parts))
@@ -185,8 +186,8 @@ def geodesic_rings(
 def _forward(
     lat: FloatArray, lon: FloatArray, az: FloatArray, dist: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
-    out_lon, out_lat, _ = WGS84.fwd(lon, lat, az, dist)
-    return np.asarray(out_lon, dtype=float), np.asarray(out_lat, dtype=float)
+    out_lat, out_lon = forward(lat, lon, az, dist)
+    return out_lon, out_lat
 
 
 def _unwrap_per_ring(lon: FloatArray, sid: NDArray[np.intp]) -> FloatArray:
@@ -337,17 +338,15 @@ def _with_antimeridian_vertices(
     start_lon = lon[crossing]
     for _ in range(60):  # bisection on azimuth: 360 / 2**60 is far below 1 mm
         mid = (a + b) / 2.0
-        m_lon, _, _ = WGS84.fwd(
-            np.full(mid.size, lon_deg), np.full(mid.size, lat_deg), mid, np.full(mid.size, radius_m)
-        )
-        m_lon = start_lon + ((np.asarray(m_lon) - start_lon + 180.0) % 360.0 - 180.0)
+        _, m_lon = forward(lat_deg, lon_deg, mid, radius_m)
+        m_lon = start_lon + ((m_lon - start_lon + 180.0) % 360.0 - 180.0)
         same_side = (m_lon < boundary) == (start_lon < boundary)
         a = np.where(same_side, mid, a)
         b = np.where(same_side, b, mid)
-    _, x_lat, _ = WGS84.fwd(np.full(a.size, lon_deg), np.full(a.size, lat_deg), a, np.full(a.size, radius_m))
+    x_lat, _ = forward(lat_deg, lon_deg, a, radius_m)
     # Insert each crossing after its edge's first vertex, at the unwrapped boundary.
     # Consecutive unwrapped longitudes differ by < 180°, so the boundary as seen from
     # the first vertex is the same number whichever side the edge goes.
     out_lon = np.insert(lon, crossing + 1, boundary)
-    out_lat = np.insert(lat, crossing + 1, np.asarray(x_lat, dtype=float))
+    out_lat = np.insert(lat, crossing + 1, x_lat)
     return out_lon, out_lat
