@@ -111,7 +111,7 @@ def _vertices_batch(lat0: FloatArray, lon0: FloatArray, r: FloatArray) -> list[t
     az = np.tile(np.linspace(0.0, 180.0, half + 1), r.size)
     lon, lat = _forward(lat0[sid], lon0[sid], az, r[sid])
     lon = _unwrap_per_ring(lon, sid)
-    est = centre.take(sid).distance_m(_Reduced(lat, lon))
+    est = _distances(centre, sid, lat, lon)
     # edges (i -> i + 1) not yet known to be straight enough
     todo = np.flatnonzero(np.diff(sid, append=-1) == 0)
     for _ in range(_MAX_ROUNDS):
@@ -129,7 +129,7 @@ def _vertices_batch(lat0: FloatArray, lon0: FloatArray, r: FloatArray) -> list[t
         new_sid = sid[edge]
         new_lon, new_lat = _forward(lat0[new_sid], lon0[new_sid], new_az, r[new_sid])
         new_lon = lon[edge] + ((new_lon - lon[edge] + 180.0) % 360.0 - 180.0)
-        new_est = centre.take(new_sid).distance_m(_Reduced(new_lat, new_lon))
+        new_est = _distances(centre, new_sid, new_lat, new_lon)
         # Where each bad edge's first vertex lands once the new vertices are in.
         added = np.zeros(az.size, dtype=np.intp)
         added[bad] = k - 1
@@ -145,13 +145,14 @@ def _vertices_batch(lat0: FloatArray, lon0: FloatArray, r: FloatArray) -> list[t
     lon_next = lon + ((lon[nxt] - lon + 180.0) % 360.0 - 180.0)
     crosses = np.zeros(r.size, dtype=bool)
     crosses[sid[np.floor((lon + 180.0) / 360.0) != np.floor((lon_next + 180.0) / 360.0)]] = True
-    bounds = np.searchsorted(sid, np.arange(1, r.size))
-    return [
-        _with_antimeridian_vertices(lat0[i], lon0[i], r[i], a, x, y) if crosses[i] else (x, y)
-        for i, (a, x, y) in enumerate(
-            zip(np.split(az, bounds), np.split(lon, bounds), np.split(lat, bounds), strict=True)
+    bounds = np.searchsorted(sid, np.arange(r.size + 1)).tolist()
+    out = []
+    for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):  # slices (np.split is slower)
+        x, y = lon[a:b], lat[a:b]
+        out.append(
+            _with_antimeridian_vertices(lat0[i], lon0[i], r[i], az[a:b], x, y) if crosses[i] else (x, y)
         )
-    ]
+    return out
 
 
 def geodesic_ring(lat_deg: float, lon_deg: float, radius_m: float) -> Polygon | MultiPolygon:
@@ -240,7 +241,37 @@ def _next_vertex(sid: NDArray[np.intp]) -> NDArray[np.intp]:
     return nxt
 
 
+_CHUNK = 4096  # points or edges a step of refinement works on at once: arrays that stay in cache
+
+
+def _distances(centre: _Reduced, sid: NDArray[np.intp], lat: FloatArray, lon: FloatArray) -> FloatArray:
+    """:meth:`_Reduced.distance_m` from each point's centre, in chunks of :data:`_CHUNK`."""
+    out = np.empty(sid.size)
+    for a in range(0, sid.size, _CHUNK):
+        part = slice(a, a + _CHUNK)
+        out[part] = centre.take(sid[part]).distance_m(_Reduced(lat[part], lon[part]))
+    return out
+
+
 def _pieces_needed(
+    centre: _Reduced,
+    r: FloatArray,
+    sid: NDArray[np.intp],
+    lon: FloatArray,
+    lat: FloatArray,
+    est: FloatArray,
+    nxt: NDArray[np.intp],
+    edges: NDArray[np.intp],
+) -> NDArray[np.intp]:
+    """:func:`_pieces_needed_chunk` in chunks of :data:`_CHUNK` edges."""
+    out = np.empty(edges.size, dtype=np.intp)
+    for a in range(0, edges.size, _CHUNK):
+        part = slice(a, a + _CHUNK)
+        out[part] = _pieces_needed_chunk(centre, r, sid, lon, lat, est, nxt, edges[part])
+    return out
+
+
+def _pieces_needed_chunk(
     centre: _Reduced,
     r: FloatArray,
     sid: NDArray[np.intp],
