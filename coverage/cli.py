@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from coverage import blas  # noqa: F401 - first of ours: before NumPy loads (see the module)
 from coverage.borders import RESOLUTIONS
 from coverage.errors import CoverageError, ExportError
 from coverage.render import FORMATS, SIZE_LABELS

@@ -19,7 +19,6 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape as xml_escape
 
 import shapely
 
@@ -524,7 +523,7 @@ def kml_bytes(result: Result, description: Description | None = None) -> bytes:
     # GDAL's KML driver writes no document name or description: add them to <Document>.
     opening = b'<Document id="root_doc">'
     about = (
-        f"<name>{xml_escape(description.title)}</name>"
-        f"<description>{xml_escape(description.long)}</description>"
+        f"<name>{html.escape(description.title, quote=False)}</name>"
+        f"<description>{html.escape(description.long, quote=False)}</description>"
     ).encode()
     return data.replace(opening, opening + about, 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -208,6 +209,25 @@ def test_report_runs_without_pandas_or_geopandas():
     assert proc.returncode == 0, proc.stderr
     assert "Armenia" in proc.stdout
     assert "HEAVY []" in proc.stdout
+
+
+def test_a_report_without_distances_imports_no_parser_or_projection_library(tmp_path):
+    """Once the user's cache holds the catalog, a report needs neither PyYAML nor pyproj, nor
+    numpy.ma or urllib.request (tens of milliseconds of every start; docs/benchmarks.md)."""
+    code = (
+        "import sys; from coverage.cli import main; "
+        f"assert main(['report', {KARS!r}, '--format', 'csv']) == 0; "
+        "avoided = ('yaml', 'pyproj', 'pandas', 'pyarrow', 'jsonschema', 'numpy.ma', 'urllib.request'); "
+        "print('LOADED', sorted(m for m in avoided if m in sys.modules))"
+    )
+    env = {**os.environ, "RANGE_RINGS_CACHE_DIR": str(tmp_path)}
+    for _ in ("fills the cache", "reads it"):
+        proc = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert "Armenia" in proc.stdout
+    assert "LOADED []" in proc.stdout
 
 
 def test_report_table_aligns_columns():
