@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from coverage.app import data, state, tabs
+from coverage.app import data, state, styles, tabs
 from coverage.errors import CoverageError
 from coverage.i18n import translator
 from coverage.scenario import Scenario
@@ -24,6 +24,7 @@ session = st.session_state
 # The reader's language: the link's ?lang=, else the browser's, then the sidebar's choice.
 tr = translator(state.choose_lang(session, st.query_params.get("lang"), st.context.locale))
 st.set_page_config(page_title=tr.gettext("Range rings: cited figures on a map"), page_icon="🗺️", layout="wide")
+st.html(styles.page_css())  # readable small print; on a phone, the map in the first screen
 data.ensure_static_leaflet(STATIC_DIR)
 # The page's work holds one of the server's few run slots (a flood of reruns waits first);
 # a rerun request that came meanwhile stops this run at its first widget, in the sidebar.

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from coverage import blas  # noqa: F401 - first of ours: before NumPy loads (see the module)
 from coverage.borders import RESOLUTIONS
 from coverage.errors import CoverageError, ExportError
 from coverage.i18n import EN, LANGS, N_, Translator, translator
@@ -63,13 +64,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     render = sub.add_parser("render", help="write a map or data file; format from --out's extension")
     render.add_argument("scenario", type=Path)
-    render.add_argument("--out", type=Path, required=True, help=f"output file: {', '.join(RENDER_FORMATS)}")
+    render.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help=f"output file: {', '.join(RENDER_FORMATS)} (a .csv gets its description beside it, "
+        "as NAME.csv-metadata.json: CSVW)",
+    )
     render.add_argument("--resolution", choices=RESOLUTIONS, default="10m")
     render.add_argument("--caption", action="store_true", help="also print the caption to stdout")
     render.add_argument(
         "--alt-text",
         action="store_true",
         help="also print the map's alt text and long description (they are in the file too)",
+    )
+    render.add_argument(
+        "--embed",
+        nargs="?",
+        const="",
+        metavar="URL",
+        help="html: also print an iframe snippet to paste into a web page, for the file hosted at URL "
+        "(default: the file's name), and a note on hosting it",
     )
     render.add_argument("--size", default="square", choices=list(SIZE_LABELS), help="png/svg/pdf size")
     render.add_argument("--theme", default="light", choices=THEME_NAMES, help="png/svg/pdf colours")
@@ -145,6 +160,8 @@ def _run(args: argparse.Namespace) -> int:
             )
             print(terminal_safe(text), end="")
         else:
+            if args.embed is not None and args.out.suffix.lower() != ".html":
+                raise ExportError(f"{args.out}: --embed applies to .html maps only")
             text = render(
                 args.scenario,
                 args.out,
@@ -162,6 +179,8 @@ def _run(args: argparse.Namespace) -> int:
                 print(terminal_safe(text))
             if args.alt_text:
                 print(terminal_safe(alt_texts(args.scenario, args.resolution, args.title, args.lang)))
+            if args.embed is not None:
+                print(terminal_safe(embed_text(args.out, args.embed, args.title, args.scenario, args.lang)))
     except CoverageError as exc:
         said = exc.translated(translator(getattr(args, "lang", "en")))
         message = shorten(" ".join(said.split()))  # always one short line
@@ -184,6 +203,17 @@ def alt_texts(path: Path, resolution: str, title: str | None = None, lang: str =
     return tr.gettext("Alt text: {alt}\n\nLong description:\n{long}").format(
         alt=description.alt, long=description.long
     )
+
+
+def embed_text(out: Path, url: str, title: str | None, scenario_path: Path, lang: str = "en") -> str:
+    """The iframe snippet for ``out`` (an .html map) hosted at ``url`` (default: its file
+    name), then the note on hosting it."""
+    from coverage.scenario import load_scenario
+    from coverage.webpage import HOSTING_NOTE, embed_snippet
+
+    shown = clean_title(title, MAX_TITLE_CHARS) if title is not None else load_scenario(scenario_path).title
+    tr = translator(lang)
+    return f"{embed_snippet(url or out.name, tr.shipped(shown), tr)}\n\n{tr.gettext(HOSTING_NOTE)}"
 
 
 def _horizon_m(mast_m: float, altitude_m: float) -> float:
@@ -332,7 +362,7 @@ def render(
     exactly as the app's downloads do.
     """
     from coverage import export
-    from coverage.render import RenderOptions, caption, format_for
+    from coverage.render import RenderOptions, caption, csv_metadata, format_for
     from coverage.render import render as render_bytes
 
     suffix = out.suffix.lower()
@@ -358,4 +388,7 @@ def render(
         export.write_atomic(out, scenario.to_json())
     else:
         export.write_atomic(out, render_bytes(result, format_for(suffix).name, options))
+    if suffix == ".csv":  # the table's description, where CSVW tools look for it
+        sidecar = out.with_name(out.name + export.CSV_METADATA_SUFFIX)
+        export.write_atomic(sidecar, csv_metadata(result, options, out.name))
     return caption(result, options)

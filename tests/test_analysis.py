@@ -268,3 +268,18 @@ def test_covered_km2_of_nothing(borders_110m):
     for areas in ([], [shapely.Polygon()], [shapely.Polygon(), None]):
         which, country, km2 = covered_km2(areas, countries)
         assert which.size == country.size == km2.size == 0
+
+
+def test_many_rings_are_merged_in_halves_to_the_same_area() -> None:
+    """union_of merges 200+ rings on two threads; the area is that of one union_all."""
+    from coverage.analysis import _PARALLEL_UNION, rings_for, union_of
+    from coverage.geodesy import area_km2
+
+    rng = np.random.default_rng(5)
+    n = _PARALLEL_UNION + 50
+    keys = list(zip(rng.uniform(20, 65, n), rng.uniform(-10, 140, n), rng.uniform(1e5, 4e5, n), strict=True))
+    rings = rings_for(keys)
+    merged = union_of(rings)
+    assert merged.is_valid
+    assert area_km2(merged) == pytest.approx(area_km2(shapely.union_all(rings)), rel=1e-9)
+    assert union_of([]).is_empty

@@ -342,7 +342,7 @@ def test_a_map_no_print_map_can_show_offers_the_other_files_and_says_why() -> No
     assert not any(label.startswith(("PNG", "SVG", "PDF")) for label in labels)
     # An ordinary map still offers all seven.
     at = _open_tab(_app(), "Download")
-    assert len(at.get("download_button")) == 7
+    assert len(at.get("download_button")) == 7 + 1  # and the CSV's description (CSVW)
 
 
 def _far_flung(n: int, radius_km: float) -> Scenario:
@@ -490,3 +490,13 @@ def test_the_sidebar_chooses_the_language_and_the_link_without_one_is_english() 
 def test_an_unknown_language_in_the_link_falls_back_to_english() -> None:
     at = _app(lang="xx")
     assert not at.exception and at.session_state["lang"] == "en"
+
+
+def test_the_download_tab_gives_an_embed_snippet_for_the_address_typed():
+    at = _open_tab(_app(), "Download")
+    (snippet,) = [c.value for c in at.code if c.value.startswith("<iframe")]
+    assert snippet.startswith('<iframe src="Turkey-s-S-400-at-Ankara.html"')  # the file's own name by default
+    at.text_input(key="embed_url").input("https://example.org/maps/story.html").run()
+    (snippet,) = [c.value for c in at.code if c.value.startswith("<iframe")]
+    assert snippet.startswith('<iframe src="https://example.org/maps/story.html" title="Interactive map: ')
+    assert any("static web host" in c.value for c in at.caption)

@@ -193,9 +193,10 @@ def test_no_literal_is_translated_inside_an_f_string():
     the catalogs (and so never be translated). Translate it before the f-string."""
     import re
 
-    inside = re.compile(r"""\bf(["'])[^"']*\{[^{}]*(gettext|ngettext|pgettext|N_)\((["'])""")
+    inside = re.compile(r"""\bf(["'])(?:(?!\1).)*?\{[^{}]*(gettext|ngettext|pgettext|N_)\((["'])""")
     assert inside.search("f\"[{tr.gettext('link')}]({url})\"")  # what it finds
     assert not inside.search("""inside = {True: tr.gettext("inside")}""")
+    assert inside.search("""f'<p aria-label="{html.escape(tr.gettext("Data"))}">'""")
     found = [
         f"{path.relative_to(ROOT)}:{number}"
         for path in [*sorted((ROOT / "coverage").rglob("*.py")), ROOT / "app.py"]

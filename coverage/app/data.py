@@ -31,7 +31,7 @@ from coverage.catalog import Catalog, load_catalog
 from coverage.errors import ScenarioError
 from coverage.export import write_atomic
 from coverage.i18n import N_, translator
-from coverage.render import RenderOptions, render
+from coverage.render import RenderOptions, csv_metadata, render
 from coverage.rings import MIN_RADIUS_M
 from coverage.tiles import PLAIN, tile_source
 from coverage.units import Unit
@@ -275,3 +275,11 @@ def export_bytes(
         scenario, size=size, theme=theme, units=units, highlight=highlight, horizon_m=horizon_m, lang=lang
     )
     return render(analysed(scenario), fmt, options)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def csv_metadata_bytes(scenario_json: str, units: Unit, csv_name: str, lang: str = "en") -> bytes:
+    """The CSV download's description (CSVW JSON, to save beside ``csv_name``), in ``lang``."""
+    scenario = sc.parse_scenario(scenario_json, "scenario")
+    options = RenderOptions.for_scenario(scenario, units=units, lang=lang)
+    return csv_metadata(analysed(scenario), options, csv_name)

@@ -27,7 +27,7 @@ from coverage.tiles import BACKGROUNDS, PLAIN, tile_source
 from coverage.timeline import load_timeline
 from coverage.units import UNITS, Unit
 
-from . import data, editor, state, views
+from . import data, editor, state, styles, views
 
 TOO_LONG_FOR_A_LINK = N_(
     "This map is too large to share as a link ({chars} characters): the address bar no "
@@ -143,9 +143,10 @@ def header(scenario: Scenario, presentation: bool, tr: Translator = EN) -> None:
             horizontal=True,
         )
         step = state.current_step(session)
-        st.info(tr.gettext(step.text))
-        if step.timeline:
-            timeline_slider(tr)
+        with st.container(key=styles.STORY_KEY):  # on a phone, shown under the map
+            st.info(tr.gettext(step.text))
+            if step.timeline:
+                timeline_slider(tr)
     for message in state.take_errors(session, tr):
         show_error(message)
 
@@ -449,13 +450,40 @@ def download_tab(scenario: Scenario, units: Unit, tr: Translator = EN) -> None:
             mime=fmt.mime,
             key=f"download-{fmt.name}",
         )
+    cols[len(offered) % 4].download_button(
+        tr.gettext("CSV description (CSVW JSON)"),
+        data=lambda: data.csv_metadata_bytes(export_json, units, f"{stem}.csv", tr.lang),
+        file_name=f"{stem}.csv-metadata.json",
+        mime="application/csvm+json",
+        key="download-csvw",
+        help=tr.gettext(
+            "The CSV table's title, description and sources, for CSV-on-the-Web tools; "
+            "save it beside the CSV. Spreadsheets open the CSV as it is."
+        ),
+    )
     st.caption(tr.gettext("Files are made when you click. Every file carries the sources of its figures."))
+    embed_section(title.strip(), f"{stem}.html", tr)
 
 
 def _per_language(key: str, tr: Translator) -> str:
     """A text box's key that changes with the language, so that its default (a shipped title)
     is shown again in the new language; English keeps the plain key."""
     return key if tr.lang == "en" else f"{key}-{tr.lang}"
+
+
+def embed_section(title: str, file_name: str, tr: Translator = EN) -> None:
+    """The iframe snippet for the HTML file, for the address where it will be hosted, and how."""
+    from coverage.webpage import HOSTING_NOTE, embed_snippet
+
+    st.markdown(tr.gettext("**Embed the interactive map** in a web page"))
+    url = st.text_input(
+        tr.gettext("Address of the HTML file once you have put it online"),
+        placeholder=f"https://example.org/maps/{file_name}",
+        max_chars=500,
+        key="embed_url",
+    )
+    st.code(embed_snippet(url.strip() or file_name, title, tr), language="html", wrap_lines=True)
+    st.caption(views.md_escape(tr.gettext(HOSTING_NOTE)))
 
 
 def _horizon_shown() -> float | None:
