@@ -118,13 +118,13 @@ def render_path(repeats: int, warmup: int = 1) -> dict[str, Any]:
 
     steps["build_map"], fmap = time_call(build, repeats)
 
-    def serialise():  # what st_folium does to the map before sending it
-        from streamlit_folium import _get_map_string
+    def serialise():  # what st_folium does to the map (base and stage) before sending it
+        from streamlit_folium import _get_feature_group_string, _get_map_string
 
-        m = build()
+        m, stage = build()
         m.get_root().render()
         m.render()
-        return _get_map_string(m)
+        return _get_map_string(m) + _get_feature_group_string(stage, m)
 
     try:
         steps["build_map + st_folium serialise"], script = time_call(serialise, repeats, w)

@@ -34,34 +34,37 @@ VIEWPORT = {"width": 1280, "height": 720}
 TIMEOUT_MS = 120_000
 IFRAME = '[data-testid="stElementContainer"][data-stale="false"] iframe[title="streamlit_folium.st_folium"]'
 
-# Installed in the top page: samples the live map iframe on every animation frame.
+# Installed in the top page: samples the map iframes on every animation frame. During a
+# script run Streamlit may mark the map stale or mount a second copy for a moment: the
+# map shows borders if any copy on screen does; the signature is the live copy's.
 SAMPLER = """() => {
   if (window.rrSamples) { return; }
   window.rrSamples = [];
-  const sel = %s;
   function look() {
-    const frames = Array.from(document.querySelectorAll(sel));
+    const frames = Array.from(document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]'));
     let borders = false, sig = null;
     for (const f of frames) {
       let doc = null;
       try { doc = f.contentDocument; } catch (e) { doc = null; }
-      if (!doc) { continue; }
+      const r = f.getBoundingClientRect();
+      if (!doc || r.height < 10 || r.width < 10) { continue; }
       const box = doc.querySelector('.leaflet-container');
       if (!box || box.getBoundingClientRect().height < 10) { continue; }
       const pane = doc.querySelector('.leaflet-countries-pane');
-      borders = !!pane && pane.querySelectorAll('path').length > 0;
+      const drawn = !!pane && pane.querySelectorAll('path').length > 0;
+      borders = borders || drawn;
+      if (f.closest('[data-stale="true"]') && sig !== null) { continue; }
       const paths = doc.querySelectorAll('path.leaflet-interactive');
-      const tips = Array.from(doc.querySelectorAll('.leaflet-tooltip-permanent, .leaflet-tooltip'))
+      const tips = Array.from(doc.querySelectorAll('.leaflet-tooltip, .rr-label'))
         .map(t => t.textContent).sort().join('|');
       const ring = doc.querySelector('path.leaflet-interactive[stroke="#0072B2"]');
       sig = paths.length + '#' + tips + '#' + (ring ? ring.getAttribute('d').slice(0, 60) : '');
-      break;
     }
     window.rrSamples.push([performance.now(), borders, sig]);
     requestAnimationFrame(look);
   }
   requestAnimationFrame(look);
-}""" % json.dumps(IFRAME)
+}"""
 
 
 def _settle(page: Any, before: str | None = None) -> None:
@@ -89,6 +92,7 @@ def _switch(page: Any, title: str) -> dict[str, Any]:
     story = page.get_by_test_id("stRadio").filter(has_text="Story")
     t_click = page.evaluate("performance.now()")
     story.get_by_text(title, exact=True).click()
+    print("  switching to", title, flush=True)
     _settle(page, before)
     samples = page.evaluate("window.rrSamples")
     final = samples[-1][2]

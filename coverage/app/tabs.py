@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from coverage import maps
 from coverage.alttext import describe
 from coverage.analysis import Result
 from coverage.catalog import Catalog
@@ -89,23 +90,77 @@ def sidebar(scenario: Scenario) -> tuple[Unit, bool, str]:
     return units, presentation, background
 
 
-def header(scenario: Scenario, presentation: bool) -> None:
-    """Title, subtitle, the story's steps when guided, and waiting errors."""
+def header(scenario: Scenario, presentation: bool) -> tuple[Any, Any]:
+    """Title, subtitle, the story's steps when guided, and waiting errors.
+
+    Returns where the map goes and where the legend and credit go: under the map on the
+    normal page (the step's text above it); in presentation mode, on a projector, the map
+    on the left and the step's text, legend and credit on the right.
+    """
     session = st.session_state
+    # The map keeps its place in the page whatever comes before it (a subtitle, the timeline's
+    # slider, an error): a map that moves is mounted afresh by the browser, blank for a moment.
+    head = st.container()
     if presentation:
-        st.markdown(views.PRESENTATION_CSS, unsafe_allow_html=True)
-    st.title(views.md_escape(scenario.title or "Range rings"), anchor=False)
-    if scenario.subtitle:
-        st.subheader(views.md_escape(scenario.subtitle), anchor=False)
-    if state.is_guided(session):
-        steps = [s.title for s in STEPS]
-        st.radio("Story", steps, key="step", on_change=state.on_step, args=(session,), horizontal=True)
-        step = state.current_step(session)
-        st.info(step.text)
-        if step.timeline:
-            timeline_slider()
-    for message in state.take_errors(session):
-        show_error(message)
+        area, side = st.columns([6.2, 3.8], gap="medium")
+        text = side
+    else:
+        text = head
+        area, side = st.container(), st.container()
+    with head:
+        if presentation:
+            st.markdown(views.projector_css(), unsafe_allow_html=True)
+        st.title(views.md_escape(scenario.title or "Range rings"), anchor=False)
+        if scenario.subtitle and not presentation:
+            st.subheader(views.md_escape(scenario.subtitle), anchor=False)
+        guided = state.is_guided(session)
+        if guided and not presentation:
+            steps = [s.title for s in STEPS]
+            st.radio("Story", steps, key="step", on_change=state.on_step, args=(session,), horizontal=True)
+    with text:
+        if guided and presentation:
+            step_controls()
+        if guided:
+            step = state.current_step(session)
+            st.info(step.text)
+            if step.timeline:
+                timeline_slider()
+        for message in state.take_errors(session):
+            show_error(message)
+    return area, side
+
+
+def step_controls() -> None:
+    """Presentation mode's story controls, beside the map: Previous and Next, then the steps by
+    name; the arrow keys (←, →) press Previous and Next (Streamlit's own button shortcuts)."""
+    session = st.session_state
+    steps = [s.title for s in STEPS]
+    i = steps.index(state.current_step(session).title)
+    c1, c3 = st.columns(2)
+    c1.button(
+        "◀ Previous",
+        key="step_prev",
+        on_click=state.step_by,
+        args=(session, -1),
+        disabled=i == 0,
+        shortcut="Left",
+        help="Previous step (← key)",
+        width="stretch",
+    )
+    c3.button(
+        "Next ▶",
+        key="step_next",
+        on_click=state.step_by,
+        args=(session, 1),
+        disabled=i == len(steps) - 1,
+        shortcut="Right",
+        help="Next step (→ key)",
+        type="primary",
+        width="stretch",
+    )
+    st.radio(
+        "Story", steps, key="step", on_change=state.on_step, args=(session,), label_visibility="collapsed"
+    )
 
 
 def timeline_slider() -> None:
@@ -143,14 +198,46 @@ def update_link(scenario: Scenario, result: Result) -> None:
 
 
 def map_section(
+    result: Result,
+    scenario: Scenario,
+    *,
+    static_dir: Path,
+    units: Unit,
+    presentation: bool,
+    background: str,
+    area: Any = None,
+    side: Any = None,
+) -> None:
+    """The map (in ``area``), its legend and credit (in ``side``); a click on the map adds a site."""
+    with area if area is not None else st.container():
+        _map(
+            result,
+            scenario,
+            static_dir=static_dir,
+            units=units,
+            presentation=presentation,
+            background=background,
+        )
+    with side if side is not None else st.container():
+        if presentation and scenario.subtitle:  # the title's second line, under the step's text
+            st.markdown(f"**{views.md_escape(scenario.subtitle)}**")
+        if result.sites:
+            shares = "  \n" + views.share_legend_markdown() if result.rows else ""
+            st.markdown(views.legend_markdown(result.sites, units) + shares)
+        st.caption(credit_text(result.sites, tile_source(background)))
+
+
+def _map(
     result: Result, scenario: Scenario, *, static_dir: Path, units: Unit, presentation: bool, background: str
 ) -> None:
-    """The map, its legend and credit; a click on the map adds a site."""
     session = st.session_state
     guided_step = state.current_step(session) if state.is_guided(session) else None
     highlights = data.highlights() if guided_step is not None and guided_step.highlight else None
     horizon_m = _horizon_shown()
-    fmap = data.build_map(
+    # The base map opens on the session's first view and stays the same from step to step,
+    # so the browser keeps it; each scenario comes as a stage shown in place (no blank map).
+    home = session.setdefault("map_home", maps.view_box(result))
+    fmap, stage = data.build_map(
         result,
         static_dir=static_dir,
         units=units,
@@ -158,15 +245,17 @@ def map_section(
         highlights=highlights,
         horizon_m=horizon_m,
         background=background,
+        home=home,
     )
     from streamlit_folium import st_folium  # imported late: heavy, and only for the map
 
     out = st_folium(
         fmap,
-        key="map",
-        height=620 if presentation else 540,
+        key="map-presentation" if presentation else "map",  # a new layout mounts a new map
+        height=map_height(presentation),
         use_container_width=True,
         returned_objects=["last_clicked"],
+        feature_group_to_add=stage,
         # st_folium renders the map itself again below; the extra whole-page render that
         # render=True adds changes nothing in what is sent (checked) and costs ~15 ms a rerun.
         render=False,
@@ -178,10 +267,11 @@ def map_section(
             st.rerun()
         except CoverageError as exc:
             show_error(str(exc))
-    if result.sites:
-        shares = "  \n" + views.share_legend_markdown() if result.rows else ""
-        st.markdown(views.legend_markdown(result.sites, units) + shares)
-    st.caption(credit_text(result.sites, tile_source(background)))
+
+
+def map_height(presentation: bool) -> int:
+    """The map's height in pixels (presentation mode: the projector layout's CSS sizes it)."""
+    return 620 if presentation else 540
 
 
 def tabs(presentation: bool) -> dict[str, Any]:
