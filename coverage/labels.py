@@ -471,8 +471,8 @@ def highlight_labels(
             outward = (1, 5) if east else (0, 4)
             priority = -0.5 + k / 100.0 + outer * 1e-4
             label = Label(name, lon, lat, "highlight", priority, font_px=font_px, group=f"highlight {k}")
-            sides = outward if outer >= len(HIGHLIGHT_POINTS) else inward
-            sides = tuple(a for a in sides if inside(label_box(label, zoom, a), frame))
+            wanted = outward if outer >= len(HIGHLIGHT_POINTS) else inward
+            sides = tuple(a for a in wanted if inside(label_box(label, zoom, a), frame))
             if sides:
                 out.append(dataclasses.replace(label, anchors=sides))
     return out

@@ -31,7 +31,11 @@ def _map_args(at: AppTest) -> dict:
     assert len(maps) == 1, "exactly one map"
     proto = maps[0].proto
     assert proto.component_name.endswith("st_folium")
-    return json.loads(proto.json_args)
+    args = json.loads(proto.json_args)
+    # What the browser runs: the base map, then its stage (the scenario's layers, shown in place).
+    args["base"] = args["script"]
+    args["script"] = args["script"] + (args.get("feature_group") or "")
+    return args
 
 
 def _plain(text: str) -> str:
@@ -434,3 +438,53 @@ def test_a_link_in_nautical_miles_opens_in_them() -> None:
     at = _app(s=encode_for_url(scenario))
     assert at.radio(key="units").value == "nmi"
     assert decode_from_url(at.query_params["s"]).units == "nmi"
+
+
+def test_story_steps_change_the_map_in_place() -> None:
+    """The base map (what streamlit-folium mounts) stays the same from step to step; only
+    its stage changes, so the browser keeps the map and swaps the layers in place."""
+    at = _app()
+    first = _map_args(at)
+    bases, stages = {first["base"]}, {first["feature_group"]}
+    for step in ("2 · Where it could not go", "3 · Ankara compared", "5 · What stood where, 2013–2020"):
+        at.radio(key="step").set_value(step).run()
+        assert not at.exception
+        args = _map_args(at)
+        bases.add(args["base"])
+        stages.add(args["feature_group"])
+    normalised = {re.sub(r"_[a-z0-9]+", "", base) for base in bases}  # as streamlit-folium keys it
+    assert len(normalised) == 1
+    assert len(stages) == 4
+    assert "window.rrStage(map_div" in first["feature_group"]
+    at.radio(key="step").set_value("1 · The purchase").run()
+    assert _map_args(at)["feature_group"] == first["feature_group"]  # the same map, the same stage
+
+
+def test_step_two_frames_the_three_places_the_article_names() -> None:
+    at = _app()
+    at.radio(key="step").set_value("2 · Where it could not go").run()
+    stage = _map_args(at)["feature_group"]
+    bounds = json.loads(re.search(r"\}, (\[\[[^\]]+\], \[[^\]]+\]\]), ", stage).group(1))
+    (south, west), (north, east) = bounds
+    # The Greek border (Evros, ~26.0° E), the Aegean coast (~26.2° E) and the Armenian border
+    # (~43.5–44.8° E) are all in view, not just Ankara's ring (~27.8–37.9° E).
+    assert west < 26.0 and east > 44.8 and south < 36.8 and north > 41.6, bounds
+    # Their names are placed labels (kind "highlight"), not tooltips over the lines.
+    assert '"highlight"' in stage and "Armenian border" in stage
+
+
+def test_presentation_mode_steps_with_previous_and_next() -> None:
+    at = _app()
+    at.toggle(key="presentation").set_value(True).run()
+    assert at.button(key="step_prev").disabled
+    at.button(key="step_next").click().run()
+    assert not at.exception
+    assert at.radio(key="step").value == "2 · Where it could not go"
+    assert "Armenian border" in _map_args(at)["script"]
+    at.button(key="step_prev").click().run()
+    assert at.radio(key="step").value == "1 · The purchase"
+    for _ in range(4):
+        at.button(key="step_next").click().run()
+    assert at.radio(key="step").value.startswith("5 ·")  # the last: Next is off
+    assert at.button(key="step_next").disabled
+    assert _map_args(at)["height"] == 620
