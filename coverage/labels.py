@@ -137,7 +137,8 @@ def text_size(label: Label) -> tuple[float, float]:
     font = label.font_px or FONT_PX[label.kind]
     width, height = len(label.text) * CHAR_EM[label.kind] * font + 4.0, font * 1.3
     if label.kind == "site":  # a Leaflet tooltip: 6 px padding, a border and a pointer
-        return width + 16.0, height + 10.0
+        lines = math.ceil(width / (SITE_MAX_EM * font))  # long names wrap (see coverage.maps)
+        return min(width, SITE_MAX_EM * font) + 16.0, height * lines + 10.0
     return width, height
 
 
@@ -389,6 +390,13 @@ def _in_view(lon: float, lat: float, view: tuple[float, float, float, float]) ->
     return south <= lat <= north and any(west <= lon + k * 360.0 <= east for k in (-1, 0, 1))
 
 
+SITE_MAX_EM = 12.0
+"""A site's name wraps at this width (in ems of its font): a long one takes two lines."""
+FIT_PX = (720.0, 480.0)
+"""The smallest map the app shows (presentation mode at 1280×720 is about 730×530): site and
+highlight names are kept inside the view at the zoom it opens at on a map this size, so on
+any larger one too."""
+
 SITE_DIRECTIONS = ("right", "left", "top", "bottom")
 """Leaflet's tooltip direction for each of ``ANCHORS["site"]``."""
 
@@ -401,14 +409,14 @@ def site_anchors(
     zoom: int | None = None,
 ) -> list[int]:
     """Where each site's name goes (an index into ``ANCHORS["site"]``), chosen once at the zoom
-    the map opens at (``zoom``; else the one that fits ``view`` in the app's map panel).
+    the map opens at (``zoom``; else the one that fits ``view`` on a map of :data:`FIT_PX`).
 
     Towards the middle of the map first (right of a site west of the centre, left of one
-    east of it), never off its edge that way; then the other side, above, below: the first
-    box that covers neither an earlier site's name nor a highlighted line.
+    east of it), then the other side, above, below: the first box inside the view that
+    covers neither an earlier site's name nor a highlighted line (inside the view first).
     """
     if zoom is None:
-        zoom = fit_zoom(view, 1100.0, 540.0)
+        zoom = fit_zoom(view, *FIT_PX)
     centre = 0.5 * (view[0] + view[2])
     grid = _Grid()
     for _, coords in lines:
@@ -420,10 +428,8 @@ def site_anchors(
         order = (0, 1, 2, 3) if lon < centre else (1, 0, 2, 3)
         label = Label(name, lon, lat, "site", -1.0, font_px=font_px)
         boxes = {a: label_box(label, zoom, a) for a in order}
-        pick = next(
-            (a for a in order if grid.free(boxes[a]) and inside(boxes[a], frame)),
-            next((a for a in order if grid.free(boxes[a])), order[0]),
-        )
+        fits = [a for a in order if inside(boxes[a], frame)] or list(order)
+        pick = next((a for a in fits if grid.free(boxes[a])), fits[0])
         grid.add(label_box(label, zoom, pick))
         chosen.append(pick)
     return chosen
@@ -456,7 +462,7 @@ def highlight_labels(
     past the edge of ``view``.
     """
     if zoom is None:
-        zoom = fit_zoom(view, 1100.0, 540.0)
+        zoom = fit_zoom(view, *FIT_PX)
     frame = view_px(view, zoom)
     centre_lon_deg = 0.5 * (view[0] + view[2])
     out: list[Label] = []

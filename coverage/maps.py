@@ -40,6 +40,9 @@ from coverage.units import Unit
 from coverage.view import Bounds, view_borders
 
 STYLE = THEMES["light"]  # the interactive map follows the app's light theme
+PRESENTATION_LABEL_PX = 17.0
+"""Site and highlight names in presentation mode (13 px otherwise): read from a room's back
+row, and still small enough for four sites' names to find room on a projector's map."""
 
 
 _JINJA_OPENER = re.compile(r"\{(?=[{%#])")
@@ -574,7 +577,9 @@ def _draw(
         _highlights_layer(target, highlights, weight, named=tiles is not None)
     framed = framed_view(result, highlights, rings)
     sites = [(s.name, s.lon_deg, s.lat_deg) for s in result.sites]
-    sides = labels.site_anchors(sites, framed, highlight_lines(highlights), 20.0 if presentation else None)
+    sides = labels.site_anchors(
+        sites, framed, highlight_lines(highlights), PRESENTATION_LABEL_PX if presentation else None
+    )
     _sites_layer(target, result, presentation, [labels.SITE_DIRECTIONS[i] for i in sides])
     if tiles is None:  # a tile background carries its own place names
         _labels_layer(target, result, framed, presentation, highlights)
@@ -931,7 +936,7 @@ def label_rows(
         lines,
     )
     return _LABELS.get_or_make(
-        key, lambda: _label_rows(shares, view, sites, 20.0 if presentation else None, lines)
+        key, lambda: _label_rows(shares, view, sites, PRESENTATION_LABEL_PX if presentation else None, lines)
     )
 
 
@@ -1062,7 +1067,7 @@ def _labels_layer(
 
 
 def _page_style(m: folium.Map, presentation: bool, tiles: TileSource | None) -> None:
-    font = "20px" if presentation else "13px"
+    font = f"{PRESENTATION_LABEL_PX:g}px" if presentation else "13px"
     # Presentation mode sizes the map's frame to the screen (coverage.app.views.projector_css):
     # the map follows the frame's height instead of the pixels streamlit-folium sets.
     fill = "#map_div{height:100vh !important}" if presentation else ""
@@ -1074,6 +1079,8 @@ def _page_style(m: folium.Map, presentation: bool, tiles: TileSource | None) -> 
         RawHtml(
             f"<style>{fill}.leaflet-container{{background:{backdrop};font-size:{font}}}"
             f".leaflet-tooltip{{font-size:{font}}}"
+            # Long site names wrap (coverage.labels.SITE_MAX_EM), as their boxes are placed.
+            f".site-label{{white-space:normal;max-width:{labels.SITE_MAX_EM:g}em;width:max-content}}"
             f".highlight-label{{color:{STYLE.highlight};font-weight:bold}}"
             # A compact credit: small type, never wider than the map minus the scale bar.
             f".leaflet-container .leaflet-control-attribution{{font-size:{credit};line-height:1.35;"
