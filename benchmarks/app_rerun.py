@@ -137,7 +137,7 @@ def render_path(repeats: int, warmup: int = 1) -> dict[str, Any]:
     )
     steps["legend"], _ = time_call(lambda: views.legend_markdown(result.sites, "mi"), repeats, w)
     steps["distances_view"], _ = time_call(lambda: views.distances_view(result, "mi"), repeats, w)
-    steps["editor_frame"], _ = time_call(lambda: editor.editor_frame(scenario), repeats, w)
+    steps["editor_frame"], _ = time_call(lambda: editor.editor_frame(scenario, data.catalog()), repeats, w)
     options = RenderOptions.for_scenario(scenario, units="mi")
     steps["caption + sources + credit"], _ = time_call(
         lambda: (caption(result, options), views.sources(result.sites), credit_text(result.sites)), repeats

@@ -195,22 +195,55 @@ def test_adding_a_place_by_name() -> None:
     at = _app()
     at.radio(key="preset").set_value("S-400 at Ankara").run()
     _open_tab(at, "Sites")
-    at.text_input(key="place_query").input("Tbilisi")
-    at.button[0].click().run()
+    at.text_input(key="place_query").input("Tbilisi").run()
+    (choice,) = [r for r in at.radio if r.key and r.key.startswith("place_pick")]
+    assert choice.options[0].startswith("Tbilisi, Georgia · ")  # named in full, with its population
+    at.button(key="add_place").click().run()
     assert not at.error
     names = [s.name for s in at.session_state["scenario"].sites]
     assert names == ["Ankara", "Tbilisi"]
+    assert any("Added Tbilisi, Georgia" in _plain(x.value) for x in at.success)
+    assert at.text_input(key="place_query").value == ""  # the search starts afresh
     assert "Georgia" in _countries(at)
 
 
-def test_an_unknown_place_gives_a_clear_error_and_keeps_the_map() -> None:
+def test_a_place_search_offers_every_match_biggest_first() -> None:
     at = _app()
     _open_tab(at, "Sites")
-    at.text_input(key="place_query").input("Atlantis-on-Sea")
-    at.button[0].click().run()
+    at.text_input(key="place_query").input("Springfield").run()
+    (choice,) = [r for r in at.radio if r.key and r.key.startswith("place_pick")]
+    options = [_plain(o) for o in choice.options]
+    assert len(options) > 3
+    assert options[0].startswith("Springfield, Missouri, United States")
+    people = [int(re.search(r"· ([\d,]+) people", o).group(1).replace(",", "")) for o in options]
+    assert people == sorted(people, reverse=True)
+    choice.set_value(2).run()
+    at.button(key="add_place").click().run()
+    added = at.session_state["scenario"].sites[-1]
+    assert added.name == "Springfield" and added.lat == pytest.approx(39.80, abs=0.05)  # Illinois
+
+
+def test_an_unknown_place_gives_a_clear_message_with_spellings_and_keeps_the_map() -> None:
+    at = _app()
+    _open_tab(at, "Sites")
+    at.text_input(key="place_query").input("Ankra").run()
     assert not at.exception
-    assert any("unknown place" in e.value for e in at.error)
+    (warning,) = [_plain(w.value) for w in at.warning]
+    assert "No place called 'Ankra'" in warning and "Ankara" in warning
+    assert not [b for b in at.button if b.key == "add_place"]
+    assert [s.name for s in at.session_state["scenario"].sites] == ["Ankara"]
     assert _map_args(at)["script"]
+
+
+def test_a_map_click_uses_the_system_chosen_for_new_sites() -> None:
+    from coverage.catalog import load_catalog
+
+    other = next(i for i in load_catalog().systems if i != "s-400")
+    at = _app()
+    _open_tab(at, "Sites")
+    at.selectbox(key="add_system").set_value(other).run()
+    _open_tab(at, "Countries reached")  # the choice holds with the Sites tab closed
+    assert at.session_state["click_system"] == other  # what a click on the map adds (tabs._map)
 
 
 def test_presentation_mode_hides_the_editing_controls() -> None:
@@ -234,8 +267,8 @@ def test_start_empty_shows_an_invitation_not_an_error() -> None:
 def test_changing_the_map_during_the_story_ends_the_guided_story() -> None:
     at = _app()
     _open_tab(at, "Sites")
-    at.text_input(key="place_query").input("Athens")
-    at.button[0].click().run()
+    at.text_input(key="place_query").input("Athens").run()
+    at.button(key="add_place").click().run()
     assert not at.exception
     assert at.radio(key="preset").value == "Your own map"
     assert not [r for r in at.radio if r.key == "step"]

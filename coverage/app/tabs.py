@@ -17,12 +17,13 @@ from coverage.alttext import describe
 from coverage.analysis import Result
 from coverage.catalog import Catalog
 from coverage.errors import CoverageError
+from coverage.places import find_matches, spelling_hints
 from coverage.projection import far_side_problem
 from coverage.render import FORMATS, SIZE_LABELS, RenderOptions, caption
 from coverage.scenario import Scenario, encode_for_url, link_fits
 from coverage.story import PRESETS, STEPS
 from coverage.style import THEME_NAMES, credit_text, short_credit
-from coverage.text import shorten
+from coverage.text import quoted, shorten
 from coverage.tiles import BACKGROUNDS, PLAIN, tile_source
 from coverage.timeline import load_timeline
 from coverage.units import UNITS, Unit
@@ -263,7 +264,10 @@ def _map(
     click = state.new_click(session, (out or {}).get("last_clicked"))
     if click and not presentation:
         try:
-            state.set_scenario(session, editor.add_click(scenario, click["lat"], click["lng"]), own=True)
+            system = session.get("click_system", "s-400")  # as chosen in the Sites tab
+            state.set_scenario(
+                session, editor.add_click(scenario, click["lat"], click["lng"], system), own=True
+            )
             st.rerun()
         except CoverageError as exc:
             show_error(str(exc))
@@ -310,15 +314,29 @@ def countries_tab(result: Result, units: Unit) -> None:
 def sites_tab(scenario: Scenario, catalog: Catalog) -> None:
     """Add a place, edit the sites table, open or download a scenario file."""
     session = st.session_state
-    with st.form("add_place", clear_on_submit=True, border=False):
-        c1, c2, c3 = st.columns([3, 2, 1], vertical_alignment="bottom")
-        query = c1.text_input("Add a place", placeholder="e.g. Kars, Athens, Tokyo", key="place_query")
-        system = c2.selectbox(
-            "System", list(catalog.systems), format_func=lambda i: catalog.system(i).name, key="add_system"
-        )
-        if c3.form_submit_button("Add place"):
-            _apply(lambda: editor.add_place(scenario, query, system))
-    base = editor.editor_frame(scenario)
+    if session.pop("clear_query", False):  # a place was added: the search starts afresh
+        session["place_query"] = ""
+    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+    query = c1.text_input(
+        "Find a place", placeholder="e.g. Kars, Athens, Springfield (then Enter)", key="place_query"
+    )
+    # Outside any form: the choice holds at once, for "Add" and for a click on the map.
+    system = c2.selectbox(
+        "System for new sites (here and by a click on the map)",
+        list(catalog.systems),
+        format_func=lambda i: catalog.system(i).name,
+        key="add_system",
+    )
+    session["click_system"] = system if system in catalog.systems else "s-400"
+    if query.strip():
+        place_choice(scenario, query, session["click_system"], catalog)
+    for notice in session.pop("notices", []):
+        st.success(views.md_escape(notice))
+    base = editor.editor_frame(scenario, catalog)
+    st.caption(
+        "Range: a cited figure (value, who published it, year, what it measures) or a custom "
+        "radius. Type a radius or unit over a cited figure's to draw your own (unsourced)."
+    )
     edited = st.data_editor(
         base,
         key=f"sites-{session.rev}",
@@ -329,7 +347,7 @@ def sites_tab(scenario: Scenario, catalog: Catalog) -> None:
     )
     if not edited.equals(base):
         # A new editor key (set_scenario bumps rev): its edits are now in the base.
-        _apply(lambda: editor.scenario_from_editor(scenario, edited, catalog), prefix="Not applied: ")
+        _apply(lambda: editor.scenario_from_editor(scenario, edited, catalog, base), prefix="Not applied: ")
     st.markdown("**Scenario file**")
     c1, c2 = st.columns(2)
     upload = c1.file_uploader("Open a scenario (.json)", type=["json"], key=f"upload-{session.rev}")
@@ -343,6 +361,44 @@ def sites_tab(scenario: Scenario, catalog: Catalog) -> None:
     )
 
 
+def place_choice(scenario: Scenario, query: str, system: str, catalog: Catalog) -> None:
+    """What the place search found: every match named in full, the biggest first, to choose
+    from and add; or a clear "not found" with close spellings."""
+    matches = find_matches(query)
+    if not matches:
+        hints = spelling_hints(query)
+        hint = f" Close spellings: {', '.join(hints)}." if hints else ""
+        st.warning(
+            views.md_escape(
+                f"No place called {quoted(query.strip())} in the gazetteer (the story's places and "
+                f"GeoNames cities of 15,000 people or more).{hint} Or type its lat and lon in the table."
+            )
+        )
+        return
+    described = [m.describe() for m in matches]
+    found = f"{len(matches)} places" if len(matches) > 1 else "1 place"
+    pick = st.radio(
+        views.md_escape(f"Found {found} called {quoted(query.strip())}: choose one"),
+        range(len(matches)),
+        format_func=lambda i: described[i],
+        key=f"place_pick-{query}",
+    )
+    pick = pick if isinstance(pick, int) and 0 <= pick < len(matches) else 0
+    chosen = matches[pick]
+    name = catalog.system(system).name
+    if st.button(views.md_escape(f"Add {chosen.full_name} ({name})"), key="add_place"):
+        session = st.session_state
+        try:
+            new = editor.add_match(scenario, chosen, system)
+        except CoverageError as exc:
+            show_error(str(exc))
+            return
+        state.set_scenario(session, new, own=True)
+        session["notices"] = [f"Added {chosen.describe()}, with the {name}."]
+        session["clear_query"] = True
+        st.rerun()
+
+
 def _apply(make: Any, prefix: str = "") -> None:
     """Set the scenario ``make()`` returns and rerun; show its error instead if it fails."""
     try:
@@ -354,19 +410,17 @@ def _apply(make: Any, prefix: str = "") -> None:
 
 
 def editor_columns(catalog: Catalog) -> dict[str, Any]:
-    """The sites editor's columns, with the catalog's systems and figures to choose from."""
-    figure_ids = [""] + [f.id for s in catalog.systems.values() for f in s.figures]
+    """The sites editor's columns: the range as a named, sourced choice, and the radius and
+    unit it draws."""
+    choices = list(editor.range_choices(catalog))
     return {
         "name": st.column_config.TextColumn("Name", required=True, max_chars=100),
         "lat": st.column_config.NumberColumn("Lat", min_value=-90.0, max_value=90.0, format="%.4f"),
         "lon": st.column_config.NumberColumn("Lon", min_value=-180.0, max_value=180.0, format="%.4f"),
-        "system": st.column_config.SelectboxColumn(
-            "System", options=[*catalog.systems, editor.CUSTOM], required=True, default="s-400"
+        "range": st.column_config.SelectboxColumn(
+            "Range (cited figure, or custom)", options=choices, width="large", default=choices[0]
         ),
-        "figure": st.column_config.SelectboxColumn(
-            "Cited figure (blank = the system's default)", options=figure_ids
-        ),
-        "radius": st.column_config.NumberColumn("Custom radius", min_value=0.0, max_value=10000.0),
+        "radius": st.column_config.NumberColumn("Radius", min_value=0.0, max_value=10000.0, format="%g"),
         "unit": st.column_config.SelectboxColumn("Unit", options=list(UNITS), default="km"),
     }
 
