@@ -14,7 +14,7 @@ import streamlit as st
 
 from coverage import maps
 from coverage.alttext import describe
-from coverage.analysis import Result
+from coverage.analysis import NEAREST_CAPITALS, STORY_PLACE_REACH, Result
 from coverage.catalog import Catalog
 from coverage.errors import CoverageError
 from coverage.places import find_matches, spelling_hints
@@ -432,6 +432,10 @@ def distances_tab(result: Result, units: Unit) -> None:
     if frame.empty:
         st.write("No site yet.")
         return
+    st.caption(
+        f"For each site: its {NEAREST_CAPITALS} nearest capitals, and the story's places within "
+        f"{STORY_PLACE_REACH:g} times its range. Distances along the Earth's surface."
+    )
     st.markdown(views.markdown_table(frame, text_columns=3))
 
 

@@ -193,10 +193,11 @@ def comparison(result: Result) -> pd.DataFrame:
 
 
 def distances_view(result: Result, units: Unit) -> pd.DataFrame:
-    """Distances from each site to the story's places and the capitals reached, in ``units``."""
+    """Distances that fit each site, in ``units``: its nearest capitals and the story's places
+    within twice its range, each with why it is listed."""
     if not result.sites:
         return pd.DataFrame()
-    dist = pd.DataFrame(list(result.distance_rows), columns=DISTANCE_COLUMNS)
+    dist = pd.DataFrame(list(result.distance_rows), columns=[*DISTANCE_COLUMNS, "why"])
     return pd.DataFrame(
         {
             "Site": dist["site"],
@@ -206,6 +207,7 @@ def distances_view(result: Result, units: Unit) -> pd.DataFrame:
                 lambda m: f"{from_metres(m, units):,.0f}"
             ),
             "Inside the ring": dist["inside"].map({True: "inside", False: "outside"}),
+            "Listed as": dist["why"],
         }
     )
 
