@@ -243,3 +243,12 @@ def export_bytes(
         scenario, size=size, theme=theme, units=units, highlight=highlight, horizon_m=horizon_m
     )
     return render(analysed(scenario), fmt, options)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def handout_bytes(scenario_json: str, units: Unit) -> bytes:
+    """The classroom handout PDF (:func:`coverage.handout.handout`), made on click, cached."""
+    from coverage.handout import handout
+
+    scenario = sc.parse_scenario(scenario_json, "scenario")
+    return handout(analysed(scenario), scenario, units)

@@ -498,6 +498,16 @@ def download_tab(scenario: Scenario, units: Unit) -> None:
             key=f"download-{fmt.name}",
         )
     st.caption("Files are made when you click. Every file carries the sources of its figures.")
+    st.markdown("**For a class**")
+    st.download_button(
+        "Classroom handout (PDF): predict, then reveal",
+        data=lambda: data.handout_bytes(export_json, units),
+        file_name=f"{stem}-handout.pdf",
+        mime="application/pdf",
+        key="download-handout",
+        help="Page 1 asks students which capitals lie within the range before they see the map; "
+        "page 2 shows the map, the distances, what a range figure means and the sources.",
+    )
 
 
 def _horizon_shown() -> float | None:
