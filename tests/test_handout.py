@@ -13,8 +13,8 @@ from coverage.analysis import analyse_shipped
 from coverage.catalog import load_catalog
 from coverage.cli import main
 from coverage.handout import KEY_POINTS, candidate_names, handout
-from coverage.scenario import resolve_sites
 from coverage.paths import SCENARIOS_DIR
+from coverage.scenario import resolve_sites
 from coverage.story import scenario_file
 
 
