@@ -8,6 +8,7 @@ background is optional, off by default).
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -27,44 +28,47 @@ st.set_page_config(
 )
 data.ensure_static_leaflet(STATIC_DIR)
 session = st.session_state
-state.begin_run(session, st.query_params.get("s"), data.decode_link, st.query_params.get("step"))
-scenario: Scenario = session.scenario
+# The page's work holds one of the server's few run slots (a flood of reruns waits first);
+# a rerun request that came meanwhile stops this run at its first widget, in the sidebar.
+with data.run_slot(wait_s=state.run_delay_s(session, time.monotonic())):
+    state.begin_run(session, st.query_params.get("s"), data.decode_link, st.query_params.get("step"))
+    scenario: Scenario = session.scenario
 
-units, presentation, background = tabs.sidebar(scenario)
-scenario = state.keep_units(session, units)
-map_area, beside_map = tabs.header(scenario, presentation)
+    units, presentation, background = tabs.sidebar(scenario)
+    scenario = state.keep_units(session, units)
+    map_area, beside_map = tabs.header(scenario, presentation)
 
-with beside_map:  # notes go beside or under the map, which keeps its place in the page
-    try:
-        result = data.analysed(scenario)
-    except CoverageError as exc:
-        tabs.show_error(str(exc))
-        scenario = session.scenario = Scenario(sites=(), title=scenario.title)
-        result = data.analysed(scenario)
-    tabs.update_link(scenario, result)
+    with beside_map:  # notes go beside or under the map, which keeps its place in the page
+        try:
+            result = data.analysed(scenario)
+        except CoverageError as exc:
+            tabs.show_error(str(exc))
+            scenario = session.scenario = Scenario(sites=(), title=scenario.title)
+            result = data.analysed(scenario)
+        tabs.update_link(scenario, result)
 
-tabs.map_section(
-    result,
-    scenario,
-    static_dir=STATIC_DIR,
-    units=units,
-    presentation=presentation,
-    background=background,
-    area=map_area,
-    side=beside_map,
-)
+    tabs.map_section(
+        result,
+        scenario,
+        static_dir=STATIC_DIR,
+        units=units,
+        presentation=presentation,
+        background=background,
+        area=map_area,
+        side=beside_map,
+    )
 
-# Lazy tabs: only the open tab's body runs, keeping each rerun short.
-bodies = {
-    "Countries reached": lambda: tabs.countries_tab(result, units),
-    "Sites": lambda: tabs.sites_tab(scenario, data.catalog()),
-    "Distances": lambda: tabs.distances_tab(result, units),
-    "Sources": lambda: tabs.sources_tab(result),
-    "Caption": lambda: tabs.caption_tab(result, scenario, units),
-    "Download": lambda: tabs.download_tab(scenario, units),
-    "What a range means": lambda: tabs.explainer_tab(units),
-}
-for name, tab in tabs.tabs(presentation).items():
-    if tab.open:
-        with tab:
-            bodies[name]()
+    # Lazy tabs: only the open tab's body runs, keeping each rerun short.
+    bodies = {
+        "Countries reached": lambda: tabs.countries_tab(result, units),
+        "Sites": lambda: tabs.sites_tab(scenario, data.catalog()),
+        "Distances": lambda: tabs.distances_tab(result, units),
+        "Sources": lambda: tabs.sources_tab(result),
+        "Caption": lambda: tabs.caption_tab(result, scenario, units),
+        "Download": lambda: tabs.download_tab(scenario, units),
+        "What a range means": lambda: tabs.explainer_tab(units),
+    }
+    for name, tab in tabs.tabs(presentation).items():
+        if tab.open:
+            with tab:
+                bodies[name]()

@@ -100,3 +100,38 @@ def test_app_map_fetches_the_world_and_the_view_from_static_files(tmp_path) -> N
     page = m.get_root().render() + stage.layers_js
     assert f'fetch("{data.world_url(tmp_path)}")' in page
     assert page.count("fetch(") == 2  # the world and the view, nothing inline but rings and names
+
+
+def test_run_slots_bound_the_page_runs_in_progress(monkeypatch) -> None:
+    import threading
+
+    inside, peak, lock = 0, 0, threading.Lock()
+    gate = threading.Event()
+
+    def run() -> None:
+        nonlocal inside, peak
+        with data.run_slot():
+            with lock:
+                inside += 1
+                peak = max(peak, inside)
+            gate.wait(0.2)
+            with lock:
+                inside -= 1
+
+    threads = [threading.Thread(target=run) for _ in range(3 * data.RUN_SLOTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert peak == data.RUN_SLOTS
+    assert inside == 0
+
+
+def test_a_run_slot_waits_the_backoff_first(monkeypatch) -> None:
+    slept: list[float] = []
+    monkeypatch.setattr(data.time, "sleep", slept.append)
+    with data.run_slot(wait_s=1.0):
+        pass
+    with data.run_slot():
+        pass
+    assert slept == [1.0]

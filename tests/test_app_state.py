@@ -187,3 +187,19 @@ def test_step_by_moves_one_step_and_stops_at_the_ends() -> None:
     for _ in range(10):
         state.step_by(session, 1)
     assert session["step"] == STEPS[-1].title
+
+
+def test_runs_within_the_burst_start_at_once_and_a_flood_waits() -> None:
+    s: dict[str, Any] = {}
+    delays = [state.run_delay_s(s, 100.0 + i * 0.1) for i in range(state.RUN_BURST + 3)]
+    assert delays[: state.RUN_BURST] == [0.0] * state.RUN_BURST
+    assert delays[state.RUN_BURST :] == [state.RUN_BACKOFF_S] * 3
+    # Once the window has passed, the next run starts at once, and old starts are forgotten.
+    later = 100.0 + state.RUN_BURST * 0.1 + state.RUN_WINDOW_S + 1.0
+    assert state.run_delay_s(s, later) == 0.0
+    assert s["run_times"] == [later]
+
+
+def test_a_person_clicking_twice_a_second_never_waits() -> None:
+    s: dict[str, Any] = {}
+    assert all(state.run_delay_s(s, i * 0.5) == 0.0 for i in range(60))

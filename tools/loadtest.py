@@ -323,6 +323,43 @@ async def run_cost(base: str, repeats: int, timeout_s: float, server_pid: int) -
     }
 
 
+async def run_sequential(base: str, n: int, timeout_s: float, server_pid: int) -> dict:
+    """``n`` protocol visits one after another on a server warmed by the recorded visit, the
+    server's memory (RSS of its process tree) sampled after each: does it grow with visits?"""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            visit = await pc.record_visit(
+                browser, base, int(timeout_s * 1000), FIRST_RING, FOURTH_RING, MAP_IFRAME
+            )
+        finally:
+            await browser.close()
+    rss_mb: list[float] = []
+    results: list[dict] = []
+    started = time.perf_counter()
+    for i in range(n):
+        result = await pc.ProtocolSession(base, visit, timeout_s).run()
+        results.append({"session": i, **result})
+        rss_mb.append(round(sum(rss_kb(p) for p in tree_pids(server_pid)) / 1024, 1))
+    ok = [r for r in results if r["ok"]]
+    tenth = max(1, n // 10)
+    return {
+        "visits": n,
+        "served": len(ok),
+        "failed": n - len(ok),
+        "wall_s": round(time.perf_counter() - started, 1),
+        "time_to_first_map_s": spread([r["first_map_s"] for r in ok]),
+        "time_to_step_s": spread([r["step_s"] for r in ok]),
+        "rss_mb_after_visit": rss_mb,
+        "rss_mb_first_tenth_median": statistics.median(rss_mb[:tenth]),
+        "rss_mb_last_tenth_median": statistics.median(rss_mb[-tenth:]),
+        "rss_mb_peak": max(rss_mb, default=0.0),
+        "per_session": results,
+    }
+
+
 def server_cpu(pid: int) -> float:
     return sum(cpu_s(p) for p in tree_pids(pid))
 
@@ -397,9 +434,19 @@ def main(argv: list[str] | None = None) -> int:
         help="instead of the load test: N protocol visits one after another, one phase at a time, "
         "and the server CPU seconds of each phase (writes docs/reliability-load-cost.json)",
     )
+    parser.add_argument(
+        "--sequential",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of the load test: N protocol visits one after another, the server's memory "
+        "sampled after each (writes docs/reliability-load-sequential.json)",
+    )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     try:
+        if args.sequential:
+            return main_sequential(args, argv)
         return main_cost(args, argv) if args.server_cost else main_load(args, argv)
     except ServerStartError:
         raise SystemExit(f"server did not become healthy; see {LOG_PATH}") from None
@@ -591,6 +638,35 @@ def main_cost(args: argparse.Namespace, argv: list[str] | None) -> int:
         f"load average (1 min) before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f}; results in {out}"
     )
     return 0
+
+
+def main_sequential(args: argparse.Namespace, argv: list[str] | None) -> int:
+    n = max(1, min(args.sequential, 1000))
+    out = args.out or ROOT / "docs" / "reliability-load-sequential.json"
+    load_before = os.getloadavg()
+    with streamlit_server(log_path=LOG_PATH) as server:
+        idle_mb = round(sum(rss_kb(p) for p in tree_pids(server.pid)) / 1024, 1)
+        seq = asyncio.run(run_sequential(server.url, n, args.session_timeout or 60.0, server.pid))
+    seq["rss_mb_idle_after_start"] = idle_mb
+    seq["target_rss_mb"] = TARGET_RSS_MB
+    seq["machine"] = {
+        "cpus": os.cpu_count(),
+        "loadavg_1_5_15_before": [round(x, 2) for x in load_before],
+        "loadavg_1_5_15_after": [round(x, 2) for x in os.getloadavg()],
+    }
+    seq["command"] = COMMAND + " ".join(argv if argv is not None else sys.argv[1:])
+    out.write_text(json.dumps(seq, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    first_map = seq["time_to_first_map_s"]
+    print(
+        f"{n} visits one after another: served {seq['served']}, failed {seq['failed']} in {seq['wall_s']} s"
+    )
+    print(f"time to first map p50 {first_map['p50']} s  p95 {first_map['p95']} s")
+    print(
+        f"server RSS idle {idle_mb} MB; after the first tenth {seq['rss_mb_first_tenth_median']} MB, "
+        f"the last tenth {seq['rss_mb_last_tenth_median']} MB, peak {seq['rss_mb_peak']} MB"
+    )
+    print(f"results in {out}")
+    return 0 if not seq["failed"] and seq["rss_mb_peak"] <= TARGET_RSS_MB else 1
 
 
 if __name__ == "__main__":

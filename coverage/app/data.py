@@ -9,10 +9,13 @@ here hold what is derived from them for the page.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +47,29 @@ MAX_COMPARISON_PAIRS = 1500
 table is not computed, and the tab says why."""
 MAX_BORDER_FILES = 256
 """Borders files kept under static/borders (the oldest go first): one per view ever shown."""
+
+RUN_SLOTS = 2
+"""Page runs the server does at once (the others wait their turn). Streamlit runs each
+session's script in its own thread; every run in progress holds its working set (about
+18 MB for a 200-site world map), so 25 clients asking at once, or clients that ask and
+never read, would hold 25 of them (issue 17, item 10). Under one GIL more than the two
+cores' worth of runs at once is no faster, only bigger."""
+_RUN_SLOTS = threading.BoundedSemaphore(RUN_SLOTS)
+
+
+@contextlib.contextmanager
+def run_slot(wait_s: float = 0.0) -> Iterator[None]:
+    """Wait ``wait_s`` (see :func:`coverage.app.state.run_delay_s`), then hold one of the
+    server's :data:`RUN_SLOTS` for the page's work.
+
+    A run that waits and meanwhile gets a newer rerun request (or whose visitor left) is
+    stopped by Streamlit at its next element, releasing the slot unused.
+    """
+    if wait_s > 0:
+        time.sleep(wait_s)
+    with _RUN_SLOTS:
+        yield
+
 
 # st.cache_data hashes a Result by what it was computed from, not by pickling its geometry.
 _BY_KEY: dict[Any, Any] = {Result: lambda r: (RESOLUTION, result_key(r.sites))}

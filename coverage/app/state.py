@@ -5,7 +5,8 @@ Streamlit's ``st.session_state`` in the app, a plain dict in the tests. Keys:
 ``step`` (the radios), ``event`` (the timeline step's slider), ``rev`` (bumped on
 every new scenario, so editors and uploads start afresh), ``pending_preset`` (a
 preset to show from the next run: a widget's value can only be set before it is
-drawn), ``errors`` (messages to show once), ``tab`` / ``kept_tab`` (the open tab) and ``last_click``.
+drawn), ``errors`` (messages to show once), ``tab`` / ``kept_tab`` (the open tab), ``last_click``
+and ``run_times`` (when the session's recent runs started, for :func:`run_delay_s`).
 """
 
 from __future__ import annotations
@@ -95,6 +96,27 @@ def current_event(state: State) -> str:
     ids = [e.id for e in load_timeline()]
     chosen = state.get("event")
     return chosen if chosen in ids else ids[-1]
+
+
+# A person clicks a few times a second at most; a client asking for more is flooding the
+# server (each run queues the whole page for a client that may never read it: issue 17,
+# item 10). Beyond the burst, each run first waits, and rerun requests that arrive
+# meanwhile are merged by Streamlit into one run.
+RUN_BURST = 6
+RUN_WINDOW_S = 3.0
+RUN_BACKOFF_S = 1.0
+
+
+def run_delay_s(state: State, now_s: float) -> float:
+    """Seconds this run should wait before its work: 0 within the burst, else the backoff.
+
+    Records the run's start (``now_s``, a monotonic clock) in ``state["run_times"]``,
+    keeping only those inside the window.
+    """
+    times = [t for t in state.get("run_times", ()) if now_s - t < RUN_WINDOW_S]
+    times.append(now_s)
+    state["run_times"] = times
+    return 0.0 if len(times) <= RUN_BURST else RUN_BACKOFF_S
 
 
 def begin_run(
