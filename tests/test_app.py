@@ -376,10 +376,11 @@ def test_a_map_no_print_map_can_show_offers_the_other_files_and_says_why() -> No
     assert any("far side of the Earth" in w.value for w in at.warning)
     labels = [b.proto.label for b in at.get("download_button")]
     assert "GeoJSON" in labels and "Interactive HTML (self-contained)" in labels
-    assert not any(label.startswith(("PNG", "SVG", "PDF")) for label in labels)
-    # An ordinary map still offers all seven.
+    assert not any(label.startswith(("PNG", "SVG", "PDF", "Classroom")) for label in labels)
+    # An ordinary map still offers all seven, and the classroom handout.
     at = _open_tab(_app(), "Download")
-    assert len(at.get("download_button")) == 7
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert len(labels) == 8 and labels[-1].startswith("Classroom handout (PDF)")
 
 
 def _far_flung(n: int, radius_km: float) -> Scenario:

@@ -498,6 +498,8 @@ def download_tab(scenario: Scenario, units: Unit) -> None:
             key=f"download-{fmt.name}",
         )
     st.caption("Files are made when you click. Every file carries the sources of its figures.")
+    if problem is not None:  # the handout shows the print map
+        return
     st.markdown("**For a class**")
     st.download_button(
         "Classroom handout (PDF): predict, then reveal",
