@@ -522,3 +522,14 @@ def test_presentation_mode_steps_with_previous_and_next() -> None:
     assert at.radio(key="step").value.startswith("5 ·")  # the last: Next is off
     assert at.button(key="step_next").disabled
     assert _map_args(at)["height"] == 620
+
+
+def test_distances_fit_a_site_far_from_the_story() -> None:
+    kaliningrad = Scenario(sites=(SiteSpec(name="Kaliningrad", lat=54.71, lon=20.51, system="s-400"),))
+    at = _open_tab(_app(s=encode_for_url(kaliningrad)), "Distances")
+    table = _table(at, "Site", "Place")
+    places = set(table["Place"])
+    assert {"Vilnius", "Warsaw"} <= places
+    assert not places & {"Ankara", "İzmir", "Kars", "Edirne"}  # the story's places are far away
+    assert set(table["Listed as"]) == {"one of the nearest capitals"}
+    assert any("nearest capitals" in c.value for c in at.caption)

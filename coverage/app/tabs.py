@@ -436,7 +436,7 @@ def distances_tab(result: Result, units: Unit) -> None:
         f"For each site: its {NEAREST_CAPITALS} nearest capitals, and the story's places within "
         f"{STORY_PLACE_REACH:g} times its range. Distances along the Earth's surface."
     )
-    st.markdown(views.markdown_table(frame, text_columns=3))
+    st.markdown(views.markdown_table(frame, text_columns=4))
 
 
 def sources_tab(result: Result) -> None:

@@ -203,11 +203,11 @@ def distances_view(result: Result, units: Unit) -> pd.DataFrame:
             "Site": dist["site"],
             "Place": dist["place"],
             "Kind": dist["kind"],
+            "Listed as": dist["why"],
             f"Distance ({units})": (dist["distance_km"] * 1000.0).map(
                 lambda m: f"{from_metres(m, units):,.0f}"
             ),
             "Inside the ring": dist["inside"].map({True: "inside", False: "outside"}),
-            "Listed as": dist["why"],
         }
     )
 
