@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from coverage import paths
 from coverage.errors import DataFileError
@@ -71,7 +71,7 @@ ANCHORS: dict[Kind, tuple[tuple[float, float], ...]] = {
     "capital": ((0.5, 0.0), (-0.5, 0.0), (0.5, -0.8), (0.5, 0.8)),
     # A site's name: right of its marker, or left of it (Leaflet's "auto" tooltip direction
     # for a site east of the map's centre).
-    "site": ((0.5, 0.0), (-0.5, 0.0), (0.0, -1.0), (0.0, 1.0)),
+    "site": ((0.5, 0.0), (-0.5, 0.0), (0.0, -0.5), (0.0, 0.5)),
     # A highlighted line's name, beside the line (a gap of HIGHLIGHT_GAP_PX), never on it.
     "highlight": ((-0.5, 0.0), (0.5, 0.0), (0.0, -1.0), (0.0, 1.0), (-0.5, -1.0), (0.5, 1.0)),
     "line": ((0.0, 0.0),),
@@ -142,7 +142,7 @@ def text_size(label: Label) -> tuple[float, float]:
     return width, height
 
 
-def label_box(label: Label, zoom: int, anchor: int) -> Box:
+def label_box(label: Label, zoom: float, anchor: int) -> Box:
     """The pixel box (x0, y0, x1, y1) of ``label`` at ``zoom`` and anchor index ``anchor``."""
     x, y = world_px(label.lon_deg, label.lat_deg, zoom)
     w, h = text_size(label)
@@ -219,15 +219,20 @@ def place(labels: Sequence[Label], min_zoom: int = MIN_ZOOM, max_zoom: int = MAX
     return ["".join(c) for c in codes]
 
 
-def fit_zoom(bounds: tuple[float, float, float, float], width_px: float, height_px: float) -> int:
+def fit_zoom(
+    bounds: tuple[float, float, float, float], width_px: float, height_px: float, snap: float = 1.0
+) -> Any:
     """The whole zoom Leaflet's ``fitBounds`` reaches for ``bounds`` (lon/lat) on a map of this size.
 
     (Leaflet may snap to a quarter zoom above this; labels are placed per whole zoom.)
+    ``snap`` < 1: that zoom to the ``snap`` step, as Leaflet's ``zoomSnap`` gives it (a float).
     """
     west, south, east, north = bounds
     x0, y0 = world_px(west, north, 0)
     x1, y1 = world_px(east, south, 0)
     scale = min(width_px / max(x1 - x0, 1e-9), height_px / max(y1 - y0, 1e-9))
+    if snap < 1.0:
+        return max(0.0, math.floor(math.log2(scale) / snap) * snap)
     return max(0, int(math.floor(math.log2(scale))))
 
 
@@ -406,7 +411,7 @@ def site_anchors(
     view: tuple[float, float, float, float],
     lines: Sequence[tuple[str, Sequence[tuple[float, float]]]] = (),
     font_px: float | None = None,
-    zoom: int | None = None,
+    zoom: float | None = None,
 ) -> list[int]:
     """Where each site's name goes (an index into ``ANCHORS["site"]``), chosen once at the zoom
     the map opens at (``zoom``; else the one that fits ``view`` on a map of :data:`FIT_PX`).
@@ -415,27 +420,36 @@ def site_anchors(
     east of it), then the other side, above, below: the first box inside the view that
     covers neither an earlier site's name nor a highlighted line (inside the view first).
     """
-    if zoom is None:
-        zoom = fit_zoom(view, *FIT_PX)
+    if zoom is None:  # the zoom Leaflet opens at (quarter steps), not the whole zoom below it
+        zoom = fit_zoom(view, *FIT_PX, snap=0.25)
     centre = 0.5 * (view[0] + view[2])
     grid = _Grid()
     for _, coords in lines:
         for lon, lat in _along(coords, LINE_STEP_DEG):
             grid.add(label_box(Label("", lon, lat, "line", 0.0), zoom, 0))
     frame = view_px(view, zoom)
+    placed: list[Box] = []  # the sites' names so far: where none is free, the least covered
     chosen = []
     for name, lon, lat in sites:
         order = (0, 1, 2, 3) if lon < centre else (1, 0, 2, 3)
         label = Label(name, lon, lat, "site", -1.0, font_px=font_px)
         boxes = {a: label_box(label, zoom, a) for a in order}
         fits = [a for a in order if inside(boxes[a], frame)] or list(order)
-        pick = next((a for a in fits if grid.free(boxes[a])), fits[0])
-        grid.add(label_box(label, zoom, pick))
+        pick = next(
+            (a for a in fits if grid.free(boxes[a])),
+            min(fits, key=lambda a: sum(_overlap_area(boxes[a], b) for b in placed)),
+        )
+        grid.add(boxes[pick])
+        placed.append(boxes[pick])
         chosen.append(pick)
     return chosen
 
 
-def view_px(view: tuple[float, float, float, float], zoom: int) -> Box:
+def _overlap_area(a: Box, b: Box) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def view_px(view: tuple[float, float, float, float], zoom: float) -> Box:
     """``view`` (west, south, east, north) as a pixel box at ``zoom``."""
     x0, y0 = world_px(view[0], view[3], zoom)
     x1, y1 = world_px(view[2], view[1], zoom)

@@ -63,7 +63,7 @@ def _inside_viewport(page: Page, box: dict[str, float] | None) -> bool:
     )
 
 
-def test_presentation_mode_fits_a_projector_on_every_step(projector: Page, app_url: str) -> None:
+def test_presentation_mode_fits_a_projector_on_every_step(projector: Page, app_url: str, tmp_path) -> None:
     page = projector
     open_app(page, app_url)
     normal_title_px = float(
@@ -105,7 +105,7 @@ def test_presentation_mode_fits_a_projector_on_every_step(projector: Page, app_u
                 step.title,
                 tip.text_content(),
             )
-        page.screenshot(path=f"/tmp/projector-{page.viewport_size['width']}-step{i + 1}.png")
+        page.screenshot(path=tmp_path / f"step{i + 1}.png")  # to look at when it fails
 
 
 def test_steps_and_clicks_never_show_a_map_without_borders(page: Page, app_url: str) -> None:
