@@ -142,6 +142,7 @@ if (!window.rrLines) {
       }
       stage.addTo(map);
       map.rrStaged = stage;
+      map.rrShown = token;  /* the latest stage is on the map (tests wait for it) */
       map.fire('rrstaged');
     }).catch(function (e) { console.error(e); });
   };

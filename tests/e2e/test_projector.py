@@ -52,6 +52,18 @@ def projector(request: pytest.FixtureRequest, browser: playwright_api.Browser) -
         ctx.close()
 
 
+def _map_document(page: Page) -> playwright_api.Frame:
+    handle = page.locator(MAP_IFRAME).element_handle()
+    frame = handle.content_frame() if handle is not None else None
+    assert frame is not None
+    return frame
+
+
+def _stage_shown(page: Page) -> int:
+    """How many stages (rrStage in coverage.maps) the map has shown: a new step shows one more."""
+    return int(_map_document(page).evaluate("() => window.map_div.rrShown || 0"))
+
+
 def _inside_viewport(page: Page, box: dict[str, float] | None) -> bool:
     size = page.viewport_size
     assert box is not None and size is not None
@@ -79,11 +91,13 @@ def test_presentation_mode_fits_a_projector_on_every_step(projector: Page, app_u
     assert title_px >= normal_title_px, (title_px, normal_title_px)  # larger, not smaller
     for i, step in enumerate(STEPS):
         if i:
+            shown = _stage_shown(page)
             # The keyboard advances the story (→ is the Next button's shortcut).
             page.locator("h1").first.click()
             page.keyboard.press("ArrowRight")
             expect(page.get_by_role("radio", name=step.title)).to_be_checked()
             wait_idle(page)
+            _map_document(page).wait_for_function("n => window.map_div.rrShown > n", arg=shown)
             wait_for_map(page)
         frame = page.locator(MAP_IFRAME)
         assert _inside_viewport(page, frame.bounding_box()), (step.title, frame.bounding_box())
