@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from coverage.app import data, state, tabs
+from coverage.app import data, state, styles, tabs
 from coverage.errors import CoverageError
 from coverage.scenario import Scenario
 
@@ -26,6 +26,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="collapsed" if st.session_state.get("presentation") else "auto",
 )
+st.html(styles.page_css())  # readable small print; on a phone, the map in the first screen
 data.ensure_static_leaflet(STATIC_DIR)
 session = st.session_state
 # The page's work holds one of the server's few run slots (a flood of reruns waits first);

@@ -2,7 +2,7 @@
 
 python -m benchmarks                 # full suite (~10 min on 2 cores)
 python -m benchmarks --quick         # smoke run: few repeats, small inputs (< 60 s)
-python -m benchmarks --only scaling  # one or more sections
+python -m benchmarks --only scaling  # one or more sections (e.g. export_browser)
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 
 from benchmarks.common import CHROMIUM, PY, ROOT, ChildTimeout, run_child
 
-SECTIONS = ("accuracy", "coldstart", "app_rerun", "browser", "exports", "scaling")
+SECTIONS = ("accuracy", "coldstart", "app_rerun", "browser", "exports", "export_browser", "scaling")
 RESULTS_DIR = ROOT / "benchmarks" / "results"
 PLOT_PATH = ROOT / "docs" / "img" / "accuracy.png"
 SCALING_PLOT_PATH = ROOT / "docs" / "img" / "scaling.png"
@@ -271,6 +271,33 @@ CHECKS = (
         "html_bytes",
         "≤ 500 kB",
         lambda v, m: v <= 500_000,
+        _kb,
+    ),
+    Check(
+        "export_browser.first_ring",
+        "HTML export from file://: first ring drawn",
+        "export_browser",
+        "first_ring_s",
+        "≤ 0.5 s",
+        lambda v, m: v <= 0.5,
+        _s,
+    ),
+    Check(
+        "export_browser.first_ring_4x",
+        "HTML export from file://: first ring drawn, CPU throttled 4×",
+        "export_browser",
+        "first_ring_4x_s",
+        "≤ 1.5 s",
+        lambda v, m: v <= 1.5,
+        _s,
+    ),
+    Check(
+        "export_browser.bytes",
+        "HTML export: the story's file size",
+        "export_browser",
+        "html_bytes",
+        "≤ 450 kB",
+        lambda v, m: v <= 450_000,
         _kb,
     ),
     Check(

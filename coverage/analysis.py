@@ -90,7 +90,30 @@ def site_ring(site: Site) -> BaseGeometry:
 
 def covered_union(sites: Sequence[Site]) -> BaseGeometry:
     """The union of the sites' rings."""
-    return shapely.union_all(site_rings(sites))
+    return union_of(site_rings(sites))
+
+
+_PARALLEL_UNION = 200  # rings; fewer are merged in one call
+
+
+def union_of(rings: Sequence[BaseGeometry]) -> BaseGeometry:
+    """The union of ``rings`` (an empty polygon if none).
+
+    Many rings are merged in two halves, west and east of their middle, on two
+    threads (GEOS releases the GIL), then the halves merged: the same area as one
+    ``union_all``, in a little more than half the time when a second core is free.
+    """
+    if not rings:
+        return shapely.Polygon()
+    workers = min(os.cpu_count() or 1, 2)
+    if len(rings) < _PARALLEL_UNION or workers < 2:
+        return shapely.union_all(rings)
+    geoms = np.empty(len(rings), dtype=object)
+    geoms[:] = list(rings)
+    west_to_east = np.argsort(shapely.bounds(geoms)[:, 0], kind="stable")
+    halves = np.array_split(geoms[west_to_east], workers)
+    with ThreadPoolExecutor(workers) as pool:
+        return shapely.union_all(list(pool.map(shapely.union_all, halves)))
 
 
 def as_countries(borders: Borders) -> Countries:
@@ -361,9 +384,7 @@ class Result:
     @property
     def union(self) -> BaseGeometry:
         """The union of the rings (computed on first use: ``report --by-site`` never needs it)."""
-        union: BaseGeometry = self._once(
-            "union", lambda: shapely.union_all(self.rings) if self.rings else shapely.Polygon()
-        )
+        union: BaseGeometry = self._once("union", lambda: union_of(self.rings))
         return union
 
     @property

@@ -11,8 +11,9 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
@@ -62,9 +63,10 @@ class Countries:
     iso_a3: NDArray[np.object_]
     iso_n3: NDArray[np.object_]
     area_km2: NDArray[np.float64]
-    shapes: NDArray[np.object_]
-    """The geometries, or their WKB: decoded into :attr:`geometry` on first use (a report
-    reads only the cells of :attr:`pieces`, so it never decodes the whole world)."""
+    shapes: NDArray[np.object_] | Callable[[], NDArray[np.object_]]
+    """The geometries, or their WKB, or a function that reads their WKB: decoded into
+    :attr:`geometry` on first use (a report reads only the cells of :attr:`pieces`, so it
+    never reads or decodes the whole world)."""
     digest: str | None = None
     """SHA-256 of the shipped file these came from (None if not from one): names cache entries."""
 
@@ -74,10 +76,11 @@ class Countries:
     @cached_property
     def geometry(self) -> NDArray[np.object_]:
         """One (multi)polygon per country (lon/lat)."""
-        if len(self.shapes) and isinstance(self.shapes[0], bytes):
-            decoded: NDArray[np.object_] = shapely.from_wkb(self.shapes)
+        shapes = self.shapes() if callable(self.shapes) else self.shapes
+        if len(shapes) and isinstance(shapes[0], bytes):
+            decoded: NDArray[np.object_] = shapely.from_wkb(shapes)
             return decoded
-        return self.shapes
+        return shapes
 
     @cached_property
     def tree(self) -> shapely.STRtree:
@@ -169,26 +172,30 @@ def house_names() -> dict[str, str]:
 def load_countries(resolution: str = "10m") -> Countries:
     """Countries at ``resolution`` (valid, split at ±180°, lon/lat on WGS84).
 
-    The file's SHA-256 is checked against ``SHA256SUMS`` on every load (a few
-    milliseconds) so that an edited or truncated file fails here with its name,
-    not deep inside a reader. Its decoded columns are kept in the user's cache
+    The file's SHA-256 is checked against ``SHA256SUMS`` (once per version of the file:
+    :func:`_checked_digest`) so that an edited or truncated file fails here with its
+    name, not deep inside a reader. Its decoded columns are kept in the user's cache
     (:mod:`coverage.diskcache`) under that checksum, so later loads skip Parquet and
-    pyarrow. The result is cached: callers must not modify it.
+    pyarrow, and the geometry is read from there only when asked for. The result is
+    cached: callers must not modify it.
     """
     path = boundary_path(resolution)
-    data, digest = _read_verified(path)
+    digest = _checked_digest(path)
     renamed = house_names()
     columns = _read_decoded(digest)
+    shapes: NDArray[np.object_] | Callable[[], NDArray[np.object_]]
     if columns is None:
-        columns = _decode_parquet(path, data)
-        _write_decoded(digest, columns)
-    name, iso_a3, iso_n3, area, wkb = columns
+        name, iso_a3, iso_n3, area, wkb = _decode_and_keep(path, digest)
+        shapes = np.array(wkb, dtype=object)
+    else:
+        name, iso_a3, iso_n3, area = columns
+        shapes = partial(_read_shapes, path, digest)  # read only if a map or figure asks
     countries = Countries(
         name=np.array([renamed.get(n, n) for n in name], dtype=object),
         iso_a3=np.array(iso_a3, dtype=object),
         iso_n3=np.array(iso_n3, dtype=object),
         area_km2=area,
-        shapes=np.array(wkb, dtype=object),
+        shapes=shapes,
         digest=digest,
     )
     _LOADED[resolution] = countries
@@ -213,12 +220,75 @@ def shipped_countries(frame: gpd.GeoDataFrame) -> Countries | None:
 
 # name, iso_a3, iso_n3, area_km2, geometry as WKB: what a boundaries file decodes to.
 _Columns = tuple[list[str], list[str | None], list[str | None], NDArray[np.float64], list[bytes]]
+# The same without the geometry: what a report reads (the geometry is kept apart).
+_Attributes = tuple[list[str], list[str | None], list[str | None], NDArray[np.float64]]
 
-_CACHE_FORMAT = 2  # bump when the layout of a cache entry changes
+_CACHE_FORMAT = 3  # bump when the layout of a cache entry changes
 
 
 def _cache_name(digest: str) -> str:
     return f"borders-v{_CACHE_FORMAT}-{digest}.bin"
+
+
+def _shapes_name(digest: str) -> str:
+    return f"shapes-v{_CACHE_FORMAT}-{digest}.bin"
+
+
+def _stamp(path: Path) -> NDArray[np.int64]:
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read boundary file ({exc.strerror})") from exc
+    fields = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+    return np.array([value % 2**63 for value in fields], dtype=np.int64)
+
+
+def _checked_digest(path: Path) -> str:
+    """The SHA-256 of a boundaries file, once it is found to be the one ``SHA256SUMS`` lists.
+
+    Hashed once per version of the file, not on every start (5.7 MB for 1:10m): the digest
+    is kept in the user's cache with the file's size, inode and modification and change
+    times, and the file is read and hashed again as soon as one of them differs. Any
+    write to the file sets its change time, which no program can set back, so an edited
+    or truncated file still fails here with its name.
+    """
+    stamp = _stamp(path)
+    expected = _checksums().get(path.name)
+    name = f"verified-v1-{hashlib.sha256(str(path.resolve()).encode('utf-8')).hexdigest()}.bin"
+    kept = diskcache.read_arrays(name) or {}
+    kept_stamp, kept_digest = kept.get("stamp"), kept.get("sha256")
+    if (
+        expected is not None
+        and kept_stamp is not None
+        and kept_digest is not None
+        and np.array_equal(kept_stamp, stamp)
+        and kept_digest.tobytes() == expected.encode("ascii")
+    ):
+        return expected
+    _, digest = _read_verified(path)  # raises unless it matches SHA256SUMS
+    diskcache.write_arrays(name, {"stamp": stamp, "sha256": np.frombuffer(digest.encode("ascii"), np.uint8)})
+    return digest
+
+
+def _decode_and_keep(path: Path, digest: str) -> _Columns:
+    """The columns of the boundaries file at ``path`` (read and checked again), kept in the cache."""
+    data, found = _read_verified(path)
+    if found != digest:  # changed since it was checked: say so rather than decode another file
+        raise DataFileError(f"{path}: the file changed while it was being read; run the command again")
+    columns = _decode_parquet(path, data)
+    _write_decoded(digest, columns)
+    return columns
+
+
+def _read_shapes(path: Path, digest: str) -> NDArray[np.object_]:
+    """The WKB of every country, from the user's cache, or decoded again if it is not there."""
+    arrays = diskcache.read_arrays(_shapes_name(digest))
+    if arrays is not None:
+        try:
+            return np.array(diskcache.unpack_bytes(arrays), dtype=object)
+        except (KeyError, ValueError, TypeError):
+            pass
+    return np.array(_decode_and_keep(path, digest)[4], dtype=object)
 
 
 def _decode_parquet(path: Path, data: bytes) -> _Columns:
@@ -244,26 +314,24 @@ def _write_decoded(digest: str, columns: _Columns) -> None:
     """Keep decoded columns in the user's cache (:mod:`coverage.diskcache`)."""
     name, iso_a3, iso_n3, area, wkb = columns
     text = json.dumps([name, iso_a3, iso_n3], ensure_ascii=False).encode("utf-8")
-    diskcache.write_arrays(
-        _cache_name(digest),
-        {"text": np.frombuffer(text, dtype=np.uint8), "area": area, **diskcache.pack_bytes(wkb)},
-    )
+    # The geometry apart: a report reads the names and areas, and the cells (coverage.grid).
+    diskcache.write_arrays(_shapes_name(digest), diskcache.pack_bytes(wkb))
+    diskcache.write_arrays(_cache_name(digest), {"text": np.frombuffer(text, dtype=np.uint8), "area": area})
 
 
-def _read_decoded(digest: str) -> _Columns | None:
-    """Decoded columns from the user's cache, or None if absent or damaged."""
+def _read_decoded(digest: str) -> _Attributes | None:
+    """Decoded columns but the geometry from the user's cache, or None if absent or damaged."""
     arrays = diskcache.read_arrays(_cache_name(digest))
     if arrays is None:
         return None
     try:
         name, iso_a3, iso_n3 = json.loads(arrays["text"].tobytes().decode("utf-8"))
-        wkb = diskcache.unpack_bytes(arrays)
         area = arrays["area"].astype(float)
     except (KeyError, ValueError, TypeError):
         return None
-    if not len(name) == len(iso_a3) == len(iso_n3) == len(area) == len(wkb):
+    if not len(name) == len(iso_a3) == len(iso_n3) == len(area):
         return None
-    return name, iso_a3, iso_n3, area, wkb
+    return name, iso_a3, iso_n3, area
 
 
 def load_borders(resolution: str = "10m") -> gpd.GeoDataFrame:

@@ -7,15 +7,17 @@ it refers to, and who printed it where and when. Files are validated against
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
+import numpy as np
 
-from coverage import paths
+from coverage import diskcache, paths
 from coverage.errors import CatalogError
 from coverage.schemas import Schema
 from coverage.units import Unit, to_metres
@@ -206,21 +208,27 @@ def human_date(iso: str | None) -> str:
     return iso
 
 
-_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
+@lru_cache(maxsize=1)
+def text_date_loader() -> Any:
+    """PyYAML's safe loader (libyaml's when present: ~10x faster), keeping dates as the
+    strings written in the file. Imports PyYAML, which a report reading the catalog from
+    the user's cache never needs."""
+    import yaml
 
-# Safe loader that keeps dates as the strings written in the file. Made with type(), not
-# a class statement: yaml has no types, and strict mypy refuses a class derived from Any.
-TextDateLoader = type(
-    "TextDateLoader",
-    (_SafeBase,),
-    {
-        "__doc__": "Safe loader that keeps dates as the strings written in the file.",
-        "yaml_implicit_resolvers": {
-            key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-            for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    # Made with type(), not a class statement: yaml has no types, and strict mypy refuses a
+    # class derived from Any.
+    return type(
+        "TextDateLoader",
+        (base,),
+        {
+            "__doc__": "Safe loader that keeps dates as the strings written in the file.",
+            "yaml_implicit_resolvers": {
+                key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+                for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+            },
         },
-    },
-)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -249,12 +257,45 @@ def _where(data: Any, path: Iterable[Any]) -> str:
     return ", ".join(parts) or "top level"
 
 
-def parse_catalog(text: str, filename: str) -> list[System]:
-    """Parse and validate one catalog file's text (YAML)."""
+def _yaml(text: str, filename: str) -> Any:
+    import yaml
+
     try:
-        data = yaml.load(text, Loader=TextDateLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=text_date_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise CatalogError(f"{filename}: not valid YAML ({exc})") from exc
+
+
+_PARSED_CACHE_FORMAT = 1  # bump when what is kept changes
+
+
+def _yaml_kept(text: str, filename: str) -> Any:
+    """:func:`_yaml`, kept in the user's cache (:mod:`coverage.diskcache`) as JSON under the
+    text's SHA-256: a start with the catalog unchanged skips PyYAML. Only data that JSON
+    gives back equal is kept; it is validated on every load all the same."""
+    name = f"catalog-v{_PARSED_CACHE_FORMAT}-{hashlib.sha256(text.encode('utf-8')).hexdigest()}.bin"
+    kept = diskcache.read_arrays(name)
+    if kept is not None and "json" in kept:
+        try:
+            return json.loads(kept["json"].tobytes().decode("utf-8"))
+        except ValueError:
+            pass  # damaged in a way its checksum missed: parse the YAML again
+    data = _yaml(text, filename)
+    try:
+        as_json = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        return data  # not plain JSON data (the schema will say what is wrong)
+    if json.loads(as_json) == data:
+        diskcache.write_arrays(name, {"json": np.frombuffer(as_json.encode("utf-8"), dtype=np.uint8)})
+    return data
+
+
+def parse_catalog(text: str, filename: str, *, kept: bool = False) -> list[System]:
+    """Parse and validate one catalog file's text (YAML).
+
+    ``kept``: the parsed YAML may come from, and go to, the user's cache (the shipped catalog).
+    """
+    data = _yaml_kept(text, filename) if kept else _yaml(text, filename)
     errors = sorted(_schema().errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         err = errors[0]
@@ -306,15 +347,16 @@ def parse_catalog(text: str, filename: str) -> list[System]:
     return systems
 
 
-def load_catalog_files(paths: Iterable[Path]) -> Catalog:
-    """Load and merge catalog files; a system id may appear in only one."""
+def load_catalog_files(paths: Iterable[Path], *, kept: bool = False) -> Catalog:
+    """Load and merge catalog files; a system id may appear in only one (``kept``: see
+    :func:`parse_catalog`)."""
     systems: dict[str, System] = {}
     for path in paths:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise CatalogError(f"{path}: cannot read catalog file ({exc})") from exc
-        for system in parse_catalog(text, str(path)):
+        for system in parse_catalog(text, str(path), kept=kept):
             if system.id in systems:
                 raise CatalogError(f'{path}: system "{system.id}" is defined twice')
             systems[system.id] = system
@@ -326,4 +368,4 @@ def load_catalog_files(paths: Iterable[Path]) -> Catalog:
 @lru_cache(maxsize=1)
 def load_catalog() -> Catalog:
     """The shipped catalog (cached; treat as read-only)."""
-    return load_catalog_files(sorted(CATALOG_DIR.glob("*.yaml")))
+    return load_catalog_files(sorted(CATALOG_DIR.glob("*.yaml")), kept=True)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from coverage import blas  # noqa: F401 - first of ours: before NumPy loads (see the module)
 from coverage.borders import RESOLUTIONS
 from coverage.errors import CoverageError, ExportError
 from coverage.render import FORMATS, SIZE_LABELS
@@ -56,13 +57,27 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--distances", action="store_true", help="also distances to reference places")
     render = sub.add_parser("render", help="write a map or data file; format from --out's extension")
     render.add_argument("scenario", type=Path)
-    render.add_argument("--out", type=Path, required=True, help=f"output file: {', '.join(RENDER_FORMATS)}")
+    render.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help=f"output file: {', '.join(RENDER_FORMATS)} (a .csv gets its description beside it, "
+        "as NAME.csv-metadata.json: CSVW)",
+    )
     render.add_argument("--resolution", choices=RESOLUTIONS, default="10m")
     render.add_argument("--caption", action="store_true", help="also print the caption to stdout")
     render.add_argument(
         "--alt-text",
         action="store_true",
         help="also print the map's alt text and long description (they are in the file too)",
+    )
+    render.add_argument(
+        "--embed",
+        nargs="?",
+        const="",
+        metavar="URL",
+        help="html: also print an iframe snippet to paste into a web page, for the file hosted at URL "
+        "(default: the file's name), and a note on hosting it",
     )
     render.add_argument("--size", default="square", choices=list(SIZE_LABELS), help="png/svg/pdf size")
     render.add_argument("--theme", default="light", choices=THEME_NAMES, help="png/svg/pdf colours")
@@ -141,6 +156,8 @@ def _run(args: argparse.Namespace) -> int:
         elif args.command == "handout":
             write_handout(args.scenario, args.out, args.resolution)
         else:
+            if args.embed is not None and args.out.suffix.lower() != ".html":
+                raise ExportError(f"{args.out}: --embed applies to .html maps only")
             text = render(
                 args.scenario,
                 args.out,
@@ -157,6 +174,8 @@ def _run(args: argparse.Namespace) -> int:
                 print(terminal_safe(text))
             if args.alt_text:
                 print(terminal_safe(alt_texts(args.scenario, args.resolution, args.title)))
+            if args.embed is not None:
+                print(terminal_safe(embed_text(args.out, args.embed, args.title, args.scenario)))
     except CoverageError as exc:
         message = shorten(" ".join(str(exc).split()))  # always one short line
         print(f"error: {terminal_safe(message)}", file=sys.stderr)
@@ -188,6 +207,16 @@ def write_handout(path: Path, out: Path, resolution: str) -> None:
     if not result.sites:
         raise ExportError(f"{path}: the scenario has no site, so there is nothing to ask about")
     write_atomic(out, handout(result, scenario))
+
+
+def embed_text(out: Path, url: str, title: str | None, scenario_path: Path) -> str:
+    """The iframe snippet for ``out`` (an .html map) hosted at ``url`` (default: its file
+    name), then the note on hosting it."""
+    from coverage.scenario import load_scenario
+    from coverage.webpage import HOSTING_NOTE, embed_snippet
+
+    shown = clean_title(title, MAX_TITLE_CHARS) if title is not None else load_scenario(scenario_path).title
+    return f"{embed_snippet(url or out.name, shown)}\n\n{HOSTING_NOTE}"
 
 
 def _horizon_m(mast_m: float, altitude_m: float) -> float:
@@ -298,7 +327,7 @@ def render(
     exactly as the app's downloads do.
     """
     from coverage import export
-    from coverage.render import RenderOptions, caption, format_for
+    from coverage.render import RenderOptions, caption, csv_metadata, format_for
     from coverage.render import render as render_bytes
 
     suffix = out.suffix.lower()
@@ -323,4 +352,7 @@ def render(
         export.write_atomic(out, scenario.to_json())
     else:
         export.write_atomic(out, render_bytes(result, format_for(suffix).name, options))
+    if suffix == ".csv":  # the table's description, where CSVW tools look for it
+        sidecar = out.with_name(out.name + export.CSV_METADATA_SUFFIX)
+        export.write_atomic(sidecar, csv_metadata(result, options, out.name))
     return caption(result, options)

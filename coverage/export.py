@@ -19,7 +19,6 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape as xml_escape
 
 import shapely
 
@@ -256,6 +255,42 @@ def _csv_value(column: str, value: Any) -> Any:
     return value
 
 
+CSV_METADATA_SUFFIX = "-metadata.json"
+"""A CSV's description sits beside it as ``<name>.csv-metadata.json``: the file name W3C's
+CSV on the Web (CSVW) looks for next to ``<name>.csv``."""
+
+_CSV_DATATYPES = {"covered_km2": "number", "country_km2": "number", "covered_pct": "number"}
+
+
+def csv_metadata(
+    table_columns: Sequence[str], csv_name: str, description: Description, sites: Sequence[Site]
+) -> dict[str, Any]:
+    """The CSVW description (W3C "Metadata Vocabulary for Tabular Data") of a CSV written by
+    :func:`table_csv`: title, long description, sources, licence note and its columns.
+
+    Why a sidecar and not ``#`` lines in the CSV: spreadsheet programs show such lines as
+    data rows, GDAL's CSV driver reads them as data and pandas only skips them when told
+    (``comment="#"``, which would then also cut any cell holding a ``#``). The CSV stays a
+    plain table every reader opens as it is; the description travels in the file that
+    CSVW tools look for beside it, which the others ignore.
+    """
+    cites = [citation_properties(s) for s in sites]
+    columns = [*table_columns, "sources"] if sites else list(table_columns)
+    return {
+        "@context": "http://www.w3.org/ns/csvw",
+        "url": csv_name,
+        "dc:title": description.title,
+        "dc:description": description.long,
+        "dc:source": list(dict.fromkeys(c["citation"] for c in cites)),
+        "dc:rights": description.copyright,
+        "tableSchema": {
+            "columns": [
+                {"name": c, "titles": c, "datatype": _CSV_DATATYPES.get(c, "string")} for c in columns
+            ]
+        },
+    }
+
+
 STOCK_SENTENCES: dict[str, str] = {
     "engagement": "A cited maximum is a best case; radar horizon, altitude and terrain "
     "shorten real coverage.",
@@ -351,37 +386,32 @@ def map_html(
     tiles: TileSource | None = None,
     description: Description | None = None,
 ) -> str:
-    """One self-contained HTML page (Leaflet inlined) with title, legend and credits.
+    """One self-contained web page (Leaflet inlined): title, map, legend, credit and the table.
 
-    With ``description`` (:func:`coverage.alttext.describe`) the map container is labelled
-    with the alt text and the long description is in the page for screen readers (visually
-    hidden, before the map), and in a ``<meta name="description">``.
+    The page (:mod:`coverage.webpage`) fills any width from 320 px up without scrolling
+    sideways, follows the reader's light or dark setting, and in an iframe reports its
+    height to the host page (:func:`coverage.webpage.embed_snippet`). The countries within
+    range are a real table under the map, and a link skips the map to it; a "get the data"
+    link carries the table's CSV. With ``description`` (:func:`coverage.alttext.describe`)
+    the map container is labelled with the alt text and the long description is in the
+    page for screen readers (visually hidden, before the map), and in a
+    ``<meta name="description">``.
     By default it opens offline. ``tiles`` (see :mod:`coverage.tiles`) adds an
     online background that the browser loads from its provider when the page
     is opened; everything else is still in the page.
     """
+    from coverage import webpage
     from coverage.leaflet import RawHtml, inline_leaflet, stable_ids
     from coverage.maps import coverage_map
-    from coverage.style import site_colour
+    from coverage.style import credit_text
 
-    sites = result.sites
     m = coverage_map(result, borders_geojson, units=units, tiles=tiles)
     inline_leaflet(m)
-    legend = "".join(
-        f'<div><span style="display:inline-block;width:12px;height:12px;border-radius:6px;'
-        f'background:{site_colour(i)};margin-right:6px"></span>{html.escape(s.name)} — '
-        f"{html.escape(s.label(units))}</div>"
-        for i, s in enumerate(sites)
-    )
-    panel = (
-        '<div style="position:absolute;top:10px;left:56px;z-index:1000;background:rgba(255,255,255,.92);'
-        'padding:8px 12px;border-radius:4px;font:13px/1.4 sans-serif;max-width:60%">'
-        f"<strong>{html.escape(title)}</strong><br><span>{html.escape(subtitle)}</span>{legend}"
-        f"{_share_legend_html() if result.rows else ''}</div>"
-    )
     root: Any = m.get_root()  # a branca Figure (typed as a plain Element)
-    root.html.add_child(RawHtml(panel))
-    root.header.add_child(RawHtml(f"<title>{html.escape(title or 'Coverage map')}</title>"))
+    shown_title = title or "Coverage map"
+    root.header.add_child(RawHtml(f"<title>{html.escape(shown_title)}</title>"))
+    root.header.add_child(RawHtml(webpage.EMBEDDED_SCRIPT + webpage.page_css() + webpage.legend_dark_css()))
+    summary = ""
     if description is not None:
         root.header.add_child(
             RawHtml(
@@ -390,34 +420,45 @@ def map_html(
                 "overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}</style>"
             )
         )
-        summary = "".join(f"<p>{html.escape(line)}</p>" for line in description.long.splitlines())
-        root.html.add_child(RawHtml(f'<div class="sr-only" id="map-summary">{summary}</div>'), index=0)
+        lines = "".join(f"<p>{html.escape(line)}</p>" for line in description.long.splitlines())
+        summary = f'<div class="sr-only" id="map-summary">{lines}</div>'
     stable_ids(m)
     page = str(root.render())
+    subtitle_html = f"<p>{html.escape(subtitle)}</p>" if subtitle else ""
+    before = (
+        '<main class="rr-page">'
+        '<a class="rr-skip" href="#rr-table">Skip the map: go to the table of countries within range</a>'
+        f'<header class="rr-head"><h1>{html.escape(shown_title)}</h1>{subtitle_html}</header>'
+        f'{summary}<div class="rr-map">'
+    )
+    data_link = (
+        webpage.data_link_html(table_csv(result.table, result.sites), "range-rings-data")
+        if result.rows
+        else ""
+    )
+    after = (
+        "</div>"
+        + webpage.legend_html(result, units)
+        + f'<p class="rr-credit">{html.escape(credit_text(result.sites, tiles))}</p>'
+        + '<section class="rr-data" aria-label="Data">'
+        + webpage.results_table_html(result, units)
+        + data_link
+        + "</section></main>"
+    )
+    map_div = f'<div class="folium-map" id="{m.get_name()}" ></div>'
+    if map_div not in page:
+        raise ExportError("internal: the map's container was not found in the page")
+    labelled = map_div
     if description is not None:
         label = html.escape(description.alt)
-        page = page.replace(
-            f'<div class="folium-map" id="{m.get_name()}"',
-            f'<div class="folium-map" id="{m.get_name()}" role="region" aria-label="{label}"'
-            ' aria-describedby="map-summary"',
-            1,
+        labelled = map_div.replace(
+            " ></div>", f' role="region" aria-label="{label}" aria-describedby="map-summary"></div>'
         )
-    return page
-
-
-def _share_legend_html() -> str:
-    """Swatches of the country shading by share within range (the map's classes and fills)."""
-    from coverage.maps import STYLE
-    from coverage.style import SHARE_CLASSES
-
-    swatches = "".join(
-        f'<span class="share-class" style="white-space:nowrap;margin-right:8px">'
-        f'<span style="display:inline-block;width:12px;height:10px;margin-right:4px;'
-        f'border:1px solid {STYLE.reached_border};background:{STYLE.share_fill(lower)}"></span>'
-        f"{html.escape(label)}</span>"
-        for lower, label in SHARE_CLASSES
-    )
-    return f'<div class="share-legend" style="margin-top:4px">Share within range: {swatches}</div>'
+    page = page.replace(map_div, before + labelled + after, 1)
+    page = page.replace("<body>", f'<body class="{"rr-tiles" if tiles else "rr-no-tiles"}">', 1)
+    page = page.replace("<html>", '<html lang="en">', 1)
+    # folium forbids zooming the page (a WCAG failure: readers must be able to enlarge text).
+    return page.replace("initial-scale=1.0, maximum-scale=1.0, user-scalable=no", "initial-scale=1.0", 1)
 
 
 def kml_bytes(result: Result, description: Description | None = None) -> bytes:
@@ -482,7 +523,7 @@ def kml_bytes(result: Result, description: Description | None = None) -> bytes:
     # GDAL's KML driver writes no document name or description: add them to <Document>.
     opening = b'<Document id="root_doc">'
     about = (
-        f"<name>{xml_escape(description.title)}</name>"
-        f"<description>{xml_escape(description.long)}</description>"
+        f"<name>{html.escape(description.title, quote=False)}</name>"
+        f"<description>{html.escape(description.long, quote=False)}</description>"
     ).encode()
     return data.replace(opening, opening + about, 1)

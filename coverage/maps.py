@@ -1095,6 +1095,10 @@ def _page_style(m: folium.Map, presentation: bool, tiles: TileSource | None) -> 
             f".rr-highlight{{font-size:{font};font-weight:bold;color:{STYLE.highlight}}}"
             ".rr-dot{position:absolute;left:-3px;top:-3px;width:4px;height:4px;border-radius:50%;"
             "background:#333;border:1px solid #fff}"
+            # Keyboard focus visible on the zoom buttons; on a touch screen, finger-sized ones.
+            ".leaflet-bar a:focus-visible{outline:3px solid #0b5cad;outline-offset:1px;position:relative;"
+            "z-index:1}"
+            "@media (pointer:coarse){.leaflet-touch .leaflet-bar a{width:44px;height:44px;line-height:44px}}"
             "</style>"
         )
     )

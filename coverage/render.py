@@ -117,7 +117,7 @@ def render(result: Result, fmt: str, options: RenderOptions | None = None) -> by
     spec = format_for(fmt)
     options = options or RenderOptions()
     options.check(spec)
-    if spec.name == "csv":  # a table: no place for a description (and no need to compute it)
+    if spec.name == "csv":  # a plain table: its description is a sidecar (csv_metadata)
         return export.table_csv(result.table, result.sites).encode()
     description = describe(result, options.title, options.units)
     if spec.name == "geojson":
@@ -151,6 +151,17 @@ def render(result: Result, fmt: str, options: RenderOptions | None = None) -> by
         horizon_m=options.horizon_m,
     )
     return figure_bytes(fig, spec.name, description)
+
+
+def csv_metadata(result: Result, options: RenderOptions, csv_name: str) -> bytes:
+    """The CSV's description (CSVW JSON, :func:`coverage.export.csv_metadata`) for the file
+    ``csv_name``, which :func:`render` writes for format ``csv``: save it as
+    ``csv_name + "-metadata.json"`` beside it."""
+    options.check(FORMATS["csv"])
+    document = export.csv_metadata(
+        list(result.table.columns), csv_name, describe(result, options.title, options.units), result.sites
+    )
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode()
 
 
 def caption(result: Result, options: RenderOptions) -> str:

@@ -1,7 +1,8 @@
 """True geodesic circles on WGS84, as lon/lat polygons ready for a map.
 
 A ring is the set of points at a fixed geodesic distance from a centre. We
-compute its vertices with :meth:`pyproj.Geod.fwd` (exact to nanometres) and
+compute its vertices with :func:`coverage.geodesy.forward` (GeographicLib's
+direct solution, as pyproj's ``Geod.fwd``: exact to nanometres) and
 add vertices until every straight lon/lat edge stays within
 :data:`SAG_TOLERANCE` of the radius, so the drawn polygon *is* the circle to
 that tolerance. Leaflet's ``L.Circle`` is a sphere-and-Mercator ellipse and is
@@ -25,7 +26,7 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from coverage.antimeridian import close_around_pole, split_polygon, winding
 from coverage.errors import RingError
-from coverage.geodesy import WGS84
+from coverage.geodesy import forward
 
 MIN_RADIUS_M = 1_000.0
 MAX_RADIUS_M = 10_000_000.0
@@ -85,8 +86,8 @@ def ring_vertices_many(
     if r.size < _PARALLEL_FROM or workers < 2:
         return _vertices_batch(lat0, lon0, r)
     # Each ring is built independently of the others (see _unwrap_per_ring), so the
-    # centres can be split between threads: Geod.fwd and numpy's array arithmetic
-    # release the GIL, and a thousand rings take about half the time on two cores.
+    # centres can be split between threads: numpy's array arithmetic releases
+    # the GIL, and a thousand rings take about half the time on two cores.
     parts = np.array_split(np.arange(r.size), workers)
     with ThreadPoolExecutor(workers) as pool:
         batches = list(pool.map(lambda i: _vertices_batch(lat0[i], lon0[i], r[i]), parts))
@@ -110,7 +111,7 @@ def _vertices_batch(lat0: FloatArray, lon0: FloatArray, r: FloatArray) -> list[t
     az = np.tile(np.linspace(0.0, 180.0, half + 1), r.size)
     lon, lat = _forward(lat0[sid], lon0[sid], az, r[sid])
     lon = _unwrap_per_ring(lon, sid)
-    est = centre.take(sid).distance_m(_Reduced(lat, lon))
+    est = _distances(centre, sid, lat, lon)
     # edges (i -> i + 1) not yet known to be straight enough
     todo = np.flatnonzero(np.diff(sid, append=-1) == 0)
     for _ in range(_MAX_ROUNDS):
@@ -128,7 +129,7 @@ def _vertices_batch(lat0: FloatArray, lon0: FloatArray, r: FloatArray) -> list[t
         new_sid = sid[edge]
         new_lon, new_lat = _forward(lat0[new_sid], lon0[new_sid], new_az, r[new_sid])
         new_lon = lon[edge] + ((new_lon - lon[edge] + 180.0) % 360.0 - 180.0)
-        new_est = centre.take(new_sid).distance_m(_Reduced(new_lat, new_lon))
+        new_est = _distances(centre, new_sid, new_lat, new_lon)
         # Where each bad edge's first vertex lands once the new vertices are in.
         added = np.zeros(az.size, dtype=np.intp)
         added[bad] = k - 1
@@ -144,13 +145,14 @@ def _vertices_batch(lat0: FloatArray, lon0: FloatArray, r: FloatArray) -> list[t
     lon_next = lon + ((lon[nxt] - lon + 180.0) % 360.0 - 180.0)
     crosses = np.zeros(r.size, dtype=bool)
     crosses[sid[np.floor((lon + 180.0) / 360.0) != np.floor((lon_next + 180.0) / 360.0)]] = True
-    bounds = np.searchsorted(sid, np.arange(1, r.size))
-    return [
-        _with_antimeridian_vertices(lat0[i], lon0[i], r[i], a, x, y) if crosses[i] else (x, y)
-        for i, (a, x, y) in enumerate(
-            zip(np.split(az, bounds), np.split(lon, bounds), np.split(lat, bounds), strict=True)
+    bounds = np.searchsorted(sid, np.arange(r.size + 1)).tolist()
+    out = []
+    for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):  # slices (np.split is slower)
+        x, y = lon[a:b], lat[a:b]
+        out.append(
+            _with_antimeridian_vertices(lat0[i], lon0[i], r[i], az[a:b], x, y) if crosses[i] else (x, y)
         )
-    ]
+    return out
 
 
 def geodesic_ring(lat_deg: float, lon_deg: float, radius_m: float) -> Polygon | MultiPolygon:
@@ -185,8 +187,8 @@ def geodesic_rings(
 def _forward(
     lat: FloatArray, lon: FloatArray, az: FloatArray, dist: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
-    out_lon, out_lat, _ = WGS84.fwd(lon, lat, az, dist)
-    return np.asarray(out_lon, dtype=float), np.asarray(out_lat, dtype=float)
+    out_lat, out_lon = forward(lat, lon, az, dist)
+    return out_lon, out_lat
 
 
 def _unwrap_per_ring(lon: FloatArray, sid: NDArray[np.intp]) -> FloatArray:
@@ -239,7 +241,37 @@ def _next_vertex(sid: NDArray[np.intp]) -> NDArray[np.intp]:
     return nxt
 
 
+_CHUNK = 4096  # points or edges a step of refinement works on at once: arrays that stay in cache
+
+
+def _distances(centre: _Reduced, sid: NDArray[np.intp], lat: FloatArray, lon: FloatArray) -> FloatArray:
+    """:meth:`_Reduced.distance_m` from each point's centre, in chunks of :data:`_CHUNK`."""
+    out = np.empty(sid.size)
+    for a in range(0, sid.size, _CHUNK):
+        part = slice(a, a + _CHUNK)
+        out[part] = centre.take(sid[part]).distance_m(_Reduced(lat[part], lon[part]))
+    return out
+
+
 def _pieces_needed(
+    centre: _Reduced,
+    r: FloatArray,
+    sid: NDArray[np.intp],
+    lon: FloatArray,
+    lat: FloatArray,
+    est: FloatArray,
+    nxt: NDArray[np.intp],
+    edges: NDArray[np.intp],
+) -> NDArray[np.intp]:
+    """:func:`_pieces_needed_chunk` in chunks of :data:`_CHUNK` edges."""
+    out = np.empty(edges.size, dtype=np.intp)
+    for a in range(0, edges.size, _CHUNK):
+        part = slice(a, a + _CHUNK)
+        out[part] = _pieces_needed_chunk(centre, r, sid, lon, lat, est, nxt, edges[part])
+    return out
+
+
+def _pieces_needed_chunk(
     centre: _Reduced,
     r: FloatArray,
     sid: NDArray[np.intp],
@@ -337,17 +369,15 @@ def _with_antimeridian_vertices(
     start_lon = lon[crossing]
     for _ in range(60):  # bisection on azimuth: 360 / 2**60 is far below 1 mm
         mid = (a + b) / 2.0
-        m_lon, _, _ = WGS84.fwd(
-            np.full(mid.size, lon_deg), np.full(mid.size, lat_deg), mid, np.full(mid.size, radius_m)
-        )
-        m_lon = start_lon + ((np.asarray(m_lon) - start_lon + 180.0) % 360.0 - 180.0)
+        _, m_lon = forward(lat_deg, lon_deg, mid, radius_m)
+        m_lon = start_lon + ((m_lon - start_lon + 180.0) % 360.0 - 180.0)
         same_side = (m_lon < boundary) == (start_lon < boundary)
         a = np.where(same_side, mid, a)
         b = np.where(same_side, b, mid)
-    _, x_lat, _ = WGS84.fwd(np.full(a.size, lon_deg), np.full(a.size, lat_deg), a, np.full(a.size, radius_m))
+    x_lat, _ = forward(lat_deg, lon_deg, a, radius_m)
     # Insert each crossing after its edge's first vertex, at the unwrapped boundary.
     # Consecutive unwrapped longitudes differ by < 180°, so the boundary as seen from
     # the first vertex is the same number whichever side the edge goes.
     out_lon = np.insert(lon, crossing + 1, boundary)
-    out_lat = np.insert(lat, crossing + 1, np.asarray(x_lat, dtype=float))
+    out_lat = np.insert(lat, crossing + 1, x_lat)
     return out_lon, out_lat

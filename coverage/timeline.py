@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from coverage import paths
-from coverage.catalog import Source, TextDateLoader, human_date
+from coverage.catalog import Source, human_date, text_date_loader
 from coverage.errors import DataFileError
 from coverage.scenario import Scenario, SiteSpec
 from coverage.schemas import Schema
@@ -54,7 +54,7 @@ def parse_timeline(text: str, filename: str) -> tuple[Event, ...]:
     """Parse and check a timeline file: schema, unique ids, date order, and ``ends`` naming
     earlier events that started a deployment."""
     try:
-        data = yaml.load(text, Loader=TextDateLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=text_date_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise DataFileError(f"{filename}: not valid YAML ({exc})") from exc
     errors = _schema().errors(data)

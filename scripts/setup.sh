@@ -11,10 +11,14 @@ python3 -m venv .venv
 if [ "${1:-}" = "dev" ]; then
   .venv/bin/python -m pip install --quiet --require-hashes -r requirements-dev.lock
   # Debian's Chromium for the browser tests, nginx for the replicas test (tools/replicas.py).
-  if ! command -v chromium >/dev/null 2>&1 || ! [ -x /usr/sbin/nginx ]; then
+  # npm for axe-core, the accessibility checker of tests/e2e/test_a11y.py.
+  if ! command -v chromium >/dev/null 2>&1 || ! [ -x /usr/sbin/nginx ] || ! command -v npm >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium fonts-dejavu-core poppler-utils nginx-light >/dev/null
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium fonts-dejavu-core poppler-utils nginx-light npm >/dev/null
   fi
+  # axe-core from the npm registry, exactly as locked in tools/a11y/package-lock.json, into
+  # tools/a11y/node_modules (gitignored; never copied into the repository). No install scripts run.
+  npm ci --prefix tools/a11y --ignore-scripts --no-audit --no-fund --loglevel=error
 else
   .venv/bin/python -m pip install --quiet --require-hashes -r requirements.lock
 fi

@@ -289,3 +289,18 @@ def test_distances_fit_each_site_nearest_capitals_and_story_places_in_reach() ->
     assert story and all(r["distance_km"] <= 2 * 402.336 for r in story)
     assert "Kars" not in {r["place"] for r in story}  # ~900 km away: beyond twice the range
     assert "İzmir" in {r["place"] for r in story}
+
+
+def test_many_rings_are_merged_in_halves_to_the_same_area() -> None:
+    """union_of merges 200+ rings on two threads; the area is that of one union_all."""
+    from coverage.analysis import _PARALLEL_UNION, rings_for, union_of
+    from coverage.geodesy import area_km2
+
+    rng = np.random.default_rng(5)
+    n = _PARALLEL_UNION + 50
+    keys = list(zip(rng.uniform(20, 65, n), rng.uniform(-10, 140, n), rng.uniform(1e5, 4e5, n), strict=True))
+    rings = rings_for(keys)
+    merged = union_of(rings)
+    assert merged.is_valid
+    assert area_km2(merged) == pytest.approx(area_km2(shapely.union_all(rings)), rel=1e-9)
+    assert union_of([]).is_empty

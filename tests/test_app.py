@@ -380,7 +380,8 @@ def test_a_map_no_print_map_can_show_offers_the_other_files_and_says_why() -> No
     # An ordinary map still offers all seven, and the classroom handout.
     at = _open_tab(_app(), "Download")
     labels = [b.proto.label for b in at.get("download_button")]
-    assert len(labels) == 8 and labels[-1].startswith("Classroom handout (PDF)")
+    assert len(labels) == 7 + 1 + 1  # the CSV's description (CSVW) and the classroom handout
+    assert any(label.startswith("Classroom handout (PDF)") for label in labels)
 
 
 def _far_flung(n: int, radius_km: float) -> Scenario:
@@ -533,3 +534,13 @@ def test_distances_fit_a_site_far_from_the_story() -> None:
     assert not places & {"Ankara", "İzmir", "Kars", "Edirne"}  # the story's places are far away
     assert set(table["Listed as"]) == {"one of the nearest capitals"}
     assert any("nearest capitals" in c.value for c in at.caption)
+
+
+def test_the_download_tab_gives_an_embed_snippet_for_the_address_typed():
+    at = _open_tab(_app(), "Download")
+    (snippet,) = [c.value for c in at.code if c.value.startswith("<iframe")]
+    assert snippet.startswith('<iframe src="Turkey-s-S-400-at-Ankara.html"')  # the file's own name by default
+    at.text_input(key="embed_url").input("https://example.org/maps/story.html").run()
+    (snippet,) = [c.value for c in at.code if c.value.startswith("<iframe")]
+    assert snippet.startswith('<iframe src="https://example.org/maps/story.html" title="Interactive map: ')
+    assert any("static web host" in c.value for c in at.caption)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SECTIONS = {"accuracy", "coldstart", "app_rerun", "browser", "exports", "scaling"}
+SECTIONS = {"accuracy", "coldstart", "app_rerun", "browser", "exports", "export_browser", "scaling"}
 CHECK_KEYS = {"id", "label", "target", "measured", "shown", "pass", "has_target"}
 
 
@@ -41,7 +41,8 @@ def test_quick_run_writes_valid_json(tmp_path: Path) -> None:
     assert set(doc["sections"]) == SECTIONS
     for name, section in doc["sections"].items():
         # The browser section may be skipped on a machine without Chromium; nothing may fail.
-        assert section["status"] in ({"ok", "skipped"} if name == "browser" else {"ok"}), (name, section)
+        browser = name in ("browser", "export_browser")
+        assert section["status"] in ({"ok", "skipped"} if browser else {"ok"}), (name, section)
         assert isinstance(section["metrics"], dict)
 
     summary = doc["summary"]
@@ -55,6 +56,7 @@ def test_quick_run_writes_valid_json(tmp_path: Path) -> None:
         "browser.first_ring",
         "exports.png",
         "exports.html",
+        "export_browser.first_ring_4x",
         "scaling.ratio_1000",
         "scaling.ratio_story",
         "scaling.agree",

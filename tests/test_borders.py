@@ -208,8 +208,43 @@ def test_decoded_borders_are_kept_in_the_user_cache(tmp_path, monkeypatch):
         borders.clear_caches()
         rebuilt = borders.load_countries("110m")
         assert shapely.equals_exact(rebuilt.geometry, first.geometry, 0.0).all()
+        # The geometry is kept apart, read only when asked for, and rebuilt as well if damaged.
+        (shapes,) = tmp_path.glob("shapes-*.bin")
+        raw = bytearray(shapes.read_bytes())
+        raw[len(raw) // 2] ^= 0xFF
+        shapes.write_bytes(bytes(raw))
+        borders.clear_caches()
+        lazy = borders.load_countries("110m")
+        assert callable(lazy.shapes)
+        assert shapely.equals_exact(lazy.geometry, first.geometry, 0.0).all()
     finally:
         borders.clear_caches()
+
+
+def test_the_file_is_hashed_once_per_version(boundaries_copy, tmp_path, monkeypatch):
+    """Checked once, the file is trusted while its size, inode and times stay; any write hashes it again."""
+    import hashlib
+
+    from coverage import borders, diskcache
+
+    monkeypatch.setenv(diskcache.CACHE_ENV, str(tmp_path / "cache"))
+    target = boundaries_copy / "countries-110m.parquet"
+    hashed: list[int] = []
+    real = hashlib.sha256
+
+    def counting(data: bytes = b"", **kwargs):
+        hashed.append(len(data))
+        return real(data, **kwargs)
+
+    load_borders("110m")
+    borders.clear_caches()
+    monkeypatch.setattr(borders.hashlib, "sha256", counting)
+    load_borders("110m")
+    assert target.stat().st_size not in hashed  # trusted: not read again
+    borders.clear_caches()
+    target.write_bytes(target.read_bytes())  # the same bytes, written again
+    load_borders("110m")
+    assert target.stat().st_size in hashed
 
 
 def test_a_tampered_file_fails_even_with_its_old_version_cached(boundaries_copy, tmp_path, monkeypatch):

@@ -260,3 +260,37 @@ def test_shipped_files_parse_individually():
 )
 def test_human_date(iso, text):
     assert human_date(iso) == text
+
+
+def test_the_catalog_kept_in_the_cache_is_the_catalog(tmp_path: Path, monkeypatch) -> None:
+    """The shipped catalog is parsed once, then read from the user's cache: the same systems."""
+    from coverage import diskcache
+
+    monkeypatch.setenv(diskcache.CACHE_ENV, str(tmp_path))
+    files = sorted(CATALOG_DIR.glob("*.yaml"))
+    fresh = load_catalog_files(files)
+    assert not list(tmp_path.glob("catalog-*"))  # only the shipped catalog is kept
+    first = load_catalog_files(files, kept=True)
+    assert len(list(tmp_path.glob("catalog-*.bin"))) == len(files)
+    again = load_catalog_files(files, kept=True)
+    assert fresh.systems == first.systems == again.systems
+
+
+def test_a_damaged_cache_entry_is_parsed_again(tmp_path: Path, monkeypatch) -> None:
+    from coverage import diskcache
+
+    monkeypatch.setenv(diskcache.CACHE_ENV, str(tmp_path))
+    assert parse_catalog(VALID, "v.yaml", kept=True)
+    (entry,) = tmp_path.glob("catalog-*.bin")
+    entry.write_bytes(entry.read_bytes()[:-5] + b"XXXXX")
+    (system,) = parse_catalog(VALID, "v.yaml", kept=True)
+    assert system.id == "test-sys" and system.figures[0].source.date == "2017-07-13"
+
+
+def test_yaml_that_json_cannot_hold_is_not_kept(tmp_path: Path, monkeypatch) -> None:
+    from coverage import diskcache
+
+    monkeypatch.setenv(diskcache.CACHE_ENV, str(tmp_path))
+    with pytest.raises(CatalogError):
+        parse_catalog("- {1: 2}\n", "keys.yaml", kept=True)  # an int key would come back a string
+    assert not list(tmp_path.glob("catalog-*"))

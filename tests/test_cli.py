@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -137,6 +138,25 @@ def test_render_html_is_offline(tmp_path):
     assert "Leaflet 1.9.4" in page and "Kars" in page
 
 
+def test_render_embed_prints_a_snippet_for_the_hosted_file_and_refuses_images(tmp_path):
+    out = tmp_path / "map.html"
+    url = "https://example.org/maps/kars.html"
+    proc = run("render", KARS, "--out", str(out), "--resolution", "110m", "--embed", url)
+    assert proc.returncode == 0, proc.stderr
+    snippet, note = proc.stdout.split("\n\n", 1)
+    assert snippet.startswith(f'<iframe src="{url}" title="Interactive map: ')
+    assert "rangeRingsHeight" in snippet and "<script src" not in snippet
+    assert "static web host" in note and "sends nothing anywhere" in note
+    assert 'class="rr-page"' in out.read_text(encoding="utf-8")
+    default = run("render", KARS, "--out", str(out), "--resolution", "110m", "--embed")
+    assert default.stdout.startswith('<iframe src="map.html"')
+    png = tmp_path / "map.png"
+    assert "--embed applies to .html maps only" in assert_clean_error(
+        run("render", KARS, "--out", str(png), "--embed")
+    )
+    assert not png.exists()
+
+
 def test_render_scenario_json_round_trips(tmp_path):
     out = tmp_path / "copy.json"
     assert run("render", KARS, "--out", str(out)).returncode == 0
@@ -189,6 +209,25 @@ def test_report_runs_without_pandas_or_geopandas():
     assert proc.returncode == 0, proc.stderr
     assert "Armenia" in proc.stdout
     assert "HEAVY []" in proc.stdout
+
+
+def test_a_report_without_distances_imports_no_parser_or_projection_library(tmp_path):
+    """Once the user's cache holds the catalog, a report needs neither PyYAML nor pyproj, nor
+    numpy.ma or urllib.request (tens of milliseconds of every start; docs/benchmarks.md)."""
+    code = (
+        "import sys; from coverage.cli import main; "
+        f"assert main(['report', {KARS!r}, '--format', 'csv']) == 0; "
+        "avoided = ('yaml', 'pyproj', 'pandas', 'pyarrow', 'jsonschema', 'numpy.ma', 'urllib.request'); "
+        "print('LOADED', sorted(m for m in avoided if m in sys.modules))"
+    )
+    env = {**os.environ, "RANGE_RINGS_CACHE_DIR": str(tmp_path)}
+    for _ in ("fills the cache", "reads it"):
+        proc = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert "Armenia" in proc.stdout
+    assert "LOADED []" in proc.stdout
 
 
 def test_report_table_aligns_columns():
@@ -302,3 +341,21 @@ def test_a_render_killed_at_any_moment_leaves_no_partial_or_stray_file(tmp_path,
         if signame == "SIGKILL":
             run("render", KARS, "--out", str(tmp_path / "next.csv"))  # the next write cleans up
         assert not list(tmp_path.glob(".range-rings-*")), (delay, list(tmp_path.iterdir()))
+
+
+def test_render_csv_writes_its_description_beside_it_as_csvw(tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "kars.csv"
+    proc = run("render", KARS, "--out", str(out), "--resolution", "110m")
+    assert proc.returncode == 0, proc.stderr
+    # The CSV stays a plain table: pandas and GDAL read it with no option, no comment lines.
+    frame = pd.read_csv(out)
+    assert set(frame["country"]) == KARS_COUNTRIES
+    assert len(pyogrio.read_dataframe(out)) == len(frame)
+    meta = json.loads((tmp_path / "kars.csv-metadata.json").read_text(encoding="utf-8"))
+    assert meta["@context"] == "http://www.w3.org/ns/csvw" and meta["url"] == "kars.csv"
+    assert meta["dc:description"].startswith("Map: a 250-mile (402 km) circle around Kars")
+    assert all(country in meta["dc:description"] for country in KARS_COUNTRIES)
+    assert any("Bloomberg" in source for source in meta["dc:source"])
+    assert [c["name"] for c in meta["tableSchema"]["columns"]] == list(frame.columns)

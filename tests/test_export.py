@@ -314,7 +314,7 @@ def test_map_html_has_the_share_legend_and_the_whole_world(kars_sites, borders_1
 
     result = analyse(kars_sites, borders_110m)
     page = export.map_html(result, display_json(result), title="Kars")
-    legend = page[page.index('<div class="share-legend"') :]
+    legend = page[page.index('<div class="rr-shares share-legend"') :]
     for lower, label in SHARE_CLASSES:
         assert html.escape(label) in legend and f"background:{STYLE.share_fill(lower)}" in legend
     assert world_json() in page  # every border of the world, offline

@@ -93,8 +93,8 @@ def test_html_export_escapes_names_title_and_subtitle(hostile, borders_json_for)
     page = map_html(analyse(sites, borders), borders_json_for(sites), title=TITLE, subtitle=SUBTITLE)
     assert_no_raw_markup(page)
     assert f"<title>{html.escape(TITLE)}</title>" in page
-    assert f"<strong>{html.escape(TITLE)}</strong>" in page
-    assert f"<span>{html.escape(SUBTITLE)}</span>" in page
+    assert f"<h1>{html.escape(TITLE)}</h1>" in page
+    assert f"<p>{html.escape(SUBTITLE)}</p>" in page
     for name in PAYLOADS:
         assert html.escape(name) in page  # legend entry
     # Self-contained: nothing is loaded from the network.

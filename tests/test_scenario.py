@@ -362,3 +362,53 @@ def test_text_that_svg_and_kml_cannot_hold_is_refused_naming_the_field(char, fie
     with pytest.raises(ScenarioError, match=rf"{field}") as info:
         parse_scenario(json.dumps(raw))
     assert f"control character U+{ord(char):04X}" in str(info.value)
+
+
+def _json_like():
+    from hypothesis import strategies as st
+
+    leaves = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(),  # nan and inf included
+        st.text(alphabet=st.characters(codec=None), max_size=4),  # controls and lone surrogates too
+    )
+    return st.recursive(
+        leaves,
+        lambda children: st.one_of(
+            st.lists(children, max_size=3), st.dictionaries(st.text(max_size=3), children, max_size=3)
+        ),
+        max_leaves=40,
+    )
+
+
+def test_the_quick_walk_agrees_with_the_walk_that_names_the_place() -> None:
+    """_check_plain asks _is_plain first; where it says yes, the slow walk must find nothing."""
+    from hypothesis import given, settings
+
+    from coverage.scenario import MAX_DEPTH, _check_plain, _is_plain
+
+    def slow(raw) -> bool:
+        import coverage.scenario as scenario_mod
+
+        quick = scenario_mod._is_plain
+        scenario_mod._is_plain = lambda _: False  # force the naming walk
+        try:
+            _check_plain(raw, "x.json")
+            return True
+        except ScenarioError:
+            return False
+        finally:
+            scenario_mod._is_plain = quick
+
+    @settings(max_examples=300, deadline=None)
+    @given(_json_like())
+    def agree(raw) -> None:
+        assert _is_plain(raw) == slow(raw)
+
+    agree()
+    deep: list = []
+    for _ in range(MAX_DEPTH + 2):
+        deep = [deep]
+    assert not _is_plain(deep) and not slow(deep)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from coverage.catalog import SCHEMA_PATH as CATALOG_SCHEMA
 from coverage.scenario import SCHEMA_PATH as SCENARIO_SCHEMA
-from coverage.schemas import Schema
+from coverage.schemas import COMPILED_DIR, SHIPPED, Schema, compiled_code
 
 ODD_VALUES = st.one_of(
     st.none(),
@@ -175,3 +175,38 @@ def test_a_broken_schema_file_is_named_in_a_clear_error(tmp_path, content: str) 
     path.write_bytes(content.encode("utf-8", "surrogateescape"))
     with pytest.raises(DataFileError, match="broken.schema.json"):
         Schema(path).errors({"version": 1})
+
+
+@pytest.mark.parametrize("relative", sorted(SHIPPED), ids=lambda r: SHIPPED[r])
+def test_the_shipped_compiled_validators_are_those_of_the_schemas_as_they_are(relative: str) -> None:
+    """A stale module would be ignored (and the schema compiled on every start): regenerate it."""
+    from coverage.integrity import verified_text
+
+    shipped = (COMPILED_DIR / f"{SHIPPED[relative]}.py").read_text(encoding="utf-8")
+    assert shipped == compiled_code(verified_text(ROOT / "data" / relative)), (
+        "run: .venv/bin/python -m coverage.schemas"
+    )
+
+
+def test_a_shipped_schema_uses_its_compiled_validator() -> None:
+    import coverage.compiled_schemas.scenario as compiled
+
+    assert Schema(SCENARIO_SCHEMA)._quick is compiled.validate
+
+
+def test_a_compiled_validator_of_another_schema_is_not_used(tmp_path, monkeypatch) -> None:
+    """An edited schema (here: a shorter title) is compiled anew, never checked by stale code."""
+    import coverage.schemas as schemas_mod
+
+    doc = json.loads(SCENARIO_SCHEMA.read_text(encoding="utf-8"))
+    doc["properties"]["title"]["maxLength"] = 3
+    data = tmp_path / "data"
+    edited = data / "schemas" / "scenario.schema.json"
+    edited.parent.mkdir(parents=True)
+    edited.write_text(json.dumps(doc), encoding="utf-8")
+    monkeypatch.setattr(schemas_mod.paths, "DATA_DIR", data)
+    schema = Schema(edited)
+    monkeypatch.setattr(Schema, "text", property(lambda self: edited.read_text(encoding="utf-8")))
+    assert schemas_mod._shipped_validator(edited, schema.text) is None
+    assert not schema.is_valid({"version": 1, "title": "long", "sites": [{"name": "A", "place": "Kars"}]})
+    assert schema.is_valid({"version": 1, "title": "ok", "sites": [{"name": "A", "place": "Kars"}]})

@@ -30,7 +30,7 @@ from coverage.borders import load_borders
 from coverage.catalog import Catalog, load_catalog
 from coverage.errors import ScenarioError
 from coverage.export import write_atomic
-from coverage.render import RenderOptions, render
+from coverage.render import RenderOptions, csv_metadata, render
 from coverage.rings import MIN_RADIUS_M
 from coverage.tiles import PLAIN, tile_source
 from coverage.units import Unit
@@ -278,3 +278,10 @@ def handout_bytes(scenario_json: str, units: Unit) -> bytes:
 
     scenario = sc.parse_scenario(scenario_json, "scenario")
     return handout(analysed(scenario), scenario, units)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def csv_metadata_bytes(scenario_json: str, units: Unit, csv_name: str) -> bytes:
+    """The CSV download's description (CSVW JSON, to save beside ``csv_name``)."""
+    scenario = sc.parse_scenario(scenario_json, "scenario")
+    return csv_metadata(analysed(scenario), RenderOptions.for_scenario(scenario, units=units), csv_name)

@@ -28,7 +28,7 @@ from coverage.tiles import BACKGROUNDS, PLAIN, tile_source
 from coverage.timeline import load_timeline
 from coverage.units import UNITS, Unit
 
-from . import data, editor, state, views
+from . import data, editor, state, styles, views
 
 TOO_LONG_FOR_A_LINK = (
     "This map is too large to share as a link ({chars:,} characters): the address bar no "
@@ -123,9 +123,10 @@ def header(scenario: Scenario, presentation: bool) -> tuple[Any, Any]:
             step_controls()
         if guided:
             step = state.current_step(session)
-            st.info(step.text)
-            if step.timeline:
-                timeline_slider()
+            with st.container(key=styles.STORY_KEY):  # on a phone, shown under the map
+                st.info(step.text)
+                if step.timeline:
+                    timeline_slider()
         for message in state.take_errors(session):
             show_error(message)
     return area, side
@@ -497,19 +498,43 @@ def download_tab(scenario: Scenario, units: Unit) -> None:
             mime=fmt.mime,
             key=f"download-{fmt.name}",
         )
-    st.caption("Files are made when you click. Every file carries the sources of its figures.")
-    if problem is not None:  # the handout shows the print map
-        return
-    st.markdown("**For a class**")
-    st.download_button(
-        "Classroom handout (PDF): predict, then reveal",
-        data=lambda: data.handout_bytes(export_json, units),
-        file_name=f"{stem}-handout.pdf",
-        mime="application/pdf",
-        key="download-handout",
-        help="Page 1 asks students which capitals lie within the range before they see the map; "
-        "page 2 shows the map, the distances, what a range figure means and the sources.",
+    cols[len(offered) % 4].download_button(
+        "CSV description (CSVW JSON)",
+        data=lambda: data.csv_metadata_bytes(export_json, units, f"{stem}.csv"),
+        file_name=f"{stem}.csv-metadata.json",
+        mime="application/csvm+json",
+        key="download-csvw",
+        help="The CSV table's title, description and sources, for CSV-on-the-Web tools; "
+        "save it beside the CSV. Spreadsheets open the CSV as it is.",
     )
+    st.caption("Files are made when you click. Every file carries the sources of its figures.")
+    embed_section(title.strip(), f"{stem}.html")
+    if problem is None:  # the handout shows the print map
+        st.markdown("**For a class**")
+        st.download_button(
+            "Classroom handout (PDF): predict, then reveal",
+            data=lambda: data.handout_bytes(export_json, units),
+            file_name=f"{stem}-handout.pdf",
+            mime="application/pdf",
+            key="download-handout",
+            help="Page 1 asks students which capitals lie within the range before they see the map; "
+            "page 2 shows the map, the distances, what a range figure means and the sources.",
+        )
+
+
+def embed_section(title: str, file_name: str) -> None:
+    """The iframe snippet for the HTML file, for the address where it will be hosted, and how."""
+    from coverage.webpage import HOSTING_NOTE, embed_snippet
+
+    st.markdown("**Embed the interactive map** in a web page")
+    url = st.text_input(
+        "Address of the HTML file once you have put it online",
+        placeholder=f"https://example.org/maps/{file_name}",
+        max_chars=500,
+        key="embed_url",
+    )
+    st.code(embed_snippet(url.strip() or file_name, title), language="html", wrap_lines=True)
+    st.caption(views.md_escape(HOSTING_NOTE))
 
 
 def _horizon_shown() -> float | None:

@@ -1,0 +1,45 @@
+"""The app's CSS: the phone layout stays inside its media query; small print is readable."""
+
+from __future__ import annotations
+
+import re
+
+from coverage.app import styles
+from coverage.style import contrast_ratio
+
+
+def _outside_media_queries(css: str) -> str:
+    """``css`` without its ``@media`` blocks (braces counted)."""
+    out, depth, i = [], 0, 0
+    while i < len(css):
+        if depth == 0 and css.startswith("@media", i):
+            depth, i = 1, css.index("{", i) + 1
+            while depth:
+                depth += {"{": 1, "}": -1}.get(css[i], 0)
+                i += 1
+            continue
+        out.append(css[i])
+        i += 1
+    return "".join(out)
+
+
+def test_the_phone_layout_applies_to_narrow_screens_only():
+    css = styles.PHONE_CSS.removeprefix("<style>").removesuffix("</style>")
+    assert css.count("@media") == 1
+    assert f"@media (max-width: {styles.PHONE_MAX_WIDTH_PX}px)" in css
+    assert _outside_media_queries(css).strip() == ""  # no rule for wider screens
+    assert f".st-key-{styles.STORY_KEY}" in css and ".st-key-tab" in css
+
+
+def test_touch_targets_are_44_px_and_the_chosen_step_is_not_told_by_colour_alone():
+    css = styles.PHONE_CSS
+    assert f"min-height: {styles.TOUCH_TARGET_PX}px" in css and styles.TOUCH_TARGET_PX >= 44
+    chosen = re.search(r'\[data-selected="true"\] \{\{?([^}]*)\}', css)
+    assert chosen is not None and "font-weight: 700" in chosen.group(1) and "2px solid" in chosen.group(1)
+
+
+def test_small_print_passes_wcag_contrast_on_the_pages_backgrounds():
+    for background in ("#ffffff", "#f8f8f7", "#f0f2f6"):  # main, sidebar, Streamlit's secondary
+        assert contrast_ratio(styles.CAPTION_COLOUR, background) >= 4.5
+    assert "opacity: 1" in styles.CONTRAST_CSS
+    assert styles.page_css() == styles.CONTRAST_CSS + styles.PHONE_CSS
