@@ -19,7 +19,13 @@ from coverage.scenario import Scenario
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"  # served as /app/static; gitignored
 
-st.set_page_config(page_title="Range rings: cited figures on a map", page_icon="🗺️", layout="wide")
+# Presentation mode collapses the sidebar (a projector needs the width); its arrow reopens it.
+st.set_page_config(
+    page_title="Range rings: cited figures on a map",
+    page_icon="🗺️",
+    layout="wide",
+    initial_sidebar_state="collapsed" if st.session_state.get("presentation") else "auto",
+)
 st.html(styles.page_css())  # readable small print; on a phone, the map in the first screen
 data.ensure_static_leaflet(STATIC_DIR)
 session = st.session_state
@@ -31,18 +37,26 @@ with data.run_slot(wait_s=state.run_delay_s(session, time.monotonic())):
 
     units, presentation, background = tabs.sidebar(scenario)
     scenario = state.keep_units(session, units)
-    tabs.header(scenario, presentation)
+    map_area, beside_map = tabs.header(scenario, presentation)
 
-    try:
-        result = data.analysed(scenario)
-    except CoverageError as exc:
-        tabs.show_error(str(exc))
-        scenario = session.scenario = Scenario(sites=(), title=scenario.title)
-        result = data.analysed(scenario)
-    tabs.update_link(scenario, result)
+    with beside_map:  # notes go beside or under the map, which keeps its place in the page
+        try:
+            result = data.analysed(scenario)
+        except CoverageError as exc:
+            tabs.show_error(str(exc))
+            scenario = session.scenario = Scenario(sites=(), title=scenario.title)
+            result = data.analysed(scenario)
+        tabs.update_link(scenario, result)
 
     tabs.map_section(
-        result, scenario, static_dir=STATIC_DIR, units=units, presentation=presentation, background=background
+        result,
+        scenario,
+        static_dir=STATIC_DIR,
+        units=units,
+        presentation=presentation,
+        background=background,
+        area=map_area,
+        side=beside_map,
     )
 
     # Lazy tabs: only the open tab's body runs, keeping each rerun short.
