@@ -23,7 +23,13 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"  # served as /app/static
 session = st.session_state
 # The reader's language: the link's ?lang=, else the browser's, then the sidebar's choice.
 tr = translator(state.choose_lang(session, st.query_params.get("lang"), st.context.locale))
-st.set_page_config(page_title=tr.gettext("Range rings: cited figures on a map"), page_icon="🗺️", layout="wide")
+# Presentation mode collapses the sidebar (a projector needs the width); its arrow reopens it.
+st.set_page_config(
+    page_title=tr.gettext("Range rings: cited figures on a map"),
+    page_icon="🗺️",
+    layout="wide",
+    initial_sidebar_state="collapsed" if st.session_state.get("presentation") else "auto",
+)
 st.html(styles.page_css())  # readable small print; on a phone, the map in the first screen
 data.ensure_static_leaflet(STATIC_DIR)
 # The page's work holds one of the server's few run slots (a flood of reruns waits first);
@@ -34,15 +40,16 @@ with data.run_slot(wait_s=state.run_delay_s(session, time.monotonic())):
 
     units, presentation, background = tabs.sidebar(scenario, tr)
     scenario = state.keep_units(session, units)
-    tabs.header(scenario, presentation, tr)
+    map_area, beside_map = tabs.header(scenario, presentation, tr)
 
-    try:
-        result = data.analysed(scenario)
-    except CoverageError as exc:
-        tabs.show_error(exc.translated(tr))
-        scenario = session.scenario = Scenario(sites=(), title=scenario.title)
-        result = data.analysed(scenario)
-    tabs.update_link(scenario, result, tr)
+    with beside_map:  # notes go beside or under the map, which keeps its place in the page
+        try:
+            result = data.analysed(scenario)
+        except CoverageError as exc:
+            tabs.show_error(exc.translated(tr))
+            scenario = session.scenario = Scenario(sites=(), title=scenario.title)
+            result = data.analysed(scenario)
+        tabs.update_link(scenario, result, tr)
 
     tabs.map_section(
         result,
@@ -51,6 +58,8 @@ with data.run_slot(wait_s=state.run_delay_s(session, time.monotonic())):
         units=units,
         presentation=presentation,
         background=background,
+        area=map_area,
+        side=beside_map,
         tr=tr,
     )
 

@@ -118,13 +118,13 @@ def render_path(repeats: int, warmup: int = 1) -> dict[str, Any]:
 
     steps["build_map"], fmap = time_call(build, repeats)
 
-    def serialise():  # what st_folium does to the map before sending it
-        from streamlit_folium import _get_map_string
+    def serialise():  # what st_folium does to the map (base and stage) before sending it
+        from streamlit_folium import _get_feature_group_string, _get_map_string
 
-        m = build()
+        m, stage = build()
         m.get_root().render()
         m.render()
-        return _get_map_string(m)
+        return _get_map_string(m) + _get_feature_group_string(stage, m)
 
     try:
         steps["build_map + st_folium serialise"], script = time_call(serialise, repeats, w)
@@ -137,7 +137,7 @@ def render_path(repeats: int, warmup: int = 1) -> dict[str, Any]:
     )
     steps["legend"], _ = time_call(lambda: views.legend_markdown(result.sites, "mi"), repeats, w)
     steps["distances_view"], _ = time_call(lambda: views.distances_view(result, "mi"), repeats, w)
-    steps["editor_frame"], _ = time_call(lambda: editor.editor_frame(scenario), repeats, w)
+    steps["editor_frame"], _ = time_call(lambda: editor.editor_frame(scenario, data.catalog()), repeats, w)
     options = RenderOptions.for_scenario(scenario, units="mi")
     steps["caption + sources + credit"], _ = time_call(
         lambda: (caption(result, options), views.sources(result.sites), credit_text(result.sites)), repeats

@@ -303,6 +303,38 @@ def distance_table(sites: Sequence[Site], places: Sequence[Place]) -> pd.DataFra
     return pd.DataFrame(distance_rows(sites, places), columns=DISTANCE_COLUMNS)
 
 
+NEAREST_CAPITALS = 5
+"""Capitals listed for each site in its distances: the nearest."""
+STORY_PLACE_REACH = 2.0
+"""The story's places listed for a site: those within this many times its radius."""
+
+
+def site_distance_rows(
+    sites: Sequence[Site],
+    capitals: Sequence[Place],
+    story_places: Sequence[Place],
+    nearest: int = NEAREST_CAPITALS,
+    reach: float = STORY_PLACE_REACH,
+) -> list[Row]:
+    """Distances that fit each site: its ``nearest`` capitals, then the story's places
+    within ``reach`` times its radius, nearest first.
+
+    Rows as :func:`distance_rows`, with ``why`` saying why each place is listed.
+    """
+    out: list[Row] = []
+    for site in sites:
+        caps = sorted(distance_rows([site], capitals), key=lambda r: r["distance_km"])[:nearest]
+        for row in caps:
+            row["why"] = "one of the nearest capitals"
+        near = [
+            {**row, "why": f"story place within {reach:g}× the range"}
+            for row in sorted(distance_rows([site], story_places), key=lambda r: r["distance_km"])
+            if row["distance_km"] <= reach * site.radius_km and row["place"] not in {c["place"] for c in caps}
+        ]
+        out += caps + near
+    return out
+
+
 def reference_places(reached_iso_a3: Sequence[str | None]) -> list[Place]:
     """The story's places plus the capital of every country reached."""
     from coverage.places import capitals, story_places
@@ -384,11 +416,13 @@ class Result:
 
     @property
     def distance_rows(self) -> tuple[Row, ...]:
-        """Distances from every site to the story's places and the capitals reached."""
+        """Distances that fit each site (:func:`site_distance_rows`): its nearest capitals and
+        the story's places within twice its range."""
 
         def make() -> tuple[Row, ...]:
-            places = reference_places(list(dict.fromkeys(row["iso_a3"] for row in self.rows)))
-            return tuple(distance_rows(self.sites, places))
+            from coverage.places import capitals, story_places
+
+            return tuple(site_distance_rows(self.sites, list(capitals().values()), story_places()))
 
         rows: tuple[Row, ...] = self._once("distance_rows", make)
         return rows

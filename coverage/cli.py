@@ -120,6 +120,12 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--lang", choices=LANGS, default="en", help="language of every word, number and name in the file"
     )
+    handout = sub.add_parser(
+        "handout", help="write a printable classroom activity (PDF): predict, then reveal, with the sources"
+    )
+    handout.add_argument("scenario", type=Path)
+    handout.add_argument("--out", type=Path, required=True, help="output file (.pdf)")
+    handout.add_argument("--resolution", choices=RESOLUTIONS, default="10m")
     return parser
 
 
@@ -159,6 +165,8 @@ def _run(args: argparse.Namespace) -> int:
                 args.scenario, args.format, args.resolution, args.by_site, args.distances, lang=args.lang
             )
             print(terminal_safe(text), end="")
+        elif args.command == "handout":
+            write_handout(args.scenario, args.out, args.resolution)
         else:
             if args.embed is not None and args.out.suffix.lower() != ".html":
                 raise ExportError(f"{args.out}: --embed applies to .html maps only")
@@ -203,6 +211,19 @@ def alt_texts(path: Path, resolution: str, title: str | None = None, lang: str =
     return tr.gettext("Alt text: {alt}\n\nLong description:\n{long}").format(
         alt=description.alt, long=description.long
     )
+
+
+def write_handout(path: Path, out: Path, resolution: str) -> None:
+    """Write the classroom handout of ``path``'s map to ``out`` (a .pdf)."""
+    from coverage.export import write_atomic
+    from coverage.handout import handout
+
+    if out.suffix.lower() != ".pdf":
+        raise ExportError(f"the handout is a PDF: give --out a .pdf name, not {out.name!r}")
+    scenario, result = _load(path, resolution)
+    if not result.sites:
+        raise ExportError(f"{path}: the scenario has no site, so there is nothing to ask about")
+    write_atomic(out, handout(result, scenario))
 
 
 def embed_text(out: Path, url: str, title: str | None, scenario_path: Path, lang: str = "en") -> str:

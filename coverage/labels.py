@@ -12,16 +12,17 @@ labels for the current zoom. Nothing here knows about Leaflet.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from coverage import paths
 from coverage.errors import DataFileError
 
-Kind = Literal["country", "sea", "capital", "site"]
+Kind = Literal["country", "sea", "capital", "site", "highlight", "line"]
 
 MIN_ZOOM = 1
 MAX_ZOOM = 10
@@ -30,8 +31,22 @@ MAX_MERCATOR_LAT_DEG = 85.0511287798
 MARGIN_PX = 2.0
 """Free space kept around every label box."""
 
-FONT_PX: dict[Kind, float] = {"country": 11.0, "sea": 12.0, "capital": 11.0, "site": 13.0}
-CHAR_EM: dict[Kind, float] = {"country": 0.84, "sea": 0.6, "capital": 0.62, "site": 0.62}
+FONT_PX: dict[Kind, float] = {
+    "country": 11.0,
+    "sea": 12.0,
+    "capital": 11.0,
+    "site": 13.0,
+    "highlight": 13.0,
+    "line": 0.0,
+}
+CHAR_EM: dict[Kind, float] = {
+    "country": 0.84,
+    "sea": 0.6,
+    "capital": 0.62,
+    "site": 0.62,
+    "highlight": 0.66,
+    "line": 0.0,
+}
 """Generous average advance per character, in ems: the text is drawn by the
 browser in a sans-serif we do not control (DejaVu Sans is among the widest);
 country names are upper case with letter spacing."""
@@ -54,8 +69,19 @@ ANCHORS: dict[Kind, tuple[tuple[float, float], ...]] = {
     ),
     "sea": ((0.0, 0.0), (0.0, -1.0), (0.0, 1.0)),
     "capital": ((0.5, 0.0), (-0.5, 0.0), (0.5, -0.8), (0.5, 0.8)),
-    "site": ((0.5, 0.0),),
+    # A site's name: right of its marker, or left of it (Leaflet's "auto" tooltip direction
+    # for a site east of the map's centre).
+    "site": ((0.5, 0.0), (-0.5, 0.0), (0.0, -0.5), (0.0, 0.5)),
+    # A highlighted line's name, beside the line (a gap of HIGHLIGHT_GAP_PX), never on it.
+    "highlight": ((-0.5, 0.0), (0.5, 0.0), (0.0, -1.0), (0.0, 1.0), (-0.5, -1.0), (0.5, 1.0)),
+    "line": ((0.0, 0.0),),
 }
+HIGHLIGHT_GAP_PX = 10.0
+"""Space between a highlighted line's point and its name."""
+LINE_STEP_DEG = 0.02
+"""Spacing of the obstacles that keep names off a highlighted line (a few pixels up to zoom 9)."""
+OBSTACLES: tuple[Kind, ...] = ("site", "line")
+"""Kinds always placed, first, at every zoom: what other labels must not cover."""
 """Where a label may sit relative to its point, best first (capital names beside their dot);
 at most ten per kind (the browser gets one digit per zoom)."""
 
@@ -87,6 +113,8 @@ class Label:
     """Labels of one group are alternatives: at most one of them shows at a zoom."""
     font_px: float | None = None
     """The text's size if not the kind's (:data:`FONT_PX`): site labels in presentation mode."""
+    anchors: tuple[int, ...] | None = None
+    """The anchors to try, in order (indices into :data:`ANCHORS`); all, in their order, if None."""
 
 
 Box = tuple[float, float, float, float]
@@ -104,22 +132,33 @@ def world_px(lon_deg: float, lat_deg: float, zoom: float) -> tuple[float, float]
 
 def text_size(label: Label) -> tuple[float, float]:
     """Estimated (width, height) of a label's text in pixels."""
+    if label.kind == "line":  # a point of a highlighted line and its stroke
+        return 6.0, 6.0
     font = label.font_px or FONT_PX[label.kind]
     width, height = len(label.text) * CHAR_EM[label.kind] * font + 4.0, font * 1.3
     if label.kind == "site":  # a Leaflet tooltip: 6 px padding, a border and a pointer
-        return width + 16.0, height + 10.0
+        lines = math.ceil(width / (SITE_MAX_EM * font))  # long names wrap (see coverage.maps)
+        return min(width, SITE_MAX_EM * font) + 16.0, height * lines + 10.0
     return width, height
 
 
-def label_box(label: Label, zoom: int, anchor: int) -> Box:
+def label_box(label: Label, zoom: float, anchor: int) -> Box:
     """The pixel box (x0, y0, x1, y1) of ``label`` at ``zoom`` and anchor index ``anchor``."""
     x, y = world_px(label.lon_deg, label.lat_deg, zoom)
     w, h = text_size(label)
     fx, fy = ANCHORS[label.kind][anchor]
     cx = x + fx * w + (math.copysign(DOT_PX, fx) if label.kind in ("capital", "site") and fx else 0.0)
-    cy = y + fy * h
+    cy = y + fy * h + (math.copysign(DOT_PX, fy) if label.kind == "site" and fy else 0.0)
+    if label.kind == "highlight":
+        cx += math.copysign(HIGHLIGHT_GAP_PX, fx) if fx else 0.0
+        cy += math.copysign(HIGHLIGHT_GAP_PX, fy) if fy else 0.0
     if label.kind == "site":  # the site's marker too (radius 5 to 7 px, with its outline)
-        return (x - 2.0 * DOT_PX, cy - h / 2.0, cx + w / 2.0, cy + h / 2.0)
+        return (
+            min(x - 2.0 * DOT_PX, cx - w / 2.0),
+            cy - h / 2.0,
+            max(x + 2.0 * DOT_PX, cx + w / 2.0),
+            cy + h / 2.0,
+        )
     return (cx - w / 2.0, cy - h / 2.0, cx + w / 2.0, cy + h / 2.0)
 
 
@@ -156,7 +195,7 @@ def place(labels: Sequence[Label], min_zoom: int = MIN_ZOOM, max_zoom: int = MAX
     (:data:`ANCHORS`: the best placement first). Two labels shown at the same
     zoom never overlap (sites included).
     """
-    order = sorted(range(len(labels)), key=lambda i: (labels[i].kind != "site", labels[i].priority, i))
+    order = sorted(range(len(labels)), key=lambda i: (labels[i].kind not in OBSTACLES, labels[i].priority, i))
     codes: list[list[str]] = [[] for _ in labels]
     for zoom in range(min_zoom, max_zoom + 1):
         grid = _Grid()
@@ -164,11 +203,12 @@ def place(labels: Sequence[Label], min_zoom: int = MIN_ZOOM, max_zoom: int = MAX
         groups: set[str] = set()
         for i in order:
             label = labels[i]
-            if label.kind != "site" and (zoom < label.min_zoom or label.group in groups):
+            obstacle = label.kind in OBSTACLES
+            if not obstacle and (zoom < label.min_zoom or label.group in groups):
                 continue
-            for anchor in range(len(ANCHORS[label.kind])):
+            for anchor in label.anchors or range(len(ANCHORS[label.kind])):
                 box = label_box(label, zoom, anchor)
-                if label.kind == "site" or grid.free(box):
+                if obstacle or grid.free(box):
                     grid.add(box)
                     current[i] = anchor
                     if label.group is not None:
@@ -179,15 +219,20 @@ def place(labels: Sequence[Label], min_zoom: int = MIN_ZOOM, max_zoom: int = MAX
     return ["".join(c) for c in codes]
 
 
-def fit_zoom(bounds: tuple[float, float, float, float], width_px: float, height_px: float) -> int:
+def fit_zoom(
+    bounds: tuple[float, float, float, float], width_px: float, height_px: float, snap: float = 1.0
+) -> Any:
     """The whole zoom Leaflet's ``fitBounds`` reaches for ``bounds`` (lon/lat) on a map of this size.
 
     (Leaflet may snap to a quarter zoom above this; labels are placed per whole zoom.)
+    ``snap`` < 1: that zoom to the ``snap`` step, as Leaflet's ``zoomSnap`` gives it (a float).
     """
     west, south, east, north = bounds
     x0, y0 = world_px(west, north, 0)
     x1, y1 = world_px(east, south, 0)
     scale = min(width_px / max(x1 - x0, 1e-9), height_px / max(y1 - y0, 1e-9))
+    if snap < 1.0:
+        return max(0.0, math.floor(math.log2(scale) / snap) * snap)
     return max(0, int(math.floor(math.log2(scale))))
 
 
@@ -350,12 +395,129 @@ def _in_view(lon: float, lat: float, view: tuple[float, float, float, float]) ->
     return south <= lat <= north and any(west <= lon + k * 360.0 <= east for k in (-1, 0, 1))
 
 
+SITE_MAX_EM = 12.0
+"""A site's name wraps at this width (in ems of its font): a long one takes two lines."""
+FIT_PX = (720.0, 480.0)
+"""The smallest map the app shows (presentation mode at 1280×720 is about 730×530): site and
+highlight names are kept inside the view at the zoom it opens at on a map this size, so on
+any larger one too."""
+
+SITE_DIRECTIONS = ("right", "left", "top", "bottom")
+"""Leaflet's tooltip direction for each of ``ANCHORS["site"]``."""
+
+
+def site_anchors(
+    sites: Sequence[tuple[str, float, float]],
+    view: tuple[float, float, float, float],
+    lines: Sequence[tuple[str, Sequence[tuple[float, float]]]] = (),
+    font_px: float | None = None,
+    zoom: float | None = None,
+) -> list[int]:
+    """Where each site's name goes (an index into ``ANCHORS["site"]``), chosen once at the zoom
+    the map opens at (``zoom``; else the one that fits ``view`` on a map of :data:`FIT_PX`).
+
+    Towards the middle of the map first (right of a site west of the centre, left of one
+    east of it), then the other side, above, below: the first box inside the view that
+    covers neither an earlier site's name nor a highlighted line (inside the view first).
+    """
+    if zoom is None:  # the zoom Leaflet opens at (quarter steps), not the whole zoom below it
+        zoom = fit_zoom(view, *FIT_PX, snap=0.25)
+    centre = 0.5 * (view[0] + view[2])
+    grid = _Grid()
+    for _, coords in lines:
+        for lon, lat in _along(coords, LINE_STEP_DEG):
+            grid.add(label_box(Label("", lon, lat, "line", 0.0), zoom, 0))
+    frame = view_px(view, zoom)
+    placed: list[Box] = []  # the sites' names so far: where none is free, the least covered
+    chosen = []
+    for name, lon, lat in sites:
+        order = (0, 1, 2, 3) if lon < centre else (1, 0, 2, 3)
+        label = Label(name, lon, lat, "site", -1.0, font_px=font_px)
+        boxes = {a: label_box(label, zoom, a) for a in order}
+        fits = [a for a in order if inside(boxes[a], frame)] or list(order)
+        pick = next(
+            (a for a in fits if grid.free(boxes[a])),
+            min(fits, key=lambda a: sum(_overlap_area(boxes[a], b) for b in placed)),
+        )
+        grid.add(boxes[pick])
+        placed.append(boxes[pick])
+        chosen.append(pick)
+    return chosen
+
+
+def _overlap_area(a: Box, b: Box) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def view_px(view: tuple[float, float, float, float], zoom: float) -> Box:
+    """``view`` (west, south, east, north) as a pixel box at ``zoom``."""
+    x0, y0 = world_px(view[0], view[3], zoom)
+    x1, y1 = world_px(view[2], view[1], zoom)
+    return (x0, y0, x1, y1)
+
+
+def inside(box: Box, frame: Box) -> bool:
+    """Whether ``box`` lies wholly within ``frame``."""
+    return frame[0] <= box[0] and frame[1] <= box[1] and box[2] <= frame[2] and box[3] <= frame[3]
+
+
+def highlight_labels(
+    lines: Sequence[tuple[str, Sequence[tuple[float, float]]]],
+    view: tuple[float, float, float, float],
+    font_px: float | None = None,
+    zoom: int | None = None,
+) -> list[Label]:
+    """Names of highlighted lines and the obstacles that keep every name off them.
+
+    ``lines``: (name, [(lon, lat), …] of the line's longest part). Each line gets
+    ``line`` obstacles every :data:`LINE_STEP_DEG` and its name beside its middle point,
+    placed right after the sites, on the side towards the map's centre first; never where,
+    at the zoom the map opens at (``zoom``, else as for the app's map panel), it would run
+    past the edge of ``view``.
+    """
+    if zoom is None:
+        zoom = fit_zoom(view, *FIT_PX)
+    frame = view_px(view, zoom)
+    centre_lon_deg = 0.5 * (view[0] + view[2])
+    out: list[Label] = []
+    for k, (name, coords) in enumerate(lines):
+        out += [Label("", lon, lat, "line", -1.0) for lon, lat in _along(coords, LINE_STEP_DEG)]
+        # A few points along the line, the middle first; each beside the line towards the
+        # map's centre, and only then on the outer side. One of them shows (a group).
+        for outer, fraction in enumerate(HIGHLIGHT_POINTS * 2):
+            lon, lat = coords[min(len(coords) - 1, int(fraction * len(coords)))]
+            east = lon >= centre_lon_deg
+            inward = (0, 4, 2, 3) if east else (1, 5, 2, 3)
+            outward = (1, 5) if east else (0, 4)
+            priority = -0.5 + k / 100.0 + outer * 1e-4
+            label = Label(name, lon, lat, "highlight", priority, font_px=font_px, group=f"highlight {k}")
+            wanted = outward if outer >= len(HIGHLIGHT_POINTS) else inward
+            sides = tuple(a for a in wanted if inside(label_box(label, zoom, a), frame))
+            if sides:
+                out.append(dataclasses.replace(label, anchors=sides))
+    return out
+
+
+HIGHLIGHT_POINTS = (0.5, 0.35, 0.65, 0.2, 0.8)
+"""Where along a highlighted line its name may go (fractions of its points), in order."""
+
+
+def _along(coords: Sequence[tuple[float, float]], step_deg: float) -> list[tuple[float, float]]:
+    """Points along a line at most ``step_deg`` apart (its vertices and points between)."""
+    out = [coords[0]]
+    for (x0, y0), (x1, y1) in zip(coords, coords[1:], strict=False):
+        n = max(1, math.ceil(math.hypot(x1 - x0, y1 - y0) / step_deg))
+        out += [(x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n) for i in range(1, n + 1)]
+    return out
+
+
 def map_labels(
     shares_by_iso: dict[str, float],
     view: tuple[float, float, float, float],
     sites: Sequence[tuple[str, float, float]] = (),
     story_iso_a3: Sequence[str] = STORY_COUNTRIES_ISO_A3,
     site_font_px: float | None = None,
+    site_sides: Sequence[int] | None = None,
 ) -> list[Label]:
     """Every label of a map: countries, seas, capitals, and the sites as obstacles.
 
@@ -365,7 +527,8 @@ def map_labels(
     countries first). A priority country whose usual label point is off the
     ``view`` is named on its part inside the view (Russia on a Kaliningrad map).
     ``sites`` are (name, lon, lat), obstacles that keep place names off their labels
-    (drawn at ``site_font_px``, if not the usual size);
+    (drawn at ``site_font_px``, if not the usual size, on the side ``site_sides`` gives,
+    else as :func:`site_anchors` chooses);
     a capital with a site on it is not named twice.
     """
     from coverage.places import capitals
@@ -378,7 +541,11 @@ def map_labels(
         must.setdefault(iso, rank / 100.0)
     for iso in shares_by_iso:
         must.setdefault(iso, 1.0)
-    labels = [Label(name, lon, lat, "site", -1.0, font_px=site_font_px) for name, lon, lat in sites]
+    sides = site_anchors(sites, view, font_px=site_font_px) if site_sides is None else site_sides
+    labels = [
+        Label(name, lon, lat, "site", -1.0, font_px=site_font_px, anchors=(side,))
+        for (name, lon, lat), side in zip(sites, sides, strict=True)
+    ]
     labels += sea_labels(2.0)
     points = country_points()
     area_rank = {p.iso_a3: i for i, p in enumerate(sorted(points, key=lambda p: -p.width_deg * p.height_deg))}

@@ -29,7 +29,7 @@ from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
 from coverage import labels
-from coverage.analysis import Result
+from coverage.analysis import Result, Row
 from coverage.borders import Countries
 from coverage.cache import LRUCache
 from coverage.display import display_box, display_rings, display_view, nearest_turn, world_offsets
@@ -41,6 +41,9 @@ from coverage.units import Unit
 from coverage.view import Bounds, view_borders
 
 STYLE = THEMES["light"]  # the interactive map follows the app's light theme
+PRESENTATION_LABEL_PX = 17.0
+"""Site and highlight names in presentation mode (13 px otherwise): read from a room's back
+row, and still small enough for four sites' names to find room on a projector's map."""
 
 
 _JINJA_OPENER = re.compile(r"\{(?=[{%#])")
@@ -110,6 +113,68 @@ if (!window.rrLines) {
     });
     return {type: 'FeatureCollection', features: out};
   };
+  /* A new set of layers shown in place (the app: a story step, an edit). ``build`` draws
+     them on a stage off the map (a layer group standing in for it: ``stage.rrMap``); once
+     every one is ready, the old set leaves and the new one comes in within one task, so
+     no frame shows the map without borders or rings. A newer stage supersedes an older
+     one still loading. */
+  window.rrStage = function (map, build, bounds, credit, units, style) {
+    var token = map.rrToken = (map.rrToken || 0) + 1;
+    var stage = L.layerGroup();
+    stage.rrMap = map;
+    stage.rrOff = [];
+    stage.rrReady = map.rrReady || Promise.resolve();
+    var off = function (s) { s.rrOff.forEach(function (f) { f(); }); };
+    build(stage);
+    stage.rrReady.then(function () {
+      if (map.rrToken !== token) { off(stage); return; }
+      var old = map.rrStaged;
+      if (old) { off(old); map.removeLayer(old); }
+      map.rrStyle = style;
+      (map.rrRestyle || []).forEach(function (p) { p[0].setStyle(p[1]); });
+      map.attributionControl.setPrefix(false);
+      if (map.rrCredit) { map.attributionControl.removeAttribution(map.rrCredit); }
+      map.attributionControl.addAttribution(credit);
+      map.rrCredit = credit;
+      if (map.rrScale) { map.rrScale.setUnits(units); }
+      /* (on a map laid out: with no size, padding would give a NaN zoom) */
+      if (bounds && map.getSize().y > 0) {
+        map.fitBounds(bounds, {animate: false, paddingBottomRight: [0, map.rrCreditPx || 0]});
+      }
+      stage.addTo(map);
+      map.rrStaged = stage;
+      map.rrShown = token;  /* the latest stage is on the map (tests wait for it) */
+      map.fire('rrstaged');
+    }).catch(function (e) { console.error(e); });
+  };
+  /* A scale bar in the map's units (km, mi or nmi), with a second unit under it. */
+  L.Control.RRScale = L.Control.Scale.extend({
+    options: {units: ['km', 'mi'], imperial: false},
+    _addScales: function (options, className, container) {
+      this._rrClass = className;
+      this._rrBox = container;
+      this.setUnits(options.units);
+    },
+    setUnits: function (units) {
+      this.options.units = units;
+      if (!this._rrBox) { return this; }
+      var box = this._rrBox, cls = this._rrClass;
+      box.innerHTML = '';
+      this._rrLines = units.map(function () { return L.DomUtil.create('div', cls, box); });
+      if (this._map) { this._update(); }
+      return this;
+    },
+    _updateScales: function (maxMeters) {
+      if (!maxMeters) { return; }
+      var per = {km: 1000, mi: 1609.344, nmi: 1852}, self = this;
+      this.options.units.forEach(function (u, i) {
+        var max = maxMeters / per[u];
+        var p = Math.pow(10, Math.floor(Math.log10(max))), d = max / p;
+        var n = +(p * (d >= 5 ? 5 : d >= 3 ? 3 : d >= 2 ? 2 : 1)).toPrecision(3);
+        self._updateScale(self._rrLines[i], n + ' ' + u, n / max);
+      });
+    }
+  });
   /* Packed borders (see coverage.maps.pack_borders) back to plain GeoJSON geometry. */
   window.rrUnpack = function (p) {
     return {type: 'FeatureCollection', features: p.features.map(function (f) {
@@ -170,15 +235,18 @@ class JsonLayer(ScriptElement):
     ``offsets`` repeats the layer shifted by whole turns (a map across the
     date line); ``packed`` data comes from :func:`pack_borders`; ``backdrop``
     is a [[south, west], [north, east]] box painted in ``backdrop_colour`` first.
+    ``restyled``: its styles are applied again whenever a stage is shown (the app's world
+    base, whose style functions read ``map.rrStyle``).
     """
 
     _template = Template(
         """{% macro script(this, kwargs) %}
         (function () {
         var map = {{ this._parent.get_name() }};
+        var real = map.rrMap || map;  /* a stage (see rrStage) stands in for its map */
         {% if this.pane %}
-        if (!map.getPane({{ this.pane|tojson }})) {
-            map.createPane({{ this.pane|tojson }}).style.zIndex = 350;
+        if (!real.getPane({{ this.pane|tojson }})) {
+            real.createPane({{ this.pane|tojson }}).style.zIndex = 350;
         }
         {% endif %}
         function add(data, dx) {
@@ -196,7 +264,7 @@ class JsonLayer(ScriptElement):
                 {% if this.pane %}pane: {{ this.pane|tojson }},{% endif %}
                 style: {{ this.casing }}}).addTo(map);
             {% endif %}
-            L.geoJson(data, {
+            var fill = L.geoJson(data, {
                 smoothFactor: 0,
                 coordsToLatLng: toLatLng,
                 {% if this.pane %}pane: {{ this.pane|tojson }},{% endif %}
@@ -206,17 +274,24 @@ class JsonLayer(ScriptElement):
                 onEachFeature: function (f, layer) {
                     {% if this.tooltip %}
                     var text = f.properties[{{ this.tooltip|tojson }}];
-                    if (text) { layer.bindTooltip(text, {{ this.tooltip_options|tojson }}); }
+                    var options = Object.assign({}, {{ this.tooltip_options|tojson }});
+                    if (f.properties.dir) { options.direction = f.properties.dir; }
+                    if (text) { layer.bindTooltip(text, options); }
                     {% endif %}
                 }
             }).addTo(map);
             {% if this.lines %}
-            L.geoJson(lines, {smoothFactor: 0, coordsToLatLng: toLatLng, interactive: false,
+            var outline = L.geoJson(lines, {smoothFactor: 0, coordsToLatLng: toLatLng, interactive: false,
                 {% if this.pane %}pane: {{ this.pane|tojson }},{% endif %}
                 {% if this.lines_where %}
                 filter: function (f) { return !!f.properties[{{ this.lines_where|tojson }}]; },
                 {% endif %}
                 style: {{ this.lines }}}).addTo(map);
+            {% endif %}
+            {% if this.restyled %}
+            /* restyled when the map changes in place (rrStage) */
+            (real.rrRestyle = real.rrRestyle || []).push([fill, {{ this.style }}]);
+            {% if this.lines %}real.rrRestyle.push([outline, {{ this.lines }}]);{% endif %}
             {% endif %}
         }
         function {{ this.get_name() }}_add(data) {
@@ -225,7 +300,11 @@ class JsonLayer(ScriptElement):
         }
         var ready = map.rrReady || Promise.resolve();
         {% if this.url %}
-        var loading = fetch({{ this.url|tojson }}).then(function (r) { return r.json(); });
+        /* Fetched once per page: a map shown again in place (rrStage) reuses it. */
+        var fetched = window.rrFetched = window.rrFetched || {};
+        var loading = fetched[{{ this.url|tojson }}] = fetched[{{ this.url|tojson }}]
+            || fetch({{ this.url|tojson }}).then(function (r) { return r.json(); })
+                .catch(function (e) { delete fetched[{{ this.url|tojson }}]; throw e; });
         map.rrReady = ready.then(function () { return loading; }).then({{ this.get_name() }}_add)
             .catch(function (e) { console.error(e); });
         {% else %}
@@ -255,6 +334,7 @@ class JsonLayer(ScriptElement):
         packed: bool = False,
         backdrop: tuple[tuple[float, float], tuple[float, float]] | None = None,
         backdrop_colour: str = "",
+        restyled: bool = False,
         name: str = "JsonLayer",
     ) -> None:
         super().__init__()
@@ -276,6 +356,7 @@ class JsonLayer(ScriptElement):
         self.packed = packed
         self.backdrop = backdrop
         self.backdrop_colour = backdrop_colour
+        self.restyled = restyled
 
 
 class _Helpers(ScriptElement):
@@ -403,22 +484,81 @@ def coverage_map(
     tiles from the provider; no world base is drawn, land out of range is left
     unfilled and reached countries are tinted, so the tiles show through.
     """
-    m = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, height=height, min_zoom=1)
-    _Helpers().add_to(m)
-    if tiles is not None:
-        tile_layer(tiles).add_to(m)
-    weight = 3 if presentation else 2
-    centres = [site.lon_deg for site in result.sites]
-    rings = display_rings(result.rings, centres)
+    m = _new_map(height, tiles)
+    rings = display_rings(result.rings, [site.lon_deg for site in result.sites])
     view = display_view(rings)
     box = display_box(view)
     style = _CountryStyle(result, tinted=tiles is not None, tr=tr)
     if tiles is None:
         # A view wider than half the world shows the date line: draw the next world too.
         offsets = world_offsets(box) if box[2] - box[0] < 180.0 else (-360.0, 0.0, 360.0)
-        _world_layer(m, style, world_url, offsets)
-    _countries_layer(m, style, borders_geojson, borders_url, box, tinted=tiles is not None)
-    _rings_layer(m, result, rings, units, weight)
+        _world_layer(m, style.fill, style.lines, world_url, offsets)
+    _draw(m, result, borders_geojson, borders_url, units, presentation, highlights, horizon, tiles, tr)
+    # No pixel padding: Leaflet's fitBounds on a map not yet laid out (an iframe of height
+    # 0 for a moment) would compute a NaN zoom from a negative size and never draw. The
+    # view is padded by 8 % in degrees, which keeps rings clear of the credit's corner.
+    m.fit_bounds(view_box(result, highlights))
+    _page_style(m, presentation, tiles)
+    _Attribution(credit_text(result.sites, tr=tr)).add_to(m)
+    _Scale(scale_units(units)).add_to(m)
+    return m
+
+
+def _new_map(height: int | str, tiles: TileSource | None) -> folium.Map:
+    m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25, height=height, min_zoom=1)
+    _Helpers().add_to(m)
+    if tiles is not None:
+        tile_layer(tiles).add_to(m)
+    return m
+
+
+def scale_units(units: Unit) -> list[str]:
+    """The scale bar's units: the map's, then km (km and mi for a map in km)."""
+    return ["km", "mi"] if units == "km" else [units, "km"]
+
+
+def framed_view(
+    result: Result,
+    highlights: Mapping[str, BaseGeometry] | None = None,
+    rings: Sequence[BaseGeometry] | None = None,
+) -> Bounds:
+    """What a map frames: its rings as drawn and what it highlights (step 2 of the story shows
+    the Armenian border, the Aegean coast and the Greek border with Ankara's ring), padded."""
+    if rings is None:
+        rings = display_rings(result.rings, [site.lon_deg for site in result.sites])
+    if not highlights:
+        return display_view(rings)
+    return display_view([*rings, *highlights.values()])
+
+
+def view_box(result: Result, highlights: Mapping[str, BaseGeometry] | None = None) -> list[list[float]]:
+    """:func:`framed_view` as Leaflet bounds, [[south, west], [north, east]]."""
+    min_lon, min_lat, max_lon, max_lat = framed_view(result, highlights)
+    return [[min_lat, min_lon], [max_lat, max_lon]]
+
+
+def _draw(
+    target: Any,
+    result: Result,
+    borders_geojson: str | None,
+    borders_url: str | None,
+    units: Unit,
+    presentation: bool,
+    highlights: Mapping[str, BaseGeometry] | None,
+    horizon: tuple[str, Sequence[BaseGeometry]] | None,
+    tiles: TileSource | None,
+    tr: Translator = EN,
+) -> None:
+    """What changes with the scenario: the view's borders, rings, horizon, highlights,
+    sites and place names, added to ``target`` (the map, or the app's stage)."""
+    weight = 3 if presentation else 2
+    centres = [site.lon_deg for site in result.sites]
+    rings = display_rings(result.rings, centres)
+    view = display_view(rings)
+    box = display_box(view)
+    style = _CountryStyle(result, tinted=tiles is not None, tr=tr)
+    _countries_layer(target, style, borders_geojson, borders_url, box, tinted=tiles is not None)
+    _rings_layer(target, result, rings, units, weight)
     if horizon is not None:
         label, geoms = horizon
         features = [
@@ -434,31 +574,165 @@ def coverage_map(
             tooltip="tip",
             tooltip_options={"sticky": True},
             name="Horizon",
-        ).add_to(m)
+        ).add_to(target)
     if highlights:
-        _layer(
-            m,
-            [_feature(geom, 1e-4, tip=html.escape(label)) for label, geom in highlights.items()],
-            "function (f) { return {color: %s, weight: %d, opacity: 0.9}; }"
-            % (script_json(STYLE.highlight), weight + 3),
-            "Highlights",
-            {"permanent": True, "direction": "left", "offset": [-12, 0], "className": "highlight-label"},
-        )
-    _sites_layer(m, result, presentation, tr)
+        # Named by the place names' layer (beside the lines, never over them); over tiles,
+        # which carry their own names, by permanent tooltips.
+        _highlights_layer(target, highlights, weight, named=tiles is not None)
+    framed = framed_view(result, highlights, rings)
+    sites = [(s.name, s.lon_deg, s.lat_deg) for s in result.sites]
+    sides = labels.site_anchors(
+        sites, framed, highlight_lines(highlights), PRESENTATION_LABEL_PX if presentation else None
+    )
+    _sites_layer(target, result, presentation, [labels.SITE_DIRECTIONS[i] for i in sides], tr)
     if tiles is None:  # a tile background carries its own place names
-        _labels_layer(m, result, view, presentation, tr)
-    min_lon, min_lat, max_lon, max_lat = view
-    # No pixel padding: Leaflet's fitBounds on a map not yet laid out (an iframe of height
-    # 0 for a moment) would compute a NaN zoom from a negative size and never draw. The
-    # view is padded by 8 % in degrees, which keeps rings clear of the credit's corner.
-    m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
+        _labels_layer(target, result, framed, presentation, highlights, tr)
+
+
+def app_map(
+    result: Result,
+    *,
+    borders_url: str,
+    world_url: str,
+    home: list[list[float]],
+    units: Unit = "km",
+    presentation: bool = False,
+    highlights: Mapping[str, BaseGeometry] | None = None,
+    horizon: tuple[str, Sequence[BaseGeometry]] | None = None,
+    tiles: TileSource | None = None,
+    tr: Translator = EN,
+) -> tuple[folium.Map, folium.FeatureGroup]:
+    """The app's map in two parts: a base that stays the same while the scenario changes
+    (the map opened on ``home``, the world base, the page's style) and a
+    :class:`Stage` with everything else, for streamlit-folium's ``feature_group_to_add``.
+
+    The browser keeps the base (streamlit-folium remounts its map only when the base's
+    script changes) and shows each new stage in place (``rrStage`` in the page):
+    borders stay drawn, no blank frame. Same layers and looks as :func:`coverage_map`.
+    """
+    m = _new_map("100%", tiles)
+    if tiles is None:
+        land = script_json({"stroke": False, "fillColor": STYLE.land, "fillOpacity": 1.0})
+        line = script_json({"color": STYLE.border, "weight": 0.7})
+        _RawScript(
+            "%s.rrStyle = {fill: function () { return %s; }, lines: function () { return %s; }};"
+            % (m.get_name(), land, line)
+        ).add_to(m)
+        # The whole world at every longitude a view may reach (its styles follow the stage's).
+        _world_layer(
+            m,
+            "function (f) { return map.rrStyle.fill(f); }",
+            "function (f) { return map.rrStyle.lines(f); }",
+            world_url,
+            (-360.0, 0.0, 360.0),
+            restyled=True,
+        )
+    m.fit_bounds(home)
+    if presentation:  # the larger credit takes more of the map's foot: rings are framed above it
+        _RawScript("%s.rrCreditPx = 40;" % m.get_name()).add_to(m)
     _page_style(m, presentation, tiles)
-    _Attribution(credit_text(result.sites, tr=tr)).add_to(m)
-    return m
+    _Scale(scale_units(units)).add_to(m)
+    stage = Stage(
+        view_box(result, highlights),
+        html.escape(credit_text(result.sites, tr=tr)),
+        scale_units(units),
+        _CountryStyle(result, tinted=tiles is not None, tr=tr),
+    )
+    _draw(stage.target, result, None, borders_url, units, presentation, highlights, horizon, tiles, tr)
+    return m, stage
+
+
+class _StageTarget(MacroElement):
+    """The parent of a stage's layers: their scripts name it ``stage`` (rrStage's argument)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "stage"
+
+    def get_name(self) -> str:
+        return "stage"
+
+
+class Stage(folium.FeatureGroup):
+    """The part of the app's map that changes: its layers' scripts, wrapped in one call of
+    ``rrStage`` (see :data:`_HELPERS_JS`). An empty feature group to streamlit-folium; the
+    same map gives the same script (layers numbered in order), so a rerun that changes
+    nothing on the map leaves it, and its view, alone."""
+
+    _template = Template(  # type: ignore[assignment]  # jinja2's, as folium's own elements
+        """{% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup();
+        window.rrStage(map_div, function (stage) {
+        {{ this.layers_js }}
+        }, {{ this.bounds|tojson }}, {{ this.credit }}, {{ this.units|tojson }},
+        {fill: {{ this.fill }}, lines: {{ this.lines }}});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, bounds: list[list[float]], credit_html: str, units: list[str], style: Any) -> None:
+        super().__init__(name="stage", control=False)
+        self.target = _StageTarget()
+        self.bounds = bounds
+        self.credit = script_json(credit_html)
+        self.units = units
+        self.fill = style.fill
+        self.lines = style.lines
+
+    @property
+    def layers_js(self) -> str:
+        """The scripts of the stage's layers, in order, each numbered by its place."""
+        parts = []
+        for i, child in enumerate(self.target._children.values()):
+            child._id = f"s{i}"
+            parts.append(child._template.module.script(child, {}))  # type: ignore[attr-defined]
+        return "\n".join(parts)
+
+
+class _RawScript(ScriptElement):
+    """A line of JavaScript for the page (trusted text only)."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.js }}{% endmacro %}")
+
+    def __init__(self, js: str) -> None:
+        super().__init__()
+        self._name = "RawScript"
+        self.js = js
+
+
+class _Scale(MacroElement):
+    """The scale bar (``L.Control.RRScale``) in ``units``, kept as ``map.rrScale``."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.rrScale = new L.Control.RRScale(
+            {units: {{ this.units|tojson }}}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, units: list[str]) -> None:
+        super().__init__()
+        self._name = "Scale"
+        self.units = units
+
+
+def _highlights_layer(
+    target: Any, highlights: Mapping[str, BaseGeometry], weight: int, *, named: bool
+) -> None:
+    """The story's borders and coasts; ``named``: each with its name as a permanent tooltip."""
+    _layer(
+        target,
+        [_feature(geom, 1e-4, tip=html.escape(label)) for label, geom in highlights.items()],
+        "function (f) { return {color: %s, weight: %d, opacity: 0.9}; }"
+        % (script_json(STYLE.highlight), weight + 3),
+        "Highlights",
+        {"permanent": True, "direction": "left", "offset": [-12, 0], "className": "highlight-label"}
+        if named
+        else None,
+    )
 
 
 def _layer(
-    m: folium.Map,
+    m: Any,
     features: list[dict[str, Any]],
     style: str,
     name: str,
@@ -480,9 +754,7 @@ def is_cap(geom: BaseGeometry) -> bool:
     return bool(south <= -90.0 + 1e-9 or north >= 90.0 - 1e-9)
 
 
-def _rings_layer(
-    m: folium.Map, result: Result, rings: Sequence[BaseGeometry], units: Unit, weight: int
-) -> None:
+def _rings_layer(m: Any, result: Result, rings: Sequence[BaseGeometry], units: Unit, weight: int) -> None:
     """Rings as a light fill and an outline on a white casing (readable on sea and land).
 
     A polar cap's closing edges (along the pole and the date line) are not
@@ -545,22 +817,29 @@ class _CountryStyle:
         )
 
 
-def _world_layer(m: folium.Map, style: _CountryStyle, url: str | None, offsets: Sequence[float]) -> None:
+def _share(row: Row, tr: Translator) -> str:
+    return tr.percent(float(row["covered_pct"]), 1)
+
+
+def _world_layer(
+    m: folium.Map, fill: str, lines: str, url: str | None, offsets: Sequence[float], *, restyled: bool = False
+) -> None:
     """The whole world under the view's borders, so land never ends at the edge of the view."""
     JsonLayer(
         None if url is not None else world_json(),
-        style.fill,
+        fill,
         url=url,
         pane="countries",
-        lines=style.lines,
+        lines=lines,
         offsets=offsets,
         packed=True,
+        restyled=restyled,
         name="World",
     ).add_to(m)
 
 
 def _countries_layer(
-    m: folium.Map,
+    m: Any,
     style: _CountryStyle,
     data: str | None,
     url: str | None,
@@ -594,7 +873,11 @@ def _countries_layer(
     ).add_to(m)
 
 
-def _sites_layer(m: folium.Map, result: Result, presentation: bool, tr: Translator = EN) -> None:
+def _sites_layer(
+    m: Any, result: Result, presentation: bool, directions: Sequence[str] = (), tr: Translator = EN
+) -> None:
+    """The sites' markers, each named by a permanent tooltip on its side (``directions``,
+    as :func:`coverage.labels.site_anchors` chose: off the other names and the highlights)."""
     anchor = result.sites[0].lon_deg if result.sites else 0.0
     points = [
         {
@@ -603,7 +886,11 @@ def _sites_layer(m: folium.Map, result: Result, presentation: bool, tr: Translat
                 "type": "Point",
                 "coordinates": [site.lon_deg + nearest_turn(site.lon_deg, anchor), site.lat_deg],
             },
-            "properties": {"tip": html.escape(tr.place(site.name)), "colour": site_colour(i)},
+            "properties": {
+                "tip": html.escape(tr.place(site.name)),
+                "colour": site_colour(i),
+                "dir": directions[i] if i < len(directions) else "right",
+            },
         }
         for i, site in enumerate(result.sites)
     ]
@@ -624,28 +911,51 @@ _LABEL_CSS = {
     "country": "rr-country",
     "sea": "rr-sea",
     "capital": "rr-capital",
+    "highlight": "rr-highlight",
 }
 
 
+def highlight_lines(
+    highlights: Mapping[str, BaseGeometry] | None,
+) -> tuple[tuple[str, tuple[tuple[float, float], ...]], ...]:
+    """Each highlight's name and its longest part's (lon, lat) points, for the place names."""
+    out = []
+    for name, geom in (highlights or {}).items():
+        parts = [p for p in shapely.get_parts(geom) if not p.is_empty]
+        if parts:
+            longest = max(parts, key=lambda p: p.length)
+            coords = shapely.get_coordinates(longest)
+            out.append((name, tuple((round(float(x), 4), round(float(y), 4)) for x, y in coords)))
+    return tuple(out)
+
+
 def label_rows(
-    result: Result, view: Bounds, presentation: bool = False, tr: Translator = EN
+    result: Result,
+    view: Bounds,
+    presentation: bool = False,
+    highlights: Mapping[str, BaseGeometry] | None = None,
+    tr: Translator = EN,
 ) -> list[list[Any]]:
     """The map's place names: [lon, lat, escaped text, kind, codes] per label shown at some zoom.
 
     ``codes`` has one character per zoom from :data:`coverage.labels.MIN_ZOOM`
-    (see :func:`coverage.labels.place`).
+    (see :func:`coverage.labels.place`). ``highlights`` are named beside their lines, and
+    no name covers them.
     """
     shares = {str(row["iso_a3"]): float(row["covered_pct"]) for row in result.rows if row.get("iso_a3")}
     sites = [(s.name, s.lon_deg, s.lat_deg) for s in result.sites]
+    lines = highlight_lines(highlights)
     key = (
         tuple(sorted(shares.items())),
         tuple(round(v, 2) for v in view),
         tuple(sites),
         presentation,
+        lines,
         tr.lang,
     )
     return _LABELS.get_or_make(
-        key, lambda: _label_rows(shares, view, sites, 20.0 if presentation else None, tr)
+        key,
+        lambda: _label_rows(shares, view, sites, PRESENTATION_LABEL_PX if presentation else None, lines, tr),
     )
 
 
@@ -654,36 +964,53 @@ def _label_rows(
     view: Bounds,
     sites: list[tuple[str, float, float]],
     site_font_px: float | None,
+    lines: Sequence[tuple[str, Sequence[tuple[float, float]]]] = (),
     tr: Translator = EN,
 ) -> list[list[Any]]:
     centre = 0.5 * (view[0] + view[2])
+    sides = labels.site_anchors(sites, view, lines, site_font_px)
+    found = labels.map_labels(
+        shares, labels.screen_view(view, *MAP_SIZE_PX), sites, site_font_px=site_font_px, site_sides=sides
+    )
     # Names in the reader's language before placing them: the boxes are sized from the text.
     candidates = [
-        dataclasses.replace(
-            c,
-            lon_deg=c.lon_deg + nearest_turn(c.lon_deg, centre),
-            text=tr.country(c.text) if c.kind == "country" else tr.place(c.text),
-        )
-        for c in labels.map_labels(
-            shares, labels.screen_view(view, *MAP_SIZE_PX), sites, site_font_px=site_font_px
-        )
+        dataclasses.replace(c, lon_deg=c.lon_deg + nearest_turn(c.lon_deg, centre), text=_shown(c, tr))
+        for c in [*found, *labels.highlight_labels(lines, view, site_font_px)]
     ]
     codes = labels.place(candidates)
     return [
         [round(c.lon_deg, 3), round(c.lat_deg, 3), html.escape(c.text), c.kind, code]
         for c, code in zip(candidates, codes, strict=True)
-        if c.kind != "site" and code.strip("-")
+        if c.kind not in labels.OBSTACLES and code.strip("-")
     ]
+
+
+def _shown(label: labels.Label, tr: Translator) -> str:
+    """A place name in ``tr``'s language (highlights come named in it; sites are obstacles)."""
+    if label.kind == "country":
+        return tr.country(label.text)
+    if label.kind in ("sea", "capital"):
+        return tr.place(label.text)
+    return label.text
 
 
 _LABELS: LRUCache[Any, list[list[Any]]] = LRUCache(64)
 _LABELS_JSON: LRUCache[Any, str] = LRUCache(64)
 
 
-def label_rows_json(result: Result, view: Bounds, presentation: bool = False, tr: Translator = EN) -> str:
+def label_rows_json(
+    result: Result,
+    view: Bounds,
+    presentation: bool = False,
+    highlights: Mapping[str, BaseGeometry] | None = None,
+    tr: Translator = EN,
+) -> str:
     """:func:`label_rows` as script-safe JSON, cached (the app sends it on every rerun)."""
-    key = (result, view, presentation, tr.lang)  # a Result compares by identity; the key keeps it alive
-    return _LABELS_JSON.get_or_make(key, lambda: script_json(label_rows(result, view, presentation, tr)))
+    # A Result compares by identity; the key keeps it alive. Highlights by their names.
+    key = (result, view, presentation, tuple(highlights or ()), tr.lang)
+    return _LABELS_JSON.get_or_make(
+        key, lambda: script_json(label_rows(result, view, presentation, highlights, tr))
+    )
 
 
 def _anchor_css() -> dict[str, list[str]]:
@@ -692,13 +1019,18 @@ def _anchor_css() -> dict[str, list[str]]:
     for kind in _LABEL_CSS:
         moves = []
         for fx, fy in labels.ANCHORS[kind]:  # type: ignore[index]
-            dot = labels.DOT_PX if kind == "capital" and fx else 0.0
+            gap = labels.HIGHLIGHT_GAP_PX if kind == "highlight" else 0.0
+            dot = labels.DOT_PX if kind == "capital" and fx else (gap if fx else 0.0)
             x = (
                 f"calc({(fx - 0.5) * 100:.0f}% + {dot * (1 if fx > 0 else -1):.0f}px)"
                 if dot
                 else f"{(fx - 0.5) * 100:.0f}%"
             )
-            y = f"{(fy - 0.5) * 100:.0f}%"
+            y = (
+                f"calc({(fy - 0.5) * 100:.0f}% + {gap * (1 if fy > 0 else -1):.0f}px)"
+                if gap and fy
+                else f"{(fy - 0.5) * 100:.0f}%"
+            )
             moves.append(f"translate({x},{y})")
         out[kind] = moves
     return out
@@ -711,19 +1043,20 @@ class _Labels(ScriptElement):
         """{% macro script(this, kwargs) %}
         (function () {
         var map = {{ this._parent.get_name() }};
+        var real = map.rrMap || map;  /* a stage (see rrStage) stands in for its map */
         var rows = {{ this.rows }};
         var moves = {{ this.moves|tojson }};
         var classes = {{ this.classes|tojson }};
         var zmin = {{ this.zmin }};
         // The page's language on the map: upper-case country names then follow its rules
         // (Turkish i → İ, Greek capitals without accents).
-        map.getContainer().setAttribute('lang', {{ this.lang|tojson }});
-        var pane = map.createPane('rrLabels');
+        real.getContainer().setAttribute('lang', {{ this.lang|tojson }});
+        var pane = real.getPane('rrLabels') || real.createPane('rrLabels');
         pane.style.zIndex = 450;
         pane.style.pointerEvents = 'none';
         var shown = rows.map(function () { return null; });
         function update() {
-            var z = Math.floor(map.getZoom() + 1e-6) - zmin;
+            var z = Math.floor(real.getZoom() + 1e-6) - zmin;
             rows.forEach(function (r, i) {
                 var code = r[4].charAt(Math.max(0, Math.min(r[4].length - 1, z)));
                 var was = shown[i];
@@ -739,7 +1072,11 @@ class _Labels(ScriptElement):
             });
         }
         var ready = map.rrReady || Promise.resolve();
-        map.rrReady = ready.then(function () { update(); map.on('zoomend', update); });
+        map.rrReady = ready.then(function () {
+            update();
+            real.on('zoomend', update);
+            if (map.rrOff) { map.rrOff.push(function () { real.off('zoomend', update); }); }
+        });
         })();
         {% endmacro %}"""
     )
@@ -755,23 +1092,34 @@ class _Labels(ScriptElement):
 
 
 def _labels_layer(
-    m: folium.Map, result: Result, view: Bounds, presentation: bool, tr: Translator = EN
+    m: Any,
+    result: Result,
+    view: Bounds,
+    presentation: bool,
+    highlights: Mapping[str, BaseGeometry] | None = None,
+    tr: Translator = EN,
 ) -> None:
-    _Labels(label_rows_json(result, view, presentation, tr), tr.lang).add_to(m)
+    _Labels(label_rows_json(result, view, presentation, highlights, tr), tr.lang).add_to(m)
 
 
 def _page_style(m: folium.Map, presentation: bool, tiles: TileSource | None) -> None:
-    font = "20px" if presentation else "13px"
+    font = f"{PRESENTATION_LABEL_PX:g}px" if presentation else "13px"
+    # Presentation mode sizes the map's frame to the screen (coverage.app.views.projector_css):
+    # the map follows the frame's height instead of the pixels streamlit-folium sets.
+    fill = "#map_div{height:100vh !important}" if presentation else ""
+    credit = "13px" if presentation else "10px"  # read from the back of a room
     backdrop = STYLE.sea if tiles is None else TILE_BACKDROP
     halo = STYLE.halo
     shadow = f"0 0 2px {halo},0 0 2px {halo},0 0 3px {halo},0 0 4px {halo}"
     page_root(m).header.add_child(
         RawHtml(
-            f"<style>.leaflet-container{{background:{backdrop};font-size:{font}}}"
+            f"<style>{fill}.leaflet-container{{background:{backdrop};font-size:{font}}}"
             f".leaflet-tooltip{{font-size:{font}}}"
+            # Long site names wrap (coverage.labels.SITE_MAX_EM), as their boxes are placed.
+            f".site-label{{white-space:normal;max-width:{labels.SITE_MAX_EM:g}em;width:max-content}}"
             f".highlight-label{{color:{STYLE.highlight};font-weight:bold}}"
             # A compact credit: small type, never wider than the map minus the scale bar.
-            ".leaflet-container .leaflet-control-attribution{font-size:10px;line-height:1.35;"
+            f".leaflet-container .leaflet-control-attribution{{font-size:{credit};line-height:1.35;"
             "max-width:calc(100vw - 160px);white-space:normal;padding:1px 5px;"
             "background:rgba(255,255,255,.75)}"
             ".rr-label span{position:absolute;left:0;top:0;white-space:nowrap;"
@@ -779,6 +1127,7 @@ def _page_style(m: folium.Map, presentation: bool, tiles: TileSource | None) -> 
             f".rr-country{{font-size:11px;font-weight:600;letter-spacing:.08em;text-transform:uppercase;color:#5b5b5b}}"
             ".rr-sea{font-size:12px;font-style:italic;letter-spacing:.03em;color:#3f6f93}"
             f".rr-capital{{font-size:11px;color:{STYLE.text}}}"
+            f".rr-highlight{{font-size:{font};font-weight:bold;color:{STYLE.highlight}}}"
             ".rr-dot{position:absolute;left:-3px;top:-3px;width:4px;height:4px;border-radius:50%;"
             "background:#333;border:1px solid #fff}"
             # Keyboard focus visible on the zoom buttons; on a touch screen, finger-sized ones.

@@ -270,6 +270,27 @@ def test_covered_km2_of_nothing(borders_110m):
         assert which.size == country.size == km2.size == 0
 
 
+def test_distances_fit_each_site_nearest_capitals_and_story_places_in_reach() -> None:
+    from coverage.analysis import NEAREST_CAPITALS, site_distance_rows
+    from coverage.places import capitals, story_places
+    from coverage.scenario import Site
+
+    kaliningrad = Site(name="Kaliningrad", lat_deg=54.71, lon_deg=20.51, radius_m=400_000.0)
+    ankara = Site(name="Ankara", lat_deg=39.93, lon_deg=32.86, radius_m=402_336.0)
+    rows = site_distance_rows([kaliningrad, ankara], list(capitals().values()), story_places())
+    by_site = {name: [r for r in rows if r["site"] == name] for name in ("Kaliningrad", "Ankara")}
+    k = by_site["Kaliningrad"]
+    assert [r["kind"] for r in k] == ["capital"] * NEAREST_CAPITALS  # no Turkish place is near it
+    assert {"Vilnius", "Warsaw"} <= {r["place"] for r in k}
+    assert [r["distance_km"] for r in k] == sorted(r["distance_km"] for r in k)
+    assert all(r["why"] == "one of the nearest capitals" for r in k)
+    a = by_site["Ankara"]
+    story = [r for r in a if r["why"].startswith("story place")]
+    assert story and all(r["distance_km"] <= 2 * 402.336 for r in story)
+    assert "Kars" not in {r["place"] for r in story}  # ~900 km away: beyond twice the range
+    assert "İzmir" in {r["place"] for r in story}
+
+
 def test_many_rings_are_merged_in_halves_to_the_same_area() -> None:
     """union_of merges 200+ rings on two threads; the area is that of one union_all."""
     from coverage.analysis import _PARALLEL_UNION, rings_for, union_of

@@ -31,7 +31,11 @@ def _map_args(at: AppTest) -> dict:
     assert len(maps) == 1, "exactly one map"
     proto = maps[0].proto
     assert proto.component_name.endswith("st_folium")
-    return json.loads(proto.json_args)
+    args = json.loads(proto.json_args)
+    # What the browser runs: the base map, then its stage (the scenario's layers, shown in place).
+    args["base"] = args["script"]
+    args["script"] = args["script"] + (args.get("feature_group") or "")
+    return args
 
 
 def _plain(text: str) -> str:
@@ -191,22 +195,55 @@ def test_adding_a_place_by_name() -> None:
     at = _app()
     at.radio(key="preset").set_value("S-400 at Ankara").run()
     _open_tab(at, "Sites")
-    at.text_input(key="place_query").input("Tbilisi")
-    at.button[0].click().run()
+    at.text_input(key="place_query").input("Tbilisi").run()
+    (choice,) = [r for r in at.radio if r.key and r.key.startswith("place_pick")]
+    assert choice.options[0].startswith("Tbilisi, Georgia · ")  # named in full, with its population
+    at.button(key="add_place").click().run()
     assert not at.error
     names = [s.name for s in at.session_state["scenario"].sites]
     assert names == ["Ankara", "Tbilisi"]
+    assert any("Added Tbilisi, Georgia" in _plain(x.value) for x in at.success)
+    assert at.text_input(key="place_query").value == ""  # the search starts afresh
     assert "Georgia" in _countries(at)
 
 
-def test_an_unknown_place_gives_a_clear_error_and_keeps_the_map() -> None:
+def test_a_place_search_offers_every_match_biggest_first() -> None:
     at = _app()
     _open_tab(at, "Sites")
-    at.text_input(key="place_query").input("Atlantis-on-Sea")
-    at.button[0].click().run()
+    at.text_input(key="place_query").input("Springfield").run()
+    (choice,) = [r for r in at.radio if r.key and r.key.startswith("place_pick")]
+    options = [_plain(o) for o in choice.options]
+    assert len(options) > 3
+    assert options[0].startswith("Springfield, Missouri, United States")
+    people = [int(re.search(r"· ([\d,]+) people", o).group(1).replace(",", "")) for o in options]
+    assert people == sorted(people, reverse=True)
+    choice.set_value(2).run()
+    at.button(key="add_place").click().run()
+    added = at.session_state["scenario"].sites[-1]
+    assert added.name == "Springfield" and added.lat == pytest.approx(39.80, abs=0.05)  # Illinois
+
+
+def test_an_unknown_place_gives_a_clear_message_with_spellings_and_keeps_the_map() -> None:
+    at = _app()
+    _open_tab(at, "Sites")
+    at.text_input(key="place_query").input("Ankra").run()
     assert not at.exception
-    assert any("unknown place" in e.value for e in at.error)
+    (warning,) = [_plain(w.value) for w in at.warning]
+    assert "No place called 'Ankra'" in warning and "Ankara" in warning
+    assert not [b for b in at.button if b.key == "add_place"]
+    assert [s.name for s in at.session_state["scenario"].sites] == ["Ankara"]
     assert _map_args(at)["script"]
+
+
+def test_a_map_click_uses_the_system_chosen_for_new_sites() -> None:
+    from coverage.catalog import load_catalog
+
+    other = next(i for i in load_catalog().systems if i != "s-400")
+    at = _app()
+    _open_tab(at, "Sites")
+    at.selectbox(key="add_system").set_value(other).run()
+    _open_tab(at, "Countries reached")  # the choice holds with the Sites tab closed
+    assert at.session_state["click_system"] == other  # what a click on the map adds (tabs._map)
 
 
 def test_presentation_mode_hides_the_editing_controls() -> None:
@@ -230,8 +267,8 @@ def test_start_empty_shows_an_invitation_not_an_error() -> None:
 def test_changing_the_map_during_the_story_ends_the_guided_story() -> None:
     at = _app()
     _open_tab(at, "Sites")
-    at.text_input(key="place_query").input("Athens")
-    at.button[0].click().run()
+    at.text_input(key="place_query").input("Athens").run()
+    at.button(key="add_place").click().run()
     assert not at.exception
     assert at.radio(key="preset").value == "Your own map"
     assert not [r for r in at.radio if r.key == "step"]
@@ -339,10 +376,12 @@ def test_a_map_no_print_map_can_show_offers_the_other_files_and_says_why() -> No
     assert any("far side of the Earth" in w.value for w in at.warning)
     labels = [b.proto.label for b in at.get("download_button")]
     assert "GeoJSON" in labels and "Interactive HTML (self-contained)" in labels
-    assert not any(label.startswith(("PNG", "SVG", "PDF")) for label in labels)
-    # An ordinary map still offers all seven.
+    assert not any(label.startswith(("PNG", "SVG", "PDF", "Classroom")) for label in labels)
+    # An ordinary map still offers all seven, and the classroom handout.
     at = _open_tab(_app(), "Download")
-    assert len(at.get("download_button")) == 7 + 1  # and the CSV's description (CSVW)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert len(labels) == 7 + 1 + 1  # the CSV's description (CSVW) and the classroom handout
+    assert any(label.startswith("Classroom handout (PDF)") for label in labels)
 
 
 def _far_flung(n: int, radius_km: float) -> Scenario:
@@ -490,6 +529,67 @@ def test_the_sidebar_chooses_the_language_and_the_link_without_one_is_english() 
 def test_an_unknown_language_in_the_link_falls_back_to_english() -> None:
     at = _app(lang="xx")
     assert not at.exception and at.session_state["lang"] == "en"
+
+
+def test_story_steps_change_the_map_in_place() -> None:
+    """The base map (what streamlit-folium mounts) stays the same from step to step; only
+    its stage changes, so the browser keeps the map and swaps the layers in place."""
+    at = _app()
+    first = _map_args(at)
+    bases, stages = {first["base"]}, {first["feature_group"]}
+    for step in ("2 · Where it could not go", "3 · Ankara compared", "5 · What stood where, 2013–2020"):
+        at.radio(key="step").set_value(step).run()
+        assert not at.exception
+        args = _map_args(at)
+        bases.add(args["base"])
+        stages.add(args["feature_group"])
+    normalised = {re.sub(r"_[a-z0-9]+", "", base) for base in bases}  # as streamlit-folium keys it
+    assert len(normalised) == 1
+    assert len(stages) == 4
+    assert "window.rrStage(map_div" in first["feature_group"]
+    at.radio(key="step").set_value("1 · The purchase").run()
+    assert _map_args(at)["feature_group"] == first["feature_group"]  # the same map, the same stage
+
+
+def test_step_two_frames_the_three_places_the_article_names() -> None:
+    at = _app()
+    at.radio(key="step").set_value("2 · Where it could not go").run()
+    stage = _map_args(at)["feature_group"]
+    bounds = json.loads(re.search(r"\}, (\[\[[^\]]+\], \[[^\]]+\]\]), ", stage).group(1))
+    (south, west), (north, east) = bounds
+    # The Greek border (Evros, ~26.0° E), the Aegean coast (~26.2° E) and the Armenian border
+    # (~43.5–44.8° E) are all in view, not just Ankara's ring (~27.8–37.9° E).
+    assert west < 26.0 and east > 44.8 and south < 36.8 and north > 41.6, bounds
+    # Their names are placed labels (kind "highlight"), not tooltips over the lines.
+    assert '"highlight"' in stage and "Armenian border" in stage
+
+
+def test_presentation_mode_steps_with_previous_and_next() -> None:
+    at = _app()
+    at.toggle(key="presentation").set_value(True).run()
+    assert at.button(key="step_prev").disabled
+    at.button(key="step_next").click().run()
+    assert not at.exception
+    assert at.radio(key="step").value == "2 · Where it could not go"
+    assert "Armenian border" in _map_args(at)["script"]
+    at.button(key="step_prev").click().run()
+    assert at.radio(key="step").value == "1 · The purchase"
+    for _ in range(4):
+        at.button(key="step_next").click().run()
+    assert at.radio(key="step").value.startswith("5 ·")  # the last: Next is off
+    assert at.button(key="step_next").disabled
+    assert _map_args(at)["height"] == 620
+
+
+def test_distances_fit_a_site_far_from_the_story() -> None:
+    kaliningrad = Scenario(sites=(SiteSpec(name="Kaliningrad", lat=54.71, lon=20.51, system="s-400"),))
+    at = _open_tab(_app(s=encode_for_url(kaliningrad)), "Distances")
+    (table,) = [t for t in _tables(at) if list(t.columns[:2]) == ["Site", "Place"]]
+    places = set(table["Place"])
+    assert {"Vilnius", "Warsaw"} <= places
+    assert not places & {"Ankara", "İzmir", "Kars", "Edirne"}  # the story's places are far away
+    assert set(table["Listed as"]) == {"one of the nearest capitals"}
+    assert any("nearest capitals" in c.value for c in at.caption)
 
 
 def test_the_download_tab_gives_an_embed_snippet_for_the_address_typed():

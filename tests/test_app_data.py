@@ -90,14 +90,14 @@ def test_world_base_is_one_content_addressed_file_never_pruned(tmp_path, monkeyp
 
 
 def test_app_map_fetches_the_world_and_the_view_from_static_files(tmp_path) -> None:
-    m = data.build_map(
+    m, stage = data.build_map(
         data.analysed(scenario_file("story-kars.json")),
         static_dir=tmp_path,
         units="km",
         presentation=False,
         highlights=None,
     )
-    page = m.get_root().render()
+    page = m.get_root().render() + stage.layers_js
     assert f'fetch("{data.world_url(tmp_path)}")' in page
     assert page.count("fetch(") == 2  # the world and the view, nothing inline but rings and names
 

@@ -201,6 +201,19 @@ def test_a_bad_links_error_is_said_in_the_readers_language() -> None:
     assert message.startswith("Το σενάριο του συνδέσμου δεν μπόρεσε να χρησιμοποιηθεί: link: damaged")
 
 
+def test_step_by_moves_one_step_and_stops_at_the_ends() -> None:
+    session: dict[str, Any] = {}
+    state.begin_run(session, None, _no_link)
+    state.step_by(session, -1)
+    assert session["step"] == STEPS[0].title
+    rev = session["rev"]
+    state.step_by(session, 1)
+    assert session["step"] == STEPS[1].title and session["rev"] == rev + 1
+    for _ in range(10):
+        state.step_by(session, 1)
+    assert session["step"] == STEPS[-1].title
+
+
 def test_runs_within_the_burst_start_at_once_and_a_flood_waits() -> None:
     s: dict[str, Any] = {}
     delays = [state.run_delay_s(s, 100.0 + i * 0.1) for i in range(state.RUN_BURST + 3)]

@@ -178,3 +178,48 @@ def test_presentation_site_labels_take_more_room():
         {"TUR": 10.0}, (30.0, 37.0, 36.0, 42.0), [("Ankara", 32.85, 39.92)], site_font_px=20.0
     )
     assert [x.font_px for x in labels if x.kind == "site"] == [20.0]
+
+
+def test_site_names_go_towards_the_middle_and_stay_in_view() -> None:
+    view = (25.0, 35.0, 46.0, 43.0)
+    sites = [("Edirne (Greek border)", 26.56, 41.68), ("Kars (Armenian border)", 43.1, 40.6)]
+    sides = lb.site_anchors(sites, view, font_px=17.0)
+    assert sides[0] == 0  # west of the centre: right of the marker
+    assert lb.SITE_DIRECTIONS[sides[1]] != "right"  # east: never towards the edge
+    zoom = lb.fit_zoom(view, *lb.FIT_PX)
+    frame = lb.view_px(view, zoom)
+    for (name, lon, lat), side in zip(sites, sides, strict=True):
+        box = lb.label_box(lb.Label(name, lon, lat, "site", -1.0, font_px=17.0), zoom, side)
+        assert lb.inside(box, frame), name
+
+
+def test_a_site_name_keeps_off_a_highlighted_line() -> None:
+    view = (26.0, 35.0, 46.0, 43.0)
+    # A line running east from just right of the site: its name must not go right.
+    line = ("Border", [(43.2 + 0.05 * i, 40.6) for i in range(40)])
+    (side,) = lb.site_anchors([("Kars", 43.1, 40.6)], view, [line], font_px=13.0)
+    assert lb.SITE_DIRECTIONS[side] != "right"
+
+
+def test_highlight_names_sit_beside_their_lines_inside_the_view() -> None:
+    view = (26.0, 35.0, 46.0, 43.0)
+    lines = [("Greek border", [(26.3, 40.6 + 0.02 * i) for i in range(60)])]
+    found = lb.highlight_labels(lines, view)
+    names = [x for x in found if x.kind == "highlight"]
+    obstacles = [x for x in found if x.kind == "line"]
+    assert len(obstacles) > 50 and names
+    assert {x.group for x in names} == {"highlight 0"}  # alternatives: one shows
+    codes = lb.place(found)
+    zoom = lb.fit_zoom(view, *lb.FIT_PX)
+    shown = [
+        (x, int(code[zoom - lb.MIN_ZOOM]))
+        for x, code in zip(found, codes, strict=True)
+        if x.kind == "highlight" and code[zoom - lb.MIN_ZOOM] != "-"
+    ]
+    assert len(shown) == 1
+    label, anchor = shown[0]
+    assert lb.ANCHORS["highlight"][anchor][0] > 0  # a line west of the centre: named on its east
+    box = lb.label_box(label, zoom, anchor)
+    assert lb.inside(box, lb.view_px(view, zoom))
+    for o in obstacles:
+        assert not lb.overlaps(box, lb.label_box(o, zoom, 0)), "the name covers its line"

@@ -15,6 +15,7 @@ from coverage.maps import (
     STYLE,
     coverage_map,
     display_json,
+    scale_units,
     script_json,
 )
 from coverage.scenario import Site
@@ -323,3 +324,15 @@ def test_place_names_are_in_the_page_and_escaped(borders_110m):
 def test_tile_background_brings_its_own_names_and_no_world_base(kars_sites, borders_110m):
     page = _render(kars_sites, borders_110m, tiles=TILE_SOURCES["osm"]).get_root().render()
     assert "rrLabels" not in page and page.count("rrUnpack(data)") == 1  # the view's borders only
+
+
+@pytest.mark.parametrize(
+    ("units", "bars"), [("km", ["km", "mi"]), ("mi", ["mi", "km"]), ("nmi", ["nmi", "km"])]
+)
+def test_the_scale_bar_shows_the_maps_units_and_km(
+    units: str, bars: list[str], kars_sites, borders_110m
+) -> None:
+    assert scale_units(units) == bars  # type: ignore[arg-type]
+    page = _render(kars_sites, borders_110m, units=units).get_root().render()
+    assert f"new L.Control.RRScale(\n            {{units: {json.dumps(bars)}}})" in page
+    assert "nmi: 1852" in page  # the page knows the nautical mile

@@ -76,3 +76,49 @@ def test_capitals_include_the_region():
     assert caps["ARM"].name == "Yerevan"
     assert caps["TUR"].name == "Ankara"
     assert caps["ARM"].lat_deg == pytest.approx(40.18, abs=0.05)
+
+
+def test_matches_are_named_in_full_the_biggest_first() -> None:
+    from coverage.places import find_matches
+
+    found = find_matches("Springfield")
+    assert len(found) > 3
+    assert found[0].full_name == "Springfield, Missouri, United States"
+    assert "Springfield, Illinois, United States" in [m.full_name for m in found]
+    people = [m.population for m in found]
+    assert all(p for p in people) and people == sorted(people, reverse=True)  # type: ignore[type-var]
+
+
+def test_a_story_place_comes_first_with_what_geonames_says_of_it() -> None:
+    from coverage.places import find_matches
+
+    (kars,) = find_matches("kars")
+    assert kars.place.kind != "city" or kars.place.name == "Kars"
+    assert kars.country == "Turkey" and kars.population and kars.population > 50_000
+    assert kars.spelling is None  # typed as named
+
+
+def test_another_spelling_is_said() -> None:
+    from coverage.places import find_matches
+
+    (chania,) = find_matches("Chania")
+    assert chania.place.name == "Chaniá" and chania.spelling == "Chania"
+    assert "found as 'Chania'" in chania.describe()
+    smyrna = find_matches("Smyrna")
+    assert smyrna[0].place.name == "İzmir" and "found as 'Smyrna'" in smyrna[0].describe()
+
+
+def test_no_match_gives_nothing_and_close_spellings_are_hints_only() -> None:
+    from coverage.places import find_matches, spelling_hints
+
+    assert find_matches("Xyzzyq") == [] and spelling_hints("Xyzzyq") == []
+    assert find_matches("Ankra") == []
+    assert "Ankara" in spelling_hints("Ankra")
+
+
+def test_atlantis_is_named_as_the_town_it_is() -> None:
+    """GeoNames has a town of 80,000 called Atlantis: the search says where it is, never silently."""
+    from coverage.places import find_matches
+
+    (atlantis,) = find_matches("Atlantis")
+    assert atlantis.full_name == "Atlantis, South Africa"

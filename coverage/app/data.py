@@ -226,14 +226,18 @@ def build_map(
     highlights: dict[str, BaseGeometry] | None,
     horizon_m: float | None = None,
     background: str = PLAIN,
+    home: list[list[float]] | None = None,
     lang: str = "en",
-) -> folium.Map:
-    """The app's map. ``background`` is a key of ``tiles.BACKGROUNDS``: only a tile
-    background (never the default) makes the browser load anything off this server."""
-    m = maps.coverage_map(
+) -> tuple[folium.Map, folium.FeatureGroup]:
+    """The app's map as a base and a stage (:func:`coverage.maps.app_map`): the browser keeps
+    the base, opened on ``home`` (the session's first view), and shows each stage in place.
+    ``background`` is a key of ``tiles.BACKGROUNDS``: only a tile background (never the
+    default) makes the browser load anything off this server."""
+    m, stage = maps.app_map(
         result,
         borders_url=borders_url(result, static_dir),
         world_url=world_url(static_dir),
+        home=home if home is not None else maps.view_box(result),
         units=units,
         presentation=presentation,
         highlights=highlights,
@@ -241,7 +245,7 @@ def build_map(
         tiles=tile_source(background),
         tr=translator(lang),
     )
-    return leaflet.use_local_leaflet(m, f"{STATIC_URL}/leaflet")
+    return leaflet.use_local_leaflet(m, f"{STATIC_URL}/leaflet"), stage
 
 
 def _horizon(
@@ -275,6 +279,15 @@ def export_bytes(
         scenario, size=size, theme=theme, units=units, highlight=highlight, horizon_m=horizon_m, lang=lang
     )
     return render(analysed(scenario), fmt, options)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def handout_bytes(scenario_json: str, units: Unit) -> bytes:
+    """The classroom handout PDF (:func:`coverage.handout.handout`), made on click, cached."""
+    from coverage.handout import handout
+
+    scenario = sc.parse_scenario(scenario_json, "scenario")
+    return handout(analysed(scenario), scenario, units)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -74,6 +74,15 @@ def on_step(state: State, tr: Translator = EN) -> None:
     set_scenario(state, step_scenario(current_step(state), current_event(state), tr))
 
 
+def step_by(state: State, delta: int, tr: Translator = EN) -> None:
+    """Previous (-1) or next (+1) story step: show it (nothing past either end)."""
+    titles = [s.title for s in STEPS]
+    i = titles.index(current_step(state).title) + delta
+    if 0 <= i < len(titles):
+        state["step"] = titles[i]
+        on_step(state, tr)
+
+
 def on_event(state: State, tr: Translator = EN) -> None:
     """The timeline slider moved: show the deployments standing at that event."""
     set_scenario(state, step_scenario(current_step(state), current_event(state), tr))

@@ -12,17 +12,19 @@ from typing import Any
 
 import streamlit as st
 
+from coverage import maps
 from coverage.alttext import describe
-from coverage.analysis import Result
+from coverage.analysis import NEAREST_CAPITALS, STORY_PLACE_REACH, Result
 from coverage.catalog import Catalog
 from coverage.errors import CoverageError
 from coverage.i18n import EN, LANGS, N_, Translator, language_name, translator
+from coverage.places import find_matches, spelling_hints
 from coverage.projection import far_side_error
 from coverage.render import FORMATS, SIZE_LABELS, RenderOptions, caption
 from coverage.scenario import Scenario, encode_for_url, link_fits
 from coverage.story import PRESETS, STEPS
 from coverage.style import THEME_NAMES, credit_text, short_credit
-from coverage.text import shorten
+from coverage.text import quoted, shorten
 from coverage.tiles import BACKGROUNDS, PLAIN, tile_source
 from coverage.timeline import load_timeline
 from coverage.units import UNITS, Unit
@@ -123,32 +125,92 @@ def sidebar(scenario: Scenario, tr: Translator = EN) -> tuple[Unit, bool, str]:
     return units, presentation, background
 
 
-def header(scenario: Scenario, presentation: bool, tr: Translator = EN) -> None:
-    """Title, subtitle, the story's steps when guided, and waiting errors."""
+def header(scenario: Scenario, presentation: bool, tr: Translator = EN) -> tuple[Any, Any]:
+    """Title, subtitle, the story's steps when guided, and waiting errors.
+
+    Returns where the map goes and where the legend and credit go: under the map on the
+    normal page (the step's text above it); in presentation mode, on a projector, the map
+    on the left and the step's text, legend and credit on the right.
+    """
     session = st.session_state
+    # The map keeps its place in the page whatever comes before it (a subtitle, the timeline's
+    # slider, an error): a map that moves is mounted afresh by the browser, blank for a moment.
+    head = st.container()
     if presentation:
-        st.markdown(views.PRESENTATION_CSS, unsafe_allow_html=True)
-    st.title(views.md_escape(tr.shipped(scenario.title) or tr.gettext("Range rings")), anchor=False)
-    if scenario.subtitle:
-        st.subheader(views.md_escape(tr.shipped(scenario.subtitle)), anchor=False)
-    if state.is_guided(session):
-        steps = [s.title for s in STEPS]
-        st.radio(
-            tr.gettext("Story"),
-            steps,
-            format_func=tr.gettext,
-            key="step",
-            on_change=state.on_step,
-            args=(session, tr),
-            horizontal=True,
-        )
-        step = state.current_step(session)
-        with st.container(key=styles.STORY_KEY):  # on a phone, shown under the map
-            st.info(tr.gettext(step.text))
-            if step.timeline:
-                timeline_slider(tr)
-    for message in state.take_errors(session, tr):
-        show_error(message)
+        area, side = st.columns([6.2, 3.8], gap="medium")
+        text = side
+    else:
+        text = head
+        area, side = st.container(), st.container()
+    with head:
+        if presentation:
+            st.markdown(views.projector_css(), unsafe_allow_html=True)
+        st.title(views.md_escape(tr.shipped(scenario.title) or tr.gettext("Range rings")), anchor=False)
+        if scenario.subtitle and not presentation:
+            st.subheader(views.md_escape(tr.shipped(scenario.subtitle)), anchor=False)
+        guided = state.is_guided(session)
+        if guided and not presentation:
+            steps = [s.title for s in STEPS]
+            st.radio(
+                tr.gettext("Story"),
+                steps,
+                format_func=tr.gettext,
+                key="step",
+                on_change=state.on_step,
+                args=(session, tr),
+                horizontal=True,
+            )
+    with text:
+        if guided and presentation:
+            step_controls(tr)
+        if guided:
+            step = state.current_step(session)
+            with st.container(key=styles.STORY_KEY):  # on a phone, shown under the map
+                st.info(tr.gettext(step.text))
+                if step.timeline:
+                    timeline_slider(tr)
+        for message in state.take_errors(session, tr):
+            show_error(message)
+    return area, side
+
+
+def step_controls(tr: Translator = EN) -> None:
+    """Presentation mode's story controls, beside the map: Previous and Next, then the steps by
+    name; the arrow keys (←, →) press Previous and Next (Streamlit's own button shortcuts)."""
+    session = st.session_state
+    steps = [s.title for s in STEPS]
+    i = steps.index(state.current_step(session).title)
+    c1, c3 = st.columns(2)
+    c1.button(
+        "◀ " + tr.gettext("Previous"),
+        key="step_prev",
+        on_click=state.step_by,
+        args=(session, -1, tr),
+        disabled=i == 0,
+        shortcut="Left",
+        help=tr.gettext("Previous step (← key)"),
+        width="stretch",
+    )
+    c3.button(
+        tr.gettext("Next") + " ▶",
+        key="step_next",
+        on_click=state.step_by,
+        args=(session, 1, tr),
+        disabled=i == len(steps) - 1,
+        shortcut="Right",
+        help=tr.gettext("Next step (→ key)"),
+        type="primary",
+        width="stretch",
+    )
+    st.radio(
+        tr.gettext("Story"),
+        steps,
+        format_func=tr.gettext,
+        key="step",
+        on_change=state.on_step,
+        args=(session, tr),
+        label_visibility="collapsed",
+    )
 
 
 def timeline_slider(tr: Translator = EN) -> None:
@@ -198,9 +260,40 @@ def map_section(
     units: Unit,
     presentation: bool,
     background: str,
+    area: Any = None,
+    side: Any = None,
     tr: Translator = EN,
 ) -> None:
-    """The map, its legend and credit; a click on the map adds a site."""
+    """The map (in ``area``), its legend and credit (in ``side``); a click on the map adds a site."""
+    with area if area is not None else st.container():
+        _map(
+            result,
+            scenario,
+            static_dir=static_dir,
+            units=units,
+            presentation=presentation,
+            background=background,
+            tr=tr,
+        )
+    with side if side is not None else st.container():
+        if presentation and scenario.subtitle:  # the title's second line, under the step's text
+            st.markdown(f"**{views.md_escape(tr.shipped(scenario.subtitle))}**")
+        if result.sites:
+            shares = "  \n" + views.share_legend_markdown(tr) if result.rows else ""
+            st.markdown(views.legend_markdown(result.sites, units, tr) + shares)
+        st.caption(credit_text(result.sites, tile_source(background), tr))
+
+
+def _map(
+    result: Result,
+    scenario: Scenario,
+    *,
+    static_dir: Path,
+    units: Unit,
+    presentation: bool,
+    background: str,
+    tr: Translator = EN,
+) -> None:
     session = st.session_state
     guided_step = state.current_step(session) if state.is_guided(session) else None
     highlights = (
@@ -209,7 +302,10 @@ def map_section(
         else None
     )
     horizon_m = _horizon_shown()
-    fmap = data.build_map(
+    # The base map opens on the session's first view and stays the same from step to step,
+    # so the browser keeps it; each scenario comes as a stage shown in place (no blank map).
+    home = session.setdefault("map_home", maps.view_box(result))
+    fmap, stage = data.build_map(
         result,
         static_dir=static_dir,
         units=units,
@@ -217,16 +313,18 @@ def map_section(
         highlights=highlights,
         horizon_m=horizon_m,
         background=background,
+        home=home,
         lang=tr.lang,
     )
     from streamlit_folium import st_folium  # imported late: heavy, and only for the map
 
     out = st_folium(
         fmap,
-        key="map",
-        height=620 if presentation else 540,
+        key="map-presentation" if presentation else "map",  # a new layout mounts a new map
+        height=map_height(presentation),
         use_container_width=True,
         returned_objects=["last_clicked"],
+        feature_group_to_add=stage,
         # st_folium renders the map itself again below; the extra whole-page render that
         # render=True adds changes nothing in what is sent (checked) and costs ~15 ms a rerun.
         render=False,
@@ -234,14 +332,18 @@ def map_section(
     click = state.new_click(session, (out or {}).get("last_clicked"))
     if click and not presentation:
         try:
-            state.set_scenario(session, editor.add_click(scenario, click["lat"], click["lng"]), own=True)
+            system = session.get("click_system", "s-400")  # as chosen in the Sites tab
+            state.set_scenario(
+                session, editor.add_click(scenario, click["lat"], click["lng"], system), own=True
+            )
             st.rerun()
         except CoverageError as exc:
             show_error(exc.translated(tr))
-    if result.sites:
-        shares = "  \n" + views.share_legend_markdown(tr) if result.rows else ""
-        st.markdown(views.legend_markdown(result.sites, units, tr) + shares)
-    st.caption(credit_text(result.sites, tile_source(background), tr))
+
+
+def map_height(presentation: bool) -> int:
+    """The map's height in pixels (presentation mode: the projector layout's CSS sizes it)."""
+    return 620 if presentation else 540
 
 
 def tabs(presentation: bool, tr: Translator = EN) -> dict[str, Any]:
@@ -287,20 +389,33 @@ def countries_tab(result: Result, units: Unit, tr: Translator = EN) -> None:
 def sites_tab(scenario: Scenario, catalog: Catalog, tr: Translator = EN) -> None:
     """Add a place, edit the sites table, open or download a scenario file."""
     session = st.session_state
-    with st.form("add_place", clear_on_submit=True, border=False):
-        c1, c2, c3 = st.columns([3, 2, 1], vertical_alignment="bottom")
-        query = c1.text_input(
-            tr.gettext("Add a place"), placeholder=tr.gettext("e.g. Kars, Athens, Tokyo"), key="place_query"
+    if session.pop("clear_query", False):  # a place was added: the search starts afresh
+        session["place_query"] = ""
+    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+    query = c1.text_input(
+        tr.gettext("Find a place"),
+        placeholder=tr.gettext("e.g. Kars, Athens, Springfield (then Enter)"),
+        key="place_query",
+    )
+    # Outside any form: the choice holds at once, for "Add" and for a click on the map.
+    system = c2.selectbox(
+        tr.gettext("System for new sites (here and by a click on the map)"),
+        list(catalog.systems),
+        format_func=lambda i: catalog.system(i).name,
+        key="add_system",
+    )
+    session["click_system"] = system if system in catalog.systems else "s-400"
+    if query.strip():
+        place_choice(scenario, query, session["click_system"], catalog, tr)
+    for notice in session.pop("notices", []):
+        st.success(views.md_escape(notice))
+    base = editor.editor_frame(scenario, catalog)
+    st.caption(
+        tr.gettext(
+            "Range: a cited figure (value, who published it, year, what it measures) or a custom "
+            "radius. Type a radius or unit over a cited figure's to draw your own (unsourced)."
         )
-        system = c2.selectbox(
-            tr.gettext("System"),
-            list(catalog.systems),
-            format_func=lambda i: catalog.system(i).name,
-            key="add_system",
-        )
-        if c3.form_submit_button(tr.gettext("Add place")):
-            _apply(lambda: editor.add_place(scenario, query, system), tr=tr)
-    base = editor.editor_frame(scenario)
+    )
     edited = st.data_editor(
         base,
         key=f"sites-{session.rev}",
@@ -312,7 +427,7 @@ def sites_tab(scenario: Scenario, catalog: Catalog, tr: Translator = EN) -> None
     if not edited.equals(base):
         # A new editor key (set_scenario bumps rev): its edits are now in the base.
         _apply(
-            lambda: editor.scenario_from_editor(scenario, edited, catalog),
+            lambda: editor.scenario_from_editor(scenario, edited, catalog, base),
             prefix=tr.gettext("Not applied: "),
             tr=tr,
         )
@@ -331,6 +446,54 @@ def sites_tab(scenario: Scenario, catalog: Catalog, tr: Translator = EN) -> None
     )
 
 
+def place_choice(scenario: Scenario, query: str, system: str, catalog: Catalog, tr: Translator = EN) -> None:
+    """What the place search found: every match named in full, the biggest first, to choose
+    from and add; or a clear "not found" with close spellings."""
+    matches = find_matches(query)
+    if not matches:
+        hints = spelling_hints(query)
+        close = tr.gettext("Close spellings: {names}.").format(names=", ".join(hints))
+        hint = f" {close}" if hints else ""
+        st.warning(
+            views.md_escape(
+                tr.gettext(
+                    "No place called {name} in the gazetteer (the story's places and "
+                    "GeoNames cities of 15,000 people or more).{hint} Or type its lat and lon in the table."
+                ).format(name=quoted(query.strip()), hint=hint)
+            )
+        )
+        return
+    described = [m.describe() for m in matches]
+    found = tr.ngettext("{n} place", "{n} places", len(matches)).format(n=tr.number(len(matches)))
+    pick = st.radio(
+        views.md_escape(
+            tr.gettext("Found {found} called {name}: choose one").format(
+                found=found, name=quoted(query.strip())
+            )
+        ),
+        range(len(matches)),
+        format_func=lambda i: described[i],
+        key=f"place_pick-{query}",
+    )
+    pick = pick if isinstance(pick, int) and 0 <= pick < len(matches) else 0
+    chosen = matches[pick]
+    name = catalog.system(system).name
+    add = tr.gettext("Add {place} ({system})").format(place=chosen.full_name, system=name)
+    if st.button(views.md_escape(add), key="add_place"):
+        session = st.session_state
+        try:
+            new = editor.add_match(scenario, chosen, system)
+        except CoverageError as exc:
+            show_error(exc.translated(tr))
+            return
+        state.set_scenario(session, new, own=True)
+        session["notices"] = [
+            tr.gettext("Added {place}, with the {system}.").format(place=chosen.describe(), system=name)
+        ]
+        session["clear_query"] = True
+        st.rerun()
+
+
 def _apply(make: Any, prefix: str = "", tr: Translator = EN) -> None:
     """Set the scenario ``make()`` returns and rerun; show its error instead if it fails."""
     try:
@@ -342,8 +505,9 @@ def _apply(make: Any, prefix: str = "", tr: Translator = EN) -> None:
 
 
 def editor_columns(catalog: Catalog, tr: Translator = EN) -> dict[str, Any]:
-    """The sites editor's columns, with the catalog's systems and figures to choose from."""
-    figure_ids = [""] + [f.id for s in catalog.systems.values() for f in s.figures]
+    """The sites editor's columns: the range as a named, sourced choice, and the radius and
+    unit it draws."""
+    choices = list(editor.range_choices(catalog))
     return {
         "name": st.column_config.TextColumn(tr.gettext("Name"), required=True, max_chars=100),
         "lat": st.column_config.NumberColumn(
@@ -352,14 +516,11 @@ def editor_columns(catalog: Catalog, tr: Translator = EN) -> dict[str, Any]:
         "lon": st.column_config.NumberColumn(
             tr.gettext("Lon"), min_value=-180.0, max_value=180.0, format="%.4f"
         ),
-        "system": st.column_config.SelectboxColumn(
-            tr.gettext("System"), options=[*catalog.systems, editor.CUSTOM], required=True, default="s-400"
-        ),
-        "figure": st.column_config.SelectboxColumn(
-            tr.gettext("Cited figure (blank = the system's default)"), options=figure_ids
+        "range": st.column_config.SelectboxColumn(
+            tr.gettext("Range (cited figure, or custom)"), options=choices, width="large", default=choices[0]
         ),
         "radius": st.column_config.NumberColumn(
-            tr.gettext("Custom radius"), min_value=0.0, max_value=10000.0
+            tr.gettext("Radius"), min_value=0.0, max_value=10000.0, format="%g"
         ),
         "unit": st.column_config.SelectboxColumn(tr.gettext("Unit"), options=list(UNITS), default="km"),
     }
@@ -372,7 +533,13 @@ def distances_tab(result: Result, units: Unit, tr: Translator = EN) -> None:
     if frame.empty:
         st.write(tr.gettext("No site yet."))
         return
-    st.markdown(views.markdown_table(frame, text_columns=3))
+    st.caption(
+        tr.gettext(
+            "For each site: its {count} nearest capitals, and the story's places within "
+            "{reach} times its range. Distances along the Earth's surface."
+        ).format(count=NEAREST_CAPITALS, reach=f"{STORY_PLACE_REACH:g}")
+    )
+    st.markdown(views.markdown_table(frame, text_columns=4))
 
 
 def sources_tab(result: Result, tr: Translator = EN) -> None:
@@ -463,6 +630,19 @@ def download_tab(scenario: Scenario, units: Unit, tr: Translator = EN) -> None:
     )
     st.caption(tr.gettext("Files are made when you click. Every file carries the sources of its figures."))
     embed_section(title.strip(), f"{stem}.html", tr)
+    if problem is None:  # the handout shows the print map
+        st.markdown(tr.gettext("**For a class**"))
+        st.download_button(
+            tr.gettext("Classroom handout (PDF): predict, then reveal"),
+            data=lambda: data.handout_bytes(export_json, units),
+            file_name=f"{stem}-handout.pdf",
+            mime="application/pdf",
+            key="download-handout",
+            help=tr.gettext(
+                "Page 1 asks students which capitals lie within the range before they see the map; "
+                "page 2 shows the map, the distances, what a range figure means and the sources."
+            ),
+        )
 
 
 def _per_language(key: str, tr: Translator) -> str:

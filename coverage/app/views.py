@@ -44,13 +44,40 @@ surface; custom radii are unsourced. They show what a number in a news story mea
 the ground, not what a system can actually do.
 """)
 
-# Projector-friendly: larger body text and tables; titles stay as they are so the
-# map stays above the fold.
-PRESENTATION_CSS = """<style>
-[data-testid="stMarkdownContainer"] :is(p, li, th, td) {font-size: 1.35rem}
-[data-testid="stAlert"] p {font-size: 1.35rem}
-h1 {font-size: 2.2rem !important}
+# Presentation mode on a projector (1280×720 up to 1920×1080): the title, the step controls,
+# the map and the step's text on one screen. Only on wide viewports: a phone keeps its own layout.
+PROJECTOR_MIN_WIDTH_PX = 1000
+PROJECTOR_TOP_PX = 190
+"""What presentation mode keeps above the map on a projector (padding and a title of up to two
+lines; the step controls and text are beside the map): the map's height is the viewport's less this."""
+
+
+def projector_css() -> str:
+    """The style of presentation mode on a wide screen (a projector): see :data:`PROJECTOR_TOP_PX`.
+
+    Headline, step names and text larger than on the normal page, the credit dark and
+    readable; the map fills the height left (its frame, and Leaflet inside it, follow).
+    """
+    return f"""<style>
+@media (min-width: {PROJECTOR_MIN_WIDTH_PX}px) {{
+  .block-container {{padding-top: 2.6rem !important; padding-bottom: 1rem !important;
+    padding-left: 2.5rem !important; padding-right: 2.5rem !important; max-width: 100% !important}}
+  [data-testid="stHeader"] {{background: transparent}}
+  h1 {{font-size: clamp(2.9rem, 2.7vw, 3.6rem) !important; line-height: 1.12 !important;
+    padding: 0 0 0.2rem 0 !important}}
+  [data-testid="stMarkdownContainer"] :is(p, li, th, td) {{font-size: clamp(1.35rem, 1.2vw, 1.6rem)}}
+  [data-testid="stAlert"] p {{font-size: clamp(1.35rem, 1.2vw, 1.6rem); line-height: 1.4}}
+  [data-testid="stRadio"] label p {{font-size: clamp(1.25rem, 1.1vw, 1.5rem) !important; font-weight: 600;
+    line-height: 1.3}}
+  [data-testid="stRadio"] [role="radiogroup"] {{gap: 0.1rem}}
+  [data-testid="stButton"] button p {{font-size: clamp(1.3rem, 1.15vw, 1.55rem); font-weight: 700}}
+  [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{
+    font-size: clamp(1.05rem, 0.95vw, 1.3rem) !important; color: #262730 !important}}
+  iframe[title="streamlit_folium.st_folium"] {{height: calc(100vh - {PROJECTOR_TOP_PX}px) !important;
+    min-height: 360px}}
+}}
 </style>"""
+
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -182,19 +209,31 @@ _KINDS = {
     "air base": N_("air base"),
 }
 """The kinds of place in data/places (story_places.csv, capitals.csv), as the Distances tab says them."""
+_NEAREST_CAPITAL = N_("one of the nearest capitals")
+_STORY_PLACE = re.compile(r"story place within (?P<reach>[\d.]+)× the range")
+
+
+def _why(text: str, tr: Translator) -> str:
+    """Why a place is listed (:func:`coverage.analysis.site_distance_rows`), in ``tr``'s language."""
+    found = _STORY_PLACE.fullmatch(text)
+    if found:
+        return tr.gettext("story place within {reach}× the range").format(reach=found["reach"])
+    return tr.gettext(_NEAREST_CAPITAL) if text == _NEAREST_CAPITAL else text
 
 
 def distances_view(result: Result, units: Unit, tr: Translator = EN) -> pd.DataFrame:
-    """Distances from each site to the story's places and the capitals reached, in ``units``."""
+    """Distances that fit each site, in ``units``: its nearest capitals and the story's places
+    within twice its range, each with why it is listed (in ``tr``'s language)."""
     if not result.sites:
         return pd.DataFrame()
-    dist = pd.DataFrame(list(result.distance_rows), columns=DISTANCE_COLUMNS)
+    dist = pd.DataFrame(list(result.distance_rows), columns=[*DISTANCE_COLUMNS, "why"])
     inside = {True: tr.gettext("inside"), False: tr.gettext("outside")}
     return pd.DataFrame(
         {
             tr.gettext("Site"): dist["site"].map(tr.place),
             tr.gettext("Place"): dist["place"].map(tr.place),
             tr.gettext("Kind"): dist["kind"].map(lambda k: tr.gettext(_KINDS.get(str(k), str(k)))),
+            tr.gettext("Listed as"): dist["why"].map(lambda w: _why(str(w), tr)),
             tr.gettext("Distance ({unit})").format(unit=tr.unit_symbol(units)): (
                 dist["distance_km"] * 1000.0
             ).map(lambda m: tr.number(from_metres(m, units))),

@@ -65,8 +65,15 @@ def test_story_step_3_lists_the_neighbours(page: Page, app_url: str) -> None:
     for name in ("Ankara", "İzmir (Aegean coast)", "Edirne (Greek border)", "Kars (Armenian border)"):
         expect(label(page, name)).to_be_visible()
     expect(markers(page)).to_have_count(4)
+    # The highlights are named beside their lines where there is room (here Kars's own name
+    # says "Armenian border"); step 2, with one ring, names all three.
+    frame = map_frame(page)
+    for place in ("Aegean coast", "Greek border"):
+        expect(frame.locator(".rr-highlight", has_text=place)).to_be_visible()
+    story.get_by_text("2 · Where it could not go", exact=True).click()
+    wait_idle(page)
     for place in ("Armenian border", "Aegean coast", "Greek border"):
-        expect(label(page, place)).to_be_visible()
+        expect(frame.locator(".rr-highlight", has_text=place)).to_be_visible()
 
 
 def test_click_on_the_map_adds_a_site(page: Page, app_url: str) -> None:
@@ -245,9 +252,9 @@ def test_links_emails_and_shortcodes_typed_by_a_user_stay_text(page: Page, app_u
     _open_scenario(page, app_url, scenario)
     expect(page.locator("h1").first).to_contain_text("evil.example/login")
     page.get_by_role("tab", name="Sites").click()
-    page.get_by_label("Add a place").fill(LIVE_TEXT)
-    page.get_by_role("button", name="Add place").click()
-    expect(page.get_by_test_id("stAlert").filter(has_text="unknown place")).to_be_visible()
+    page.get_by_label("Find a place").fill(LIVE_TEXT)
+    page.get_by_label("Find a place").press("Enter")
+    expect(page.get_by_test_id("stAlert").filter(has_text="No place called")).to_be_visible()
     main = page.get_by_test_id("stMain")
     shown = main.inner_text().replace("\u2060", "")
     assert "https://evil.example/login" in shown and "admin@evil.example" in shown
@@ -305,3 +312,22 @@ def test_story_step_3_in_turkish_and_greek(
         page.screenshot(path=str(tmp_path / "step3.png"))
     finally:
         ctx.close()
+
+
+def test_place_search_offers_the_matches_and_adds_the_one_chosen(page: Page, app_url: str) -> None:
+    open_app(page, app_url)
+    page.get_by_role("tab", name="Sites").click()
+    search = page.get_by_label("Find a place")
+    search.fill("Springfield")
+    search.press("Enter")  # the keyboard is enough to search
+    choice = page.get_by_role("radiogroup", name="Found")
+    expect(choice.get_by_role("radio")).not_to_have_count(1)
+    choice.get_by_text("Springfield, Illinois, United States", exact=False).click()
+    wait_idle(page)
+    page.get_by_role("button", name="Add Springfield, Illinois, United States").click()
+    expect(
+        page.get_by_test_id("stAlert").filter(has_text="Added Springfield, Illinois, United States")
+    ).to_be_visible()
+    expect(label(page, "Springfield")).to_be_visible()
+    wait_idle(page)
+    expect(markers(page)).to_have_count(2)
