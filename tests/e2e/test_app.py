@@ -304,7 +304,8 @@ def test_story_step_3_in_turkish_and_greek(
         open_app(page, app_url + query)
         expect(page.locator("h1").first).to_contain_text(title)
         expect(label(page, site)).to_be_visible()
-        expect(label(page, highlight)).to_be_visible()
+        # The highlights are named among the map's place names, in the language too.
+        expect(map_frame(page).locator(".rr-highlight", has_text=highlight)).to_be_visible()
         table = page.locator("table").filter(has_text=country).first
         expect(table).to_be_visible()
         # The map's own place names (its label pane) are in the language too.
