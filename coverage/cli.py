@@ -126,6 +126,9 @@ def _parser() -> argparse.ArgumentParser:
     handout.add_argument("scenario", type=Path)
     handout.add_argument("--out", type=Path, required=True, help="output file (.pdf)")
     handout.add_argument("--resolution", choices=RESOLUTIONS, default="10m")
+    handout.add_argument(
+        "--lang", choices=LANGS, default="en", help="language of every word, number and name in the handout"
+    )
     return parser
 
 
@@ -166,7 +169,7 @@ def _run(args: argparse.Namespace) -> int:
             )
             print(terminal_safe(text), end="")
         elif args.command == "handout":
-            write_handout(args.scenario, args.out, args.resolution)
+            write_handout(args.scenario, args.out, args.resolution, args.lang)
         else:
             if args.embed is not None and args.out.suffix.lower() != ".html":
                 raise ExportError(f"{args.out}: --embed applies to .html maps only")
@@ -213,8 +216,8 @@ def alt_texts(path: Path, resolution: str, title: str | None = None, lang: str =
     )
 
 
-def write_handout(path: Path, out: Path, resolution: str) -> None:
-    """Write the classroom handout of ``path``'s map to ``out`` (a .pdf)."""
+def write_handout(path: Path, out: Path, resolution: str, lang: str = "en") -> None:
+    """Write the classroom handout of ``path``'s map to ``out`` (a .pdf), in ``lang``."""
     from coverage.export import write_atomic
     from coverage.handout import handout
 
@@ -223,7 +226,7 @@ def write_handout(path: Path, out: Path, resolution: str) -> None:
     scenario, result = _load(path, resolution)
     if not result.sites:
         raise ExportError(f"{path}: the scenario has no site, so there is nothing to ask about")
-    write_atomic(out, handout(result, scenario))
+    write_atomic(out, handout(result, scenario, tr=translator(lang)))
 
 
 def embed_text(out: Path, url: str, title: str | None, scenario_path: Path, lang: str = "en") -> str:
