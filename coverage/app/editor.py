@@ -129,6 +129,8 @@ def _row_site(
     if fig is None or typed_over:
         if radius is None:
             raise ScenarioError(f"{where}: a custom radius needs a value (the Radius column)")
+        if radius <= 0:  # said here with the row's name, not as the scenario's sites[i]
+            raise ScenarioError(f"{where}: a radius must be more than 0 (the Radius column)")
         site["radius"], site["unit"] = radius, unit
         return site
     site["system"] = fig.system_id
