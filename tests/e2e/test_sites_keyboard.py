@@ -83,6 +83,8 @@ def open_sites_tab(page: Page) -> None:
 def to_grid(page: Page) -> None:
     """Tab into the sites grid (from the Sites tab, or from where an applied edit left the focus)."""
     expect(page.locator(GRID)).to_be_visible()
+    if focused(page)["grid"]:
+        return
     tab_until(page, "the sites grid", lambda f: bool(f["grid"]))
 
 
@@ -91,14 +93,21 @@ def selected_cell(page: Page) -> Locator:
 
 
 def go_to(page: Page, column: int, row: int = 0) -> None:
-    """Select a cell with the arrow keys (the grid, just entered, starts on the first Name cell)."""
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowLeft")  # now a cell is selected for sure: the first Name cell
-    for _ in range(column - NAME):
+    """Select a cell with the arrow keys, from the selected one (or, in a grid just entered,
+    from the first Name cell, which → then ← select)."""
+    cell = selected_cell(page)
+    if cell.count() == 0:
         page.keyboard.press("ArrowRight")
-    for _ in range(row):
-        page.keyboard.press("ArrowDown")
-    expect(selected_cell(page)).to_have_attribute("id", f"glide-cell-{column}-{row}")
+        page.keyboard.press("ArrowLeft")
+        expect(cell).to_have_attribute("id", f"glide-cell-{NAME}-0")
+    match = re.fullmatch(r"glide-cell-(\d+)-(\d+)", str(cell.get_attribute("id")))
+    assert match, cell.get_attribute("id")
+    now_col, now_row = int(match[1]), int(match[2])
+    for _ in range(abs(column - now_col)):
+        page.keyboard.press("ArrowRight" if column > now_col else "ArrowLeft")
+    for _ in range(abs(row - now_row)):
+        page.keyboard.press("ArrowDown" if row > now_row else "ArrowUp")
+    expect(cell).to_have_attribute("id", f"glide-cell-{column}-{row}")
 
 
 def frames(page: Page) -> None:
@@ -209,3 +218,40 @@ def test_keyboard_renames_a_site_cites_another_figure_and_types_a_custom_radius(
     # 250 mi from Ankara stays in Turkey; 300 nmi (556 km) reaches Cyprus, Greece and Syria.
     assert before == {"Turkey"}, before
     assert {"Turkey", "Cyprus", "Greece", "Syria"} <= after, after
+
+
+def test_keyboard_a_bad_radius_is_refused_clearly_and_the_error_goes_once_fixed(
+    page: Page, app_url: str
+) -> None:
+    open_app(page, app_url)
+    open_sites_tab(page)
+    to_grid(page)
+    go_to(page, RANGE)
+    choose_in_cell(page, "Custom", "Custom radius (unsourced)")
+    expect(legend(page)).to_contain_text("Ankara: custom radius, 402 km")  # 250 mi, now unsourced
+    wait_idle(page)
+
+    to_grid(page)
+    go_to(page, RADIUS)
+    type_in_cell(page, "0")
+    error = page.get_by_test_id("stAlert").filter(has_text="Not applied")
+    expect(error).to_have_text(
+        "Not applied: row 1 (Ankara): a radius must be more than 0 (the Radius column)"
+    )
+    wait_idle(page)
+    expect(legend(page)).to_contain_text("Ankara: custom radius, 402 km")  # the last good map stays
+    expect(markers(page)).to_have_count(1)
+
+    # The grid kept the typed 0, and the focus; Enter moved the selection down to the empty
+    # row that adds a site (not in the accessible table): ↑ goes back to the 0, to type over it.
+    expect(page.locator(GRID).locator("canvas").first).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    expect(selected_cell(page)).to_have_attribute("id", f"glide-cell-{RADIUS}-0")
+    expect(selected_cell(page)).to_have_text("0")
+    type_in_cell(page, "150")
+    expect(legend(page)).to_contain_text("Ankara: custom radius, 241 km (150 mi)")  # the row says mi
+    wait_idle(page)
+    expect(page.get_by_test_id("stAlert").filter(has_text="Not applied")).to_have_count(0)
+    expect(ring_tip(page)).to_have_text("Ankara: custom radius, 241 km (150 mi)")
+    page.mouse.move(0, 0)
+    expect(markers(page)).to_have_count(1)
