@@ -19,7 +19,16 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.helpers import countries_table, label, markers, open_app, read_table, rings, wait_idle
+from tests.e2e.helpers import (
+    countries_table,
+    label,
+    map_frame,
+    markers,
+    open_app,
+    read_table,
+    rings,
+    wait_idle,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -162,7 +171,7 @@ def ring_tip(page: Page) -> Locator:
     box = ring.bounding_box()
     assert box is not None
     ring.hover(position={"x": box["width"] * 0.3, "y": box["height"] * 0.5}, force=True)
-    return page.frame_locator("iframe").first.locator(".leaflet-tooltip").filter(has_text=":")
+    return map_frame(page).locator(".leaflet-tooltip").filter(has_text=":")
 
 
 def test_keyboard_renames_a_site_cites_another_figure_and_types_a_custom_radius(
@@ -255,3 +264,56 @@ def test_keyboard_a_bad_radius_is_refused_clearly_and_the_error_goes_once_fixed(
     expect(ring_tip(page)).to_have_text("Ankara: custom radius, 241 km (150 mi)")
     page.mouse.move(0, 0)
     expect(markers(page)).to_have_count(1)
+
+
+def test_keyboard_searches_a_place_chooses_the_system_and_a_map_click_uses_it(
+    page: Page, app_url: str
+) -> None:
+    open_app(page, app_url)
+    open_sites_tab(page)
+
+    # The search: Tab to it, type, Enter.
+    tab_until(page, "the place search", lambda f: f["label"] == "Find a place")
+    page.keyboard.type("Springfield")
+    page.keyboard.press("Enter")
+    choice = page.get_by_role("radiogroup", name="Found")
+    expect(choice).to_be_visible()
+    wait_idle(page)
+
+    # The system beside it: Tab, type to narrow the list, Enter.
+    tab_until(page, "the system chooser", lambda f: f["label"].startswith("System for new sites"))
+    page.keyboard.type("MIM-104")
+    expect(page.get_by_role("option", name="MIM-104 Patriot")).to_be_visible()
+    page.keyboard.press("Enter")
+    chooser = page.get_by_role("combobox", name=re.compile("^System for new sites"))
+    expect(chooser).to_have_value("MIM-104 Patriot")
+    wait_idle(page)
+
+    # The match: Tab into the list of places found, ↓ to Illinois's, Tab to "Add", Enter.
+    tab_until(page, "the places found", lambda f: f["tag"] == "INPUT" and f["role"] in ("", "radio"))
+    illinois = choice.get_by_role("radio", name=re.compile(r"^Springfield, Illinois, United States"))
+    for _ in range(choice.get_by_role("radio").count()):
+        if illinois.is_checked():
+            break
+        page.keyboard.press("ArrowDown")
+        wait_idle(page)
+    expect(illinois).to_be_checked()
+    add = page.get_by_role("button", name="Add Springfield, Illinois, United States (MIM-104 Patriot)")
+    tab_until(page, "the Add button", lambda f: str(f["text"]).startswith("Add Springfield"))
+    expect(add).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(
+        page.get_by_test_id("stAlert").filter(has_text="Added Springfield, Illinois, United States")
+    ).to_contain_text("with the MIM-104 Patriot")
+    expect(legend(page)).to_contain_text("Springfield: MIM-104 Patriot")
+    wait_idle(page)
+    expect(markers(page)).to_have_count(2)
+
+    # A click on the map (the mouse, here) adds a site of the system chosen by keyboard.
+    container = map_frame(page).locator(".leaflet-container")
+    box = container.bounding_box()
+    assert box is not None
+    container.click(position={"x": box["width"] * 0.35, "y": box["height"] * 0.5})
+    expect(legend(page)).to_contain_text("Site 3: MIM-104 Patriot")
+    wait_idle(page)
+    expect(markers(page)).to_have_count(3)
