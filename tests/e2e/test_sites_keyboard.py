@@ -1,9 +1,10 @@
 """End-to-end: the Sites tab driven by the keyboard alone (Tab, arrows, Enter, typing).
 
 The sites table is Streamlit's data editor, a Glide grid drawn on a canvas: the canvas takes
-the focus; Enter opens the editor of the selected cell (the first cell when the grid is
-entered), the arrows move the selection, typing a character opens the cell's editor with it,
-Enter commits. Which cell is selected is read from the grid's accessible table
+the focus; the arrows select a cell (→ then ← the first one, in a grid just entered), Enter
+or a typed character opens its editor, Enter commits. (Enter in a grid just entered, with no
+cell selected yet, opens the first cell's editor too, but its edit was lost now and then:
+these tests select first.) Which cell is selected is read from the grid's accessible table
 (``td#glide-cell-<column>-<row>``, ``aria-selected``), which Glide keeps for screen readers.
 
 An applied edit starts the table afresh (a new scenario, a new editor), so the focus leaves the
@@ -15,6 +16,7 @@ presses and fail if the grid is not reached within a bound.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -54,7 +56,13 @@ def focused(page: Page) -> dict[str, str | bool]:
     return page.evaluate(FOCUSED)
 
 
-def tab_until(page: Page, wanted: str, test, limit: int = MAX_TABS, key: str = "Tab") -> None:  # type: ignore[no-untyped-def]
+def tab_until(
+    page: Page,
+    wanted: str,
+    test: Callable[[dict[str, str | bool]], bool],
+    limit: int = MAX_TABS,
+    key: str = "Tab",
+) -> None:
     """Press Tab (or ``key``) until ``test(focused element)`` holds; fail naming what was reached."""
     seen = []
     for _ in range(limit):
@@ -80,8 +88,7 @@ def open_tab(page: Page, name: str, key: str = "Tab") -> None:
 
 
 def open_sites_tab(page: Page) -> None:
-    """From the top of the page, to the Sites tab and its grid drawn."""
-    page.locator("body").focus()
+    """From the top of a page just opened, to the Sites tab and its grid drawn."""
     open_tab(page, "Sites")
     expect(page.locator(GRID)).to_be_visible()
     wait_idle(page)
@@ -281,7 +288,7 @@ def test_keyboard_searches_a_place_chooses_the_system_and_a_map_click_uses_it(
     wait_idle(page)
 
     # The system beside it: Tab, type to narrow the list, Enter.
-    tab_until(page, "the system chooser", lambda f: f["label"].startswith("System for new sites"))
+    tab_until(page, "the system chooser", lambda f: str(f["label"]).startswith("System for new sites"))
     page.keyboard.type("MIM-104")
     expect(page.get_by_role("option", name="MIM-104 Patriot")).to_be_visible()
     page.keyboard.press("Enter")
