@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from coverage import diskcache, paths
 from coverage.errors import DataFileError
+from coverage.i18n import N_
 from coverage.integrity import read_sums
 
 if TYPE_CHECKING:
@@ -36,8 +37,8 @@ BOUNDARIES_DIR = paths.BOUNDARIES_DIR
 COLUMNS = ("name", "iso_a3", "iso_n3", "area_km2", "geometry")
 NAMES_CSV = BOUNDARIES_DIR / "names.csv"
 """House-style English names of the features (scripts/build_names.py; see the README)."""
-CREDIT = "Borders: Natural Earth (public domain), via world-atlas 2.0.2"
-SHORT_CREDIT = "Borders: Natural Earth"
+CREDIT = N_("Borders: Natural Earth (public domain), via world-atlas 2.0.2")
+SHORT_CREDIT = N_("Borders: Natural Earth")
 
 DISPUTED_AREAS: dict[str, tuple[float, float, float, float]] = {
     # (min_lon, min_lat, max_lon, max_lat), approximate extents, to tell whether a map shows them

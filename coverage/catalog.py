@@ -19,33 +19,33 @@ import numpy as np
 
 from coverage import diskcache, paths
 from coverage.errors import CatalogError
+from coverage.i18n import EN, N_, Translator
 from coverage.schemas import Schema
 from coverage.units import Unit, to_metres
 
 CATALOG_DIR = paths.CATALOG_DIR
 SCHEMA_PATH = CATALOG_DIR / "schema.json"
-_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 SourceType = Literal["official", "reference", "news-agency", "newspaper", "broadcaster", "specialist", "blog"]
 SOURCE_TYPES: dict[SourceType, str] = {
-    "official": "official or manufacturer",
-    "reference": "reference work",
-    "news-agency": "news agency",
-    "newspaper": "newspaper",
-    "broadcaster": "broadcaster",
-    "specialist": "specialist site",
-    "blog": "blog or aggregator",
+    "official": N_("official or manufacturer"),
+    "reference": N_("reference work"),
+    "news-agency": N_("news agency"),
+    "newspaper": N_("newspaper"),
+    "broadcaster": N_("broadcaster"),
+    "specialist": N_("specialist site"),
+    "blog": N_("blog or aggregator"),
 }
 """Kinds of publisher, most authoritative first: the order that chooses a system's default."""
 
 FigureKind = Literal["maximum", "aircraft", "ballistic", "coverage-claim", "detection"]
 FIGURE_KINDS: dict[FigureKind, str] = {
-    "maximum": "maximum, target type not stated",
-    "aircraft": "against aircraft",
-    "ballistic": "against ballistic missiles",
-    "coverage-claim": "claimed coverage area, not a missile range",
-    "detection": "radar detection range, not an engagement range",
+    "maximum": N_("maximum, target type not stated"),
+    "aircraft": N_("against aircraft"),
+    "ballistic": N_("against ballistic missiles"),
+    "coverage-claim": N_("claimed coverage area, not a missile range"),
+    "detection": N_("radar detection range, not an engagement range"),
 }
 """What a figure measures, as the app and the captions say it."""
 
@@ -75,44 +75,81 @@ class Source:
     @property
     def who(self) -> str:
         """ "ZeroHedge citing Bloomberg" or "TASS"."""
-        return f"{self.publisher} citing {self.via}" if self.via else self.publisher
+        return self.who_in(EN)
+
+    def who_in(self, tr: Translator) -> str:
+        """:attr:`who` in ``tr``'s language (publishers' names stay as they are)."""
+        if not self.via:
+            return self.publisher
+        return tr.gettext("{publisher} citing {original}").format(publisher=self.publisher, original=self.via)
 
     @property
     def type_label(self) -> str:
         return SOURCE_TYPES[self.type]
 
+    def type_label_in(self, tr: Translator) -> str:
+        """The kind of publisher in ``tr``'s language."""
+        return tr.gettext(SOURCE_TYPES[self.type])
+
     @property
     def headline(self) -> str:
         """The headline in quotation marks, or says that it was not seen."""
-        return f"“{self.title}”" if self.title else "headline not seen"
+        return self.headline_in(EN)
+
+    def headline_in(self, tr: Translator) -> str:
+        """:attr:`headline`; the headline itself stays as published."""
+        return f"“{self.title}”" if self.title else tr.gettext("headline not seen")
 
     @property
     def when(self) -> str:
         """ "13 Jul 2017", "undated", or "13 Jul 2017 (date of the original report)"."""
-        shown = human_date(self.date)
+        return self.when_in(EN)
+
+    def when_in(self, tr: Translator) -> str:
+        """:attr:`when` in ``tr``'s language."""
+        shown = tr.date(self.date)
         if not self.date or self.date_of == "page":
             return shown
-        return f"{shown} (date of the original report)" if self.via else f"{shown} (date of the event)"
+        if self.via:
+            return tr.gettext("{date} (date of the original report)").format(date=shown)
+        return tr.gettext("{date} (date of the event)").format(date=shown)
 
     @property
     def year(self) -> str:
         return self.date[:4] if self.date else "undated"
 
-    def credit(self) -> str:
+    def year_in(self, tr: Translator) -> str:
+        return self.date[:4] if self.date else tr.gettext("undated")
+
+    def quote_language(self, tr: Translator) -> str:
+        """The language the quote was published in, named in ``tr``'s language (CLDR via Babel)."""
+        from babel import Locale
+
+        code = self.lang or "en"
+        name = str(Locale.parse(tr.lang).languages.get(code, code))
+        # Greek writes language names in lower case in running text ("στα αγγλικά"); CLDR
+        # gives them as a heading would ("Αγγλικά").
+        return name.lower() if tr.lang == "el" else name
+
+    def credit(self, tr: Translator | None = None) -> str:
         """ "ZeroHedge citing Bloomberg (2017)": for a short credit line a desk can paste."""
-        return f"{self.who} ({self.year})"
+        tr = tr or EN
+        return f"{self.who_in(tr)} ({self.year_in(tr)})"
 
-    def cite(self) -> str:
+    def cite(self, tr: Translator | None = None) -> str:
         """ "ZeroHedge citing Bloomberg, 2017": inside a caption's brackets."""
-        return f"{self.who}, {self.year}"
+        tr = tr or EN
+        return f"{self.who_in(tr)}, {self.year_in(tr)}"
 
-    def short(self) -> str:
+    def short(self, tr: Translator | None = None) -> str:
         """ "ZeroHedge citing Bloomberg, Jul 2017": for legends and labels."""
-        return f"{self.who}, {human_date(self.date)}"
+        tr = tr or EN
+        return f"{self.who_in(tr)}, {tr.date(self.date)}"
 
-    def full(self) -> str:
+    def full(self, tr: Translator | None = None) -> str:
         """Publisher (citing the original), headline, date, URL: for data exports."""
-        return f"{self.who}, {self.headline}, {self.when}, {self.url}"
+        tr = tr or EN
+        return f"{self.who_in(tr)}, {self.headline_in(tr)}, {self.when_in(tr)}, {self.url}"
 
 
 @dataclass(frozen=True)
@@ -137,12 +174,20 @@ class Figure:
     @property
     def kind_label(self) -> str:
         """ "against aircraft", "maximum, target type not stated, 40N6 missile"…"""
-        label = FIGURE_KINDS[self.kind]
-        return f"{label}, {self.missile} missile" if self.missile else label
+        return self.kind_label_in(EN)
 
-    def as_published(self) -> str:
-        """The figure as printed, e.g. "250 mi"."""
-        return f"{self.value:g} {self.unit}"
+    def kind_label_in(self, tr: Translator) -> str:
+        """:attr:`kind_label` in ``tr``'s language."""
+        label = tr.gettext(FIGURE_KINDS[self.kind])
+        if not self.missile:
+            return label
+        return tr.gettext("{kind}, {missile} missile").format(kind=label, missile=self.missile)
+
+    def as_published(self, tr: Translator | None = None) -> str:
+        """The figure as printed, e.g. "250 mi" ("250 mil" in Turkish)."""
+        tr = tr or EN
+        value = tr.number(self.value, 0 if self.value == round(self.value) else 1)
+        return f"{value} {tr.unit_symbol(self.unit)}"
 
 
 @dataclass(frozen=True)
@@ -161,7 +206,12 @@ class System:
             if fig.id == wanted:
                 return fig
         ids = ", ".join(f.id for f in self.figures)
-        raise CatalogError(f"system {self.id!r} has no figure {wanted!r}; its figures: {ids}")
+        raise CatalogError.of(
+            N_("system {system} has no figure {figure}; its figures: {figures}"),
+            system=repr(self.id),
+            figure=repr(wanted),
+            figures=ids,
+        )
 
     def engagement_figures(self) -> tuple[Figure, ...]:
         """The figures that are a missile's reach (no coverage claims or detection ranges),
@@ -190,22 +240,17 @@ class Catalog:
             return self.systems[system_id]
         except KeyError:
             known = ", ".join(sorted(self.systems))
-            raise CatalogError(f"unknown system {system_id!r}; known systems: {known}") from None
+            raise CatalogError.of(
+                N_("unknown system {system}; known systems: {known}"), system=repr(system_id), known=known
+            ) from None
 
     def figure(self, system_id: str, figure_id: str | None = None) -> Figure:
         return self.system(system_id).figure(figure_id)
 
 
-def human_date(iso: str | None) -> str:
-    """ "2017-07-13" -> "13 Jul 2017"; partial dates stay partial."""
-    if not iso:
-        return "undated"
-    parts = iso.split("-")
-    if len(parts) == 3:
-        return f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    if len(parts) == 2:
-        return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    return iso
+def human_date(iso: str | None, tr: Translator | None = None) -> str:
+    """ "2017-07-13" -> "13 Jul 2017" ("13 Tem 2017" in Turkish); partial dates stay partial."""
+    return (tr or EN).date(iso)
 
 
 @lru_cache(maxsize=1)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from coverage import blas  # noqa: F401 - first of ours: before NumPy loads (see the module)
 from coverage.borders import RESOLUTIONS
 from coverage.errors import CoverageError, ExportError
+from coverage.i18n import EN, LANGS, N_, Translator, translator
 from coverage.render import FORMATS, SIZE_LABELS
 from coverage.style import THEME_NAMES
 from coverage.text import clean_title, shorten, terminal_safe
@@ -55,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--resolution", choices=RESOLUTIONS, default="10m")
     report.add_argument("--by-site", action="store_true", help="one block of rows per site")
     report.add_argument("--distances", action="store_true", help="also distances to reference places")
+    report.add_argument(
+        "--lang",
+        choices=LANGS,
+        default="en",
+        help="language of the table's headings, names and numbers (csv and json stay language-neutral)",
+    )
     render = sub.add_parser("render", help="write a map or data file; format from --out's extension")
     render.add_argument("scenario", type=Path)
     render.add_argument(
@@ -110,6 +117,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="M",
         help="target altitude for --horizon (default 300 m)",
     )
+    render.add_argument(
+        "--lang", choices=LANGS, default="en", help="language of every word, number and name in the file"
+    )
     handout = sub.add_parser(
         "handout", help="write a printable classroom activity (PDF): predict, then reveal, with the sources"
     )
@@ -151,7 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "report":
-            text = report(args.scenario, args.format, args.resolution, args.by_site, args.distances)
+            text = report(
+                args.scenario, args.format, args.resolution, args.by_site, args.distances, lang=args.lang
+            )
             print(terminal_safe(text), end="")
         elif args.command == "handout":
             write_handout(args.scenario, args.out, args.resolution)
@@ -169,15 +181,17 @@ def _run(args: argparse.Namespace) -> int:
                 background=args.background,
                 highlight=args.highlight,
                 horizon_m=_horizon_m(args.mast, args.target_altitude) if args.horizon else None,
+                lang=args.lang,
             )
             if args.caption:
                 print(terminal_safe(text))
             if args.alt_text:
-                print(terminal_safe(alt_texts(args.scenario, args.resolution, args.title)))
+                print(terminal_safe(alt_texts(args.scenario, args.resolution, args.title, args.lang)))
             if args.embed is not None:
-                print(terminal_safe(embed_text(args.out, args.embed, args.title, args.scenario)))
+                print(terminal_safe(embed_text(args.out, args.embed, args.title, args.scenario, args.lang)))
     except CoverageError as exc:
-        message = shorten(" ".join(str(exc).split()))  # always one short line
+        said = exc.translated(translator(getattr(args, "lang", "en")))
+        message = shorten(" ".join(said.split()))  # always one short line
         print(f"error: {terminal_safe(message)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -186,14 +200,17 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def alt_texts(path: Path, resolution: str, title: str | None = None) -> str:
+def alt_texts(path: Path, resolution: str, title: str | None = None, lang: str = "en") -> str:
     """The alt text and the long description of ``path``'s map, as ``render`` embeds them."""
     from coverage.alttext import describe
 
+    tr = translator(lang)
     scenario, result = _load(path, resolution)
     shown = clean_title(title, MAX_TITLE_CHARS) if title is not None else scenario.title
-    description = describe(result, shown, scenario.units)
-    return f"Alt text: {description.alt}\n\nLong description:\n{description.long}"
+    description = describe(result, shown, scenario.units, tr)
+    return tr.gettext("Alt text: {alt}\n\nLong description:\n{long}").format(
+        alt=description.alt, long=description.long
+    )
 
 
 def write_handout(path: Path, out: Path, resolution: str) -> None:
@@ -209,14 +226,15 @@ def write_handout(path: Path, out: Path, resolution: str) -> None:
     write_atomic(out, handout(result, scenario))
 
 
-def embed_text(out: Path, url: str, title: str | None, scenario_path: Path) -> str:
+def embed_text(out: Path, url: str, title: str | None, scenario_path: Path, lang: str = "en") -> str:
     """The iframe snippet for ``out`` (an .html map) hosted at ``url`` (default: its file
     name), then the note on hosting it."""
     from coverage.scenario import load_scenario
     from coverage.webpage import HOSTING_NOTE, embed_snippet
 
     shown = clean_title(title, MAX_TITLE_CHARS) if title is not None else load_scenario(scenario_path).title
-    return f"{embed_snippet(url or out.name, shown)}\n\n{HOSTING_NOTE}"
+    tr = translator(lang)
+    return f"{embed_snippet(url or out.name, tr.shipped(shown), tr)}\n\n{tr.gettext(HOSTING_NOTE)}"
 
 
 def _horizon_m(mast_m: float, altitude_m: float) -> float:
@@ -239,10 +257,12 @@ def _load(path: Path, resolution: str) -> tuple[Scenario, Result]:
     return scenario, analyse_shipped(resolve_sites(scenario, load_catalog(), str(path)), resolution)
 
 
-def report(path: Path, fmt: str, resolution: str, by_site: bool, distances: bool) -> str:
+def report(path: Path, fmt: str, resolution: str, by_site: bool, distances: bool, *, lang: str = "en") -> str:
     """The coverage report as text in ``fmt`` (table, csv or json).
 
     Built from plain rows, without pandas or geopandas, so the command starts quickly.
+    The table is in ``lang`` (headings, names, numbers); csv and json are data, keyed and
+    named as the files are, whatever the language.
     """
     from coverage.analysis import COVERAGE_COLUMNS
     from coverage.export import rows_csv
@@ -265,41 +285,76 @@ def report(path: Path, fmt: str, resolution: str, by_site: bool, distances: bool
         if dist is not None:
             doc["distances"] = dist
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-    return _report_text(scenario, result, rows, columns, dist)
+    return _report_text(scenario, result, rows, columns, dist, translator(lang))
+
+
+HEADINGS: dict[str, str] = {
+    # The table's headings: in English the column keys themselves (as csv and json name them).
+    "site": N_("site"),
+    "country": N_("country"),
+    "iso_a3": N_("iso_a3"),
+    "covered_km2": N_("covered_km2"),
+    "country_km2": N_("country_km2"),
+    "covered_pct": N_("covered_pct"),
+    "place": N_("place"),
+    "distance_km": N_("distance_km"),
+    "inside": N_("inside"),
+}
 
 
 def _report_text(
-    scenario: Scenario, result: Result, rows: list[Row], columns: Sequence[str], dist: list[Row] | None
+    scenario: Scenario,
+    result: Result,
+    rows: list[Row],
+    columns: Sequence[str],
+    dist: list[Row] | None,
+    tr: Translator = EN,
 ) -> str:
-    lines = [scenario.title] if scenario.title else []
-    lines += [f"{s.name}: {s.label(scenario.units)}" for s in result.sites]
+    lines = [tr.shipped(scenario.title)] if scenario.title else []
+    lines += [f"{tr.place(s.name)}: {s.label(scenario.units, tr)}" for s in result.sites]
     shown = [
         {
             **row,
+            **({"site": tr.place(row["site"])} if "site" in row else {}),
+            "country": tr.country(row["country"]),
             "iso_a3": row["iso_a3"] or "",
-            "covered_km2": f"{row['covered_km2']:,.0f}",
-            "country_km2": f"{row['country_km2']:,.0f}",
-            "covered_pct": f"{row['covered_pct']:.1f} %",
+            "covered_km2": tr.number(row["covered_km2"]),
+            "country_km2": tr.number(row["country_km2"]),
+            "covered_pct": tr.percent(row["covered_pct"], 1),
         }
         for row in rows
     ]
-    lines += ["", *text_table(shown, columns, right=("covered_km2", "country_km2", "covered_pct"))]
+    lines += ["", *text_table(shown, columns, right=("covered_km2", "country_km2", "covered_pct"), tr=tr)]
     if dist is not None:
-        shown = [{**d, "distance_km": f"{d['distance_km']:,.0f}", "inside": str(d["inside"])} for d in dist]
-        lines += ["", *text_table(shown, ["site", "place", "distance_km", "inside"], right=("distance_km",))]
+        yes_no = {True: tr.gettext("yes"), False: tr.gettext("no")} if tr.lang != "en" else {}
+        shown = [
+            {
+                **d,
+                "site": tr.place(d["site"]),
+                "place": tr.place(d["place"]),
+                "distance_km": tr.number(d["distance_km"]),
+                "inside": yes_no.get(d["inside"], str(d["inside"])),
+            }
+            for d in dist
+        ]
+        columns = ["site", "place", "distance_km", "inside"]
+        lines += ["", *text_table(shown, columns, right=("distance_km",), tr=tr)]
     return "\n".join(lines) + "\n"
 
 
 def text_table(
-    rows: Sequence[dict[str, Any]], columns: Sequence[str], right: Sequence[str] = ()
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], right: Sequence[str] = (), tr: Translator = EN
 ) -> list[str]:
     """Lines of a plain-text table; the ``right`` columns (figures) are right-aligned."""
     if not rows:
-        return ["(no countries reached)" if "country" in columns else "(nothing to list)"]
+        return [
+            tr.gettext("(no countries reached)") if "country" in columns else tr.gettext("(nothing to list)")
+        ]
+    headings = [tr.gettext(HEADINGS.get(key, key)) for key in columns]
     cells = [[str(row[key]) for key in columns] for row in rows]
-    widths = [max(len(key), *(len(line[i]) for line in cells)) for i, key in enumerate(columns)]
+    widths = [max(len(head), *(len(line[i]) for line in cells)) for i, head in enumerate(headings)]
     out = []
-    for line in [list(columns), *cells]:
+    for line in [headings, *cells]:
         padded = [
             text.rjust(width) if key in right else text.ljust(width)
             for text, width, key in zip(line, widths, columns, strict=True)
@@ -320,6 +375,7 @@ def render(
     background: str = PLAIN,
     highlight: bool = False,
     horizon_m: float | None = None,
+    lang: str = "en",
 ) -> str:
     """Write ``out`` (format from its extension); return the caption.
 
@@ -347,6 +403,7 @@ def render(
         background=background,
         highlight=highlight,
         horizon_m=horizon_m,
+        lang=lang,
     )
     if suffix == SCENARIO_EXTENSION:
         export.write_atomic(out, scenario.to_json())

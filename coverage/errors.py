@@ -7,9 +7,51 @@ is a bug. Each subclasses :class:`ValueError` so callers that only care about
 
 from __future__ import annotations
 
+from typing import Any, Protocol, TypeVar
+
+_E = TypeVar("_E", bound="CoverageError")
+
+
+class _Gettext(Protocol):
+    @property
+    def lang(self) -> str: ...
+
+    def gettext(self, message: str) -> str: ...
+
 
 class CoverageError(ValueError):
-    """Base class for every error this package reports to a user."""
+    """Base class for every error this package reports to a user.
+
+    An error made with :meth:`of` keeps its English template and values, so that
+    :meth:`translated` can say it in the reader's language (``str()`` is English).
+    """
+
+    template: str | None = None
+    params: dict[str, Any]
+    where: str = ""
+    inner: CoverageError | None = None
+
+    @classmethod
+    def of(cls: type[_E], template: str, **params: Any) -> _E:
+        """The error whose message is ``template`` (marked with ``N_``) filled with ``params``."""
+        error = cls(template.format(**params))
+        error.template, error.params = template, params
+        return error
+
+    @classmethod
+    def within(cls: type[_E], where: str, inner: CoverageError) -> _E:
+        """``inner`` located: "story.json: sites[0] ('X'): <inner's message>"."""
+        error = cls(f"{where}: {inner}")
+        error.where, error.inner = where, inner
+        return error
+
+    def translated(self, tr: _Gettext) -> str:
+        """The message in ``tr``'s language (English, as ``str()``, where it has no template)."""
+        if self.inner is not None:
+            return f"{self.where}: {self.inner.translated(tr)}"
+        if self.template is None or tr.lang == "en":
+            return str(self)
+        return tr.gettext(self.template).format(**self.params)
 
 
 class ScenarioError(CoverageError):

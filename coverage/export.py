@@ -27,9 +27,10 @@ from coverage.analysis import Result
 from coverage.borders import SHORT_CREDIT as BORDERS_CREDIT_SHORT
 from coverage.catalog import ENGAGEMENT_KINDS, Catalog, System, load_catalog
 from coverage.errors import ExportError
+from coverage.i18n import EN, N_, Translator
 from coverage.scenario import Site
 from coverage.tiles import TileSource
-from coverage.units import Unit, format_distance
+from coverage.units import Unit, format_distance, from_metres
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -292,13 +293,15 @@ def csv_metadata(
 
 
 STOCK_SENTENCES: dict[str, str] = {
-    "engagement": "A cited maximum is a best case; radar horizon, altitude and terrain "
-    "shorten real coverage.",
-    "ballistic": "A range against ballistic missiles is its own, different figure from the range "
-    "against aircraft.",
-    "coverage-claim": "A coverage claim is an area someone said was watched, not a missile's reach.",
-    "detection": "A detection range is how far a radar sees, not how far a missile reaches.",
-    "custom": "Custom radii are unsourced.",
+    "engagement": N_(
+        "A cited maximum is a best case; radar horizon, altitude and terrain shorten real coverage."
+    ),
+    "ballistic": N_(
+        "A range against ballistic missiles is its own, different figure from the range against aircraft."
+    ),
+    "coverage-claim": N_("A coverage claim is an area someone said was watched, not a missile's reach."),
+    "detection": N_("A detection range is how far a radar sees, not how far a missile reaches."),
+    "custom": N_("Custom radii are unsourced."),
 }
 """The caveat for each kind of figure on a map, said once per caption."""
 
@@ -309,6 +312,7 @@ def caption(
     catalog: Catalog | None = None,
     *,
     horizon_m: float | None = None,
+    tr: Translator = EN,
 ) -> str:
     """The caption under a map: what each ring is and who published it, the spread of
     published figures for each system, the caveats for the kinds of figure shown, credits.
@@ -316,6 +320,7 @@ def caption(
     No URLs and no internal notes: the Sources tab and the data files carry those.
     ``catalog`` (the shipped one by default) supplies each system's other figures.
     ``horizon_m``: the map also draws that radar horizon (dashed); one sentence says so.
+    Words, numbers and place names in ``tr``'s language.
     """
     known = catalog if catalog is not None else load_catalog()
     groups: dict[str, list[Site]] = {}
@@ -323,57 +328,65 @@ def caption(
         groups.setdefault(site.figure.id if site.figure else f"custom:{site.radius_m}", []).append(site)
     parts, caveats, spreads = [], [], []
     for members in groups.values():
-        names = _and([s.name for s in members])
+        names = _and([tr.place(s.name) for s in members], tr)
         fig = members[0].figure
         if fig is None:
-            parts.append(f"{names}: a custom radius of {format_distance(members[0].radius_m, units)}")
+            parts.append(
+                tr.gettext("{sites}: a custom radius of {radius}").format(
+                    sites=names, radius=tr.distance(members[0].radius_m, units)
+                )
+            )
             caveats.append("custom")
             continue
         other: Unit = units if units != fig.unit else ("mi" if fig.unit == "km" else "km")
         parts.append(
-            f"{names}: {fig.system_name}, {fig.as_published()} "
-            f"({format_distance(fig.radius_m, other, both=False)}), {fig.kind_label} ({fig.source.cite()})"
+            f"{names}: {fig.system_name}, {fig.as_published(tr)} "
+            f"({tr.distance(fig.radius_m, other, both=False)}), {fig.kind_label_in(tr)} "
+            f"({fig.source.cite(tr)})"
         )
         caveats.append("engagement" if fig.kind in ENGAGEMENT_KINDS else fig.kind)
         if fig.kind == "ballistic":
             caveats.append("ballistic")
         system = known.systems.get(fig.system_id)
         if system is not None:
-            spreads.append(spread_sentence(system, units))
-    drawn = "Rings: publicly cited ranges, drawn as true circles"
+            spreads.append(spread_sentence(system, units, tr))
+    drawn = tr.gettext("Rings: publicly cited ranges, drawn as true circles")
     sentences = [
         f"{'. '.join(parts)}. {drawn}.",
         *dict.fromkeys(s for s in spreads if s),
-        *(STOCK_SENTENCES[c] for c in dict.fromkeys(caveats)),
-        *([horizon_sentence(horizon_m, units)] if horizon_m is not None else []),
-        f"{BORDERS_CREDIT_SHORT}.",
+        *(tr.gettext(STOCK_SENTENCES[c]) for c in dict.fromkeys(caveats)),
+        *([horizon_sentence(horizon_m, units, tr)] if horizon_m is not None else []),
+        f"{tr.gettext(BORDERS_CREDIT_SHORT)}.",
     ]
     return " ".join(sentences)
 
 
-def horizon_sentence(horizon_m: float, units: Unit) -> str:
+def horizon_sentence(horizon_m: float, units: Unit, tr: Translator = EN) -> str:
     """The caption's sentence for the dashed radar-horizon ring."""
-    return (
-        f"Dashed: the radar horizon, {format_distance(horizon_m, units)} from each site "
+    return tr.gettext(
+        "Dashed: the radar horizon, {distance} from each site "
         "(textbook smooth-earth approximation; terrain ignored)."
-    )
+    ).format(distance=tr.distance(horizon_m, units))
 
 
-def spread_sentence(system: System, units: Unit) -> str:
+def spread_sentence(system: System, units: Unit, tr: Translator = EN) -> str:
     """ "Published S-400 Triumf figures: 121 to 402 km." ("" with one figure)."""
     figures = system.engagement_figures()
     if len({round(f.radius_m) for f in figures}) < 2:
         return ""
     low, high = system.spread()
-    low_text = format_distance(low.radius_m, units, both=False).removesuffix(f" {units}")
-    return (
-        f"Published {system.name} figures: {low_text} to {format_distance(high.radius_m, units, both=False)}."
+    return tr.gettext("Published {system} figures: {low} to {high}.").format(
+        system=system.name,
+        low=tr.number(from_metres(low.radius_m, units)),
+        high=tr.distance(high.radius_m, units, both=False),
     )
 
 
-def _and(names: Sequence[str]) -> str:
+def _and(names: Sequence[str], tr: Translator = EN) -> str:
     """ "A", "A and B", "A, B and C"."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    if len(names) == 1:
+        return names[0]
+    return tr.gettext("{items} and {last}").format(items=", ".join(names[:-1]), last=names[-1])
 
 
 def map_html(
@@ -385,6 +398,7 @@ def map_html(
     units: Unit = "km",
     tiles: TileSource | None = None,
     description: Description | None = None,
+    tr: Translator = EN,
 ) -> str:
     """One self-contained web page (Leaflet inlined): title, map, legend, credit and the table.
 
@@ -405,10 +419,10 @@ def map_html(
     from coverage.maps import coverage_map
     from coverage.style import credit_text
 
-    m = coverage_map(result, borders_geojson, units=units, tiles=tiles)
+    m = coverage_map(result, borders_geojson, units=units, tiles=tiles, tr=tr)
     inline_leaflet(m)
     root: Any = m.get_root()  # a branca Figure (typed as a plain Element)
-    shown_title = title or "Coverage map"
+    shown_title = title or tr.gettext("Coverage map")
     root.header.add_child(RawHtml(f"<title>{html.escape(shown_title)}</title>"))
     root.header.add_child(RawHtml(webpage.EMBEDDED_SCRIPT + webpage.page_css() + webpage.legend_dark_css()))
     summary = ""
@@ -425,23 +439,25 @@ def map_html(
     stable_ids(m)
     page = str(root.render())
     subtitle_html = f"<p>{html.escape(subtitle)}</p>" if subtitle else ""
+    skip = tr.gettext("Skip the map: go to the table of countries within range")
+    data_label = tr.gettext("Data")
     before = (
         '<main class="rr-page">'
-        '<a class="rr-skip" href="#rr-table">Skip the map: go to the table of countries within range</a>'
+        f'<a class="rr-skip" href="#rr-table">{html.escape(skip)}</a>'
         f'<header class="rr-head"><h1>{html.escape(shown_title)}</h1>{subtitle_html}</header>'
         f'{summary}<div class="rr-map">'
     )
     data_link = (
-        webpage.data_link_html(table_csv(result.table, result.sites), "range-rings-data")
+        webpage.data_link_html(table_csv(result.table, result.sites), "range-rings-data", tr)
         if result.rows
         else ""
     )
     after = (
         "</div>"
-        + webpage.legend_html(result, units)
-        + f'<p class="rr-credit">{html.escape(credit_text(result.sites, tiles))}</p>'
-        + '<section class="rr-data" aria-label="Data">'
-        + webpage.results_table_html(result, units)
+        + webpage.legend_html(result, units, tr)
+        + f'<p class="rr-credit">{html.escape(credit_text(result.sites, tiles, tr))}</p>'
+        + f'<section class="rr-data" aria-label="{html.escape(data_label)}">'
+        + webpage.results_table_html(result, units, tr)
         + data_link
         + "</section></main>"
     )
@@ -456,7 +472,7 @@ def map_html(
         )
     page = page.replace(map_div, before + labelled + after, 1)
     page = page.replace("<body>", f'<body class="{"rr-tiles" if tiles else "rr-no-tiles"}">', 1)
-    page = page.replace("<html>", '<html lang="en">', 1)
+    page = page.replace("<html>", f'<html lang="{tr.lang}">', 1)
     # folium forbids zooming the page (a WCAG failure: readers must be able to enlarge text).
     return page.replace("initial-scale=1.0, maximum-scale=1.0, user-scalable=no", "initial-scale=1.0", 1)
 

@@ -52,12 +52,13 @@ from coverage.cache import LRUCache
 from coverage.errors import ExportError
 from coverage.figure_labels import Box, Request, leader_end
 from coverage.figure_labels import place as place_labels
+from coverage.i18n import EN, N_, Translator
 from coverage.places import Place, capitals
 from coverage.png import png_bytes
 from coverage.projection import (
     EARTH_HALF_CIRCUMFERENCE_M,
     circle_lonlat,
-    far_side_problem,
+    far_side_error,
     project_for_map,
     projection_for,
     transformer,
@@ -75,8 +76,9 @@ from coverage.style import (
     figure_colours,
     font_files,
     print_credit,
+    share_label,
 )
-from coverage.units import Unit, format_distance
+from coverage.units import Unit
 
 FORMATS = ("png", "svg", "pdf")
 
@@ -237,14 +239,16 @@ def render_figure(
     theme: str = "light",
     highlight: bool = False,
     horizon_m: float | None = None,
+    tr: Translator = EN,
 ) -> Figure:
     """The analysed scenario as a matplotlib Figure, ready for :func:`figure_bytes`.
 
     ``highlight`` draws the story's highlighted borders and coast (story step 2);
-    ``horizon_m`` a dashed radar-horizon ring of that radius around each site.
+    ``horizon_m`` a dashed radar-horizon ring of that radius around each site. Words,
+    numbers and names (legend, labels, credit) in ``tr``'s language.
     """
     if not result.sites:
-        raise ExportError("nothing to draw: the scenario has no sites")
+        raise ExportError.of(N_("nothing to draw: the scenario has no sites"))
     if size not in SIZES:
         raise ExportError(f"unknown size {size!r}; use one of {', '.join(SIZES)}")
     if theme not in THEMES:
@@ -252,7 +256,7 @@ def render_figure(
     if horizon_m is not None and not (math.isfinite(horizon_m) and horizon_m > 0):
         raise ExportError(f"the radar horizon must be a positive distance, got {horizon_m!r} m")
     with _rc():
-        drawing = _Drawing(result, SIZES[size], THEMES[theme], units, highlight, horizon_m)
+        drawing = _Drawing(result, SIZES[size], THEMES[theme], units, highlight, horizon_m, tr)
         return drawing.draw(title, subtitle)
 
 
@@ -383,12 +387,14 @@ class _Drawing:
         units: Unit,
         highlight: bool,
         horizon_m: float | None,
+        tr: Translator = EN,
     ) -> None:
         self.result, self.spec, self.colours, self.units = result, spec, colours, units
+        self.tr = tr
         self.highlight, self.horizon_m = highlight, horizon_m
-        problem = far_side_problem(result.sites)
+        problem = far_side_error(result.sites)
         if problem is not None:
-            raise ExportError(problem)
+            raise problem
         self.proj, self.lat0, self.lon0 = projection_for(result.sites)
         self.to_map = transformer(self.proj)
         self.fig = Figure(figsize=(spec.width_px / spec.dpi, spec.height_px / spec.dpi), dpi=spec.dpi)
@@ -473,7 +479,7 @@ class _Drawing:
         width_in, height_in, s = self.fig.get_figwidth(), self.fig.get_figheight(), self.scale
         size_pt = 8.5 * s
         room_px = (width_in - 2 * self.margin_in) * self.fig.dpi
-        words = print_credit(self.result.sites)
+        words = print_credit(self.result.sites, self.tr)
         lines = [words]
         probe = self.fig.text(0, 0, words, fontsize=size_pt)
         for _ in range(8):
@@ -499,28 +505,29 @@ class _Drawing:
     def _legend_rows(self) -> list[_LegendRow]:
         rows: list[_LegendRow] = []
         groups: dict[str, list[int]] = {}
+        tr = self.tr
         for i, site in enumerate(self.result.sites):
-            groups.setdefault(site.label(self.units), []).append(i)
+            groups.setdefault(site.label(self.units, tr), []).append(i)
         for text, members in groups.items():
-            names = _and([self.result.sites[i].name for i in members])
-            who = f"{len(members)} sites" if len(members) > 3 else names
+            names = _and([tr.place(self.result.sites[i].name) for i in members], tr)
+            count = len(members)
+            who = tr.ngettext("{n} site", "{n} sites", count).format(n=count) if count > 3 else names
             rows.append(_LegendRow(f"{text} — {who}", "ring", self.site_colours[members[0]]))
         if self.horizon_m is not None:
             rows.append(
                 _LegendRow(
-                    f"Radar horizon (textbook approximation, smooth Earth): "
-                    f"{format_distance(self.horizon_m, self.units)}",
+                    tr.gettext("Radar horizon (textbook approximation, smooth Earth): {distance}").format(
+                        distance=tr.distance(self.horizon_m, self.units)
+                    ),
                     "horizon",
                 )
             )
         if self.highlight:
-            rows.append(
-                _LegendRow(
-                    "Named in the 2017 article: " + ", ".join(_highlights(self.result.countries)), "highlight"
-                )
-            )
+            named = ", ".join(tr.gettext(name) for name in _highlights(self.result.countries))
+            text = tr.gettext("Named in the 2017 article: {places}").format(places=named)
+            rows.append(_LegendRow(text, "highlight"))
         if self.result.rows:
-            rows.append(_LegendRow("Share of each country within range:", "shares"))
+            rows.append(_LegendRow(tr.gettext("Share of each country within range:"), "shares"))
         return rows
 
     def _legend(self, rows: list[_LegendRow], footer_in: float) -> float:
@@ -537,7 +544,8 @@ class _Drawing:
             texts.append(text)
         share_texts = []
         if rows and rows[-1].kind == "shares":
-            for _, label in SHARE_CLASSES:
+            for index in range(len(SHARE_CLASSES)):
+                label = share_label(index, self.tr)
                 share_texts.append(
                     self.fig.text(0, 0, label, fontsize=size_pt, color=self.colours.text, va="center")
                 )
@@ -745,7 +753,7 @@ class _Drawing:
         label = self.ax.text(
             x0 + length_m / 2,
             y0 + self.half_h * 0.02,
-            format_distance(length_m, self.units),
+            self.tr.distance(length_m, self.units),
             ha="center",
             va="bottom",
             fontsize=9.5 * s,
@@ -778,7 +786,8 @@ class _Drawing:
             if name is None:
                 continue
             x, y = self.site_xy[i]
-            t = self._text(x, y, drawable(name), 12 * s, "bold", c.text, halo=True, zorder=6.5)
+            shown = drawable(self.tr.place(name))
+            t = self._text(x, y, shown, 12 * s, "bold", c.text, halo=True, zorder=6.5)
             ask(f"site:{i}", x, y, t, required=True, side=True, gap=gap_px, avoid_rings=False)
 
         share = {row["country"]: float(row["covered_pct"]) for row in self.result.rows}
@@ -806,7 +815,8 @@ class _Drawing:
                 if optional > MAX_OPTIONAL_COUNTRIES:
                     break  # sorted: every later one is optional and smaller
             point = _label_point(visible)
-            t = self._text(point.x, point.y, drawable(name), 10.5 * s, "semibold", c.text, zorder=5)
+            shown = drawable(self.tr.country(name))
+            t = self._text(point.x, point.y, shown, 10.5 * s, "semibold", c.text, zorder=5)
             box = t.get_window_extent(self.renderer)
             if not required and -neg_area < 0.25 * box.width * box.height * px_area:
                 t.remove()  # a sliver at the map's edge: not worth a name
@@ -826,12 +836,13 @@ class _Drawing:
                 continue
             if any(v.contains(shapely.Point(x, y)) for v in self.land):
                 continue
-            t = self._text(x, y, name, 10 * s, "normal", c.sea_text or c.text, italic=True, zorder=4.5)
+            shown = self.tr.place(name)
+            t = self._text(x, y, shown, 10 * s, "normal", c.sea_text or c.text, italic=True, zorder=4.5)
             ask(f"sea:{name}", x, y, t)
 
         for key, place in self._capitals(inner):
             x, y = self.to_map.transform(place.lon_deg, place.lat_deg)
-            t = self._text(x, y, drawable(place.name), 9 * s, "normal", c.text, zorder=5)
+            t = self._text(x, y, drawable(self.tr.place(place.name)), 9 * s, "normal", c.text, zorder=5)
             ask(key, x, y, t, side=True, gap=4 * s * self.fig.dpi / 72, marker=2.2 * s * self.fig.dpi / 72)
 
         placed = place_labels(requests, obstacles, bounds, pad=2 * s, rings=self._rings_on_screen())
@@ -984,11 +995,11 @@ def _wrap(probe: Text, words: str, room_px: float, renderer: RendererBase) -> li
     return lines
 
 
-def _and(names: Sequence[str]) -> str:
-    """ "A", "A and B", "A, B and C"."""
+def _and(names: Sequence[str], tr: Translator = EN) -> str:
+    """ "A", "A and B", "A, B and C" (in ``tr``'s language)."""
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return tr.gettext("{items} and {last}").format(items=", ".join(names[:-1]), last=names[-1])
 
 
 def site_labels(sites: Sequence[Site]) -> list[str | None]:
@@ -1051,7 +1062,7 @@ def _accessible_svg(data: bytes, description: Description) -> bytes:
     start = text.index("<svg")
     end = text.index(">", start)
     opening = text[start:end]
-    labelled = f'{opening} role="img" aria-labelledby="map-title map-desc"'
+    labelled = f'{opening} xml:lang="{description.lang}" role="img" aria-labelledby="map-title map-desc"'
     inserted = (
         f'<title id="map-title">{xml_escape(description.title)}</title>'
         f'<desc id="map-desc">{xml_escape(description.long)}</desc>'

@@ -20,6 +20,8 @@ SUMS_PATH = paths.DATA_DIR / "SHA256SUMS"
 CHECKED = (
     "places/story_places.csv",
     "places/capitals.csv",
+    "places/names_i18n.csv",
+    "boundaries/names_i18n.csv",
     "schemas/scenario.schema.json",
     "catalog/schema.json",
     "story/timeline.schema.json",

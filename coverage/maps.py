@@ -29,10 +29,11 @@ from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
 from coverage import labels
-from coverage.analysis import Result
+from coverage.analysis import Result, Row
 from coverage.borders import Countries
 from coverage.cache import LRUCache
 from coverage.display import display_box, display_rings, display_view, nearest_turn, world_offsets
+from coverage.i18n import EN, Translator
 from coverage.leaflet import RawHtml, page_root
 from coverage.style import RING_FILL_OPACITY, THEMES, TILE_BACKDROP, credit_text, site_colour
 from coverage.tiles import TileSource
@@ -463,6 +464,7 @@ def coverage_map(
     horizon: tuple[str, Sequence[BaseGeometry]] | None = None,
     height: int | str = "100%",
     tiles: TileSource | None = None,
+    tr: Translator = EN,
 ) -> folium.Map:
     """``result`` on a plain locator map (by default no tiles: works offline).
 
@@ -486,18 +488,18 @@ def coverage_map(
     rings = display_rings(result.rings, [site.lon_deg for site in result.sites])
     view = display_view(rings)
     box = display_box(view)
-    style = _CountryStyle(result, tinted=tiles is not None)
+    style = _CountryStyle(result, tinted=tiles is not None, tr=tr)
     if tiles is None:
         # A view wider than half the world shows the date line: draw the next world too.
         offsets = world_offsets(box) if box[2] - box[0] < 180.0 else (-360.0, 0.0, 360.0)
         _world_layer(m, style.fill, style.lines, world_url, offsets)
-    _draw(m, result, borders_geojson, borders_url, units, presentation, highlights, horizon, tiles)
+    _draw(m, result, borders_geojson, borders_url, units, presentation, highlights, horizon, tiles, tr)
     # No pixel padding: Leaflet's fitBounds on a map not yet laid out (an iframe of height
     # 0 for a moment) would compute a NaN zoom from a negative size and never draw. The
     # view is padded by 8 % in degrees, which keeps rings clear of the credit's corner.
     m.fit_bounds(view_box(result, highlights))
     _page_style(m, presentation, tiles)
-    _Attribution(credit_text(result.sites)).add_to(m)
+    _Attribution(credit_text(result.sites, tr=tr)).add_to(m)
     _Scale(scale_units(units)).add_to(m)
     return m
 
@@ -545,6 +547,7 @@ def _draw(
     highlights: Mapping[str, BaseGeometry] | None,
     horizon: tuple[str, Sequence[BaseGeometry]] | None,
     tiles: TileSource | None,
+    tr: Translator = EN,
 ) -> None:
     """What changes with the scenario: the view's borders, rings, horizon, highlights,
     sites and place names, added to ``target`` (the map, or the app's stage)."""
@@ -553,7 +556,7 @@ def _draw(
     rings = display_rings(result.rings, centres)
     view = display_view(rings)
     box = display_box(view)
-    style = _CountryStyle(result, tinted=tiles is not None)
+    style = _CountryStyle(result, tinted=tiles is not None, tr=tr)
     _countries_layer(target, style, borders_geojson, borders_url, box, tinted=tiles is not None)
     _rings_layer(target, result, rings, units, weight)
     if horizon is not None:
@@ -581,9 +584,9 @@ def _draw(
     sides = labels.site_anchors(
         sites, framed, highlight_lines(highlights), PRESENTATION_LABEL_PX if presentation else None
     )
-    _sites_layer(target, result, presentation, [labels.SITE_DIRECTIONS[i] for i in sides])
+    _sites_layer(target, result, presentation, [labels.SITE_DIRECTIONS[i] for i in sides], tr)
     if tiles is None:  # a tile background carries its own place names
-        _labels_layer(target, result, framed, presentation, highlights)
+        _labels_layer(target, result, framed, presentation, highlights, tr)
 
 
 def app_map(
@@ -597,6 +600,7 @@ def app_map(
     highlights: Mapping[str, BaseGeometry] | None = None,
     horizon: tuple[str, Sequence[BaseGeometry]] | None = None,
     tiles: TileSource | None = None,
+    tr: Translator = EN,
 ) -> tuple[folium.Map, folium.FeatureGroup]:
     """The app's map in two parts: a base that stays the same while the scenario changes
     (the map opened on ``home``, the world base, the page's style) and a
@@ -630,11 +634,11 @@ def app_map(
     _Scale(scale_units(units)).add_to(m)
     stage = Stage(
         view_box(result, highlights),
-        html.escape(credit_text(result.sites)),
+        html.escape(credit_text(result.sites, tr=tr)),
         scale_units(units),
-        _CountryStyle(result, tinted=tiles is not None),
+        _CountryStyle(result, tinted=tiles is not None, tr=tr),
     )
-    _draw(stage.target, result, None, borders_url, units, presentation, highlights, horizon, tiles)
+    _draw(stage.target, result, None, borders_url, units, presentation, highlights, horizon, tiles, tr)
     return m, stage
 
 
@@ -783,11 +787,16 @@ def _rings_layer(m: Any, result: Result, rings: Sequence[BaseGeometry], units: U
 class _CountryStyle:
     """How countries are filled and outlined, in JavaScript: reached ones by their share's class."""
 
-    def __init__(self, result: Result, *, tinted: bool) -> None:
+    def __init__(self, result: Result, *, tinted: bool, tr: Translator = EN) -> None:
         reached_opacity, land_opacity = (0.45, 0.0) if tinted else (1.0, 1.0)
+        tip = tr.gettext("{country}: {share} within range")
         shares = {
             str(row["country"]): [
-                f"{html.escape(str(row['country']))}: {row['covered_pct']:.1f} % within range",
+                html.escape(
+                    tip.format(
+                        country=tr.country(str(row["country"])), share=tr.percent(row["covered_pct"], 1)
+                    )
+                ),
                 STYLE.share_fill(float(row["covered_pct"])),
             ]
             for row in result.rows
@@ -806,6 +815,10 @@ class _CountryStyle:
             script_json(reached_line),
             script_json(land_line),
         )
+
+
+def _share(row: Row, tr: Translator) -> str:
+    return tr.percent(float(row["covered_pct"]), 1)
 
 
 def _world_layer(
@@ -860,7 +873,9 @@ def _countries_layer(
     ).add_to(m)
 
 
-def _sites_layer(m: Any, result: Result, presentation: bool, directions: Sequence[str] = ()) -> None:
+def _sites_layer(
+    m: Any, result: Result, presentation: bool, directions: Sequence[str] = (), tr: Translator = EN
+) -> None:
     """The sites' markers, each named by a permanent tooltip on its side (``directions``,
     as :func:`coverage.labels.site_anchors` chose: off the other names and the highlights)."""
     anchor = result.sites[0].lon_deg if result.sites else 0.0
@@ -872,7 +887,7 @@ def _sites_layer(m: Any, result: Result, presentation: bool, directions: Sequenc
                 "coordinates": [site.lon_deg + nearest_turn(site.lon_deg, anchor), site.lat_deg],
             },
             "properties": {
-                "tip": html.escape(site.name),
+                "tip": html.escape(tr.place(site.name)),
                 "colour": site_colour(i),
                 "dir": directions[i] if i < len(directions) else "right",
             },
@@ -919,6 +934,7 @@ def label_rows(
     view: Bounds,
     presentation: bool = False,
     highlights: Mapping[str, BaseGeometry] | None = None,
+    tr: Translator = EN,
 ) -> list[list[Any]]:
     """The map's place names: [lon, lat, escaped text, kind, codes] per label shown at some zoom.
 
@@ -935,9 +951,11 @@ def label_rows(
         tuple(sites),
         presentation,
         lines,
+        tr.lang,
     )
     return _LABELS.get_or_make(
-        key, lambda: _label_rows(shares, view, sites, PRESENTATION_LABEL_PX if presentation else None, lines)
+        key,
+        lambda: _label_rows(shares, view, sites, PRESENTATION_LABEL_PX if presentation else None, lines, tr),
     )
 
 
@@ -947,14 +965,16 @@ def _label_rows(
     sites: list[tuple[str, float, float]],
     site_font_px: float | None,
     lines: Sequence[tuple[str, Sequence[tuple[float, float]]]] = (),
+    tr: Translator = EN,
 ) -> list[list[Any]]:
     centre = 0.5 * (view[0] + view[2])
     sides = labels.site_anchors(sites, view, lines, site_font_px)
     found = labels.map_labels(
         shares, labels.screen_view(view, *MAP_SIZE_PX), sites, site_font_px=site_font_px, site_sides=sides
     )
+    # Names in the reader's language before placing them: the boxes are sized from the text.
     candidates = [
-        dataclasses.replace(c, lon_deg=c.lon_deg + nearest_turn(c.lon_deg, centre))
+        dataclasses.replace(c, lon_deg=c.lon_deg + nearest_turn(c.lon_deg, centre), text=_shown(c, tr))
         for c in [*found, *labels.highlight_labels(lines, view, site_font_px)]
     ]
     codes = labels.place(candidates)
@@ -963,6 +983,15 @@ def _label_rows(
         for c, code in zip(candidates, codes, strict=True)
         if c.kind not in labels.OBSTACLES and code.strip("-")
     ]
+
+
+def _shown(label: labels.Label, tr: Translator) -> str:
+    """A place name in ``tr``'s language (highlights come named in it; sites are obstacles)."""
+    if label.kind == "country":
+        return tr.country(label.text)
+    if label.kind in ("sea", "capital"):
+        return tr.place(label.text)
+    return label.text
 
 
 _LABELS: LRUCache[Any, list[list[Any]]] = LRUCache(64)
@@ -974,12 +1003,13 @@ def label_rows_json(
     view: Bounds,
     presentation: bool = False,
     highlights: Mapping[str, BaseGeometry] | None = None,
+    tr: Translator = EN,
 ) -> str:
     """:func:`label_rows` as script-safe JSON, cached (the app sends it on every rerun)."""
     # A Result compares by identity; the key keeps it alive. Highlights by their names.
-    key = (result, view, presentation, tuple(highlights or ()))
+    key = (result, view, presentation, tuple(highlights or ()), tr.lang)
     return _LABELS_JSON.get_or_make(
-        key, lambda: script_json(label_rows(result, view, presentation, highlights))
+        key, lambda: script_json(label_rows(result, view, presentation, highlights, tr))
     )
 
 
@@ -1018,6 +1048,9 @@ class _Labels(ScriptElement):
         var moves = {{ this.moves|tojson }};
         var classes = {{ this.classes|tojson }};
         var zmin = {{ this.zmin }};
+        // The page's language on the map: upper-case country names then follow its rules
+        // (Turkish i → İ, Greek capitals without accents).
+        real.getContainer().setAttribute('lang', {{ this.lang|tojson }});
         var pane = real.getPane('rrLabels') || real.createPane('rrLabels');
         pane.style.zIndex = 450;
         pane.style.pointerEvents = 'none';
@@ -1048,9 +1081,10 @@ class _Labels(ScriptElement):
         {% endmacro %}"""
     )
 
-    def __init__(self, rows_json: str) -> None:
+    def __init__(self, rows_json: str, lang: str = "en") -> None:
         super().__init__()
         self._name = "Labels"
+        self.lang = lang
         self.rows = rows_json
         self.moves = _anchor_css()
         self.classes = _LABEL_CSS
@@ -1063,8 +1097,9 @@ def _labels_layer(
     view: Bounds,
     presentation: bool,
     highlights: Mapping[str, BaseGeometry] | None = None,
+    tr: Translator = EN,
 ) -> None:
-    _Labels(label_rows_json(result, view, presentation, highlights)).add_to(m)
+    _Labels(label_rows_json(result, view, presentation, highlights, tr), tr.lang).add_to(m)
 
 
 def _page_style(m: folium.Map, presentation: bool, tiles: TileSource | None) -> None:

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from coverage import paths
 from coverage.errors import DataFileError, PlaceNotFoundError
+from coverage.i18n import N_
 from coverage.integrity import verified_text
 from coverage.text import quoted
 
@@ -101,12 +102,15 @@ def find_place(name: str) -> Place:
     """
     key = normalise(name)
     if not key:
-        raise PlaceNotFoundError("place name is empty")
+        raise PlaceNotFoundError.of(N_("place name is empty"))
     found = _story_index().get(key) or _gazetteer().get(key)
     if found is None:
-        raise PlaceNotFoundError(
-            f"unknown place {quoted(name)}: give lat and lon instead, or the name of a city "
-            "with at least 15,000 inhabitants"
+        raise PlaceNotFoundError.of(
+            N_(
+                "unknown place {name}: give lat and lon instead, or the name of a city "
+                "with at least 15,000 inhabitants"
+            ),
+            name=quoted(name),
         )
     return found
 

@@ -19,7 +19,9 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from coverage.cache import LRUCache
+from coverage.errors import ExportError
 from coverage.geodesy import distance_m
+from coverage.i18n import N_
 from coverage.scenario import Site
 
 
@@ -45,6 +47,12 @@ def far_side_problem(sites: Sequence[Site]) -> str | None:
     round its whole rim, so a ring reaching it cannot be drawn (one site alone
     never does: the largest radius is half the distance to its antipode).
     """
+    error = far_side_error(sites)
+    return None if error is None else str(error)
+
+
+def far_side_error(sites: Sequence[Site]) -> ExportError | None:
+    """:func:`far_side_problem` as the error to raise or show (it can say itself in any language)."""
     if not sites:
         return None
     _, lat0, lon0 = projection_for(sites)
@@ -52,10 +60,14 @@ def far_side_problem(sites: Sequence[Site]) -> str | None:
     for site in sites:
         to_far_side_m = float(distance_m(site.lat_deg, site.lon_deg, anti_lat, anti_lon))
         if to_far_side_m <= site.radius_m + FAR_SIDE_MARGIN_M:
-            return (
-                f"the {site.radius_km:,.0f} km ring around {site.name!r} reaches the far side of the Earth "
-                "from the centre of a print map of all these sites, where it cannot be drawn; "
-                "make separate maps, or export HTML or GeoJSON"
+            return ExportError.of(
+                N_(
+                    "the {radius} km ring around {site} reaches the far side of the Earth "
+                    "from the centre of a print map of all these sites, where it cannot be drawn; "
+                    "make separate maps, or export HTML or GeoJSON"
+                ),
+                radius=f"{site.radius_km:,.0f}",
+                site=repr(site.name),
             )
     return None
 

@@ -17,6 +17,7 @@ from coverage import export
 from coverage.alttext import describe
 from coverage.analysis import Result
 from coverage.errors import ExportError
+from coverage.i18n import LANGS, N_, translator
 from coverage.scenario import Scenario
 from coverage.style import THEMES
 from coverage.tiles import BACKGROUNDS, PLAIN, tile_source
@@ -40,24 +41,24 @@ class Format:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("png", "PNG image", "image/png", image=True),
-        Format("svg", "SVG (editable text)", "image/svg+xml", image=True),
-        Format("pdf", "PDF (vector)", "application/pdf", image=True),
-        Format("html", "Interactive HTML (self-contained)", "text/html"),
+        Format("png", N_("PNG image"), "image/png", image=True),
+        Format("svg", N_("SVG (editable text)"), "image/svg+xml", image=True),
+        Format("pdf", N_("PDF (vector)"), "application/pdf", image=True),
+        Format("html", N_("Interactive HTML (self-contained)"), "text/html"),
         Format("geojson", "GeoJSON", "application/geo+json"),
-        Format("kml", "KML (Google Earth)", "application/vnd.google-earth.kml+xml"),
-        Format("csv", "CSV table", "text/csv"),
+        Format("kml", N_("KML (Google Earth)"), "application/vnd.google-earth.kml+xml"),
+        Format("csv", N_("CSV table"), "text/csv"),
     )
 }
 
 SIZE_LABELS = {
-    "16x9": "Slides 16:9 (1920×1080)",
-    "social": "Social, link card (1200×675)",
-    "square": "Social, square (1080×1080)",
-    "portrait": "Social, portrait 4:5 (1080×1350)",
-    "a4": "Print, A4 landscape (300 dpi)",
-    "letter": "Print, US letter landscape (300 dpi)",
-    "print": "Print, half A4 (2480×1754, 300 dpi)",
+    "16x9": N_("Slides 16:9 (1920×1080)"),
+    "social": N_("Social, link card (1200×675)"),
+    "square": N_("Social, square (1080×1080)"),
+    "portrait": N_("Social, portrait 4:5 (1080×1350)"),
+    "a4": N_("Print, A4 landscape (300 dpi)"),
+    "letter": N_("Print, US letter landscape (300 dpi)"),
+    "print": N_("Print, half A4 (2480×1754, 300 dpi)"),
 }
 """The print sizes (:data:`coverage.figures.SIZES`) as the app offers them."""
 
@@ -81,15 +82,22 @@ class RenderOptions:
     background: str = PLAIN
     highlight: bool = False
     horizon_m: float | None = None
+    lang: str = "en"
+    """The language of every word, number and name in the file (:data:`coverage.i18n.LANGS`)."""
 
     @classmethod
     def for_scenario(cls, scenario: Scenario, **changes: Any) -> RenderOptions:
         """The scenario's own title, subtitle and units, with ``changes`` (``None`` values ignored)."""
-        base = cls(title=scenario.title, subtitle=scenario.subtitle, units=scenario.units)
+        tr = translator(changes.get("lang") or "en")  # shipped titles in the reader's language
+        base = cls(
+            title=tr.shipped(scenario.title), subtitle=tr.shipped(scenario.subtitle), units=scenario.units
+        )
         return replace(base, **{k: v for k, v in changes.items() if v is not None})
 
     def check(self, fmt: Format) -> None:
         """Raise :class:`ExportError` for an option that ``fmt`` cannot honour or an unknown value."""
+        if self.lang not in LANGS:
+            raise ExportError(f"unknown language {self.lang!r}; use one of {', '.join(LANGS)}")
         if self.units not in UNITS:
             raise ExportError(f"unknown units {self.units!r}; use one of {', '.join(UNITS)}")
         if self.size not in SIZE_LABELS:
@@ -119,7 +127,8 @@ def render(result: Result, fmt: str, options: RenderOptions | None = None) -> by
     options.check(spec)
     if spec.name == "csv":  # a plain table: its description is a sidecar (csv_metadata)
         return export.table_csv(result.table, result.sites).encode()
-    description = describe(result, options.title, options.units)
+    tr = translator(options.lang)
+    description = describe(result, options.title, options.units, tr)
     if spec.name == "geojson":
         document = export.geojson_document(result, description)
         return (json.dumps(document, ensure_ascii=False) + "\n").encode()
@@ -136,6 +145,7 @@ def render(result: Result, fmt: str, options: RenderOptions | None = None) -> by
             units=options.units,
             tiles=tile_source(options.background),
             description=description,
+            tr=tr,
         )
         return page.encode()
     from coverage.figures import figure_bytes, render_figure
@@ -149,6 +159,7 @@ def render(result: Result, fmt: str, options: RenderOptions | None = None) -> by
         theme=options.theme,
         highlight=options.highlight,
         horizon_m=options.horizon_m,
+        tr=tr,
     )
     return figure_bytes(fig, spec.name, description)
 
@@ -159,11 +170,16 @@ def csv_metadata(result: Result, options: RenderOptions, csv_name: str) -> bytes
     ``csv_name + "-metadata.json"`` beside it."""
     options.check(FORMATS["csv"])
     document = export.csv_metadata(
-        list(result.table.columns), csv_name, describe(result, options.title, options.units), result.sites
+        list(result.table.columns),
+        csv_name,
+        describe(result, options.title, options.units, translator(options.lang)),
+        result.sites,
     )
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode()
 
 
 def caption(result: Result, options: RenderOptions) -> str:
     """The caption paragraph for ``result``: figures, sources, caveats and credits."""
-    return export.caption(result.sites, options.units, horizon_m=options.horizon_m)
+    return export.caption(
+        result.sites, options.units, horizon_m=options.horizon_m, tr=translator(options.lang)
+    )

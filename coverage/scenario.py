@@ -22,11 +22,12 @@ from typing import Any
 from coverage import paths
 from coverage.catalog import Catalog, Figure
 from coverage.errors import CoverageError, ScenarioError
+from coverage.i18n import EN, N_, Translator
 from coverage.places import find_place
 from coverage.rings import MAX_RADIUS_M, MIN_RADIUS_M
 from coverage.schemas import Schema
 from coverage.text import quoted, shorten, xml_invalid
-from coverage.units import Unit, format_distance, to_metres
+from coverage.units import Unit, to_metres
 
 SCHEMA_PATH = paths.SCHEMAS_DIR / "scenario.schema.json"
 MAX_BYTES = 1_000_000
@@ -89,34 +90,38 @@ class Site:
     def radius_km(self) -> float:
         return self.radius_m / 1000.0
 
-    def label(self, units: Unit = "km") -> str:
+    def label(self, units: Unit = "km", tr: Translator = EN) -> str:
         """ "S-400 Triumf, 250 mi = 402 km (Bloomberg, Jul 2017)" or "custom radius, 400 km (249 mi)".
 
         A cited figure is shown as published, then in ``units`` (or, if it was
-        published in ``units``, in the other common unit).
+        published in ``units``, in the other common unit); words in ``tr``'s language.
         """
         fig = self.figure
         if fig is None:
-            return f"custom radius, {format_distance(self.radius_m, units)}"
+            return tr.gettext("custom radius, {distance}").format(distance=tr.distance(self.radius_m, units))
         other: Unit = units if units != fig.unit else ("mi" if fig.unit == "km" else "km")
-        converted = format_distance(self.radius_m, other, both=False)
-        return f"{fig.system_name}, {fig.as_published()} = {converted}{_what_of(fig)} ({fig.source.short()})"
+        converted = tr.distance(self.radius_m, other, both=False)
+        return (
+            f"{fig.system_name}, {fig.as_published(tr)} = {converted}{_what_of(fig, tr)} "
+            f"({fig.source.short(tr)})"
+        )
 
-    def what(self) -> str:
+    def what(self, tr: Translator = EN) -> str:
         if self.figure is None:
-            return "custom radius"
-        return f"{self.figure.system_name} ({self.figure.as_published()}, {self.figure.source.short()})"
+            return tr.gettext("custom radius")
+        fig = self.figure
+        return f"{fig.system_name} ({fig.as_published(tr)}, {fig.source.short(tr)})"
 
 
-def _what_of(fig: Figure) -> str:
+def _what_of(fig: Figure, tr: Translator = EN) -> str:
     """ ", against aircraft" or ", 9M96 missile": what the figure measures, for labels.
 
     Nothing for a figure whose source names neither target nor missile (the caption and
     the Sources tab say "target type not stated"), keeping the common label short.
     """
     if fig.kind != "maximum":
-        return f", {fig.kind_label}"
-    return f", {fig.missile} missile" if fig.missile else ""
+        return f", {fig.kind_label_in(tr)}"
+    return ", " + tr.gettext("{missile} missile").format(missile=fig.missile) if fig.missile else ""
 
 
 @lru_cache(maxsize=1)
@@ -151,22 +156,32 @@ def _check_plain(raw: Any, source: str) -> None:
     while stack:
         node, path = stack.pop()
         if len(path) > MAX_DEPTH:
-            raise ScenarioError(f"{source}: {_json_path(path[:3])}: JSON is nested too deeply")
+            raise ScenarioError.of(
+                N_("{where}: JSON is nested too deeply"), where=f"{source}: {_json_path(path[:3])}"
+            )
         if isinstance(node, float) and not math.isfinite(node):
             literal = getattr(node, "literal", repr(node))
-            raise ScenarioError(
-                f"{source}: {_json_path(path)}: {literal} is not allowed, numbers must be finite"
+            raise ScenarioError.of(
+                N_("{where}: {literal} is not allowed, numbers must be finite"),
+                where=f"{source}: {_json_path(path)}",
+                literal=literal,
             )
         if isinstance(node, str):
             try:
                 node.encode("utf-8")
             except UnicodeEncodeError:
-                raise ScenarioError(f"{source}: {_json_path(path)}: text is not valid Unicode") from None
+                raise ScenarioError.of(
+                    N_("{where}: text is not valid Unicode"), where=f"{source}: {_json_path(path)}"
+                ) from None
             bad = xml_invalid(node)
             if bad is not None:
-                raise ScenarioError(
-                    f"{source}: {_json_path(path)}: text holds the control character {bad}, which "
-                    "map and data files cannot carry; remove it"
+                raise ScenarioError.of(
+                    N_(
+                        "{where}: text holds the control character {char}, which "
+                        "map and data files cannot carry; remove it"
+                    ),
+                    where=f"{source}: {_json_path(path)}",
+                    char=bad,
                 )
         elif isinstance(node, dict):
             for key, value in node.items():
@@ -217,22 +232,32 @@ def parse_scenario(data: str | bytes, source: str = "scenario") -> Scenario:
     """
     size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
     if size > MAX_BYTES:
-        raise ScenarioError(f"{source}: file is larger than {MAX_BYTES // 1000:,} kB")
+        raise ScenarioError.of(
+            N_("{where}: file is larger than {size} kB"), where=source, size=f"{MAX_BYTES // 1000:,}"
+        )
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ScenarioError(f"{source}: not UTF-8 text (byte {exc.start})") from None
+            raise ScenarioError.of(
+                N_("{where}: not UTF-8 text (byte {byte})"), where=source, byte=exc.start
+            ) from None
     try:
         raw = json.loads(data, parse_constant=_NonFinite)
     except json.JSONDecodeError as exc:
-        raise ScenarioError(
-            f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        raise ScenarioError.of(
+            N_("{where}: not valid JSON ({problem} at line {line}, column {column})"),
+            where=source,
+            problem=exc.msg,
+            line=exc.lineno,
+            column=exc.colno,
         ) from None
     except RecursionError:
-        raise ScenarioError(f"{source}: JSON is nested too deeply") from None
+        raise ScenarioError.of(N_("{where}: JSON is nested too deeply"), where=source) from None
     except ValueError as exc:  # e.g. an integer with more than 4,300 digits
-        raise ScenarioError(f"{source}: not usable JSON ({str(exc)[:80]})") from None
+        raise ScenarioError.of(
+            N_("{where}: not usable JSON ({problem})"), where=source, problem=str(exc)[:80]
+        ) from None
     return scenario_from_dict(raw, source)
 
 
@@ -250,26 +275,32 @@ def scenario_from_dict(raw: Any, source: str = "scenario") -> Scenario:
         where = f"{source}: sites[{i}]"
         has_pos = "lat" in site or "lon" in site
         if has_pos and not ("lat" in site and "lon" in site):
-            raise ScenarioError(f"{where}: give both lat and lon")
+            raise ScenarioError.of(N_("{where}: give both lat and lon"), where=where)
         if has_pos == ("place" in site):
-            raise ScenarioError(f"{where}: give either lat and lon, or place (not both)")
+            raise ScenarioError.of(N_("{where}: give either lat and lon, or place (not both)"), where=where)
         if ("system" in site) == ("radius" in site):
-            raise ScenarioError(f"{where}: give either system (and optionally figure) or radius and unit")
+            raise ScenarioError.of(
+                N_("{where}: give either system (and optionally figure) or radius and unit"), where=where
+            )
         if "figure" in site and "system" not in site:
-            raise ScenarioError(f"{where}: figure needs a system")
+            raise ScenarioError.of(N_("{where}: figure needs a system"), where=where)
         if "radius" in site and "unit" not in site:
-            raise ScenarioError(f"{where}: radius needs a unit (km, mi or nmi)")
+            raise ScenarioError.of(N_("{where}: radius needs a unit (km, mi or nmi)"), where=where)
         if "unit" in site and "radius" not in site:
-            raise ScenarioError(f"{where}: unit is only used with radius")
+            raise ScenarioError.of(N_("{where}: unit is only used with radius"), where=where)
         if "radius" in site:
             try:
                 metres = to_metres(site["radius"], site["unit"])
             except OverflowError:
                 metres = math.inf
             if not MIN_RADIUS_M <= metres <= MAX_RADIUS_M:
-                raise ScenarioError(
-                    f"{where}.radius: {float(min(site['radius'], 1e300)):g} {site['unit']} is outside "
-                    f"{MIN_RADIUS_M / 1000:g}–{MAX_RADIUS_M / 1000:,.0f} km"
+                raise ScenarioError.of(
+                    N_("{where}.radius: {value} {unit} is outside {low}–{high} km"),
+                    where=where,
+                    value=f"{float(min(site['radius'], 1e300)):g}",
+                    unit=site["unit"],
+                    low=f"{MIN_RADIUS_M / 1000:g}",
+                    high=f"{MAX_RADIUS_M / 1000:,.0f}",
                 )
         values = {k: site[k] for k in _SITE_KEYS if k in site}
         values["name"] = values["name"].strip()
@@ -340,7 +371,7 @@ def resolve_sites(scenario: Scenario, catalog: Catalog, source: str = "") -> tup
             elif spec.lat is not None and spec.lon is not None:
                 lat, lon = spec.lat, spec.lon
             else:
-                raise ScenarioError("give lat and lon, or place")
+                raise ScenarioError.of(N_("give lat and lon, or place"))
             figure = None
             if spec.system is not None:
                 figure = catalog.figure(spec.system, spec.figure)
@@ -348,9 +379,9 @@ def resolve_sites(scenario: Scenario, catalog: Catalog, source: str = "") -> tup
             elif spec.radius is not None and spec.unit is not None:
                 radius_m = to_metres(spec.radius, spec.unit)
             else:
-                raise ScenarioError("give a system, or a radius and its unit")
+                raise ScenarioError.of(N_("give a system, or a radius and its unit"))
         except CoverageError as exc:
-            raise ScenarioError(f"{source}{sep}sites[{i}] ({spec.name!r}): {exc}") from None
+            raise ScenarioError.within(f"{source}{sep}sites[{i}] ({spec.name!r})", exc) from None
         seen[spec.name] = seen.get(spec.name, 0) + 1
         name = spec.name if seen[spec.name] == 1 else f"{spec.name} ({seen[spec.name]})"
         out.append(Site(name, lat, lon, radius_m, figure))
@@ -376,9 +407,13 @@ def link_fits(encoded: str) -> bool:
 def decode_from_url(text: str) -> Scenario:
     """Inverse of :func:`encode_for_url`; any damage gives a :class:`ScenarioError`."""
     if len(text) > MAX_LINK_CHARS:
-        raise ScenarioError(
-            f"link: the scenario is {len(text):,} characters long, more than a link can carry "
-            f"({MAX_LINK_CHARS:,}); ask for the scenario file instead"
+        raise ScenarioError.of(
+            N_(
+                "link: the scenario is {chars} characters long, more than a link can carry "
+                "({limit}); ask for the scenario file instead"
+            ),
+            chars=f"{len(text):,}",
+            limit=f"{MAX_LINK_CHARS:,}",
         )
     try:
         packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
@@ -388,5 +423,5 @@ def decode_from_url(text: str) -> Scenario:
     except (binascii.Error, ValueError, zlib.error):
         complete = False
     if not complete:
-        raise ScenarioError("link: the scenario in this link is damaged (was it cut short?)")
+        raise ScenarioError.of(N_("link: the scenario in this link is damaged (was it cut short?)"))
     return parse_scenario(raw, "link")

@@ -19,6 +19,7 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from coverage import paths
+from coverage.i18n import N_
 from coverage.scenario import Scenario, load_scenario
 
 SCENARIOS_DIR = paths.SCENARIOS_DIR
@@ -48,58 +49,71 @@ class Step:
 
 STEPS: tuple[Step, ...] = (
     Step(
-        "1 · The purchase",
-        "In July 2017 Turkey agreed to pay $2.5 billion for Russia's S-400. The article this story "
-        "starts from (ZeroHedge, quoting Bloomberg) says the system “can hit targets as far as 250 "
-        "miles away”. Here is that figure drawn as a true circle of 250 miles (402 km) around Ankara.",
+        N_("1 · The purchase"),
+        N_(
+            "In July 2017 Turkey agreed to pay $2.5 billion for Russia's S-400. The article this story "
+            "starts from (ZeroHedge, quoting Bloomberg) says the system “can hit targets as far as 250 "
+            "miles away”. Here is that figure drawn as a true circle of 250 miles (402 km) around Ankara.",
+        ),
         "story-ankara.json",
     ),
     Step(
-        "2 · Where it could not go",
-        "The article says alliance constraints had kept such systems off the Armenian border, "
-        "the Aegean coast and the Greek border (highlighted), while the Russian system “would "
-        "allow Turkey to deploy … anywhere in the country”.",
+        N_("2 · Where it could not go"),
+        N_(
+            "The article says alliance constraints had kept such systems off the Armenian border, "
+            "the Aegean coast and the Greek border (highlighted), while the Russian system “would "
+            "allow Turkey to deploy … anywhere in the country”.",
+        ),
         "story-ankara.json",
         highlight=True,
     ),
     Step(
-        "3 · Ankara compared",
-        "The same 250-mile ring from Ankara, the Aegean coast (İzmir), the Greek border (Edirne) "
-        "and the Armenian border (Kars). The table below shows which neighbours each ring reaches "
-        "and how much of them.",
+        N_("3 · Ankara compared"),
+        N_(
+            "The same 250-mile ring from Ankara, the Aegean coast (İzmir), the Greek border (Edirne) "
+            "and the Armenian border (Kars). The table below shows which neighbours each ring reaches "
+            "and how much of them.",
+        ),
         "story.json",
         highlight=True,
     ),
     Step(
-        "4 · One claim among several",
-        "“250 miles” is one published figure among several. The War Zone (2019) gives each S-400 "
-        "missile its own: the 9M96 up to 75 miles, the 48N6 up to 160, the 40N6 around 250 by its "
-        "maker's claim; TASS gave 250 km in 2018 and 400 km in 2017. Here are the shortest, a middle "
-        "one and the story's, around Ankara. The Sources tab lists every figure and who said it.",
+        N_("4 · One claim among several"),
+        N_(
+            "“250 miles” is one published figure among several. The War Zone (2019) gives each S-400 "
+            "missile its own: the 9M96 up to 75 miles, the 48N6 up to 160, the 40N6 around 250 by its "
+            "maker's claim; TASS gave 250 km in 2018 and 400 km in 2017. Here are the shortest, a middle "
+            "one and the story's, around Ankara. The Sources tab lists every figure and who said it.",
+        ),
         "story-s400-spread.json",
     ),
     Step(
-        "5 · What stood where, 2013–2020",
-        "Before the S-400, NATO's own air defences in Turkey stood in the south-east: Patriots at "
-        "Adana, Kahramanmaraş and Gaziantep from 2013, Italy's SAMP/T from 2016. The S-400 arrived "
-        "at Mürted, near Ankara, in 2019 and was test-fired at Sinop on the Black Sea in 2020. Move "
-        "the slider through the reported events; each ring is that system's default cited figure.",
+        N_("5 · What stood where, 2013–2020"),
+        N_(
+            "Before the S-400, NATO's own air defences in Turkey stood in the south-east: Patriots at "
+            "Adana, Kahramanmaraş and Gaziantep from 2013, Italy's SAMP/T from 2016. The S-400 arrived "
+            "at Mürted, near Ankara, in 2019 and was test-fired at Sinop on the Black Sea in 2020. Move "
+            "the slider through the reported events; each ring is that system's default cited figure."
+        ),
         timeline=True,
     ),
 )
 
 PRESETS: dict[str, str] = {
-    "The 2017 S-400 story (guided)": "story",
-    "Story: all four sites": "story.json",
-    "S-400 at Ankara": "story-ankara.json",
-    "S-400 on the Aegean coast (İzmir)": "story-izmir.json",
-    "S-400 at the Greek border (Edirne)": "story-edirne.json",
-    "S-400 at the Armenian border (Kars)": "story-kars.json",
-    "S-400: three published figures (Ankara)": "story-s400-spread.json",
-    "Start empty": "empty",
-    "Your own map": "",  # what the user built: choosing it keeps the current sites
+    N_("The 2017 S-400 story (guided)"): "story",
+    N_("Story: all four sites"): "story.json",
+    N_("S-400 at Ankara"): "story-ankara.json",
+    N_("S-400 on the Aegean coast (İzmir)"): "story-izmir.json",
+    N_("S-400 at the Greek border (Edirne)"): "story-edirne.json",
+    N_("S-400 at the Armenian border (Kars)"): "story-kars.json",
+    N_("S-400: three published figures (Ankara)"): "story-s400-spread.json",
+    N_("Start empty"): "empty",
+    N_("Your own map"): "",  # what the user built: choosing it keeps the current sites
 }
+"""Preset titles (English: the keys a link and the app's state use; shown with ``tr.gettext``)."""
 OWN_MAP = "Your own map"
+HIGHLIGHT_NAMES = (N_("Armenian border"), N_("Aegean coast"), N_("Greek border"))
+"""The story's highlights as legends and captions name them (translated where shown)."""
 
 
 @lru_cache(maxsize=16)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from coverage.borders import DISPUTED_AREAS
+from coverage.i18n import EN, N_, Translator
 from coverage.scenario import Site
 from coverage.tiles import TileSource
 
@@ -34,6 +35,19 @@ SHARE_CLASSES: tuple[tuple[float, str], ...] = (
     (50.0, "50–99 %"),
     (99.0, "99–100 %"),
 )
+_SHARE_BOUNDS = (0, 1, 10, 50, 99, 100)
+
+
+def share_label(index: int, tr: Translator = EN) -> str:
+    """The legend label of :data:`SHARE_CLASSES` ``[index]`` in ``tr``'s language ("%1–10" in Turkish)."""
+    if tr.lang == "en":
+        return SHARE_CLASSES[index][1]
+    if index == 0:
+        return tr.gettext("under {share}").format(share=tr.percent(1))
+    low, high = _SHARE_BOUNDS[index], _SHARE_BOUNDS[index + 1]
+    return tr.percent(high).replace(tr.number(high), f"{tr.number(low)}–{tr.number(high)}")
+
+
 """Classes of a country's share within range: (lower bound in %, legend label).
 
 Both renderers shade a reached country by its class, so that 0.0 % does not look
@@ -155,6 +169,18 @@ def font_files() -> tuple[Path, ...]:
     return tuple(p for p in (folder / f"SourceSansPro-{n}.ttf" for n in names) if p.is_file())
 
 
+def missing_glyphs(text: str) -> str:
+    """The characters of ``text`` (without repeats) that :data:`FONT_FAMILY` has no glyph for;
+    "" when the print maps draw all of it in their own font (Turkish İ ı ğ ş, Greek with tonos)."""
+    from fontTools.ttLib import TTFont
+
+    files = font_files()
+    if not files:
+        return "".join(dict.fromkeys(ch for ch in text if not ch.isspace()))
+    covered = set(TTFont(str(files[0])).getBestCmap())
+    return "".join(dict.fromkeys(ch for ch in text if not ch.isspace() and ord(ch) not in covered))
+
+
 def figure_colours(sites: Sequence[Site]) -> list[str]:
     """One colour per cited figure (sites with the same figure share it), in site order.
 
@@ -175,14 +201,22 @@ def site_colour(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
-def short_credit(sites: Sequence[Site]) -> str:
+def short_credit(sites: Sequence[Site], tr: Translator = EN) -> str:
     """ "Sources: ZeroHedge citing Bloomberg (2017); TASS (2017); Natural Earth": a credit
     line a desk can paste (no URLs; the Sources tab and data files carry those)."""
-    ranges = dict.fromkeys(s.figure.source.credit() for s in sites if s.figure is not None)
-    custom = ["custom radius (unsourced)"] if any(s.figure is None for s in sites) else []
-    disputed = disputed_on_map(sites)
-    borders = f"Natural Earth (de facto borders; {_and(disputed)} disputed)" if disputed else "Natural Earth"
-    return "Sources: " + "; ".join([*ranges, *custom, borders])
+    ranges = dict.fromkeys(s.figure.source.credit(tr) for s in sites if s.figure is not None)
+    custom = [tr.gettext("custom radius (unsourced)")] if any(s.figure is None for s in sites) else []
+    disputed = [tr.gettext(name) for name in disputed_on_map(sites)]
+    borders = (
+        tr.gettext("Natural Earth (de facto borders; {areas} disputed)").format(areas=_and(disputed, tr))
+        if disputed
+        else "Natural Earth"
+    )
+    return tr.gettext("Sources: {sources}").format(sources="; ".join([*ranges, *custom, borders]))
+
+
+_DISPUTED_WORDS = (N_("Northern Cyprus"), N_("Crimea"), N_("Kashmir"))
+"""The names of :data:`coverage.borders.DISPUTED_AREAS`, marked for translation."""
 
 
 def disputed_on_map(sites: Sequence[Site]) -> list[str]:
@@ -208,19 +242,21 @@ def disputed_on_map(sites: Sequence[Site]) -> list[str]:
     ]
 
 
-def _and(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+def _and(names: Sequence[str], tr: Translator = EN) -> str:
+    if len(names) == 1:
+        return names[0]
+    return tr.gettext("{items} and {last}").format(items=", ".join(names[:-1]), last=names[-1])
 
 
-def credit_text(sites: Sequence[Site], tiles: TileSource | None = None) -> str:
+def credit_text(sites: Sequence[Site], tiles: TileSource | None = None, tr: Translator = EN) -> str:
     """The map's credit line: :func:`short_credit`, then the background's credit with ``tiles``."""
-    background = f" {tiles.credit}." if tiles is not None else ""
-    return short_credit(sites) + "." + background
+    background = f" {tr.gettext(tiles.credit)}." if tiles is not None else ""
+    return short_credit(sites, tr) + "." + background
 
 
-PRINT_PROJECTION_NOTE = "Azimuthal equidistant projection centred on the sites."
+PRINT_PROJECTION_NOTE = N_("Azimuthal equidistant projection centred on the sites.")
 
 
-def print_credit(sites: Sequence[Site]) -> str:
+def print_credit(sites: Sequence[Site], tr: Translator = EN) -> str:
     """The print map's credit line: :func:`credit_text` plus the projection."""
-    return f"{credit_text(sites)} {PRINT_PROJECTION_NOTE}"
+    return f"{credit_text(sites, tr=tr)} {tr.gettext(PRINT_PROJECTION_NOTE)}"

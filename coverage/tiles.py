@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
 
+from coverage.i18n import N_
+
 PLAIN: Final = "plain"
 """The key of the default, offline background (no tiles)."""
 
@@ -63,18 +65,18 @@ TILE_SOURCES: Final[dict[str, TileSource]] = {
     for source in (
         TileSource(
             key="osm",
-            label="OpenStreetMap (online)",
+            label=N_("OpenStreetMap (online)"),
             url="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
             attribution=_OSM,
-            credit="Background: © OpenStreetMap contributors",
+            credit=N_("Background: © OpenStreetMap contributors"),
             max_zoom=19,
         ),
         TileSource(
             key="carto-light",
-            label="CARTO light (online)",
+            label=N_("CARTO light (online)"),
             url="https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",
             attribution=f'{_OSM} &copy; <a href="https://carto.com/attributions">CARTO</a>',
-            credit="Background: © OpenStreetMap contributors © CARTO",
+            credit=N_("Background: © OpenStreetMap contributors © CARTO"),
             max_zoom=20,
             subdomains="abcd",
         ),
@@ -82,7 +84,7 @@ TILE_SOURCES: Final[dict[str, TileSource]] = {
 }
 
 BACKGROUNDS: Final[dict[str, str]] = {
-    PLAIN: "Plain (offline)",
+    PLAIN: N_("Plain (offline)"),
     **{key: source.label for key, source in TILE_SOURCES.items()},
 }
 """Background key → label for a chooser; the first (``PLAIN``) is the default."""

@@ -11,7 +11,7 @@ Nothing here suggests a place: it only replays what was reported.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +20,7 @@ import yaml
 from coverage import paths
 from coverage.catalog import Source, human_date, text_date_loader
 from coverage.errors import DataFileError
+from coverage.i18n import EN, Translator
 from coverage.scenario import Scenario, SiteSpec
 from coverage.schemas import Schema
 
@@ -42,7 +43,11 @@ class Event:
     @property
     def label(self) -> str:
         """ "26 Jan 2013 · NATO Patriots at Adana (Netherlands)": for the story's slider."""
-        return f"{human_date(self.date)} · {self.title}"
+        return self.label_in(EN)
+
+    def label_in(self, tr: Translator) -> str:
+        """:attr:`label` in ``tr``'s language."""
+        return f"{human_date(self.date, tr)} · {tr.gettext(self.title)}"
 
 
 @lru_cache(maxsize=1)
@@ -119,13 +124,18 @@ def standing_at(events: Sequence[Event], event_id: str) -> tuple[Event, ...]:
     raise DataFileError(f"no timeline event {event_id!r}; the events: {known}")
 
 
-def scenario_at(events: Sequence[Event], event_id: str) -> Scenario:
-    """The map at ``event_id``: every reported deployment standing then, labelled with its dates."""
+def scenario_at(events: Sequence[Event], event_id: str, tr: Translator = EN) -> Scenario:
+    """The map at ``event_id``: every reported deployment standing then, labelled with its dates
+    (site names, title and subtitle in ``tr``'s language)."""
     event = next((e for e in events if e.id == event_id), None)
     standing = standing_at(events, event_id)
     assert event is not None  # standing_at has raised otherwise
     return Scenario(
-        sites=tuple(e.site for e in standing if e.site is not None),
-        title=f"Reported air-defence deployments in Turkey, {human_date(event.date)}",
-        subtitle="Published history at city level; each ring is its system's default cited figure",
+        sites=tuple(replace(e.site, name=tr.gettext(e.site.name)) for e in standing if e.site is not None),
+        title=tr.gettext("Reported air-defence deployments in Turkey, {date}").format(
+            date=human_date(event.date, tr)
+        ),
+        subtitle=tr.gettext(
+            "Published history at city level; each ring is its system's default cited figure"
+        ),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 from coverage.errors import CoverageError
+from coverage.i18n import N_
 
 Unit = Literal["km", "mi", "nmi"]
 UNITS: tuple[Unit, ...] = get_args(Unit)
@@ -19,7 +20,9 @@ def check_unit(unit: str) -> Unit:
     for known in UNITS:
         if unit == known:
             return known
-    raise CoverageError(f"unknown unit {unit!r}: use one of {', '.join(UNITS)}")
+    raise CoverageError.of(
+        N_("unknown unit {unit}: use one of {units}"), unit=repr(unit), units=", ".join(UNITS)
+    )
 
 
 def to_metres(value: float, unit: str) -> float:

@@ -22,7 +22,8 @@ import urllib.parse
 from dataclasses import fields
 
 from coverage.analysis import Result
-from coverage.style import SHARE_CLASSES, THEMES, Theme, site_colour
+from coverage.i18n import EN, N_, Translator
+from coverage.style import SHARE_CLASSES, THEMES, Theme, share_label, site_colour
 from coverage.units import Unit, from_metres
 
 AREA_UNITS = {"km": "km²", "mi": "sq mi", "nmi": "sq nmi"}
@@ -184,32 +185,35 @@ EN_SPACE = "\u2002"
 """Between sites in the legend: wider than a space, and a line may break at it."""
 
 
-def legend_html(result: Result, units: Unit) -> str:
+def legend_html(result: Result, units: Unit, tr: Translator = EN) -> str:
     """The rings by colour with their sites' names (sites sharing a figure on one line, with
     the figure and its source), and the share classes by name, not only by shade."""
     groups: dict[str, list[str]] = {}
     for i, s in enumerate(result.sites):
         ring = (
             f'<span class="rr-site"><span class="rr-ring" style="border-color:{site_colour(i)}" '
-            f'aria-hidden="true"></span><strong>{html.escape(s.name)}</strong></span>'
+            f'aria-hidden="true"></span><strong>{html.escape(tr.place(s.name))}</strong></span>'
         )
-        groups.setdefault(s.label(units), []).append(ring)
+        groups.setdefault(s.label(units, tr), []).append(ring)
     rings = "".join(
         f'<li><span class="rr-sites">{EN_SPACE.join(names)}</span>: {html.escape(label)}</li>'
         for label, names in groups.items()
     )
-    parts = [f'<ul class="rr-rings" aria-label="Rings">{rings}</ul>']
+    rings_label = html.escape(tr.gettext("Rings"))
+    parts = [f'<ul class="rr-rings" aria-label="{rings_label}">{rings}</ul>']
     if result.rows:
         from coverage.maps import STYLE
 
         swatches = "".join(
             f'<li class="share-class"><span class="rr-swatch" style="background:{STYLE.share_fill(lower)}"'
-            f' data-light="{STYLE.share_fill(lower)}" aria-hidden="true"></span>{html.escape(label)}</li>'
-            for lower, label in SHARE_CLASSES
+            f' data-light="{STYLE.share_fill(lower)}" aria-hidden="true"></span>'
+            f"{html.escape(share_label(index, tr))}</li>"
+            for index, (lower, _) in enumerate(SHARE_CLASSES)
         )
+        heading = html.escape(tr.gettext("Countries shaded by the share within range:"))
         parts.append(
-            '<div class="rr-shares share-legend"><span id="rr-shares-label">Countries shaded by the share '
-            f'within range:</span><ul aria-labelledby="rr-shares-label">{swatches}</ul></div>'
+            f'<div class="rr-shares share-legend"><span id="rr-shares-label">{heading}</span>'
+            f'<ul aria-labelledby="rr-shares-label">{swatches}</ul></div>'
         )
     return f'<div class="rr-legend">{"".join(parts)}</div>'
 
@@ -227,51 +231,67 @@ def legend_dark_css() -> str:
     )
 
 
-def results_table_html(result: Result, units: Unit) -> str:
-    """The countries within range as a table (caption, column and row headers), largest share first."""
-    area = AREA_UNITS[units]
+def results_table_html(result: Result, units: Unit, tr: Translator = EN) -> str:
+    """The countries within range as a table (caption, column and row headers), largest share
+    first, in ``tr``'s language."""
+    area = tr.area(0, units).split(" ", 1)[1] if tr.lang != "en" else AREA_UNITS[units]
     factor = from_metres(1000.0, units) ** 2
     if not result.rows:
-        return '<p id="rr-table">No country within range: every ring lies over the sea.</p>'
+        no_country = tr.gettext("No country within range: every ring lies over the sea.")
+        return f'<p id="rr-table">{html.escape(no_country)}</p>'
     rows = sorted(result.rows, key=lambda r: (-float(r["covered_pct"]), str(r["country"])))
     body = "".join(
-        f'<tr><th scope="row">{html.escape(str(r["country"]))}</th>'
-        f"<td>{float(r['covered_km2']) * factor:,.0f}</td>"
-        f"<td>{float(r['country_km2']) * factor:,.0f}</td>"
-        f"<td>{float(r['covered_pct']):.1f} %</td></tr>"
+        f'<tr><th scope="row">{html.escape(tr.country(str(r["country"])))}</th>'
+        f"<td>{tr.number(float(r['covered_km2']) * factor)}</td>"
+        f"<td>{tr.number(float(r['country_km2']) * factor)}</td>"
+        f"<td>{tr.percent(float(r['covered_pct']), 1)}</td></tr>"
         for r in rows
     )
-    head = "".join(
-        f'<th scope="col">{html.escape(h)}</th>'
-        for h in ("Country", f"Within range ({area})", f"Whole country ({area})", "Share within range")
+    headings = (
+        tr.gettext("Country"),
+        tr.gettext("Within range ({unit})").format(unit=area),
+        tr.gettext("Whole country ({unit})").format(unit=area),
+        tr.gettext("Share within range"),
     )
-    rings = "ring" if len(result.sites) == 1 else "rings (overlaps counted once)"
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headings)
+    if len(result.sites) == 1:
+        caption = tr.gettext(
+            "Countries within range of the ring: area within range and share of each country"
+        )
+    else:
+        caption = tr.gettext(
+            "Countries within range of the rings (overlaps counted once): area within range and share "
+            "of each country"
+        )
     return (
         # A box that may scroll sideways on a narrow screen: focusable and named, so a keyboard
         # can scroll it too (WCAG 2.1.1; axe-core's scrollable-region-focusable).
         '<div class="rr-table-wrap" tabindex="0" role="region" aria-labelledby="rr-caption">'
         '<table id="rr-table">'
-        '<caption id="rr-caption">'
-        f"Countries within range of the {rings}: area within range and share of each "
-        f"country</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+        f'<caption id="rr-caption">{html.escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
 
-def data_link_html(csv_text: str, file_stem: str) -> str:
+def data_link_html(csv_text: str, file_stem: str, tr: Translator = EN) -> str:
     """A reader's "get the data" link: the table's CSV inside the page (a ``data:`` address)."""
     href = "data:text/csv;charset=utf-8," + urllib.parse.quote(csv_text)
     name = html.escape(f"{file_stem}.csv")
-    return f'<p class="rr-links"><a href="{href}" download="{name}">Get the data (CSV, with sources)</a></p>'
+    words = html.escape(tr.gettext("Get the data (CSV, with sources)"))
+    return f'<p class="rr-links"><a href="{href}" download="{name}">{words}</a></p>'
 
 
-def embed_snippet(url: str, title: str) -> str:
+def embed_snippet(url: str, title: str, tr: Translator = EN) -> str:
     """A paste-ready iframe for ``url`` (where the HTML file is hosted), titled for screen readers.
 
     The iframe starts at :data:`EMBED_ASPECT` (what stays if a site strips scripts; the page
     then scrolls inside it); the few lines of script after it set its height to the height
     the page reports (:data:`EMBEDDED_SCRIPT`), only for messages from that iframe.
     """
-    frame_title = html.escape(f"Interactive map: {title}" if title else "Interactive map")
+    named = (
+        tr.gettext("Interactive map: {title}").format(title=title) if title else tr.gettext("Interactive map")
+    )
+    frame_title = html.escape(named)
     return (
         f'<iframe src="{html.escape(url)}" title="{frame_title}" data-range-rings loading="lazy" '
         f'style="display:block;width:100%;border:0;aspect-ratio:{EMBED_ASPECT};'
@@ -285,7 +305,7 @@ def embed_snippet(url: str, title: str) -> str:
     )
 
 
-HOSTING_NOTE = (
+HOSTING_NOTE = N_(
     "Host the HTML file on any static web host (your site's file store or any plain web "
     "server) and paste the snippet where the map should appear, with the file's address in "
     "src. The file is self-contained: it loads nothing from the internet (unless you chose an "

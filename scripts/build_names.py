@@ -6,20 +6,28 @@ Natural Earth 4.1 (2018) abbreviates and dates its names ("Macedonia", "eSwatini
 below, where ISO's formal or inverted form is not what a newsroom prints. Features with
 no ISO code (Northern Cyprus, Kosovo, Somaliland…) keep Natural Earth's name, spelled
 out. The loader reads the CSV (no pycountry import on the report's path).
-Run: ``.venv/bin/python scripts/build_names.py``.
+It also writes ``data/boundaries/names_i18n.csv``: each name in Turkish and Greek
+(:data:`coverage.i18n.LANGS`), from pycountry's gettext translations of ISO 3166
+(the iso-codes project), with the same house style applied per language: where the
+English house name overrides ISO, where ISO's translation is missing or formal/inverted,
+the language's common name from CLDR (Babel's territory names) is taken instead.
+Run: ``.venv/bin/python scripts/build_names.py`` (then ``python -m coverage.integrity``).
 """
 
 from __future__ import annotations
 
 import csv
+import gettext
 import hashlib
 import sys
 from importlib.metadata import version
 
 import pyarrow.parquet as pq
 import pycountry
+from babel import Locale
 
 from coverage.borders import NAMES_CSV, RESOLUTIONS, boundary_path
+from coverage.i18n import COUNTRY_NAMES_CSV, LANGS
 
 HOUSE_STYLE: dict[str, tuple[str, str]] = {
     # ISO name -> (house name, why)
@@ -61,6 +69,41 @@ def house_name(ne_name: str, iso_a3: str | None) -> tuple[str, str]:
     return iso, f"ISO 3166 via pycountry {version('pycountry')}"
 
 
+NO_CODE_READ: dict[tuple[str, str], tuple[str, str]] = {
+    # (house name, language) of a feature without an ISO code -> (name, page it was read on)
+    ("Northern Cyprus", "tr"): ("Kuzey Kıbrıs", "https://is.wikipedia.org/wiki/Nor%C3%B0ur-K%C3%BDpur"),
+    ("Northern Cyprus", "el"): (
+        "Βόρεια Κύπρος",
+        "el.wikipedia (redirect title Βόρεια Κύπρος, article Τουρκική Δημοκρατία της Βόρειας Κύπρου)",
+    ),
+}
+
+# CLDR's names that disambiguate rather than name ("Kongo - Brazavil", "Çin Hong Kong ÖİB").
+_CLDR_DISAMBIGUATION = (" - ", "ÖİB", "ΕΔΠ")
+
+
+def translated_name(house: str, iso_a3: str | None, lang: str) -> tuple[str, str]:
+    """(name in ``lang``, where it comes from) for the feature whose house English name is ``house``."""
+    country = pycountry.countries.get(alpha_3=iso_a3) if iso_a3 else None
+    cldr_source = f"CLDR via Babel {version('babel')}"
+    if country is None:
+        if (house, lang) in NO_CODE_READ:
+            name, page = NO_CODE_READ[house, lang]
+            return name, f"read in {page}"
+        if house == "Kosovo":  # no ISO 3166 code, but CLDR has the user-assigned XK
+            return Locale(lang).territories["XK"], f"{cldr_source} (XK)"
+        return house, "not translated: no ISO 3166 code and no name read in this language"
+    iso = getattr(country, "common_name", None) or country.name
+    catalog = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+    found = catalog.gettext(iso)
+    pycountry_source = f"ISO 3166 via pycountry {version('pycountry')}"
+    formal = found == iso or iso in HOUSE_STYLE or ", " in found or "(" in found
+    cldr = Locale(lang).territories.get(country.alpha_2)
+    if formal and cldr and not any(mark in cldr for mark in _CLDR_DISAMBIGUATION):
+        return cldr, f"house style: common name, {cldr_source} ({country.alpha_2})"
+    return found, pycountry_source
+
+
 def main() -> int:
     features: dict[str, str | None] = {}
     for resolution in RESOLUTIONS:
@@ -72,6 +115,16 @@ def main() -> int:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["natural_earth_name", "name", "source"])
         writer.writerows(rows)
+    with COUNTRY_NAMES_CSV.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["name", "lang", "translated", "source"])
+        seen: set[str] = set()
+        for ne, house, _ in rows:
+            if house in seen:
+                continue
+            seen.add(house)
+            for lang in LANGS[1:]:
+                writer.writerow([house, lang, *translated_name(house, features[ne], lang)])
     digest = hashlib.sha256(NAMES_CSV.read_bytes()).hexdigest()
     print(f"wrote {len(rows)} names to {NAMES_CSV} (sha256 {digest}); update SHA256SUMS", file=sys.stderr)
     return 0

@@ -24,3 +24,5 @@ else
 fi
 # The build backend comes from the lock above, not from a fresh download.
 .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+# The Turkish and Greek catalogs, compiled from their .po files (coverage/locale/).
+PYBABEL=.venv/bin/pybabel PYTHON=.venv/bin/python scripts/messages.sh compile

@@ -475,6 +475,62 @@ def test_a_link_in_nautical_miles_opens_in_them() -> None:
     assert decode_from_url(at.query_params["s"]).units == "nmi"
 
 
+def _table_in(at: AppTest, tab_label: str, first_column: str) -> pd.DataFrame:
+    """The first table starting with ``first_column`` in the tab labelled ``tab_label``."""
+    _open_tab(at, tab_label)
+    return next(frame for frame in _tables(at) if frame.columns[0] == first_column)
+
+
+def test_in_turkish_the_story_names_its_countries_steps_and_errors_in_turkish() -> None:
+    at = _app(lang="tr", step="3")
+    assert not at.exception
+    assert at.radio(key="step").options == [
+        "1 · Satın alma",
+        "2 · Gidemediği yerler",
+        "3 · Ankara ile karşılaştırma",
+        "4 · Birçok iddiadan biri",
+        "5 · Ne nerede konuşlandı, 2013–2020",
+    ]
+    assert _plain(at.title[0].value) == "Türkiye'de dört yerden 250 millik bir S-400 halkası nereye ulaşıyor"
+    table = _table_in(at, "Ulaşılan ülkeler", "Ülke")
+    countries = list(table["Ülke"])
+    for name in ("Türkiye", "Yunanistan", "Ermenistan", "Bulgaristan", "Gürcistan"):
+        assert name in countries, name
+    assert re.fullmatch(r"%\d{1,3},\d", table.iloc[0, 3])  # Babel's Turkish percent: "%86,8"
+    assert at.query_params["lang"] == "tr"  # the language stays in the link
+    damaged = _app(lang="tr", s="not-a-scenario")
+    assert _plain(damaged.error[0].value).startswith(
+        "Bağlantıdaki senaryo kullanılamadı: bağlantı: bu bağlantıdaki senaryo bozuk"
+    )
+
+
+def test_in_greek_the_story_names_greece_and_turkey_in_greek() -> None:
+    at = _app(lang="el", step="3")
+    assert not at.exception
+    countries = list(_table_in(at, "Χώρες εντός βεληνεκούς", "Χώρα")["Χώρα"])
+    assert "Ελλάδα" in countries and "Τουρκία" in countries and "Greece" not in countries
+    assert at.radio(key="step").options[0] == "1 · Η αγορά"
+
+
+def test_the_sidebar_chooses_the_language_and_the_link_without_one_is_english() -> None:
+    at = _app()
+    assert at.session_state["lang"] == "en" and "lang" not in at.query_params
+    at.radio(key="lang").set_value("el").run()
+    assert not at.exception
+    assert at.radio(key="preset").options[0] == "Η ιστορία του S-400, 2017 (με οδηγό)"
+    assert at.query_params["lang"] == "el"
+    assert any(_plain(c.value).startswith("Πηγές: ") for c in at.caption)  # the map's credit line
+    at.radio(key="lang").set_value("en").run()
+    assert (
+        "lang" not in at.query_params and at.radio(key="preset").options[0] == "The 2017 S-400 story (guided)"
+    )
+
+
+def test_an_unknown_language_in_the_link_falls_back_to_english() -> None:
+    at = _app(lang="xx")
+    assert not at.exception and at.session_state["lang"] == "en"
+
+
 def test_story_steps_change_the_map_in_place() -> None:
     """The base map (what streamlit-folium mounts) stays the same from step to step; only
     its stage changes, so the browser keeps the map and swaps the layers in place."""

@@ -176,6 +176,31 @@ def test_a_step_link_opens_the_guided_story_at_that_step() -> None:
     assert state.step_link(session) is None
 
 
+@pytest.mark.parametrize(
+    ("link", "browser", "expected"),
+    [
+        ("tr", "el-GR", "tr"),  # the link names the language: it wins
+        (None, "el-GR", "el"),  # none in the link: the browser's
+        (None, "tr", "tr"),
+        (None, "de-DE", "en"),  # a language we do not have: English
+        ("xx", None, "en"),
+    ],
+)
+def test_the_language_comes_from_the_link_then_the_browser(link, browser, expected) -> None:
+    session: dict[str, Any] = {}
+    assert state.choose_lang(session, link, browser) == expected
+    assert state.choose_lang(session, "el", "tr") == expected  # later runs keep the session's own
+
+
+def test_a_bad_links_error_is_said_in_the_readers_language() -> None:
+    from coverage.i18n import translator
+
+    session: dict[str, Any] = {}
+    state.begin_run(session, "bad", lambda text: (_ for _ in ()).throw(ScenarioError.of("link: damaged")))
+    (message,) = state.take_errors(session, translator("el"))
+    assert message.startswith("Το σενάριο του συνδέσμου δεν μπόρεσε να χρησιμοποιηθεί: link: damaged")
+
+
 def test_step_by_moves_one_step_and_stops_at_the_ends() -> None:
     session: dict[str, Any] = {}
     state.begin_run(session, None, _no_link)

@@ -92,3 +92,24 @@ def test_legend_names_each_site_in_its_ring_colour_and_shows_names_literally() -
     name = parts[1].split("} ", 1)[1]
     assert not re.search(r"(?<!\\)[\[\](){}$|]", name), name  # nothing live: no link, maths, directive
     assert "100 km" in name
+
+
+def test_sources_keep_quotes_as_published_and_name_their_language():
+    from coverage.catalog import load_catalog
+    from coverage.i18n import translator
+
+    fig = load_catalog().figure("s-400")
+    turkish = views.figure_line(fig, translator("tr"))
+    assert f"“{views.md_escape(fig.source.quote)}” (İngilizce)" in turkish  # the quote as published
+    assert views.md_escape(fig.kind_label_in(translator("tr"))) in turkish
+    assert "(in English)" not in views.figure_line(fig)  # English on an English page: nothing to mark
+
+
+def test_a_timeline_event_reads_in_greek_with_its_source():
+    from coverage.i18n import translator
+    from coverage.timeline import load_timeline
+
+    event = load_timeline()[0]
+    text = views.event_markdown(event, translator("el"))
+    assert text.startswith(r"**26 Ιαν 2013: Patriot του ΝΑΤΟ στα Άδανα \(Ολλανδία\).**")
+    assert "*Πηγή: Bruxelles2" in text and f"[σύνδεσμος]({event.source.url})" in text

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -341,6 +342,59 @@ def test_a_render_killed_at_any_moment_leaves_no_partial_or_stray_file(tmp_path,
         if signame == "SIGKILL":
             run("render", KARS, "--out", str(tmp_path / "next.csv"))  # the next write cleans up
         assert not list(tmp_path.glob(".range-rings-*")), (delay, list(tmp_path.iterdir()))
+
+
+def test_report_in_greek_has_greek_headings_names_and_numbers():
+    proc = run("report", str(ROOT / "scenarios" / "story.json"), "--resolution", "110m", "--lang", "el")
+    assert proc.returncode == 0, proc.stderr
+    title, *site_lines = proc.stdout.splitlines()[:5]
+    assert title == "Πού φτάνει ένας κύκλος S-400 των 250 μιλίων από τέσσερα σημεία της Τουρκίας"
+    assert site_lines[0].startswith("Άγκυρα: S-400 Triumf, 250 μίλια = 402 km")
+    table = proc.stdout.split("\n\n", 1)[1]
+    heading, *rows = table.splitlines()
+    assert heading.split()[:3] == ["χώρα", "κωδικός", "ISO"]
+    countries = [row.split("  ")[0] for row in rows]
+    assert {"Τουρκία", "Ελλάδα", "Αρμενία", "Βουλγαρία"} <= set(countries)
+    turkey = next(row for row in rows if row.startswith("Τουρκία"))
+    assert re.search(r" \d{3}\.\d{3} +\d{2},\d%$", turkey)  # Greek separators, Babel's percent
+
+
+def test_render_in_turkish_labels_the_svg_in_turkish(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "kars.svg"
+    proc = run("render", KARS, "--out", str(out), "--resolution", "110m", "--lang", "tr", "--caption")
+    assert proc.returncode == 0, proc.stderr
+    root = ET.fromstring(out.read_bytes())
+    texts = " ".join("".join(e.itertext()) for e in root.iter() if e.tag.endswith("}text"))
+    for name in ("Ermenistan", "Gürcistan", "Azerbaycan", "Türkiye'nin S-400'ü Ermenistan sınırında"):
+        assert name in texts, name
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "tr"
+    desc = next(e.text for e in root.iter() if e.tag.endswith("}desc"))
+    assert desc.startswith("Harita: Kars (Türkiye) çevresinde 250 millik (402 km) bir daire")
+    assert "Ermenistan (%100)" in desc
+    assert "Halkalar: kamuya açık kaynaklarda geçen menziller" in proc.stdout  # the caption
+
+
+def test_errors_and_unknown_languages_are_one_line(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"version": 1, "sites": [{"name": "X", "place": "Nowhereville", "system": "s-400"}]}')
+    line = assert_clean_error(run("report", str(bad), "--lang", "tr"))
+    assert "bilinmeyen yer 'Nowhereville'" in line
+    assert "argument --lang: invalid choice: 'de'" in assert_clean_error(run("report", KARS, "--lang", "de"))
+
+
+def test_render_html_in_greek_names_its_language_and_says_it_in_greek(tmp_path):
+    out = tmp_path / "kars.html"
+    proc = run("render", KARS, "--out", str(out), "--resolution", "110m", "--lang", "el")
+    assert proc.returncode == 0, proc.stderr
+    page = out.read_text(encoding="utf-8")
+    assert '<html lang="el">' in page
+    assert "Οι χώρες χρωματίζονται ανάλογα με το ποσοστό εντός βεληνεκούς:" in page  # the legend
+    assert '<th scope="row">Αρμενία</th>' in page and "Παράλειψη του χάρτη" in page  # table, skip link
+    assert 'aria-label="Χάρτης: κύκλος 250 μιλίων (402 km) γύρω από: Kars, Τουρκία·' in page
+    # The map's tooltips and labels are Greek too (English names remain only as the data's keys).
+    assert '"Armenia":["Αρμενία: 100,0% εντός βεληνεκούς"' in page
 
 
 def test_render_csv_writes_its_description_beside_it_as_csvw(tmp_path):

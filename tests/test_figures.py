@@ -428,3 +428,62 @@ def test_new_sizes_have_their_pixel_sizes() -> None:
     assert (SIZES["social"].width_px, SIZES["social"].height_px) == (1200, 675)
     assert (SIZES["a4"].width_px, SIZES["a4"].height_px, SIZES["a4"].dpi) == (3508, 2480, 300)
     assert (SIZES["letter"].width_px, SIZES["letter"].height_px, SIZES["letter"].dpi) == (3300, 2550, 300)
+
+
+GREEK_TITLE = "Πού φτάνει ένας κύκλος 250 μιλίων; Άγκυρα, Ελλάδα, Τουρκία, Αιγαίο Πέλαγος"
+TURKISH_TITLE = "İzmir'den Iğdır'a: Yunanistan, Ermenistan, Gürcistan, Kıbrıs, Çanakkale, Şam"
+
+
+@pytest.mark.parametrize("title", [GREEK_TITLE, TURKISH_TITLE])
+def test_greek_and_turkish_titles_need_no_other_font(title, tmp_path) -> None:
+    """Drawn in Source Sans Pro alone (warnings are errors here): no glyph missing, so no box
+    and no fallback; the title is text in the SVG, and pdftotext reads it back from the PDF."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from coverage.figures import _add_fonts
+    from coverage.style import FONT_FAMILY, missing_glyphs
+
+    assert font_files() and missing_glyphs(title) == ""
+    _add_fonts()  # not figures._rc, which silences the missing-glyph warning
+    with matplotlib.rc_context({"font.family": [FONT_FAMILY]}):
+        probe = Figure()
+        probe.text(0.1, 0.5, title)
+        probe.savefig(io.BytesIO(), format="png")  # a missing glyph would warn (an error) here
+    scenario, result = _kars()
+    fig = render_figure(result, title=title, subtitle=title.upper())
+    assert title in _svg_texts(figure_bytes(fig, "svg"))
+    pdf_bytes = figure_bytes(fig, "pdf")
+    fonts = [
+        f.get_object() for f in PdfReader(io.BytesIO(pdf_bytes)).pages[0]["/Resources"]["/Font"].values()
+    ]
+    assert all("SourceSansPro" in str(f["/BaseFont"]) for f in fonts)  # no DejaVu fallback needed
+    pdf = tmp_path / "title.pdf"
+    pdf.write_bytes(pdf_bytes)
+    words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert " ".join(title.split()) in " ".join(words.split())
+
+
+def _kars():
+    scenario = scenario_file("story-kars.json")
+    return scenario, analyse(resolve_sites(scenario, load_catalog()), load_borders("110m"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "names"),
+    [("tr", ["Ermenistan", "Gürcistan", "Azerbaycan", "Türkiye"]), ("el", ["Αρμενία", "Γεωργία", "Τουρκία"])],
+)
+def test_the_kars_map_is_labelled_in_the_readers_language(kars_result, lang, names) -> None:
+    from coverage.i18n import translator
+
+    scenario, result = kars_result
+    tr = translator(lang)
+    fig = render_figure(result, title=tr.shipped(scenario.title), tr=tr)
+    texts = _svg_texts(figure_bytes(fig, "svg"))
+    for name in names:
+        assert name in texts, name
+    assert "Armenia" not in texts
+    flat = " ".join(" ".join(texts).split())  # the credit wraps over two lines
+    assert tr.gettext("Share of each country within range:") in flat
+    assert tr.gettext("Azimuthal equidistant projection centred on the sites.") in flat
+    assert tr.gettext("Sources: {sources}").split("{")[0] in flat

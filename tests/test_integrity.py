@@ -18,7 +18,7 @@ def test_every_listed_file_matches_its_checksum():
 def _damage(name: str):
     """Each damage a file could suffer silently: a changed value, a dropped row, a cut."""
     return [
-        lambda t: t.replace("4", "5", 1),
+        lambda t: t.replace("4", "5", 1) if "4" in t else t.replace("a", "b", 1),
         lambda t: "\n".join(t.splitlines()[:-1]) + "\n",
         lambda t: t[: len(t) // 2],
     ]
@@ -26,11 +26,13 @@ def _damage(name: str):
 
 def _readers():
     from coverage import catalog as cat
-    from coverage import places, scenario, timeline
+    from coverage import i18n, places, scenario, timeline
 
     return {
         "places/story_places.csv": (places.story_places, [places.story_places]),
         "places/capitals.csv": (places.capitals, [places.capitals]),
+        "places/names_i18n.csv": (i18n._all_place_names, [i18n._all_place_names]),
+        "boundaries/names_i18n.csv": (i18n._all_country_names, [i18n._all_country_names]),
         "schemas/scenario.schema.json": (lambda: scenario._schema().document, [scenario._schema]),
         "catalog/schema.json": (lambda: cat._schema().document, [cat._schema]),
         "story/timeline.schema.json": (lambda: timeline._schema().document, [timeline._schema]),

@@ -69,6 +69,10 @@ def test_the_wheel_carries_the_data(wheel: Path) -> None:
         "coverage/data/schemas/scenario.schema.json",
         "coverage/scenarios/story.json",
         "coverage/app/tabs.py",
+        "coverage/locale/tr/LC_MESSAGES/messages.po",
+        "coverage/locale/el/LC_MESSAGES/messages.po",
+        "coverage/data/places/names_i18n.csv",
+        "coverage/data/boundaries/names_i18n.csv",
     ):
         assert needed in names, needed
     assert not any(n.startswith(("tests/", "benchmarks/", "tools/")) for n in names)
@@ -102,3 +106,17 @@ def test_the_installed_wheel_reports_from_another_folder(wheel: Path, tmp_path: 
     assert package_file.startswith(str(target)) and data_dir == str(target / "coverage" / "data")
     assert header.startswith("country,iso_a3,covered_km2")
     assert any(row.startswith("Armenia,ARM,") for row in rows)
+    # The catalogs travel as .po files and are compiled on first use (no .mo in a wheel needed).
+    code = (
+        "from coverage.cli import main; main(['report', 'kars.json', '--resolution', '110m', '--lang', 'tr'])"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Ermenistan" in proc.stdout and "ülke" in proc.stdout

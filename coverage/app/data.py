@@ -30,6 +30,7 @@ from coverage.borders import load_borders
 from coverage.catalog import Catalog, load_catalog
 from coverage.errors import ScenarioError
 from coverage.export import write_atomic
+from coverage.i18n import N_, translator
 from coverage.render import RenderOptions, csv_metadata, render
 from coverage.rings import MIN_RADIUS_M
 from coverage.tiles import PLAIN, tile_source
@@ -126,26 +127,32 @@ def analysed(scenario: sc.Scenario) -> Result:
     :data:`APP_MAX_SITES` sites is refused before anything is computed.
     """
     if len(scenario.sites) > APP_MAX_SITES:
-        raise ScenarioError(
-            f"this map has {len(scenario.sites):,} sites; the app draws at most {APP_MAX_SITES}. "
-            "Use the command line for more (range-rings report SCENARIO.json)"
+        raise ScenarioError.of(
+            N_(
+                "this map has {count} sites; the app draws at most {limit}. "
+                "Use the command line for more (range-rings report SCENARIO.json)"
+            ),
+            count=f"{len(scenario.sites):,}",
+            limit=APP_MAX_SITES,
         )
     return analyse_shipped(sc.resolve_sites(scenario, catalog()), RESOLUTION)
 
 
 @st.cache_data(show_spinner=False, max_entries=256, hash_funcs=_BY_KEY)
-def coverage_shown(result: Result, units: Unit) -> str:
-    """The coverage table as the app shows it: Markdown, areas in ``units``."""
-    return views.markdown_table(views.table_view(result.table, units))
+def coverage_shown(result: Result, units: Unit, lang: str = "en") -> str:
+    """The coverage table as the app shows it: Markdown, areas in ``units``, in ``lang``."""
+    return views.markdown_table(views.table_view(result.table, units, translator(lang)))
 
 
 @st.cache_data(show_spinner=False, max_entries=256, hash_funcs=_BY_KEY)
-def comparison_shown(result: Result) -> str:
+def comparison_shown(result: Result, lang: str = "en") -> str:
     """The site-by-site shares as Markdown, one decimal ("" under two sites or over the
-    :data:`MAX_COMPARISON_PAIRS` budget)."""
+    :data:`MAX_COMPARISON_PAIRS` budget), in ``lang``."""
     if len(result.sites) < 2 or comparison_too_costly(result):
         return ""
-    return views.markdown_table(views.comparison(result).map("{:.1f}".format), index_label="Country")
+    tr = translator(lang)
+    shares = views.comparison(result, tr).map(lambda v: tr.number(v, 1))
+    return views.markdown_table(shares, index_label=tr.gettext("Country"))
 
 
 @st.cache_data(show_spinner=False, max_entries=256, hash_funcs=_BY_KEY)
@@ -220,6 +227,7 @@ def build_map(
     horizon_m: float | None = None,
     background: str = PLAIN,
     home: list[list[float]] | None = None,
+    lang: str = "en",
 ) -> tuple[folium.Map, folium.FeatureGroup]:
     """The app's map as a base and a stage (:func:`coverage.maps.app_map`): the browser keeps
     the base, opened on ``home`` (the session's first view), and shows each stage in place.
@@ -233,19 +241,20 @@ def build_map(
         units=units,
         presentation=presentation,
         highlights=highlights,
-        horizon=_horizon(result.sites, horizon_m, units),
+        horizon=_horizon(result.sites, horizon_m, units, lang),
         tiles=tile_source(background),
+        tr=translator(lang),
     )
     return leaflet.use_local_leaflet(m, f"{STATIC_URL}/leaflet"), stage
 
 
 def _horizon(
-    sites: Sequence[sc.Site], horizon_m: float | None, units: Unit
+    sites: Sequence[sc.Site], horizon_m: float | None, units: Unit, lang: str = "en"
 ) -> tuple[str, list[BaseGeometry]] | None:
     if horizon_m is None:
         return None
     rings = rings_for([(s.lat_deg, s.lon_deg, max(horizon_m, MIN_RADIUS_M)) for s in sites])
-    return views.horizon_label(horizon_m, units), rings
+    return views.horizon_label(horizon_m, units, translator(lang)), rings
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -257,6 +266,7 @@ def export_bytes(
     units: Unit,
     highlight: bool = False,
     horizon_m: float | None = None,
+    lang: str = "en",
 ) -> bytes:
     """The file for a download button (built on click, cached per input).
 
@@ -266,7 +276,7 @@ def export_bytes(
     """
     scenario = sc.parse_scenario(scenario_json, "scenario")
     options = RenderOptions.for_scenario(
-        scenario, size=size, theme=theme, units=units, highlight=highlight, horizon_m=horizon_m
+        scenario, size=size, theme=theme, units=units, highlight=highlight, horizon_m=horizon_m, lang=lang
     )
     return render(analysed(scenario), fmt, options)
 
@@ -281,7 +291,8 @@ def handout_bytes(scenario_json: str, units: Unit) -> bytes:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def csv_metadata_bytes(scenario_json: str, units: Unit, csv_name: str) -> bytes:
-    """The CSV download's description (CSVW JSON, to save beside ``csv_name``)."""
+def csv_metadata_bytes(scenario_json: str, units: Unit, csv_name: str, lang: str = "en") -> bytes:
+    """The CSV download's description (CSVW JSON, to save beside ``csv_name``), in ``lang``."""
     scenario = sc.parse_scenario(scenario_json, "scenario")
-    return csv_metadata(analysed(scenario), RenderOptions.for_scenario(scenario, units=units), csv_name)
+    options = RenderOptions.for_scenario(scenario, units=units, lang=lang)
+    return csv_metadata(analysed(scenario), options, csv_name)

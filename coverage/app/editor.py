@@ -11,6 +11,7 @@ import pandas as pd
 from coverage import scenario as sc
 from coverage.catalog import Catalog, Figure
 from coverage.errors import CoverageError, ScenarioError
+from coverage.i18n import N_
 from coverage.places import Match, find_place
 from coverage.text import quoted
 
@@ -112,13 +113,15 @@ def _row_site(
     where = f"row {i + 1} ({site['name']})"
     lat, lon = _number(row.get("lat"), where), _number(row.get("lon"), where)
     if lat is None or lon is None:
-        raise ScenarioError(f"{where}: give a lat and a lon")
+        raise ScenarioError.of(N_("{where}: give a lat and a lon"), where=where)
     site["lat"], site["lon"] = lat, lon
     shown = _text(row.get("range"))
     radius = _number(row.get("radius"), where)
     unit = _text(row.get("unit")) or "km"
     if shown and shown not in choices:
-        raise ScenarioError(f"{where}: {quoted(shown)} is not one of the ranges to choose from")
+        raise ScenarioError.of(
+            N_("{where}: {value} is not one of the ranges to choose from"), where=where, value=quoted(shown)
+        )
     fig = choices.get(shown) if shown else None
     range_kept = old is not None and shown == _text(old.get("range"))
     typed_over = (
@@ -128,9 +131,13 @@ def _row_site(
         fig = next(f for f in choices.values() if f is not None and f.system_id == "s-400")
     if fig is None or typed_over:
         if radius is None:
-            raise ScenarioError(f"{where}: a custom radius needs a value (the Radius column)")
+            raise ScenarioError.of(
+                N_("{where}: a custom radius needs a value (the Radius column)"), where=where
+            )
         if radius <= 0:  # said here with the row's name, not as the scenario's sites[i]
-            raise ScenarioError(f"{where}: a radius must be more than 0 (the Radius column)")
+            raise ScenarioError.of(
+                N_("{where}: a radius must be more than 0 (the Radius column)"), where=where
+            )
         site["radius"], site["unit"] = radius, unit
         return site
     site["system"] = fig.system_id
@@ -156,9 +163,13 @@ def _number(value: Any, where: str) -> float | None:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ScenarioError(f"{where}: {quoted(str(value))} is not a number") from None
+        raise ScenarioError.of(
+            N_("{where}: {value} is not a number"), where=where, value=quoted(str(value))
+        ) from None
     if not math.isfinite(number):
-        raise ScenarioError(f"{where}: {quoted(str(value))} is not a finite number")
+        raise ScenarioError.of(
+            N_("{where}: {value} is not a finite number"), where=where, value=quoted(str(value))
+        )
     return number
 
 
@@ -168,7 +179,7 @@ def _text(value: Any) -> str:
 
 def _with_site(scenario: sc.Scenario, spec: sc.SiteSpec) -> sc.Scenario:
     if len(scenario.sites) >= sc.MAX_SITES:
-        raise ScenarioError(f"at most {sc.MAX_SITES} sites")
+        raise ScenarioError.of(N_("at most {count} sites"), count=sc.MAX_SITES)
     raw = {**scenario.to_dict(), "sites": [*(s.to_dict() for s in scenario.sites), spec.to_dict()]}
     return sc.scenario_from_dict(raw, "new site")
 

@@ -2,7 +2,8 @@
 
 Streamlit's ``st.session_state`` in the app, a plain dict in the tests. Keys:
 ``scenario`` (the current :class:`~coverage.scenario.Scenario`), ``preset`` and
-``step`` (the radios), ``event`` (the timeline step's slider), ``rev`` (bumped on
+``step`` (the radios), ``lang`` (the reader's language), ``event`` (the timeline
+step's slider), ``rev`` (bumped on
 every new scenario, so editors and uploads start afresh), ``pending_preset`` (a
 preset to show from the next run: a widget's value can only be set before it is
 drawn), ``errors`` (messages to show once), ``tab`` / ``kept_tab`` (the open tab), ``last_click``
@@ -17,6 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from coverage.errors import CoverageError
+from coverage.i18n import EN, LANGS, N_, Lang, Translator, best_lang
 from coverage.scenario import Scenario
 from coverage.story import OWN_MAP, PRESETS, STEPS, Step, scenario_file
 from coverage.timeline import load_timeline, scenario_at
@@ -50,7 +52,7 @@ def on_preset(state: State) -> None:
         state["step"] = STEPS[0].title
         set_scenario(state, scenario_file(STEPS[0].scenario_file))
     elif name == "empty":
-        set_scenario(state, Scenario(sites=(), title="Your map"))
+        set_scenario(state, Scenario(sites=(), title=N_("Your map")))
     elif name:
         set_scenario(state, scenario_file(name))
     # OWN_MAP: keep the current sites
@@ -67,28 +69,47 @@ def keep_units(state: State, units: str) -> Scenario:
     return scenario
 
 
-def on_step(state: State) -> None:
+def on_step(state: State, tr: Translator = EN) -> None:
     """The Story radio changed: show that step's scenario (a timeline step: at its chosen event)."""
-    set_scenario(state, step_scenario(current_step(state), current_event(state)))
+    set_scenario(state, step_scenario(current_step(state), current_event(state), tr))
 
 
-def step_by(state: State, delta: int) -> None:
+def step_by(state: State, delta: int, tr: Translator = EN) -> None:
     """Previous (-1) or next (+1) story step: show it (nothing past either end)."""
     titles = [s.title for s in STEPS]
     i = titles.index(current_step(state).title) + delta
     if 0 <= i < len(titles):
         state["step"] = titles[i]
-        on_step(state)
+        on_step(state, tr)
 
 
-def on_event(state: State) -> None:
+def on_event(state: State, tr: Translator = EN) -> None:
     """The timeline slider moved: show the deployments standing at that event."""
-    set_scenario(state, step_scenario(current_step(state), current_event(state)))
+    set_scenario(state, step_scenario(current_step(state), current_event(state), tr))
 
 
-def step_scenario(step: Step, event_id: str) -> Scenario:
-    """What ``step`` draws; ``event_id`` chooses the moment of a timeline step."""
-    return scenario_at(load_timeline(), event_id) if step.timeline else scenario_file(step.scenario_file)
+def step_scenario(step: Step, event_id: str, tr: Translator = EN) -> Scenario:
+    """What ``step`` draws; ``event_id`` chooses the moment of a timeline step (whose map,
+    made from the timeline, is titled in ``tr``'s language; the shipped files stay as they are)."""
+    if step.timeline:
+        return scenario_at(load_timeline(), event_id, tr)
+    return scenario_file(step.scenario_file)
+
+
+def choose_lang(state: State, link_lang: str | None, browser_locale: str | None) -> Lang:
+    """The reader's language: on a session's first run the link's ``?lang=`` if it names one
+    we have, else the browser's language (English for any other); then the sidebar's choice."""
+    chosen = state.get("lang")
+    if chosen not in LANGS:
+        chosen = link_lang if link_lang in LANGS else best_lang(browser_locale)
+        state["lang"] = chosen
+    return best_lang(str(chosen))
+
+
+def on_lang(state: State, tr: Translator) -> None:
+    """The language changed: a timeline step's map, titled from the timeline, is made anew."""
+    if is_guided(state) and current_step(state).timeline:
+        on_step(state, tr)
 
 
 def current_event(state: State) -> str:
@@ -120,7 +141,11 @@ def run_delay_s(state: State, now_s: float) -> float:
 
 
 def begin_run(
-    state: State, link: str | None, decode_link: Callable[[str], Scenario], step: str | None = None
+    state: State,
+    link: str | None,
+    decode_link: Callable[[str], Scenario],
+    step: str | None = None,
+    tr: Translator = EN,
 ) -> None:
     """At the top of every run: apply a pending preset; on a session's first run, open the
     ``?step=`` of the guided story (a story step's own link, and how a page that reconnects
@@ -136,7 +161,7 @@ def begin_run(
     number = step_number(step)
     if number is not None:
         state["step"] = STEPS[number - 1].title
-        set_scenario(state, step_scenario(current_step(state), current_event(state)))
+        set_scenario(state, step_scenario(current_step(state), current_event(state), tr))
         return
     if not link:
         on_preset(state)
@@ -146,7 +171,7 @@ def begin_run(
         state["preset"] = OWN_MAP
     except CoverageError as exc:
         on_preset(state)
-        state["errors"] = [f"The link's scenario could not be used: {exc}"]
+        state["errors"] = [LinkError(exc)]
 
 
 def step_number(text: str | None) -> int | None:
@@ -173,9 +198,21 @@ def current_step(state: State) -> Step:
     return next((s for s in STEPS if s.title == state.get("step")), STEPS[0])
 
 
-def take_errors(state: State) -> list[str]:
-    """The messages waiting to be shown, once."""
-    errors = list(state.get("errors", []))
+class LinkError:
+    """A link's scenario that could not be used: said in the reader's language when shown."""
+
+    def __init__(self, error: CoverageError) -> None:
+        self.error = error
+
+    def message(self, tr: Translator) -> str:
+        return tr.gettext("The link's scenario could not be used: {error}").format(
+            error=self.error.translated(tr)
+        )
+
+
+def take_errors(state: State, tr: Translator = EN) -> list[str]:
+    """The messages waiting to be shown, once, in ``tr``'s language."""
+    errors = [e.message(tr) if isinstance(e, LinkError) else str(e) for e in state.get("errors", [])]
     state["errors"] = []
     return errors
 

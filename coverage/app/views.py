@@ -17,13 +17,14 @@ from coverage import catalog as _catalog
 from coverage.analysis import DISTANCE_COLUMNS, Result
 from coverage.borders import CREDIT as BORDERS_CREDIT
 from coverage.horizon import radar_horizon_m
+from coverage.i18n import EN, N_, Translator
 from coverage.scenario import Site
 from coverage.style import site_colour
 from coverage.tiles import tile_source
 from coverage.timeline import Event
-from coverage.units import Unit, format_distance, from_metres
+from coverage.units import Unit, from_metres
 
-EXPLAINER = """
+EXPLAINER = N_("""
 **What a range figure means.** A published range such as “250 miles” is a claim about
 the longest reach of a system's longest-range missile, usually against a large target
 flying high, as a maker, an official or a reporter put it. Sources disagree: the
@@ -41,7 +42,7 @@ Sources tab lists every figure we could read for each system, what it refers to
 **What the map draws.** Rings show publicly cited ranges as true circles on the Earth's
 surface; custom radii are unsourced. They show what a number in a news story means on
 the ground, not what a system can actually do.
-"""
+""")
 
 # Presentation mode on a projector (1280×720 up to 1920×1080): the title, the step controls,
 # the map and the step's text on one screen. Only on wide viewports: a phone keeps its own layout.
@@ -79,7 +80,6 @@ def projector_css() -> str:
 
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-_AREA_UNITS = {"km": "km²", "mi": "sq mi", "nmi": "sq nmi"}
 
 
 _WORD_JOINER = "\u2060"  # invisible, and joins nothing a reader sees
@@ -106,32 +106,33 @@ def _unlink(match: re.Match[str]) -> str:
     return _WORD_JOINER + found if found == "@" else found + _WORD_JOINER
 
 
-def legend_markdown(sites: Sequence[Site], units: Unit) -> str:
+def legend_markdown(sites: Sequence[Site], units: Unit, tr: Translator = EN) -> str:
     """One line naming each site's figure, after a dot in its ring's colour.
 
     Markdown's own colour syntax, not HTML: the page needs no ``unsafe_allow_html``
     (and the browser no HTML-in-Markdown scripts before it draws the map).
     """
     return " · ".join(
-        f':color[●]{{foreground="{site_colour(i)}"}} {md_escape(s.name)}: {md_escape(s.label(units))}'
+        f':color[●]{{foreground="{site_colour(i)}"}} {md_escape(tr.place(s.name))}: '
+        f"{md_escape(s.label(units, tr))}"
         for i, s in enumerate(sites)
     )
 
 
-def share_legend_markdown() -> str:
+def share_legend_markdown(tr: Translator = EN) -> str:
     """The map's country shading: a swatch of each class of share within range, as Markdown.
 
     The same classes and fills as the map (:data:`coverage.style.SHARE_CLASSES`,
     the light theme), so a reader can tell 0.1 % from 100 %.
     """
     from coverage.maps import STYLE
-    from coverage.style import SHARE_CLASSES
+    from coverage.style import SHARE_CLASSES, share_label
 
     swatches = "  ".join(
-        f':color[■]{{foreground="{STYLE.share_fill(lower)}"}} {md_escape(label)}'
-        for lower, label in SHARE_CLASSES
+        f':color[■]{{foreground="{STYLE.share_fill(lower)}"}} {md_escape(share_label(i, tr))}'
+        for i, (lower, _) in enumerate(SHARE_CLASSES)
     )
-    return f"Countries shaded by the share within range: {swatches}"
+    return tr.gettext("Countries shaded by the share within range: {swatches}").format(swatches=swatches)
 
 
 def markdown_table(frame: pd.DataFrame, *, index_label: str | None = None, text_columns: int = 1) -> str:
@@ -160,18 +161,25 @@ def safe_filename(text: str) -> str:
     return name or "scenario"
 
 
-def table_view(table: pd.DataFrame, units: Unit) -> pd.DataFrame:
-    """The coverage table with headings and figures as shown, areas in ``units`` squared."""
-    area_unit = _AREA_UNITS[units]
+def table_view(table: pd.DataFrame, units: Unit, tr: Translator = EN) -> pd.DataFrame:
+    """The coverage table with headings, names and figures as shown in ``tr``'s language,
+    areas in ``units`` squared."""
+    area_unit = _area_unit(units, tr)
     factor = from_metres(1000.0, units) ** 2
+    covered, whole = table["covered_km2"] * factor, table["country_km2"] * factor
     return pd.DataFrame(
         {
-            "Country": table["country"],
-            f"Within range ({area_unit})": (table["covered_km2"] * factor).round(0).map("{:,.0f}".format),
-            f"Country ({area_unit})": (table["country_km2"] * factor).round(0).map("{:,.0f}".format),
-            "Share within range": table["covered_pct"].map("{:.1f} %".format),
+            tr.gettext("Country"): table["country"].map(tr.country),
+            tr.gettext("Within range ({unit})").format(unit=area_unit): covered.map(tr.number),
+            tr.gettext("Country ({unit})").format(unit=area_unit): whole.map(tr.number),
+            tr.gettext("Share within range"): table["covered_pct"].map(lambda v: tr.percent(v, 1)),
         }
     )
+
+
+def _area_unit(units: Unit, tr: Translator) -> str:
+    """ "km²", "sq mi" ("mil²" in Turkish), "sq nmi"."""
+    return tr.area(0, units).split(" ", 1)[1]
 
 
 def site_country_pairs(result: Result) -> int:
@@ -182,37 +190,59 @@ def site_country_pairs(result: Result) -> int:
     return int(result.countries.tree.query(list(result.rings)).shape[1])
 
 
-def comparison(result: Result) -> pd.DataFrame:
+def comparison(result: Result, tr: Translator = EN) -> pd.DataFrame:
     """Countries × sites: the share of each country within each site's ring (%; empty under two sites)."""
     if len(result.sites) < 2:
         return pd.DataFrame()
     per_site = result.by_site_table
     pivot = per_site.pivot_table(index="country", columns="site", values="covered_pct", aggfunc="first")
     pivot = pivot.reindex(columns=[s.name for s in result.sites])
-    return pivot.round(1).sort_values(by=list(pivot.columns), ascending=False).fillna(0.0)
+    pivot = pivot.round(1).sort_values(by=list(pivot.columns), ascending=False).fillna(0.0)
+    pivot.index = [tr.country(name) for name in pivot.index]
+    pivot.columns = [tr.place(name) for name in pivot.columns]
+    return pivot
 
 
-def distances_view(result: Result, units: Unit) -> pd.DataFrame:
+_KINDS = {
+    "capital": N_("capital"),
+    "city": N_("city"),
+    "air base": N_("air base"),
+}
+"""The kinds of place in data/places (story_places.csv, capitals.csv), as the Distances tab says them."""
+_NEAREST_CAPITAL = N_("one of the nearest capitals")
+_STORY_PLACE = re.compile(r"story place within (?P<reach>[\d.]+)× the range")
+
+
+def _why(text: str, tr: Translator) -> str:
+    """Why a place is listed (:func:`coverage.analysis.site_distance_rows`), in ``tr``'s language."""
+    found = _STORY_PLACE.fullmatch(text)
+    if found:
+        return tr.gettext("story place within {reach}× the range").format(reach=found["reach"])
+    return tr.gettext(_NEAREST_CAPITAL) if text == _NEAREST_CAPITAL else text
+
+
+def distances_view(result: Result, units: Unit, tr: Translator = EN) -> pd.DataFrame:
     """Distances that fit each site, in ``units``: its nearest capitals and the story's places
-    within twice its range, each with why it is listed."""
+    within twice its range, each with why it is listed (in ``tr``'s language)."""
     if not result.sites:
         return pd.DataFrame()
     dist = pd.DataFrame(list(result.distance_rows), columns=[*DISTANCE_COLUMNS, "why"])
+    inside = {True: tr.gettext("inside"), False: tr.gettext("outside")}
     return pd.DataFrame(
         {
-            "Site": dist["site"],
-            "Place": dist["place"],
-            "Kind": dist["kind"],
-            "Listed as": dist["why"],
-            f"Distance ({units})": (dist["distance_km"] * 1000.0).map(
-                lambda m: f"{from_metres(m, units):,.0f}"
-            ),
-            "Inside the ring": dist["inside"].map({True: "inside", False: "outside"}),
+            tr.gettext("Site"): dist["site"].map(tr.place),
+            tr.gettext("Place"): dist["place"].map(tr.place),
+            tr.gettext("Kind"): dist["kind"].map(lambda k: tr.gettext(_KINDS.get(str(k), str(k)))),
+            tr.gettext("Listed as"): dist["why"].map(lambda w: _why(str(w), tr)),
+            tr.gettext("Distance ({unit})").format(unit=tr.unit_symbol(units)): (
+                dist["distance_km"] * 1000.0
+            ).map(lambda m: tr.number(from_metres(m, units))),
+            tr.gettext("Inside the ring"): dist["inside"].map(inside),
         }
     )
 
 
-def sources(sites: Sequence[Site], catalog: _catalog.Catalog | None = None) -> list[str]:
+def sources(sites: Sequence[Site], catalog: _catalog.Catalog | None = None, tr: Translator = EN) -> list[str]:
     """One Markdown line per distinct figure on the map: what it measures, who published it
     (and whom they cite), what kind of source, headline, date, link and the quote; then, per
     system, the other published figures, so a reader sees the spread."""
@@ -221,40 +251,53 @@ def sources(sites: Sequence[Site], catalog: _catalog.Catalog | None = None) -> l
     for s in sites:
         fig = s.figure
         if fig is None:
-            seen.setdefault("custom", "- **Custom radius**: chosen by the user; unsourced.")
+            seen.setdefault("custom", "- " + tr.gettext("**Custom radius**: chosen by the user; unsourced."))
             continue
         systems[fig.system_id] = None
-        seen.setdefault(fig.id, f"- {figure_line(fig)}")
+        seen.setdefault(fig.id, f"- {figure_line(fig, tr)}")
     lines = list(seen.values())
     for system_id in systems:
         system = catalog.systems.get(system_id) if catalog is not None else None
         others = [f for f in system.figures if f.id not in seen] if system is not None else []
         if system is not None and others:
-            lines.append(f"**Other published figures for the {md_escape(system.name)}** (not drawn):")
-            lines += [f"- {figure_line(f)}" for f in others]
-    return [*lines, f"- {BORDERS_CREDIT}."]
+            heading = tr.gettext("**Other published figures for the {system}** (not drawn):")
+            lines.append(heading.format(system=md_escape(system.name)))
+            lines += [f"- {figure_line(f, tr)}" for f in others]
+    return [*lines, f"- {tr.gettext(BORDERS_CREDIT)}."]
 
 
-def figure_line(fig: _catalog.Figure) -> str:
-    """A figure with its source, as the Sources tab lists it."""
+def figure_line(fig: _catalog.Figure, tr: Translator = EN) -> str:
+    """A figure with its source, as the Sources tab lists it. The quote stays as published,
+    with its language named (always, when the page is not in the quote's language)."""
     src = fig.source
-    language = f" (in {_language_name(src.lang)})" if src.lang else ""
+    quoted_lang = src.lang or "en"
+    if src.lang or tr.lang != quoted_lang:
+        language = " " + tr.gettext("(in {language})").format(language=src.quote_language(tr))
+    else:
+        language = ""
     quote = f" — “{md_escape(src.quote)}”{language}"
+    link = tr.gettext("link")
     return (
-        f"**{md_escape(fig.system_name)}, {md_escape(fig.as_published())}**, "
-        f"{md_escape(fig.kind_label)}: {md_escape(src.who)} ({md_escape(src.type_label)}), "
-        f"*{md_escape(src.headline)}*, {md_escape(src.when)}, "
-        f"[link]({src.url.replace(')', '%29')}){quote}"
+        f"**{md_escape(fig.system_name)}, {md_escape(fig.as_published(tr))}**, "
+        f"{md_escape(fig.kind_label_in(tr))}: {md_escape(src.who_in(tr))} "
+        f"({md_escape(src.type_label_in(tr))}), "
+        f"*{md_escape(src.headline_in(tr))}*, {md_escape(src.when_in(tr))}, "
+        f"[{link}]({src.url.replace(')', '%29')}){quote}"
     )
 
 
-def event_markdown(event: Event) -> str:
+def event_markdown(event: Event, tr: Translator = EN) -> str:
     """A timeline event as the story shows it: date, what happened, and its source."""
     src = event.source
+    link = tr.gettext("link")
+    source = tr.gettext("Source: {source}").format(
+        source=f"{md_escape(src.who_in(tr))} ({md_escape(src.type_label_in(tr))}), "
+        f"{md_escape(src.headline_in(tr))}, {md_escape(src.when_in(tr))}, "
+        f"[{link}]({src.url.replace(')', '%29')})"
+    )
     return (
-        f"**{md_escape(_catalog.human_date(event.date))}: {md_escape(event.title)}.** "
-        f"{md_escape(event.text)} *Source: {md_escape(src.who)} ({md_escape(src.type_label)}), "
-        f"{md_escape(src.headline)}, {md_escape(src.when)}, [link]({src.url.replace(')', '%29')}).*"
+        f"**{md_escape(_catalog.human_date(event.date, tr))}: {md_escape(tr.gettext(event.title))}.** "
+        f"{md_escape(tr.gettext(event.text))} *{source}.*"
     )
 
 
@@ -266,40 +309,41 @@ def _language_name(code: str) -> str:
     return str(found.name) if found is not None else code
 
 
-def background_notice(key: str) -> str | None:
+def background_notice(key: str, tr: Translator = EN) -> str | None:
     """What choosing an online background means, for under the chooser (None when offline)."""
     source = tile_source(key)
     if source is None:
         return None
-    return (
-        f"Needs internet: your browser loads the map images from {source.host_label}, "
+    return tr.gettext(
+        "Needs internet: your browser loads the map images from {host}, "
         "which sees the area you look at. Not part of the shared link or the downloads."
-    )
+    ).format(host=source.host_label)
 
 
-def horizon_chart(mast_height_m: float) -> pd.DataFrame:
+HORIZON_AXES = (N_("target altitude (m)"), N_("radar horizon (km)"))
+"""The radar-horizon chart's axes (:func:`horizon_chart`'s columns, translated)."""
+
+
+def horizon_chart(mast_height_m: float, tr: Translator = EN) -> pd.DataFrame:
     altitudes = np.array([0, 15, 30, 50, 100, 200, 300, 500, 1000, 2000, 3000, 5000, 10000], dtype=float)
-    return pd.DataFrame(
-        {
-            "target altitude (m)": altitudes,
-            "radar horizon (km)": radar_horizon_m(mast_height_m, altitudes) / 1000.0,
-        }
-    )
+    x, y = (tr.gettext(axis) for axis in HORIZON_AXES)
+    return pd.DataFrame({x: altitudes, y: radar_horizon_m(mast_height_m, altitudes) / 1000.0})
 
 
 def horizon_m(mast_height_m: float, altitude_m: float) -> float:
     return float(radar_horizon_m(mast_height_m, altitude_m))
 
 
-def horizon_sentence(mast_height_m: float, altitude_m: float, units: Unit) -> str:
+def horizon_sentence(mast_height_m: float, altitude_m: float, units: Unit, tr: Translator = EN) -> str:
     d = horizon_m(mast_height_m, altitude_m)
-    return (
-        f"Textbook approximation (smooth 4/3 Earth): a radar {mast_height_m:.0f} m up sees a target "
-        f"flying at {altitude_m:,.0f} m out to about {format_distance(d, units)}, "
-        "whatever the missile's published range."
-    )
+    return tr.gettext(
+        "Textbook approximation (smooth 4/3 Earth): a radar {mast} m up sees a target "
+        "flying at {altitude} m out to about {distance}, whatever the missile's published range."
+    ).format(mast=tr.number(mast_height_m), altitude=tr.number(altitude_m), distance=tr.distance(d, units))
 
 
-def horizon_label(horizon_m: float, units: Unit) -> str:
+def horizon_label(horizon_m: float, units: Unit, tr: Translator = EN) -> str:
     """The tooltip of the dashed horizon rings."""
-    return f"Radar horizon, textbook approximation: {format_distance(horizon_m, units)}"
+    return tr.gettext("Radar horizon, textbook approximation: {distance}").format(
+        distance=tr.distance(horizon_m, units)
+    )

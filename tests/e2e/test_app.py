@@ -22,6 +22,7 @@ from tests.e2e.helpers import (
     wait_for_map,
     wait_idle,
 )
+from tools.app_server import is_loopback
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -283,6 +284,35 @@ def test_no_table_offers_streamlits_unneutralised_csv_download(page: Page, app_u
     table = page.get_by_test_id("stMarkdown").locator("table")
     expect(table.first).to_contain_text("HYPERLINK")
     assert page.get_by_test_id("stDataFrame").count() == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "browser_locale", "title", "country", "site", "highlight"),
+    [
+        ("?lang=tr&step=3", "en-US", "nereye ulaşıyor", "Yunanistan", "İzmir (Ege kıyısı)", "Ege kıyısı"),
+        # No ?lang=: the browser's language decides (st.context.locale).
+        ("?step=3", "el-GR", "Πού φτάνει", "Ελλάδα", "Σμύρνη (ακτές του Αιγαίου)", "Ακτές του Αιγαίου"),
+    ],
+)
+def test_story_step_3_in_turkish_and_greek(
+    browser, app_url: str, query, browser_locale, title, country, site, highlight, tmp_path
+) -> None:
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale=browser_locale)
+    ctx.route("**/*", lambda route: route.continue_() if is_loopback(route.request.url) else route.abort())
+    try:
+        page = ctx.new_page()
+        open_app(page, app_url + query)
+        expect(page.locator("h1").first).to_contain_text(title)
+        expect(label(page, site)).to_be_visible()
+        # The highlights are named among the map's place names, in the language too.
+        expect(map_frame(page).locator(".rr-highlight", has_text=highlight)).to_be_visible()
+        table = page.locator("table").filter(has_text=country).first
+        expect(table).to_be_visible()
+        # The map's own place names (its label pane) are in the language too.
+        expect(map_frame(page).get_by_text(country, exact=True).first).to_be_attached()
+        page.screenshot(path=str(tmp_path / "step3.png"))
+    finally:
+        ctx.close()
 
 
 def test_place_search_offers_the_matches_and_adds_the_one_chosen(page: Page, app_url: str) -> None:
