@@ -254,6 +254,7 @@ def test_keyboard_a_bad_radius_is_refused_clearly_and_the_error_goes_once_fixed(
     expect(error).to_have_text(
         "Not applied: row 1 (Ankara): a radius must be more than 0 (the Radius column)"
     )
+    expect(error).to_be_in_viewport()  # above the grid: seen without leaving it
     wait_idle(page)
     expect(legend(page)).to_contain_text("Ankara: custom radius, 402 km")  # the last good map stays
     expect(markers(page)).to_have_count(1)
