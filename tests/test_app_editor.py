@@ -84,6 +84,8 @@ def test_typing_a_radius_over_a_figure_makes_it_a_custom_radius(story: Scenario)
         ({"lat": 95.0}, "lat"),
         ({"range": editor.CUSTOM, "radius": float("nan")}, "needs a value"),
         ({"radius": 20000.0}, "radius"),
+        ({"range": editor.CUSTOM, "radius": 0.0}, r"^row 2 \(.+\): a radius must be more than 0"),
+        ({"radius": -5.0}, r"^row 2 \(.+\): a radius must be more than 0"),
         ({"range": "s-400-tass-2017-07-18"}, "not one of the ranges"),
     ],
 )

@@ -52,13 +52,15 @@ def ring_check(json_args: str, colour: str) -> bool:
 
     ``coverage.maps`` draws each ring as a GeoJSON Feature whose geometry is a
     (Multi)Polygon and whose ``properties.colour`` is the site's palette colour; folium
-    inlines that GeoJSON in the map script (``L.geoJson(...)``). A ring counts if such a
-    feature has at least a closed ring's worth of coordinates (4 points).
+    inlines that GeoJSON in the view's "stage", which the app sends as streamlit-folium's
+    ``feature_group`` beside the base map's ``script``. A ring counts if such a feature has
+    at least a closed ring's worth of coordinates (4 points).
     """
     import json
 
     try:
-        script = json.loads(json_args).get("script", "")
+        args = json.loads(json_args)
+        script = str(args.get("script") or "") + str(args.get("feature_group") or "")
     except (ValueError, AttributeError):
         return False
     for m in RING_RE.finditer(script):

@@ -134,6 +134,10 @@ def _row_site(
             raise ScenarioError.of(
                 N_("{where}: a custom radius needs a value (the Radius column)"), where=where
             )
+        if radius <= 0:  # said here with the row's name, not as the scenario's sites[i]
+            raise ScenarioError.of(
+                N_("{where}: a radius must be more than 0 (the Radius column)"), where=where
+            )
         site["radius"], site["unit"] = radius, unit
         return site
     site["system"] = fig.system_id

@@ -410,6 +410,8 @@ def sites_tab(scenario: Scenario, catalog: Catalog, tr: Translator = EN) -> None
     for notice in session.pop("notices", []):
         st.success(views.md_escape(notice))
     base = editor.editor_frame(scenario, catalog)
+    # The table's errors show above it: in view while the grid keeps the keyboard's focus.
+    table_errors = st.container()
     st.caption(
         tr.gettext(
             "Range: a cited figure (value, who published it, year, what it measures) or a custom "
@@ -426,11 +428,12 @@ def sites_tab(scenario: Scenario, catalog: Catalog, tr: Translator = EN) -> None
     )
     if not edited.equals(base):
         # A new editor key (set_scenario bumps rev): its edits are now in the base.
-        _apply(
-            lambda: editor.scenario_from_editor(scenario, edited, catalog, base),
-            prefix=tr.gettext("Not applied: "),
-            tr=tr,
-        )
+        with table_errors:
+            _apply(
+                lambda: editor.scenario_from_editor(scenario, edited, catalog, base),
+                prefix=tr.gettext("Not applied: "),
+                tr=tr,
+            )
     st.markdown(tr.gettext("**Scenario file**"))
     c1, c2 = st.columns(2)
     upload = c1.file_uploader(
