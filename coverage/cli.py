@@ -12,7 +12,8 @@ import math
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -36,6 +37,53 @@ MAX_TITLE_CHARS = 200  # as the scenario schema and the app's title box allow
 MAX_SUBTITLE_CHARS = 300
 
 
+ARGPARSE_MESSAGES = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("expected one argument"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid %(type)s value: %(value)r"),
+)
+"""argparse's own words that a user of this command line meets, in our catalogs (argparse
+asks gettext's global "messages" domain, which Python ships no translation for)."""
+
+
+@contextmanager
+def _argparse_in(tr: Translator) -> Iterator[None]:
+    """argparse says its own words (:data:`ARGPARSE_MESSAGES`) in ``tr``'s language meanwhile.
+
+    argparse looks its ``_`` up as a module global at each call; it is swapped for the time
+    of one parse and put back, so the app (which has no argparse) and English are untouched.
+    """
+    if tr.lang == "en":
+        yield
+        return
+    saved = argparse.__dict__["_"], argparse.__dict__["ngettext"]
+    setattr(argparse, "_", tr.gettext)  # noqa: B010 - argparse's private gettext hook
+    setattr(argparse, "ngettext", tr.ngettext)  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(argparse, "_", saved[0])  # noqa: B010
+        setattr(argparse, "ngettext", saved[1])  # noqa: B010
+
+
+def _lang_of(argv: Sequence[str]) -> str:
+    """The ``--lang`` given in ``argv`` (looked up before parsing, for the help and its errors)."""
+    for i, arg in enumerate(argv):
+        value = arg.partition("=")[2] if arg.startswith("--lang=") else None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        if value in LANGS:
+            return value
+    return "en"
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors: "error: argument --theme: invalid choice: 'neon' (choose
     from light, dark)", exit status 2, instead of the usage block."""
@@ -44,88 +92,124 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {terminal_safe(shorten(' '.join(message.split())))}\n")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(tr: Translator = EN) -> argparse.ArgumentParser:
+    """The command line, its help in ``tr``'s language (argparse's own words: :func:`_argparse_in`)."""
     parser = _Parser(
         prog="range-rings",  # also: python -m coverage
-        description="Publicly cited air-defense ranges over country borders (educational, non-operational).",
+        description=tr.gettext(
+            "Publicly cited air-defense ranges over country borders (educational, non-operational)."
+        ),
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    report = sub.add_parser("report", help="print which countries the rings reach, and how much")
-    report.add_argument("scenario", type=Path, help="scenario JSON file (see docs/scenario.md)")
+    report = sub.add_parser("report", help=tr.gettext("print which countries the rings reach, and how much"))
+    report.add_argument("scenario", type=Path, help=tr.gettext("scenario JSON file (see docs/scenario.md)"))
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
     report.add_argument("--resolution", choices=RESOLUTIONS, default="10m")
-    report.add_argument("--by-site", action="store_true", help="one block of rows per site")
-    report.add_argument("--distances", action="store_true", help="also distances to reference places")
+    report.add_argument("--by-site", action="store_true", help=tr.gettext("one block of rows per site"))
+    report.add_argument(
+        "--distances", action="store_true", help=tr.gettext("also distances to reference places")
+    )
     report.add_argument(
         "--lang",
         choices=LANGS,
         default="en",
-        help="language of the table's headings, names and numbers (csv and json stay language-neutral)",
+        help=tr.gettext(
+            "language of the table's headings, names and numbers (csv and json stay language-neutral)"
+        ),
     )
-    render = sub.add_parser("render", help="write a map or data file; format from --out's extension")
+    render = sub.add_parser(
+        "render", help=tr.gettext("write a map or data file; format from --out's extension")
+    )
     render.add_argument("scenario", type=Path)
     render.add_argument(
         "--out",
         type=Path,
         required=True,
-        help=f"output file: {', '.join(RENDER_FORMATS)} (a .csv gets its description beside it, "
-        "as NAME.csv-metadata.json: CSVW)",
+        help=tr.gettext(
+            "output file: {formats} (a .csv gets its description beside it, as NAME.csv-metadata.json: CSVW)"
+        ).format(formats=", ".join(RENDER_FORMATS)),
     )
     render.add_argument("--resolution", choices=RESOLUTIONS, default="10m")
-    render.add_argument("--caption", action="store_true", help="also print the caption to stdout")
+    render.add_argument("--caption", action="store_true", help=tr.gettext("also print the caption to stdout"))
     render.add_argument(
         "--alt-text",
         action="store_true",
-        help="also print the map's alt text and long description (they are in the file too)",
+        help=tr.gettext("also print the map's alt text and long description (they are in the file too)"),
     )
     render.add_argument(
         "--embed",
         nargs="?",
         const="",
         metavar="URL",
-        help="html: also print an iframe snippet to paste into a web page, for the file hosted at URL "
-        "(default: the file's name), and a note on hosting it",
+        help=tr.gettext(
+            "html: also print an iframe snippet to paste into a web page, for the file hosted at URL "
+            "(default: the file's name), and a note on hosting it"
+        ),
     )
-    render.add_argument("--size", default="square", choices=list(SIZE_LABELS), help="png/svg/pdf size")
-    render.add_argument("--theme", default="light", choices=THEME_NAMES, help="png/svg/pdf colours")
-    render.add_argument("--title", help="title (default: the scenario's)")
-    render.add_argument("--subtitle", help="subtitle (default: the scenario's)")
+    render.add_argument(
+        "--size", default="square", choices=list(SIZE_LABELS), help=tr.gettext("png/svg/pdf size")
+    )
+    render.add_argument(
+        "--theme", default="light", choices=THEME_NAMES, help=tr.gettext("png/svg/pdf colours")
+    )
+    render.add_argument("--title", help=tr.gettext("title (default: the scenario's)"))
+    render.add_argument("--subtitle", help=tr.gettext("subtitle (default: the scenario's)"))
     render.add_argument(
         "--background",
         choices=list(BACKGROUNDS),
         default=PLAIN,
-        help="html: plain (default; opens offline) or online map tiles loaded when the page is opened",
+        help=tr.gettext(
+            "html: plain (default; opens offline) or online map tiles loaded when the page is opened"
+        ),
     )
     render.add_argument(
         "--highlight",
         action="store_true",
-        help="png/svg/pdf: draw the story's Armenian border, Aegean coast and Greek border (story step 2)",
+        help=tr.gettext(
+            "png/svg/pdf: draw the story's Armenian border, Aegean coast and Greek border (story step 2)"
+        ),
     )
     render.add_argument(
         "--horizon",
         action="store_true",
-        help="png/svg/pdf: draw the radar horizon as a dashed ring, as the app's explainer does "
-        "(also named in the caption)",
+        help=tr.gettext(
+            "png/svg/pdf: draw the radar horizon as a dashed ring, as the app's explainer does "
+            "(also named in the caption)"
+        ),
     )
     render.add_argument(
-        "--mast", type=float, default=20.0, metavar="M", help="radar mast height for --horizon (default 20 m)"
+        "--mast",
+        type=float,
+        default=20.0,
+        metavar="M",
+        help=tr.gettext("radar mast height for --horizon (default 20 m)"),
     )
     render.add_argument(
         "--target-altitude",
         type=float,
         default=300.0,
         metavar="M",
-        help="target altitude for --horizon (default 300 m)",
+        help=tr.gettext("target altitude for --horizon (default 300 m)"),
     )
     render.add_argument(
-        "--lang", choices=LANGS, default="en", help="language of every word, number and name in the file"
+        "--lang",
+        choices=LANGS,
+        default="en",
+        help=tr.gettext("language of every word, number and name in the file"),
     )
     handout = sub.add_parser(
-        "handout", help="write a printable classroom activity (PDF): predict, then reveal, with the sources"
+        "handout",
+        help=tr.gettext("write a printable classroom activity (PDF): predict, then reveal, with the sources"),
     )
     handout.add_argument("scenario", type=Path)
-    handout.add_argument("--out", type=Path, required=True, help="output file (.pdf)")
+    handout.add_argument("--out", type=Path, required=True, help=tr.gettext("output file (.pdf)"))
     handout.add_argument("--resolution", choices=RESOLUTIONS, default="10m")
+    handout.add_argument(
+        "--lang",
+        choices=LANGS,
+        default="en",
+        help=tr.gettext("language of every word, number and name in the handout"),
+    )
     return parser
 
 
@@ -142,7 +226,9 @@ def _on_signal(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    tr = translator(_lang_of(sys.argv[1:] if argv is None else argv))
+    with _argparse_in(tr):
+        args = _parser(tr).parse_args(argv)
     # A terminal closed (SIGHUP) or a job killed politely (SIGTERM) unwinds like Ctrl-C, so
     # write_atomic removes its temporary file; exit 128 + the signal's number, as shells do.
     in_main_thread = threading.current_thread() is threading.main_thread()  # where signals work
@@ -166,7 +252,7 @@ def _run(args: argparse.Namespace) -> int:
             )
             print(terminal_safe(text), end="")
         elif args.command == "handout":
-            write_handout(args.scenario, args.out, args.resolution)
+            write_handout(args.scenario, args.out, args.resolution, args.lang)
         else:
             if args.embed is not None and args.out.suffix.lower() != ".html":
                 raise ExportError(f"{args.out}: --embed applies to .html maps only")
@@ -213,8 +299,8 @@ def alt_texts(path: Path, resolution: str, title: str | None = None, lang: str =
     )
 
 
-def write_handout(path: Path, out: Path, resolution: str) -> None:
-    """Write the classroom handout of ``path``'s map to ``out`` (a .pdf)."""
+def write_handout(path: Path, out: Path, resolution: str, lang: str = "en") -> None:
+    """Write the classroom handout of ``path``'s map to ``out`` (a .pdf), in ``lang``."""
     from coverage.export import write_atomic
     from coverage.handout import handout
 
@@ -223,7 +309,7 @@ def write_handout(path: Path, out: Path, resolution: str) -> None:
     scenario, result = _load(path, resolution)
     if not result.sites:
         raise ExportError(f"{path}: the scenario has no site, so there is nothing to ask about")
-    write_atomic(out, handout(result, scenario))
+    write_atomic(out, handout(result, scenario, tr=translator(lang)))
 
 
 def embed_text(out: Path, url: str, title: str | None, scenario_path: Path, lang: str = "en") -> str:

@@ -19,6 +19,23 @@ class _Gettext(Protocol):
     def gettext(self, message: str) -> str: ...
 
 
+class Phrase(str):
+    """A part of an error's message that is itself said in the reader's language, such as
+    the sites table's "row 2 (Kars)": a template (marked with ``N_``) and its values.
+    ``str()`` is the English, so it fits wherever a plain location string goes."""
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, **params: Any) -> Phrase:
+        phrase = super().__new__(cls, template.format(**params))
+        phrase.template, phrase.params = template, params
+        return phrase
+
+    def translated(self, tr: _Gettext) -> str:
+        return str(self) if tr.lang == "en" else tr.gettext(self.template).format(**self.params)
+
+
 class CoverageError(ValueError):
     """Base class for every error this package reports to a user.
 
@@ -48,10 +65,12 @@ class CoverageError(ValueError):
     def translated(self, tr: _Gettext) -> str:
         """The message in ``tr``'s language (English, as ``str()``, where it has no template)."""
         if self.inner is not None:
-            return f"{self.where}: {self.inner.translated(tr)}"
+            where = self.where.translated(tr) if isinstance(self.where, Phrase) else self.where
+            return f"{where}: {self.inner.translated(tr)}"
         if self.template is None or tr.lang == "en":
             return str(self)
-        return tr.gettext(self.template).format(**self.params)
+        params = {k: v.translated(tr) if isinstance(v, Phrase) else v for k, v in self.params.items()}
+        return tr.gettext(self.template).format(**params)
 
 
 class ScenarioError(CoverageError):

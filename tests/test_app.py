@@ -600,3 +600,11 @@ def test_the_download_tab_gives_an_embed_snippet_for_the_address_typed():
     (snippet,) = [c.value for c in at.code if c.value.startswith("<iframe")]
     assert snippet.startswith('<iframe src="https://example.org/maps/story.html" title="Interactive map: ')
     assert any("static web host" in c.value for c in at.caption)
+
+
+def test_in_turkish_the_download_tab_offers_the_handout_in_turkish_lang() -> None:
+    at = _open_tab(_app(lang="tr"), "İndir")  # the tabs keep their shown (translated) label
+    assert not at.exception and not at.error
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Sınıf etkinliği (PDF): önce tahmin, sonra cevaplar" in labels  # no "English only" note
+    assert not any("İngilizce" in label for label in labels)

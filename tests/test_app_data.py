@@ -135,3 +135,13 @@ def test_a_run_slot_waits_the_backoff_first(monkeypatch) -> None:
     with data.run_slot():
         pass
     assert slept == [1.0]
+
+
+def test_the_handout_download_is_in_the_pages_language(story: Scenario) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = data.handout_bytes(story.to_json(), "km", "el")
+    reveal = " ".join(PdfReader(io.BytesIO(pdf)).pages[1].extract_text().split())
+    assert "Απαντήσεις:" in reveal and "Πηγές" in reveal and "Sources" not in reveal

@@ -129,3 +129,18 @@ def test_a_crafted_number_cell_is_a_clear_error(catalog, cell) -> None:
     frame.at[0, "lat"] = cell
     with pytest.raises(ScenarioError, match="row 1"):
         editor.scenario_from_editor(Scenario(sites=()), frame, catalog)
+
+
+def test_the_row_of_an_error_is_named_in_the_readers_language(catalog) -> None:
+    from coverage.i18n import translator
+
+    frame = editor.editor_frame(
+        Scenario(sites=(SiteSpec(name="Kars", lat=40.6, lon=43.1, system="s-400"),)), catalog
+    )
+    frame = frame.astype(object)
+    frame.at[0, "lat"] = None
+    with pytest.raises(ScenarioError) as caught:
+        editor.scenario_from_editor(Scenario(sites=()), frame, catalog)
+    assert str(caught.value) == "row 1 (Kars): give a lat and a lon"
+    assert caught.value.translated(translator("tr")) == "1. satır (Kars): bir enlem ve bir boylam girin"
+    assert caught.value.translated(translator("el")).startswith("γραμμή 1 (Kars): ")

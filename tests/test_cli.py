@@ -413,3 +413,36 @@ def test_render_csv_writes_its_description_beside_it_as_csvw(tmp_path):
     assert all(country in meta["dc:description"] for country in KARS_COUNTRIES)
     assert any("Bloomberg" in source for source in meta["dc:source"])
     assert [c["name"] for c in meta["tableSchema"]["columns"]] == list(frame.columns)
+
+
+def test_help_and_argparse_messages_follow_lang(capsys) -> None:
+    import argparse
+    import gettext
+
+    with pytest.raises(SystemExit) as info:
+        cli.main(["handout", "--help", "--lang", "tr"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("kullanım: range-rings handout")  # argparse's own word
+    assert "seçenekler:" in out and "bu yardım iletisini gösterip çık" in out
+    assert "etkinlikteki her sözcüğün, sayının ve adın dili" in out  # our help text
+    with pytest.raises(SystemExit) as info:
+        cli.main(["render", "x.json", "--out", "y.png", "--lang=el", "--theme", "neon"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err == "error: όρισμα --theme: μη έγκυρη επιλογή: 'neon' (επιλέξτε από: 'light', 'dark')\n"
+    # argparse is itself again afterwards: English for the next parser in this process.
+    assert argparse.__dict__["_"] is gettext.gettext
+    with pytest.raises(SystemExit):
+        cli.main(["handout", "--help"])
+    assert capsys.readouterr().out.startswith("usage: range-rings handout")
+
+
+def test_argparse_messages_in_the_catalog_are_argparse_s_own() -> None:
+    """If Python rewords one, the catalog's entry would never be asked for: fail instead."""
+    import argparse
+    import inspect
+
+    source = inspect.getsource(argparse)
+    for message in cli.ARGPARSE_MESSAGES:
+        assert f"_({message!r})" in source or f'_("{message}")' in source, message

@@ -62,3 +62,53 @@ def test_the_cli_writes_the_handout_and_refuses_other_extensions(tmp_path, capsy
     assert "Kars" in text and "Armenia" in text  # its ring reaches Armenia
     assert main(["handout", str(SCENARIOS_DIR / "story-kars.json"), "--out", str(tmp_path / "x.png")]) == 2
     assert "the handout is a PDF" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "reveal_heading", "armenia", "sources"),
+    [
+        (
+            "tr",
+            "Sınıf etkinliği: Türkiye'nin S-400'ü Ermenistan sınırında",
+            "Cevaplar:",
+            "Ermenistan",
+            "Kaynaklar",
+        ),
+        (
+            "el",
+            "Δραστηριότητα για την τάξη: Οι τουρκικοί S-400 στα σύνορα με την Αρμενία",
+            "Απαντήσεις:",
+            "Αρμενία",
+            "Πηγές",
+        ),
+    ],
+)
+def test_the_cli_handout_follows_the_language(
+    tmp_path, lang, heading, reveal_heading, armenia, sources
+) -> None:
+    out = tmp_path / f"kars-{lang}.pdf"
+    args = ["handout", str(SCENARIOS_DIR / "story-kars.json"), "--out", str(out), "--resolution", "110m"]
+    assert main([*args, "--lang", lang]) == 0
+    ask, reveal = (" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
+    assert heading in ask and "Classroom activity" not in ask
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.split())
+    assert reveal_heading in flat and sources in flat and armenia in flat  # the country, in the language
+    assert "Armenia (" not in flat and "inside" not in flat and "outside" not in flat
+    assert "Natural Earth" in reveal  # the credit keeps the names of the data
+
+
+def test_a_turkish_handout_writes_numbers_and_capitals_in_turkish() -> None:
+    from coverage.i18n import translator
+
+    scenario = dataclasses.replace(scenario_file("story-ankara.json"), units="mi")
+    result = analyse_shipped(resolve_sites(scenario, load_catalog()), "50m")
+    tr = translator("tr")
+    names = list(candidate_names(result, tr))
+    data = handout(result, scenario, tr=tr)
+    ask, reveal = (" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
+    assert "Atina" in names and "Athens" not in names  # a capital in Turkish (the curated table)
+    for name in names:
+        assert name in ask and name in reveal
+    assert "Atina: 509 mil (819 km), dışında" in reveal
+    assert "Türkiye (%49,4)" in reveal  # Babel's Turkish percent and decimal comma

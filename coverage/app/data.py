@@ -282,12 +282,12 @@ def export_bytes(
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def handout_bytes(scenario_json: str, units: Unit) -> bytes:
-    """The classroom handout PDF (:func:`coverage.handout.handout`), made on click, cached."""
+def handout_bytes(scenario_json: str, units: Unit, lang: str = "en") -> bytes:
+    """The classroom handout PDF (:func:`coverage.handout.handout`) in ``lang``, made on click, cached."""
     from coverage.handout import handout
 
     scenario = sc.parse_scenario(scenario_json, "scenario")
-    return handout(analysed(scenario), scenario, units)
+    return handout(analysed(scenario), scenario, units, translator(lang))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from coverage import scenario as sc
 from coverage.catalog import Catalog, Figure
-from coverage.errors import CoverageError, ScenarioError
+from coverage.errors import CoverageError, Phrase, ScenarioError
 from coverage.i18n import N_
 from coverage.places import Match, find_place
 from coverage.text import quoted
@@ -110,7 +110,7 @@ def _row_site(
     choices: dict[str, Figure | None],
 ) -> dict[str, Any]:
     site: dict[str, Any] = {"name": _text(row.get("name")) or f"Site {i + 1}"}
-    where = f"row {i + 1} ({site['name']})"
+    where = Phrase(N_("row {row} ({name})"), row=i + 1, name=site["name"])
     lat, lon = _number(row.get("lat"), where), _number(row.get("lon"), where)
     if lat is None or lon is None:
         raise ScenarioError.of(N_("{where}: give a lat and a lon"), where=where)

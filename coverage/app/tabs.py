@@ -637,7 +637,7 @@ def download_tab(scenario: Scenario, units: Unit, tr: Translator = EN) -> None:
         st.markdown(tr.gettext("**For a class**"))
         st.download_button(
             tr.gettext("Classroom handout (PDF): predict, then reveal"),
-            data=lambda: data.handout_bytes(export_json, units),
+            data=lambda: data.handout_bytes(export_json, units, tr.lang),
             file_name=f"{stem}-handout.pdf",
             mime="application/pdf",
             key="download-handout",
