@@ -149,7 +149,7 @@ if (!window.rrLines) {
   };
   /* A scale bar in the map's units (km, mi or nmi), with a second unit under it. */
   L.Control.RRScale = L.Control.Scale.extend({
-    options: {units: ['km', 'mi'], imperial: false},
+    options: {units: ['km', 'mi'], labels: {}, imperial: false},
     _addScales: function (options, className, container) {
       this._rrClass = className;
       this._rrBox = container;
@@ -171,7 +171,7 @@ if (!window.rrLines) {
         var max = maxMeters / per[u];
         var p = Math.pow(10, Math.floor(Math.log10(max))), d = max / p;
         var n = +(p * (d >= 5 ? 5 : d >= 3 ? 3 : d >= 2 ? 2 : 1)).toPrecision(3);
-        self._updateScale(self._rrLines[i], n + ' ' + u, n / max);
+        self._updateScale(self._rrLines[i], n + ' ' + (self.options.labels[u] || u), n / max);
       });
     }
   });
@@ -500,7 +500,7 @@ def coverage_map(
     m.fit_bounds(view_box(result, highlights))
     _page_style(m, presentation, tiles)
     _Attribution(credit_text(result.sites, tr=tr)).add_to(m)
-    _Scale(scale_units(units)).add_to(m)
+    _Scale(scale_units(units), tr).add_to(m)
     return m
 
 
@@ -631,7 +631,7 @@ def app_map(
     if presentation:  # the larger credit takes more of the map's foot: rings are framed above it
         _RawScript("%s.rrCreditPx = 40;" % m.get_name()).add_to(m)
     _page_style(m, presentation, tiles)
-    _Scale(scale_units(units)).add_to(m)
+    _Scale(scale_units(units), tr).add_to(m)
     stage = Stage(
         view_box(result, highlights),
         html.escape(credit_text(result.sites, tr=tr)),
@@ -705,14 +705,17 @@ class _Scale(MacroElement):
     _template = Template(
         """{% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.rrScale = new L.Control.RRScale(
-            {units: {{ this.units|tojson }}}).addTo({{ this._parent.get_name() }});
+            {units: {{ this.units|tojson }}, labels: {{ this.labels|tojson }}}
+        ).addTo({{ this._parent.get_name() }});
         {% endmacro %}"""
     )
 
-    def __init__(self, units: list[str]) -> None:
+    def __init__(self, units: list[str], tr: Translator = EN) -> None:
         super().__init__()
         self._name = "Scale"
         self.units = units
+        # The units as the page's language writes them on a map (mil, ν.μ.…).
+        self.labels = {u: tr.unit_symbol(u) for u in ("km", "mi", "nmi")}
 
 
 def _highlights_layer(

@@ -334,5 +334,17 @@ def test_the_scale_bar_shows_the_maps_units_and_km(
 ) -> None:
     assert scale_units(units) == bars  # type: ignore[arg-type]
     page = _render(kars_sites, borders_110m, units=units).get_root().render()
-    assert f"new L.Control.RRScale(\n            {{units: {json.dumps(bars)}}})" in page
+    labels = json.dumps({"km": "km", "mi": "mi", "nmi": "nmi"})
+    assert f"new L.Control.RRScale(\n            {{units: {json.dumps(bars)}, labels: {labels}}}" in page
     assert "nmi: 1852" in page  # the page knows the nautical mile
+
+
+@pytest.mark.parametrize(("lang", "mile"), [("tr", "mil"), ("el", "μίλια")])
+def test_the_scale_bar_writes_its_units_in_the_maps_language(lang, mile, kars_sites, borders_110m) -> None:
+    from coverage.i18n import translator
+
+    tr = translator(lang)
+    page = _render(kars_sites, borders_110m, units="mi", tr=tr).get_root().render()
+    scale = page.split("new L.Control.RRScale(", 1)[1].split(").addTo(", 1)[0]
+    labels = json.loads(scale.split("labels:", 1)[1].rsplit("}", 1)[0].strip())
+    assert labels["mi"] == mile
