@@ -119,6 +119,14 @@ def test_a_click_adds_an_s400_site_at_the_wrapped_position() -> None:
     assert editor.add_click(start, 41.0, 30.0, other).sites[-1].system == other
 
 
+@pytest.mark.parametrize(("lang", "name"), [("tr", "Konum 2"), ("el", "Θέση 2")])
+def test_a_clicked_site_is_named_in_the_pages_language(lang: str, name: str) -> None:
+    from coverage.i18n import translator
+
+    start = Scenario(sites=(SiteSpec(name="A", lat=1.0, lon=1.0, radius=10.0, unit="km"),))
+    assert editor.add_click(start, 41.0, 30.0, tr=translator(lang)).sites[-1].name == name
+
+
 @pytest.mark.parametrize("cell", ["abc", "1e999", [1, 2], {"x": 1}])
 def test_a_crafted_number_cell_is_a_clear_error(catalog, cell) -> None:
     """The grid only sends numbers; a modified browser may send text: a ScenarioError, no traceback."""

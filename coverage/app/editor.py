@@ -11,7 +11,7 @@ import pandas as pd
 from coverage import scenario as sc
 from coverage.catalog import Catalog, Figure
 from coverage.errors import CoverageError, Phrase, ScenarioError
-from coverage.i18n import N_
+from coverage.i18n import EN, N_, Translator
 from coverage.places import Match, find_place
 from coverage.text import quoted
 
@@ -205,10 +205,13 @@ def wrap_lon(lon_deg: float) -> float:
     return (float(lon_deg) + 180.0) % 360.0 - 180.0
 
 
-def add_click(scenario: sc.Scenario, lat_deg: float, lon_deg: float, system: str = "s-400") -> sc.Scenario:
-    """``scenario`` with a site of ``system`` (its default figure) where the map was clicked."""
+def add_click(
+    scenario: sc.Scenario, lat_deg: float, lon_deg: float, system: str = "s-400", tr: Translator = EN
+) -> sc.Scenario:
+    """``scenario`` with a site of ``system`` (its default figure) where the map was clicked,
+    named "Site N" in the page's language (the name is the user's to change)."""
     spec = sc.SiteSpec(
-        name=f"Site {len(scenario.sites) + 1}",
+        name=tr.gettext(N_("Site {n}")).format(n=len(scenario.sites) + 1),
         lat=round(max(-90.0, min(90.0, float(lat_deg))), 4),
         lon=round(wrap_lon(lon_deg), 4),
         system=system,

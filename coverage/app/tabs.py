@@ -334,7 +334,7 @@ def _map(
         try:
             system = session.get("click_system", "s-400")  # as chosen in the Sites tab
             state.set_scenario(
-                session, editor.add_click(scenario, click["lat"], click["lng"], system), own=True
+                session, editor.add_click(scenario, click["lat"], click["lng"], system, tr), own=True
             )
             st.rerun()
         except CoverageError as exc:
