@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from tools import app_server
-from tools.loadtest import cpu_s, rss_kb, tree_pids
+from tools.loadtest import rss_kb, server_cpu, tree_pids
 from tools.protocol_client import HttpPool
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,10 +103,6 @@ def server_mb(pid: int) -> float:
     return sum(rss_kb(p) for p in tree_pids(pid)) / 1024
 
 
-def server_cpu_s(pid: int) -> float:
-    return sum(cpu_s(p) for p in tree_pids(pid))
-
-
 def established_from(port: int, client_ports: set[int]) -> int:
     """How many of ``client_ports``' connections to the server's ``port`` are still open."""
     out = subprocess.run(
@@ -157,10 +153,10 @@ async def stalled_wave(base: str, pid: int, args: argparse.Namespace, link: str)
 
 async def leaver_phase(base: str, pid: int, links: list[str], watch_s: float) -> dict:
     """CPU the server spends after clients asked for ``links`` (one each) and left at once."""
-    idle_start = server_cpu_s(pid)
+    idle_start = server_cpu(pid)
     await asyncio.sleep(2.0)
-    idle_rate = (server_cpu_s(pid) - idle_start) / 2.0
-    cpu0 = server_cpu_s(pid)
+    idle_rate = (server_cpu(pid) - idle_start) / 2.0
+    cpu0 = server_cpu(pid)
     for link in links:
         ws = await open_stream(base, stall=False)
         await ws.send(rerun_message(base, link))
@@ -169,9 +165,9 @@ async def leaver_phase(base: str, pid: int, links: list[str], watch_s: float) ->
         await _until_link(ws)
         ws.transport.abort()
     left_at = time.monotonic()
-    cpu_left = server_cpu_s(pid)
+    cpu_left = server_cpu(pid)
     await asyncio.sleep(watch_s)
-    after = server_cpu_s(pid) - cpu_left - idle_rate * (time.monotonic() - left_at)
+    after = server_cpu(pid) - cpu_left - idle_rate * (time.monotonic() - left_at)
     return {
         "leavers": len(links),
         "server_cpu_s_before_they_left": round(cpu_left - cpu0, 2),

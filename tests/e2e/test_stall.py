@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 import pytest
 
 from tools import app_server
-from tools.stall import heavy_link, leaver_phase, open_stream, rerun_message, server_cpu_s, stalled_wave
+from tools.loadtest import server_cpu
+from tools.stall import heavy_link, leaver_phase, open_stream, rerun_message, stalled_wave
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 T = TypeVar("T")
@@ -73,9 +74,9 @@ def test_clients_that_flood_and_never_read_hold_bounded_memory_and_are_dropped(
 
 def test_work_for_visitors_who_left_stops(server: app_server.Server) -> None:
     # What one visit to a map no one has opened yet costs the server…
-    before = server_cpu_s(server.pid)
+    before = server_cpu(server.pid)
     _run(_one_full_visit(server.url, heavy_link(200, 2100.0)))
-    full_visit_s = server_cpu_s(server.pid) - before
+    full_visit_s = server_cpu(server.pid) - before
     # …and what two such visits cost after their visitors left, once the page had its link.
     fresh = [heavy_link(200, 2101.0), heavy_link(200, 2102.0)]
     left = _run(leaver_phase(server.url, server.pid, fresh, 20.0))
