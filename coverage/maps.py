@@ -504,8 +504,10 @@ def coverage_map(
     return m
 
 
-def _new_map(height: int | str, tiles: TileSource | None) -> folium.Map:
-    m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25, height=height, min_zoom=1)
+def _new_map(height: int | str, tiles: TileSource | None, *, fade: bool = True) -> folium.Map:
+    m = folium.Map(
+        tiles=None, control_scale=False, zoom_snap=0.25, height=height, min_zoom=1, fade_animation=fade
+    )
     _Helpers().add_to(m)
     if tiles is not None:
         tile_layer(tiles).add_to(m)
@@ -610,7 +612,9 @@ def app_map(
     script changes) and shows each new stage in place (``rrStage`` in the page):
     borders stay drawn, no blank frame. Same layers and looks as :func:`coverage_map`.
     """
-    m = _new_map("100%", tiles)
+    # No fading: a stage's tooltips (the site names) would stay 200 ms beside the next
+    # stage's, fading out, so the page would name each site twice at every swap.
+    m = _new_map("100%", tiles, fade=False)
     if tiles is None:
         land = script_json({"stroke": False, "fillColor": STYLE.land, "fillOpacity": 1.0})
         line = script_json({"color": STYLE.border, "weight": 0.7})

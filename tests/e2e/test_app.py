@@ -93,6 +93,30 @@ def test_click_on_the_map_adds_a_site(page: Page, app_url: str) -> None:
     expect(page.get_by_text("Site 2: S-400", exact=False).first).to_be_visible()  # the legend
 
 
+def test_a_new_stage_leaves_no_old_label_behind(page: Page, app_url: str) -> None:
+    """The moment a stage is shown in place (rrStage's ``rrstaged``), the document holds one
+    site label per site: the old stage's labels leave at once rather than fading out over
+    200 ms beside the new ones (two "Ankara" for a screen reader, and for a test)."""
+    open_app(page, app_url)
+    handle = page.locator(MAP_IFRAME).element_handle()
+    doc = handle.content_frame() if handle else None
+    assert doc is not None
+    doc.evaluate(
+        """() => { window.__labels = [];
+            window.map_div.on('rrstaged',
+                () => window.__labels.push(document.querySelectorAll('.site-label').length)); }"""
+    )
+    container = map_frame(page).locator(".leaflet-container")
+    box = container.bounding_box()
+    assert box is not None
+    container.click(position={"x": box["width"] * 0.35, "y": box["height"] * 0.5})
+    expect(label(page, "Site 2")).to_be_visible()
+    wait_idle(page)
+    seen = doc.evaluate("() => window.__labels")
+    assert seen, "no stage was shown after the click"
+    assert seen[-1] == 2 and all(n <= 2 for n in seen), seen
+
+
 def test_sites_tab_renames_a_site_and_opens_a_scenario_file(page: Page, app_url: str, tmp_path) -> None:
     open_app(page, app_url)
     cell = edit_sites_name_cell(page, 1)
