@@ -23,6 +23,10 @@ PHONE_MAX_WIDTH_PX = 640
 STORY_KEY = "rr-story"
 """The key of the container holding the story step's text (and the timeline's slider)."""
 
+CLICKER_KEY = "rr-clicker"
+"""The key of the container of presentation mode's Page Up / Page Down buttons: a clicker's
+keys, not shown (Previous and Next are on the page), but mounted, so their shortcuts work."""
+
 TOUCH_TARGET_PX = 44
 """Height of a touch control (the steps' chips): WCAG 2.5.5's 44 px."""
 
@@ -80,8 +84,9 @@ this colour, opaque, is 6.8:1 there."""
 
 CONTRAST_CSS = f"""<style>
 [data-testid="stCaptionContainer"] {{color: {CAPTION_COLOUR}; opacity: 1}}
+.st-key-{CLICKER_KEY} {{display: none}}
 </style>"""
-"""Readable small print on every screen."""
+"""Readable small print on every screen (and the clicker's buttons out of sight)."""
 
 
 def page_css() -> str:

@@ -176,10 +176,18 @@ def header(scenario: Scenario, presentation: bool, tr: Translator = EN) -> tuple
 
 def step_controls(tr: Translator = EN) -> None:
     """Presentation mode's story controls, beside the map: Previous and Next, then the steps by
-    name; the arrow keys (←, →) press Previous and Next (Streamlit's own button shortcuts)."""
+    name. The arrow keys (←, →) press Previous and Next, and so do Page Up and Page Down,
+    which a presentation clicker sends (Streamlit's own button shortcuts: one key a button,
+    so the clicker's pair are buttons of their own, kept out of sight)."""
     session = st.session_state
     steps = [s.title for s in STEPS]
     i = steps.index(state.current_step(session).title)
+    with st.container(key=styles.CLICKER_KEY):
+        for key, shortcut, by, label in (
+            ("step_page_up", "PageUp", -1, tr.gettext("Previous step")),
+            ("step_page_down", "PageDown", 1, tr.gettext("Next step")),
+        ):
+            st.button(label, key=key, on_click=state.step_by, args=(session, by, tr), shortcut=shortcut)
     c1, c3 = st.columns(2)
     c1.button(
         "◀ " + tr.gettext("Previous"),

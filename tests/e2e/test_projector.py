@@ -105,9 +105,10 @@ def test_presentation_mode_fits_a_projector_on_every_step(projector: Page, app_u
     for i, step in enumerate(STEPS):
         if i:
             shown = _stage_shown(page)
-            # The keyboard advances the story (→ is the Next button's shortcut).
+            # The keyboard advances the story: → (the Next button's shortcut) and Page Down
+            # (a presentation clicker's key), in turn.
             page.locator("h1").first.click()
-            page.keyboard.press("ArrowRight")
+            page.keyboard.press("ArrowRight" if i % 2 else "PageDown")
             expect(page.get_by_role("radio", name=step.title)).to_be_checked()
             wait_idle(page)
             _map_document(page).wait_for_function("n => window.map_div.rrShown > n", arg=shown)
@@ -128,6 +129,11 @@ def test_presentation_mode_fits_a_projector_on_every_step(projector: Page, app_u
                 f"{step.title}: names cut at the map's edge: {_map_document(page).evaluate(_NAMES_OUTSIDE)}"
             )
         page.screenshot(path=tmp_path / f"step{i + 1}.png")  # to look at when it fails
+    # A clicker's Page Up goes back a step; the clicker's buttons themselves are not shown.
+    page.locator("h1").first.click()
+    page.keyboard.press("PageUp")
+    expect(page.get_by_role("radio", name=STEPS[-2].title)).to_be_checked()
+    expect(page.get_by_role("button", name="Next step", exact=True)).to_be_hidden()
 
 
 def test_steps_and_clicks_never_show_a_map_without_borders(page: Page, app_url: str) -> None:
