@@ -226,6 +226,10 @@ def _on_signal(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None:  # run as the program (not called by a test or a notebook): one short process
+        from coverage.allocator import keep_freed_memory
+
+        keep_freed_memory()
     tr = translator(_lang_of(sys.argv[1:] if argv is None else argv))
     with _argparse_in(tr):
         args = _parser(tr).parse_args(argv)
