@@ -230,10 +230,38 @@ def _on_signal(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    if argv is None:  # run as the program (not called by a test or a notebook): one short process
+    program = argv is None  # run as the program (not called by a test or a notebook): one short process
+    if program:
         from coverage.allocator import keep_freed_memory
 
         keep_freed_memory()
+    code, command = _main(argv)
+    if program and command == "report":
+        _end_process(code)
+    return code
+
+
+def _end_process(code: int) -> NoReturn:
+    """End the process now, its output flushed, without tearing the interpreter down.
+
+    Teardown frees every ring, geometry, array and module one by one (≈40 ms after a
+    1,000-site report), memory the system takes back at once anyway. Only for a report,
+    which writes nothing but its output: the files of ``render`` and ``handout`` are
+    closed and renamed before they return, but their libraries (GDAL, matplotlib) may
+    keep exit handlers, so those end as usual.
+    """
+    import os
+
+    try:
+        sys.stdout.flush()
+    except OSError:  # the reader has gone (a closed pipe): what Python's own exit reports
+        code = 120
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _main(argv: Sequence[str] | None) -> tuple[int, str]:
+    """Parse and run the command: its exit status, and which command it was."""
     tr = translator(_lang_of(sys.argv[1:] if argv is None else argv))
     with _argparse_in(tr):
         args = _parser(tr).parse_args(argv)
@@ -243,10 +271,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     signals = (signal.SIGTERM, signal.SIGHUP) if in_main_thread else ()
     previous = {s: signal.signal(s, _on_signal) for s in signals}
     try:
-        return _run(args)
+        return _run(args), args.command
     except Interrupted as exc:
         print(f"error: interrupted ({signal.Signals(exc.signum).name})", file=sys.stderr)
-        return 128 + exc.signum
+        return 128 + exc.signum, args.command
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
@@ -291,6 +319,8 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # whoever read the output has gone (`| head`): no one to tell
+        return 120  # the status Python gives when it cannot flush its output at exit
     return 0
 
 

@@ -48,14 +48,16 @@ def test_freed_memory_is_reused_without_new_page_faults():
 
 
 def test_only_the_program_tunes_the_allocator(monkeypatch, tmp_path):
-    """main() run as the program tunes it; main(argv) called in a process (tests, the app) does not."""
+    """main() run as the program tunes it (and a report then ends the process at once);
+    main(argv) called in a process (tests, the app) does neither."""
     from coverage import allocator, cli
 
     calls: list[str] = []
     monkeypatch.setattr(allocator, "keep_freed_memory", lambda: calls.append("tuned") or True)
+    monkeypatch.setattr(cli, "_end_process", lambda code: calls.append(f"ended {code}"))
     bad = str(tmp_path / "missing.json")
     assert cli.main(["report", bad]) == 2
     assert calls == []
     monkeypatch.setattr(sys, "argv", ["range-rings", "report", bad])
     assert cli.main() == 2
-    assert calls == ["tuned"]
+    assert calls == ["tuned", "ended 2"]
