@@ -42,4 +42,18 @@ def test_small_print_passes_wcag_contrast_on_the_pages_backgrounds():
     for background in ("#ffffff", "#f8f8f7", "#f0f2f6"):  # main, sidebar, Streamlit's secondary
         assert contrast_ratio(styles.CAPTION_COLOUR, background) >= 4.5
     assert "opacity: 1" in styles.CONTRAST_CSS
-    assert styles.page_css() == styles.CONTRAST_CSS + styles.PHONE_CSS
+    assert styles.page_css() == styles.CONTRAST_CSS + styles.PHONE_CSS + styles.DARK_CSS
+
+
+def test_the_dark_colours_apply_in_dark_mode_only_and_pass_wcag_contrast():
+    css = styles.DARK_CSS.removeprefix("<style>").removesuffix("</style>")
+    assert css.count("@media") == 1 and "@media (prefers-color-scheme: dark)" in css
+    assert _outside_media_queries(css).strip() == ""  # the light theme is left as it is
+    assert f"color: {styles.CAPTION_COLOUR_DARK}" in css
+    assert f"border-color: {styles.CHIP_BORDER_DARK}" in css
+    for background in styles.DARK_BACKGROUNDS:  # page, sidebar, widgets
+        assert contrast_ratio(styles.CAPTION_COLOUR_DARK, background) >= 4.5
+    page = styles.DARK_BACKGROUNDS[0]
+    assert contrast_ratio(styles.CHIP_BORDER_DARK, page) >= 3.0  # WCAG 1.4.11: a control's edge
+    # After the phone layout, whose chip border has a selector just as specific.
+    assert styles.page_css().index(styles.DARK_CSS) > styles.page_css().index(styles.PHONE_CSS)

@@ -13,6 +13,10 @@ projector in presentation mode) are untouched.
 
 The parts moved are found by Streamlit's ``st-key-<key>`` classes: the story text is in the
 container keyed :data:`STORY_KEY`, the tabs are keyed ``tab``.
+
+The app follows the reader's light or dark setting (Streamlit's own themes, chosen by
+``prefers-color-scheme``; ``.streamlit/config.toml`` pins none): the few colours set here
+have a dark counterpart in :data:`DARK_CSS`, under the same media feature.
 """
 
 from __future__ import annotations
@@ -88,8 +92,29 @@ CONTRAST_CSS = f"""<style>
 </style>"""
 """Readable small print on every screen (and the clicker's buttons out of sight)."""
 
+DARK_BACKGROUNDS = ("#171614", "#21201d", "#2d2b27")
+"""Streamlit's dark theme: the page, the sidebar and the widgets' background (its defaults in
+``streamlit/config.py``, measured in Chromium: tests/e2e/test_a11y.py)."""
+
+CAPTION_COLOUR_DARK = "#aaa7a1"
+"""Small print in the dark theme: 6.8:1 on the dark sidebar, as :data:`CAPTION_COLOUR` on the light one."""
+
+CHIP_BORDER_DARK = "#7d7a75"
+"""The story's chips on a phone in the dark theme (the light one's dark grey would vanish):
+4.2:1 on the page, over WCAG's 3:1 for a control's edge."""
+
+DARK_CSS = f"""<style>
+@media (prefers-color-scheme: dark) {{
+  [data-testid="stCaptionContainer"] {{color: {CAPTION_COLOUR_DARK}}}
+  /* Only chips have a border (the phone layout); the chosen one keeps its own (currentColor). */
+  .st-key-step [data-testid="stRadioOption"] {{border-color: {CHIP_BORDER_DARK}}}
+}}
+</style>"""
+"""The app's own colours in Streamlit's dark theme, which the same media feature chooses."""
+
 
 def page_css() -> str:
     """All of the app's CSS, for one ``st.html`` call (a body of only ``<style>`` goes to
-    Streamlit's event container: it takes no space on the page)."""
-    return CONTRAST_CSS + PHONE_CSS
+    Streamlit's event container: it takes no space on the page). The dark colours come last:
+    the chips' border there overrides the phone layout's with a selector as specific."""
+    return CONTRAST_CSS + PHONE_CSS + DARK_CSS

@@ -50,14 +50,18 @@ PROJECTOR_MIN_WIDTH_PX = 1000
 PROJECTOR_TOP_PX = 190
 """What presentation mode keeps above the map on a projector (padding and a title of up to two
 lines; the step controls and text are beside the map): the map's height is the viewport's less this."""
+PROJECTOR_CAPTION_COLOURS = {"light": "#262730", "dark": "#edebe8"}
+"""Presentation mode's credit and small print: the text colour of Streamlit's light and dark
+theme (opaque, not the 60 % small print), chosen by ``prefers-color-scheme`` as the theme is."""
 
 
 def projector_css() -> str:
     """The style of presentation mode on a wide screen (a projector): see :data:`PROJECTOR_TOP_PX`.
 
     Headline, step names and text larger than on the normal page, the credit dark and
-    readable; the map fills the height left (its frame, and Leaflet inside it, follow).
+    readable (in either theme); the map fills the height left (its frame, and Leaflet inside it, follow).
     """
+    colours = PROJECTOR_CAPTION_COLOURS
     return f"""<style>
 @media (min-width: {PROJECTOR_MIN_WIDTH_PX}px) {{
   .block-container {{padding-top: 2.6rem !important; padding-bottom: 1rem !important;
@@ -72,9 +76,13 @@ def projector_css() -> str:
   [data-testid="stRadio"] [role="radiogroup"] {{gap: 0.1rem}}
   [data-testid="stButton"] button p {{font-size: clamp(1.3rem, 1.15vw, 1.55rem); font-weight: 700}}
   [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{
-    font-size: clamp(1.05rem, 0.95vw, 1.3rem) !important; color: #262730 !important}}
+    font-size: clamp(1.05rem, 0.95vw, 1.3rem) !important; color: {colours["light"]} !important}}
   iframe[title="streamlit_folium.st_folium"] {{height: calc(100vh - {PROJECTOR_TOP_PX}px) !important;
     min-height: 360px}}
+}}
+@media (min-width: {PROJECTOR_MIN_WIDTH_PX}px) and (prefers-color-scheme: dark) {{
+  [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{
+    color: {colours["dark"]} !important}}
 }}
 </style>"""
 
