@@ -25,9 +25,11 @@ def _outside_media_queries(css: str) -> str:
 
 def test_the_phone_layout_applies_to_narrow_screens_only():
     css = styles.PHONE_CSS.removeprefix("<style>").removesuffix("</style>")
-    assert css.count("@media") == 1
-    assert f"@media (max-width: {styles.PHONE_MAX_WIDTH_PX}px)" in css
-    assert _outside_media_queries(css).strip() == ""  # no rule for wider screens
+    widths = [int(w) for w in re.findall(r"@media \(max-width: (\d+)px\)", css)]
+    assert css.count("@media") == len(widths) == 3  # the phone, then narrower ones
+    assert widths[0] == styles.PHONE_MAX_WIDTH_PX and widths == sorted(widths, reverse=True)
+    uncommented = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    assert _outside_media_queries(uncommented).strip() == ""  # no rule for wider screens
     assert f".st-key-{styles.STORY_KEY}" in css and ".st-key-tab" in css
 
 

@@ -7,9 +7,10 @@ At 390×844 the page used to show the title, the subtitle, the story's steps and
 text before any map (the map's top at 700 px). Under :data:`PHONE_MAX_WIDTH_PX` the title
 and subtitle are smaller, the steps are compact touch-sized chips, the step's text moves
 below the map (visually; it stays first in reading order, which still makes sense: the
-text, then the map it describes), wide tables scroll inside themselves and nothing is
-wider than the screen. Every rule sits in one media query, so wider screens (a desktop, a
-projector in presentation mode) are untouched.
+text, then the map it describes), tables are set tighter (on the narrowest phones in smaller
+type) and one still too wide scrolls inside itself: nothing is wider than the screen. Every
+rule sits in a media query of a width up to :data:`PHONE_MAX_WIDTH_PX`, so wider screens
+(a desktop, a projector in presentation mode) are untouched.
 
 The parts moved are found by Streamlit's ``st-key-<key>`` classes: the story text is in the
 container keyed :data:`STORY_KEY`, the tabs are keyed ``tab``.
@@ -30,6 +31,15 @@ STORY_KEY = "rr-story"
 CLICKER_KEY = "rr-clicker"
 """The key of the container of presentation mode's Page Up / Page Down buttons: a clicker's
 keys, not shown (Previous and Next are on the page), but mounted, so their shortcuts work."""
+
+NARROW_MAX_WIDTH_PX = 400
+"""Up to this width tables are set tighter (12 px type, 2 px between columns): the English
+distances table (372 px wide at 13 px) fits a 375 or 390 px phone."""
+
+NARROWEST_MAX_WIDTH_PX = 340
+"""Up to this width (a 320 px phone) tables are set in 11 px type, so that they fit its 296 px
+column (measured: tests/e2e/test_a11y.py); longer words (Turkish, Greek) may still need the
+table to scroll inside itself."""
 
 TOUCH_TARGET_PX = 44
 """Height of a touch control (the steps' chips): WCAG 2.5.5's 44 px."""
@@ -77,6 +87,15 @@ PHONE_CSS = f"""<style>
   [data-testid="stTabs"] [role="tablist"] {{overflow-x: auto}}
   [data-testid="stTabs"] [role="tab"] {{min-height: {TOUCH_TARGET_PX}px}}
   [data-testid="stCode"] pre {{white-space: pre-wrap}}
+}}
+/* The widest tables (distances: six columns; site by site: a column per site) fit a narrow
+   phone too: cells closer together, then smaller type; each step only where it is needed. */
+@media (max-width: {NARROW_MAX_WIDTH_PX}px) {{
+  [data-testid="stMarkdownContainer"] table {{font-size: 0.75rem}}
+  [data-testid="stMarkdownContainer"] :is(th, td) {{padding: 0.25rem 0.125rem}}
+}}
+@media (max-width: {NARROWEST_MAX_WIDTH_PX}px) {{
+  [data-testid="stMarkdownContainer"] table {{font-size: 0.6875rem}}
 }}
 </style>"""
 """The phone layout (see the module's docstring)."""
