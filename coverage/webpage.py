@@ -162,6 +162,8 @@ def map_dark_css() -> str:
         + f".rr-label span{{text-shadow:{shadow}!important}}"
         + f".rr-country,.rr-capital{{color:{dark.text}!important}}"
         + f".rr-sea{{color:{dark.sea_text}!important}}"
+        # The story's highlighted borders and coasts are named in their lines' colour (the app).
+        + f".rr-highlight,.highlight-label{{color:{dark.highlight}!important}}"
         + f".rr-dot{{background:{dark.text}!important;border-color:{halo}!important}}"
         + f".leaflet-tooltip{{background:{page['control']};color:{page['control_text']};"
         f"border-color:{page['rule']}}}"

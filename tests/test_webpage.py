@@ -158,6 +158,7 @@ def test_dark_mode_swaps_every_map_colour_for_the_dark_themes():
     # The radar horizon in the dark theme's text colour, as the print map draws it.
     assert f'path[stroke="{HORIZON_COLOUR}"]{{stroke:{THEMES["dark"].text}}}' in dark
     assert f"outline-color:{webpage.PAGE_COLOURS['dark']['focus']}" in dark  # the zoom buttons' focus
+    assert f".rr-highlight,.highlight-label{{color:{THEMES['dark'].highlight}!important}}" in dark
 
 
 def test_the_exported_page_carries_the_maps_dark_colours_once(page):
