@@ -13,7 +13,8 @@ A step's latency is the time from the click (the ``pointerdown`` event's time st
 the page saw the button pressed; the harness's own wait for the radio to be clickable
 before it presses is not the app's time, and is kept apart as ``harness_s``) to the
 first frame whose signature equals the one the map settles on; a blank frame is any
-frame between the click and that moment without borders. Every non-loopback request is blocked; no fixed sleeps.
+frame between the click and that moment without borders. Every non-loopback request is
+blocked; no fixed sleeps.
 
 ``python -m benchmarks.step_switch [--rounds N] [--presentation]``; writes
 ``benchmarks/results/<timestamp>-step_switch.json``.
