@@ -140,6 +140,7 @@ if (!window.rrLines) {
       if (map.rrScale) { map.rrScale.setUnits(units); }
       /* (on a map laid out: with no size, padding would give a NaN zoom) */
       if (bounds && map.getSize().y > 0) {
+        window.rrCopiesFit(map, true);  /* (back on moveend, if the new view reaches them) */
         map.fitBounds(bounds, {animate: false, paddingBottomRight: [0, map.rrCreditPx || 0]});
       }
       stage.addTo(map);
@@ -147,6 +148,17 @@ if (!window.rrLines) {
       map.rrShown = token;  /* the latest stage is on the map (tests wait for it) */
       map.fire('rrstaged');
     }).catch(function (e) { console.error(e); });
+  };
+  /* The world's copies a turn east and west (the app's base): on the map only while the view
+     reaches past +-180 deg. Leaflet projects every path again on each zoom, and the copies
+     were two thirds of that work at every story step. */
+  window.rrCopiesFit = function (map, off) {
+    if (!map.rrCopies || (!off && !map.getSize().x)) { return; }  /* (no view yet: kept) */
+    var b = map.getBounds();
+    var need = !off && (b.getWest() < -180 || b.getEast() > 180);
+    if (need === !!map.rrCopiesOn) { return; }
+    map.rrCopiesOn = need;
+    map.rrCopies.forEach(function (l) { if (need) { map.addLayer(l); } else { map.removeLayer(l); } });
   };
   /* A scale bar in the map's units (km, mi or nmi), with a second unit under it. */
   L.Control.RRScale = L.Control.Scale.extend({
@@ -293,11 +305,20 @@ class JsonLayer(ScriptElement):
             /* restyled when the map changes in place (rrStage) */
             (real.rrRestyle = real.rrRestyle || []).push([fill, {{ this.style }}]);
             {% if this.lines %}real.rrRestyle.push([outline, {{ this.lines }}]);{% endif %}
+            /* a copy a turn away is on the map only while the view reaches it (rrCopiesFit) */
+            if (dx !== 0) {
+                (real.rrCopies = real.rrCopies || []).push(fill{% if this.lines %}, outline{% endif %});
+                real.rrCopiesOn = true;
+            }
             {% endif %}
         }
         function {{ this.get_name() }}_add(data) {
             {% if this.packed %}data = window.rrUnpack(data);{% endif %}
             {{ this.offsets|tojson }}.forEach(function (dx) { add(data, dx); });
+            {% if this.restyled %}
+            window.rrCopiesFit(real);
+            real.on('moveend', function () { window.rrCopiesFit(real); });
+            {% endif %}
         }
         var ready = map.rrReady || Promise.resolve();
         {% if this.url %}
