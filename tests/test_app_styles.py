@@ -59,3 +59,15 @@ def test_the_dark_colours_apply_in_dark_mode_only_and_pass_wcag_contrast():
     assert contrast_ratio(styles.CHIP_BORDER_DARK, page) >= 3.0  # WCAG 1.4.11: a control's edge
     # After the phone layout, whose chip border has a selector just as specific.
     assert styles.page_css().index(styles.DARK_CSS) > styles.page_css().index(styles.PHONE_CSS)
+
+
+def test_the_legends_share_swatches_take_the_dark_maps_fills_in_dark_mode():
+    from coverage.app.views import share_legend_markdown
+    from coverage.style import THEMES
+
+    legend = share_legend_markdown()
+    for light, dark in zip(THEMES["light"].shares, THEMES["dark"].shares, strict=True):
+        assert f'foreground="{light}"' in legend  # the Markdown writes the light fill…
+        r, g, b = (int(light[i : i + 2], 16) for i in (1, 3, 5))
+        # …which the browser puts in the span's style as rgb(); dark mode overrides it.
+        assert f'[style*="rgb({r}, {g}, {b})"] {{color: {dark} !important}}' in styles.DARK_CSS

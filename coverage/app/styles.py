@@ -22,6 +22,8 @@ have a dark counterpart in :data:`DARK_CSS`, under the same media feature.
 
 from __future__ import annotations
 
+from coverage.style import THEMES
+
 PHONE_MAX_WIDTH_PX = 640
 """Up to this width (CSS px) the phone layout applies; Streamlit stacks columns below 640 px too."""
 
@@ -122,12 +124,30 @@ CHIP_BORDER_DARK = "#7d7a75"
 """The story's chips on a phone in the dark theme (the light one's dark grey would vanish):
 4.2:1 on the page, over WCAG's 3:1 for a control's edge."""
 
+
+def _rgb(colour: str) -> str:
+    """``#rrggbb`` as the browser writes it in a ``style`` attribute: ``rgb(r, g, b)``."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+def _dark_swatches() -> str:
+    """The legend's share swatches (:func:`coverage.app.views.share_legend_markdown`: Markdown
+    coloured text, its light fill in a ``style`` attribute) in the dark map's fills."""
+    light, dark = THEMES["light"], THEMES["dark"]
+    return "".join(
+        f'  .stMarkdownColoredText[style*="{_rgb(a)}"] {{color: {b} !important}}\n'
+        for a, b in zip(light.shares, dark.shares, strict=True)
+    )
+
+
 DARK_CSS = f"""<style>
 @media (prefers-color-scheme: dark) {{
   [data-testid="stCaptionContainer"] {{color: {CAPTION_COLOUR_DARK}}}
   /* Only chips have a border (the phone layout); the chosen one keeps its own (currentColor). */
   .st-key-step [data-testid="stRadioOption"] {{border-color: {CHIP_BORDER_DARK}}}
-}}
+  /* The map's share classes are shaded in dark colours there (coverage.webpage.map_dark_css). */
+{_dark_swatches()}}}
 </style>"""
 """The app's own colours in Streamlit's dark theme, which the same media feature chooses."""
 

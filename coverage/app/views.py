@@ -131,7 +131,8 @@ def share_legend_markdown(tr: Translator = EN) -> str:
     """The map's country shading: a swatch of each class of share within range, as Markdown.
 
     The same classes and fills as the map (:data:`coverage.style.SHARE_CLASSES`,
-    the light theme), so a reader can tell 0.1 % from 100 %.
+    the light theme; in dark mode :data:`coverage.app.styles.DARK_CSS` swaps them as the
+    map's are), so a reader can tell 0.1 % from 100 %.
     """
     from coverage.maps import STYLE
     from coverage.style import SHARE_CLASSES, share_label

@@ -203,6 +203,11 @@ def test_the_app_follows_a_dark_setting_with_readable_small_print_and_a_dark_map
     assert {colours["app"], colours["sidebar"]} <= {rgb(c) for c in DARK_BACKGROUNDS}, colours
     assert colours["caption"] == rgb(CAPTION_COLOUR_DARK)
     assert contrast_ratio(CAPTION_COLOUR_DARK, hex_of(colours["sidebar"])) >= 4.5
+    # The legend's share swatches in the dark map's fills (the Markdown writes the light ones).
+    swatches = page.locator(".stMarkdownColoredText", has_text="■").evaluate_all(
+        "spans => spans.map(s => getComputedStyle(s).color)"
+    )
+    assert swatches == [rgb(c) for c in THEMES["dark"].shares], swatches
     # The map: sea, land and the reached countries in the dark theme's colours (the page's
     # style functions still write the light ones; CSS swaps them), its credit readable.
     frame = map_content_frame(page)
