@@ -64,7 +64,8 @@ EMBED_MAX_HEIGHT_PX = 20000
 """A height message above this is ignored (a page can be long, not endless)."""
 
 SMALL_SCREEN_PX = 480
-"""Below this width the capitals' names are hidden on the map (labels thin out)."""
+"""Below this width the capitals' names are hidden on the map (labels thin out) and the table
+is set tighter, so that it fits the screen."""
 
 
 def page_css() -> str:
@@ -111,7 +112,10 @@ def page_css() -> str:
         # No credit inside the map: it is under the legend (the tiles' own credit stays, by rule).
         ".rr-no-tiles .leaflet-control-attribution{display:none}"
         f"@media (max-width:{SMALL_SCREEN_PX}px){{.rr-capital,.rr-dot{{display:none}}"
-        ".rr-page{padding:0 8px 12px}body{font-size:14px}}"
+        ".rr-page{padding:0 8px 12px}body{font-size:14px}"
+        # The table fits a phone (down to 320 px): country names wrap, columns closer together.
+        ".rr-data table{font-size:13px}.rr-data th[scope=row]{white-space:normal}"
+        ".rr-data th,.rr-data td{padding:3px 6px 3px 0}}"
         # (the map's own dark colours are in its page style: coverage.maps, map_dark_css)
         "@media (prefers-color-scheme:dark){" + _vars("dark") + "}"
         "</style>"

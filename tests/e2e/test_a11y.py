@@ -93,9 +93,12 @@ def test_the_html_export_fits_a_phone_with_map_and_legend_in_view(
             """() => ({scroll: document.documentElement.scrollWidth, inner: innerWidth,
                        height: innerHeight,
                        map: document.querySelector('.rr-map').getBoundingClientRect().toJSON(),
-                       legend: document.querySelector('.rr-legend').getBoundingClientRect().toJSON()})"""
+                       legend: document.querySelector('.rr-legend').getBoundingClientRect().toJSON(),
+                       table: [document.querySelector('.rr-table-wrap').scrollWidth,
+                               document.querySelector('.rr-table-wrap').clientWidth]})"""
         )
         assert box["scroll"] <= box["inner"], box
+        assert box["table"][0] <= box["table"][1], box  # the table fits too (no scrolling inside)
         assert box["map"]["top"] >= 0 and box["map"]["bottom"] <= box["height"], box
         assert box["map"]["right"] <= box["inner"], box
         assert box["legend"]["top"] < box["height"] - 20, box  # the legend starts on the first screen
@@ -106,10 +109,13 @@ def test_the_html_export_fills_its_width_without_scrolling_sideways(
     browser: Browser, story_page: Path, width: int
 ) -> None:
     with open_export(browser, story_page, width, 900) as page:
-        scroll, map_width = page.evaluate(
-            "() => [document.documentElement.scrollWidth, document.querySelector('.rr-map').offsetWidth]"
+        scroll, map_width, table = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.querySelector('.rr-map').offsetWidth,"
+            " [document.querySelector('.rr-table-wrap').scrollWidth,"
+            " document.querySelector('.rr-table-wrap').clientWidth]]"
         )
         assert scroll <= width and map_width >= width - 40
+        assert table[0] <= table[1], table  # the countries' table fits as well
 
 
 def test_the_table_is_reached_without_the_map_and_focus_is_visible(
