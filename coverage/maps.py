@@ -148,6 +148,22 @@ if (!window.rrLines) {
       map.fire('rrstaged');
     }).catch(function (e) { console.error(e); });
   };
+  /* Work that waits until the map has been painted once (a self-contained page: borders and
+     rings show first, the place names and the world outside the view a frame later). Runs
+     after the whole first chain (map.rrReady); then the map's container is marked
+     data-rr-drawn="true" (tools and tests wait for it). */
+  window.rrAfterPaint = function (map, fn) {
+    if (!map.rrPainted) {
+      map.rrPainted = new Promise(function (r) { requestAnimationFrame(function () { setTimeout(r, 0); }); })
+        .then(function () { return map.rrReady; });
+      map.rrLate = map.rrPainted;
+      /* (read once painted: by then every piece of late work has been queued) */
+      map.rrPainted.then(function () { return map.rrLate; }).then(function () {
+        map.getContainer().setAttribute('data-rr-drawn', 'true');
+      });
+    }
+    map.rrLate = map.rrLate.then(fn).catch(function (e) { console.error(e); });
+  };
   /* The world's copies a turn east and west (the app's base): on the map only while the view
      reaches past +-180 deg. Leaflet projects every path again on each zoom, and the copies
      were two thirds of that work at every story step. */
@@ -228,6 +244,10 @@ class ScriptElement(MacroElement):
         return ""
 
 
+_PANE_Z = {"world": 340, "countries": 350}
+"""Panes under Leaflet's overlay pane (400: rings): the world base under the view's borders."""
+
+
 class JsonLayer(ScriptElement):
     """A Leaflet GeoJSON layer from pre-serialised JSON, styled in JavaScript.
 
@@ -248,7 +268,9 @@ class JsonLayer(ScriptElement):
     date line); ``packed`` data comes from :func:`pack_borders`; ``backdrop``
     is a [[south, west], [north, east]] box painted in ``backdrop_colour`` first.
     ``restyled``: its styles are applied again whenever a stage is shown (the app's world
-    base, whose style functions read ``map.rrStyle``).
+    base, whose style functions read ``map.rrStyle``). ``later_inside``: a [[south, west],
+    [north, east]] box of finer borders over this (inline) layer; while the view lies
+    inside it, the layer is drawn after the map's first paint (``rrAfterPaint``).
     """
 
     _template = Template(
@@ -258,7 +280,7 @@ class JsonLayer(ScriptElement):
         var real = map.rrMap || map;  /* a stage (see rrStage) stands in for its map */
         {% if this.pane %}
         if (!real.getPane({{ this.pane|tojson }})) {
-            real.createPane({{ this.pane|tojson }}).style.zIndex = 350;
+            real.createPane({{ this.pane|tojson }}).style.zIndex = {{ this.pane_z }};
         }
         {% endif %}
         function add(data, dx) {
@@ -328,6 +350,17 @@ class JsonLayer(ScriptElement):
                 .catch(function (e) { delete fetched[{{ this.url|tojson }}]; throw e; });
         map.rrReady = ready.then(function () { return loading; }).then({{ this.get_name() }}_add)
             .catch(function (e) { console.error(e); });
+        {% elif this.later_inside %}
+        /* Under the view's finer borders: while the view lies inside them, drawn after the
+           first paint (rrAfterPaint), so the rings show sooner. */
+        map.rrReady = ready.then(function () {
+            var data = {{ this.data }};
+            if (!map.rrMap && L.latLngBounds({{ this.later_inside|tojson }}).contains(real.getBounds())) {
+                window.rrAfterPaint(real, function () { {{ this.get_name() }}_add(data); });
+            } else {
+                {{ this.get_name() }}_add(data);
+            }
+        }).catch(function (e) { console.error(e); });
         {% else %}
         map.rrReady = ready.then(function () {
         {{ this.get_name() }}_add({{ this.data }});
@@ -356,6 +389,7 @@ class JsonLayer(ScriptElement):
         backdrop: tuple[tuple[float, float], tuple[float, float]] | None = None,
         backdrop_colour: str = "",
         restyled: bool = False,
+        later_inside: tuple[tuple[float, float], tuple[float, float]] | None = None,
         name: str = "JsonLayer",
     ) -> None:
         super().__init__()
@@ -378,6 +412,8 @@ class JsonLayer(ScriptElement):
         self.backdrop = backdrop
         self.backdrop_colour = backdrop_colour
         self.restyled = restyled
+        self.later_inside = later_inside
+        self.pane_z = _PANE_Z.get(pane or "", 350)
 
 
 class _Helpers(ScriptElement):
@@ -513,12 +549,13 @@ def coverage_map(
     if tiles is None:
         # A view wider than half the world shows the date line: draw the next world too.
         offsets = world_offsets(box) if box[2] - box[0] < 180.0 else (-360.0, 0.0, 360.0)
-        _world_layer(m, style.fill, style.lines, world_url, offsets)
+        _world_layer(m, style.fill, style.lines, world_url, offsets, box=box)
     _draw(m, result, borders_geojson, borders_url, units, presentation, highlights, horizon, tiles, tr)
     # No pixel padding: Leaflet's fitBounds on a map not yet laid out (an iframe of height
     # 0 for a moment) would compute a NaN zoom from a negative size and never draw. The
     # view is padded by 8 % in degrees, which keeps rings clear of the credit's corner.
     m.fit_bounds(view_box(result, highlights))
+    _DrawnMark().add_to(m)
     _page_style(m, presentation, tiles)
     _Attribution(credit_text(result.sites, tr=tr)).add_to(m)
     _Scale(scale_units(units), tr).add_to(m)
@@ -713,6 +750,16 @@ class Stage(folium.FeatureGroup):
         return "\n".join(parts)
 
 
+class _DrawnMark(ScriptElement):
+    """Marks the map ``data-rr-drawn`` once all of it is drawn (see ``rrAfterPaint``)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "window.rrAfterPaint({{ this._parent.get_name() }}, function () {});"
+        "{% endmacro %}"
+    )
+
+
 class _RawScript(ScriptElement):
     """A line of JavaScript for the page (trusted text only)."""
 
@@ -850,18 +897,30 @@ def _share(row: Row, tr: Translator) -> str:
 
 
 def _world_layer(
-    m: folium.Map, fill: str, lines: str, url: str | None, offsets: Sequence[float], *, restyled: bool = False
+    m: folium.Map,
+    fill: str,
+    lines: str,
+    url: str | None,
+    offsets: Sequence[float],
+    *,
+    restyled: bool = False,
+    box: Bounds | None = None,
 ) -> None:
-    """The whole world under the view's borders, so land never ends at the edge of the view."""
+    """The whole world under the view's borders, so land never ends at the edge of the view.
+
+    In a pane of its own under the view's (``countries``), so that it may be drawn after
+    them: inline, it waits for the first paint while the view lies inside ``box``.
+    """
     JsonLayer(
         None if url is not None else world_json(),
         fill,
         url=url,
-        pane="countries",
+        pane="world",
         lines=lines,
         offsets=offsets,
         packed=True,
         restyled=restyled,
+        later_inside=None if box is None else ((box[1], box[0]), (box[3], box[2])),
         name="World",
     ).add_to(m)
 
@@ -1099,12 +1158,17 @@ class _Labels(ScriptElement):
                     interactive: false, keyboard: false}).addTo(map)};
             });
         }
-        var ready = map.rrReady || Promise.resolve();
-        map.rrReady = ready.then(function () {
+        function start() {
             update();
             real.on('zoomend', update);
             if (map.rrOff) { map.rrOff.push(function () { real.off('zoomend', update); }); }
-        });
+        }
+        if (map.rrMap) {  /* a stage: shown with everything else */
+            var ready = map.rrReady || Promise.resolve();
+            map.rrReady = ready.then(start);
+        } else {  /* a page of its own: the names come just after the map's first paint */
+            window.rrAfterPaint(real, start);
+        }
         })();
         {% endmacro %}"""
     )
