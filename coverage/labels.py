@@ -14,10 +14,11 @@ from __future__ import annotations
 import csv
 import dataclasses
 import math
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from coverage import paths
 from coverage.errors import DataFileError
@@ -588,4 +589,34 @@ def map_labels(
                 4 if first else 5,
             )
         )
+    return labels
+
+
+class SiteLike(Protocol):
+    """What naming a site needs of it (:class:`coverage.scenario.Site`)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def lat_deg(self) -> float: ...
+
+    @property
+    def lon_deg(self) -> float: ...
+
+
+def site_labels(sites: Sequence[SiteLike]) -> list[str | None]:
+    """The label beside each site's marker: ``None`` where an earlier site at the same place
+    already carries it. Sites sharing a place (several figures around one city) get one label,
+    the common start of their names ("Ankara" for "Ankara (9M96 missile)", "Ankara (TASS)"),
+    so that the names are not drawn over each other; the legend tells the rings apart. Every
+    renderer names sites this way (the print figures and the web maps)."""
+    groups: dict[tuple[float, float], list[int]] = {}
+    for i, site in enumerate(sites):
+        groups.setdefault((site.lat_deg, site.lon_deg), []).append(i)
+    labels: list[str | None] = [None] * len(sites)
+    for members in groups.values():
+        names = [sites[i].name for i in members]
+        shared = os.path.commonprefix(names).rstrip(" (:·,-") if len(names) > 1 else names[0]
+        labels[members[0]] = shared or names[0]
     return labels

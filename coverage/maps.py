@@ -640,11 +640,15 @@ def _draw(
         # which carry their own names, by permanent tooltips.
         _highlights_layer(target, highlights, weight, named=tiles is not None)
     framed = framed_view(result, highlights, rings)
-    sites = [(s.name, s.lon_deg, s.lat_deg) for s in result.sites]
-    sides = labels.site_anchors(
-        sites, framed, highlight_lines(highlights), PRESENTATION_LABEL_PX if presentation else None
+    names = labels.site_labels(result.sites)  # sites sharing a place share one name
+    named = [(name, s.lon_deg, s.lat_deg) for name, s in zip(names, result.sites, strict=True) if name]
+    sides = iter(
+        labels.site_anchors(
+            named, framed, highlight_lines(highlights), PRESENTATION_LABEL_PX if presentation else None
+        )
     )
-    _sites_layer(target, result, presentation, [labels.SITE_DIRECTIONS[i] for i in sides], tr)
+    directions = [labels.SITE_DIRECTIONS[next(sides)] if name else "right" for name in names]
+    _sites_layer(target, result, presentation, names, directions, tr)
     if tiles is None:  # a tile background carries its own place names
         _labels_layer(target, result, framed, presentation, highlights, tr)
 
@@ -961,10 +965,17 @@ def _countries_layer(
 
 
 def _sites_layer(
-    m: Any, result: Result, presentation: bool, directions: Sequence[str] = (), tr: Translator = EN
+    m: Any,
+    result: Result,
+    presentation: bool,
+    names: Sequence[str | None],
+    directions: Sequence[str] = (),
+    tr: Translator = EN,
 ) -> None:
-    """The sites' markers, each named by a permanent tooltip on its side (``directions``,
-    as :func:`coverage.labels.site_anchors` chose: off the other names and the highlights)."""
+    """The sites' markers, each named (``names``, :func:`coverage.labels.site_labels`: none
+    where an earlier site at the same place carries the name) by a permanent tooltip on its
+    side (``directions``, as :func:`coverage.labels.site_anchors` chose: off the other names
+    and the highlights)."""
     anchor = result.sites[0].lon_deg if result.sites else 0.0
     points = [
         {
@@ -974,12 +985,12 @@ def _sites_layer(
                 "coordinates": [site.lon_deg + nearest_turn(site.lon_deg, anchor), site.lat_deg],
             },
             "properties": {
-                "tip": html.escape(tr.place(site.name)),
+                "tip": html.escape(tr.place(name)) if name else "",
                 "colour": site_colour(i),
                 "dir": directions[i] if i < len(directions) else "right",
             },
         }
-        for i, site in enumerate(result.sites)
+        for i, (site, name) in enumerate(zip(result.sites, names, strict=True))
     ]
     _layer(
         m,
@@ -1030,7 +1041,8 @@ def label_rows(
     no name covers them.
     """
     shares = {str(row["iso_a3"]): float(row["covered_pct"]) for row in result.rows if row.get("iso_a3")}
-    sites = [(s.name, s.lon_deg, s.lat_deg) for s in result.sites]
+    names = labels.site_labels(result.sites)
+    sites = [(name, s.lon_deg, s.lat_deg) for name, s in zip(names, result.sites, strict=True) if name]
     lines = highlight_lines(highlights)
     key = (
         tuple(sorted(shares.items())),

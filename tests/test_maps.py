@@ -348,3 +348,28 @@ def test_the_scale_bar_writes_its_units_in_the_maps_language(lang, mile, kars_si
     scale = page.split("new L.Control.RRScale(", 1)[1].split(").addTo(", 1)[0]
     labels = json.loads(scale.split("labels:", 1)[1].rsplit("}", 1)[0].strip())
     assert labels["mi"] == mile
+
+
+def test_sites_sharing_a_place_are_named_once(borders_110m):
+    """Three figures around Ankara (the story's spread step): one "Ankara" beside the markers,
+    not three names drawn over one another; each ring keeps its full name in its tooltip."""
+    sites = [
+        Site("Ankara (9M96 missile)", 39.93, 32.86, 121_000.0),
+        Site("Ankara (TASS, 2018)", 39.93, 32.86, 250_000.0),
+        Site("Kars", 40.6, 43.1, 100_000.0),
+    ]
+    page = _render(sites, borders_110m).get_root().render()
+    points = [
+        f["properties"]
+        for obj in _geojson_objects(page)
+        for f in _features(obj)
+        if f.get("geometry", {}).get("type") == "Point"
+    ]
+    assert [p["tip"] for p in points] == ["Ankara", "", "Kars"]
+    rings = [
+        f["properties"]["tip"]
+        for obj in _geojson_objects(page)
+        for f in _features(obj)
+        if "cut" in f["properties"]
+    ]
+    assert any(t.startswith("Ankara (TASS, 2018)") for t in rings), rings
