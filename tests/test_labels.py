@@ -236,4 +236,3 @@ def test_sites_sharing_a_place_get_one_label():
     ]
     assert lb.site_labels(sites) == ["Ankara", "Kars", None]
     assert lb.site_labels([Site("A", 0.0, 0.0, 1e3), Site("B", 0.0, 0.0, 2e3)]) == ["A", None]
-
