@@ -23,6 +23,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
@@ -395,6 +396,8 @@ class JsonLayer(ScriptElement):
         super().__init__()
         if (data is None) == (url is None):
             raise ValueError("give either data or url")
+        if not name.isidentifier():  # it names the layer's functions in the page's script
+            raise ValueError(f"a layer's name must be an identifier, not {name!r}")
         self._name = name
         self.data = data
         self.url = url
@@ -597,6 +600,35 @@ def view_box(result: Result, highlights: Mapping[str, BaseGeometry] | None = Non
     return [[min_lat, min_lon], [max_lat, max_lon]]
 
 
+_RING_NAME_ANCHORS = (2, 3)
+"""A ring's name at its top: above the ring's line, else below it (indices into the site anchors)."""
+
+
+def point_names(
+    result: Result, rings: Sequence[BaseGeometry] | None = None, tr: Translator = EN
+) -> tuple[list[str | None], list[tuple[str, float, float]], list[tuple[int, ...] | None], list[int]]:
+    """The names beside the map's points: each site's (:func:`coverage.labels.site_labels`:
+    one for sites sharing a place) and, for rings around a shared place, each ring's at its
+    top (:func:`coverage.labels.ring_names`), so that a projector tells them apart without
+    the legend. Returns the sites' names (None: named by an earlier site), every name as
+    (text, lon, lat) for :func:`coverage.labels.site_anchors` with its anchor ``orders``,
+    and the index of the site each ring name belongs to. ``rings``: as drawn."""
+    if rings is None:
+        rings = display_rings(result.rings, [site.lon_deg for site in result.sites])
+    names = labels.site_labels(result.sites)
+    named = [(name, s.lon_deg, s.lat_deg) for name, s in zip(names, result.sites, strict=True) if name]
+    orders: list[tuple[int, ...] | None] = [None] * len(named)
+    owners = []
+    for i, (tag, ring) in enumerate(zip(labels.ring_names(result.sites, tr.place), rings, strict=True)):
+        if tag and not ring.is_empty and not is_cap(ring):
+            xy = shapely.get_coordinates(ring)
+            top = xy[int(np.argmax(xy[:, 1]))]
+            named.append((tag, float(top[0]), float(top[1])))
+            orders.append(_RING_NAME_ANCHORS)
+            owners.append(i)
+    return names, named, orders, owners
+
+
 def _draw(
     target: Any,
     result: Result,
@@ -640,15 +672,20 @@ def _draw(
         # which carry their own names, by permanent tooltips.
         _highlights_layer(target, highlights, weight, named=tiles is not None)
     framed = framed_view(result, highlights, rings)
-    names = labels.site_labels(result.sites)  # sites sharing a place share one name
-    named = [(name, s.lon_deg, s.lat_deg) for name, s in zip(names, result.sites, strict=True) if name]
-    sides = iter(
-        labels.site_anchors(
-            named, framed, highlight_lines(highlights), PRESENTATION_LABEL_PX if presentation else None
-        )
+    names, named, orders, owners = point_names(result, rings, tr)
+    sides = labels.site_anchors(
+        named,
+        framed,
+        highlight_lines(highlights),
+        PRESENTATION_LABEL_PX if presentation else None,
+        orders=orders,
     )
-    directions = [labels.SITE_DIRECTIONS[next(sides)] if name else "right" for name in names]
+    site_sides = iter(sides)
+    directions = [labels.SITE_DIRECTIONS[next(site_sides)] if name else "right" for name in names]
     _sites_layer(target, result, presentation, names, directions, tr)
+    if owners:
+        tops = named[len(named) - len(owners) :]
+        _ring_names_layer(target, tops, owners, [labels.SITE_DIRECTIONS[i] for i in sides[-len(owners) :]])
     if tiles is None:  # a tile background carries its own place names
         _labels_layer(target, result, framed, presentation, highlights, tr)
 
@@ -1002,6 +1039,30 @@ def _sites_layer(
     )
 
 
+def _ring_names_layer(
+    m: Any, tops: Sequence[tuple[str, float, float]], owners: Sequence[int], directions: Sequence[str]
+) -> None:
+    """Each ring's name at its top (:func:`point_names`), beside a dot of the ring's colour."""
+    points = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {
+                "tip": '<i class="rr-swatch" style="background:%s"></i>' % site_colour(i) + html.escape(text),
+                "dir": direction,
+            },
+        }
+        for (text, lon, lat), i, direction in zip(tops, owners, directions, strict=True)
+    ]
+    _layer(
+        m,
+        points,
+        "function () { return {radius: 0, stroke: false, fill: false}; }",
+        "RingNames",
+        {"permanent": True, "direction": "top", "className": "ring-label"},
+    )
+
+
 MAP_SIZE_PX = (1100.0, 540.0)
 """The app's map panel, roughly: labels are guaranteed at the zoom it opens at."""
 
@@ -1041,20 +1102,22 @@ def label_rows(
     no name covers them.
     """
     shares = {str(row["iso_a3"]): float(row["covered_pct"]) for row in result.rows if row.get("iso_a3")}
-    names = labels.site_labels(result.sites)
-    sites = [(name, s.lon_deg, s.lat_deg) for name, s in zip(names, result.sites, strict=True) if name]
+    _, sites, orders, _ = point_names(result, tr=tr)
     lines = highlight_lines(highlights)
     key = (
         tuple(sorted(shares.items())),
         tuple(round(v, 2) for v in view),
         tuple(sites),
+        tuple(orders),
         presentation,
         lines,
         tr.lang,
     )
     return _LABELS.get_or_make(
         key,
-        lambda: _label_rows(shares, view, sites, PRESENTATION_LABEL_PX if presentation else None, lines, tr),
+        lambda: _label_rows(
+            shares, view, sites, PRESENTATION_LABEL_PX if presentation else None, lines, tr, orders
+        ),
     )
 
 
@@ -1065,9 +1128,10 @@ def _label_rows(
     site_font_px: float | None,
     lines: Sequence[tuple[str, Sequence[tuple[float, float]]]] = (),
     tr: Translator = EN,
+    orders: Sequence[tuple[int, ...] | None] = (),
 ) -> list[list[Any]]:
     centre = 0.5 * (view[0] + view[2])
-    sides = labels.site_anchors(sites, view, lines, site_font_px)
+    sides = labels.site_anchors(sites, view, lines, site_font_px, orders=orders)
     found = labels.map_labels(
         shares, labels.screen_view(view, *MAP_SIZE_PX), sites, site_font_px=site_font_px, site_sides=sides
     )
@@ -1220,7 +1284,8 @@ def _page_style(m: folium.Map, presentation: bool, tiles: TileSource | None) -> 
             f"<style>{fill}.leaflet-container{{background:{backdrop};font-size:{font}}}"
             f".leaflet-tooltip{{font-size:{font}}}"
             # Long site names wrap (coverage.labels.SITE_MAX_EM), as their boxes are placed.
-            f".site-label{{white-space:normal;max-width:{labels.SITE_MAX_EM:g}em;width:max-content}}"
+            f".site-label,.ring-label{{white-space:normal;max-width:{labels.SITE_MAX_EM:g}em;width:max-content}}"
+            ".rr-swatch{display:inline-block;width:.7em;height:.7em;border-radius:50%;margin-right:.35em}"
             f".highlight-label{{color:{STYLE.highlight};font-weight:bold}}"
             # A compact credit: small type, never wider than the map minus the scale bar.
             f".leaflet-container .leaflet-control-attribution{{font-size:{credit};line-height:1.35;"
