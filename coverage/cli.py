@@ -37,6 +37,9 @@ MAX_TITLE_CHARS = 200  # as the scenario schema and the app's title box allow
 MAX_SUBTITLE_CHARS = 300
 
 
+ERROR_PREFIX = N_("error:")
+"""What starts a command-line error (in the chosen language, with argparse's own words)."""
+
 ARGPARSE_MESSAGES = (
     N_("usage: "),
     N_("positional arguments"),
@@ -89,7 +92,9 @@ class _Parser(argparse.ArgumentParser):
     from light, dark)", exit status 2, instead of the usage block."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"error: {terminal_safe(shorten(' '.join(message.split())))}\n")
+        # "error:" through argparse's gettext hook, as argparse's own words (see _argparse_in)
+        prefix = argparse.__dict__["_"](ERROR_PREFIX)
+        self.exit(2, f"{prefix} {terminal_safe(shorten(' '.join(message.split())))}\n")
 
 
 def _parser(tr: Translator = EN) -> argparse.ArgumentParser:

@@ -430,7 +430,7 @@ def test_help_and_argparse_messages_follow_lang(capsys) -> None:
         cli.main(["render", "x.json", "--out", "y.png", "--lang=el", "--theme", "neon"])
     assert info.value.code == 2
     err = capsys.readouterr().err
-    assert err == "error: όρισμα --theme: μη έγκυρη επιλογή: 'neon' (επιλέξτε από: 'light', 'dark')\n"
+    assert err == "σφάλμα: όρισμα --theme: μη έγκυρη επιλογή: 'neon' (επιλέξτε από: 'light', 'dark')\n"
     # argparse is itself again afterwards: English for the next parser in this process.
     assert argparse.__dict__["_"] is gettext.gettext
     with pytest.raises(SystemExit):

@@ -223,3 +223,16 @@ def test_highlight_names_sit_beside_their_lines_inside_the_view() -> None:
     assert lb.inside(box, lb.view_px(view, zoom))
     for o in obstacles:
         assert not lb.overlaps(box, lb.label_box(o, zoom, 0)), "the name covers its line"
+
+
+def test_sites_sharing_a_place_get_one_label():
+    """Several figures around one city (the spread step): one label, the names' common start."""
+    from coverage.scenario import Site
+
+    sites = [
+        Site("Ankara (9M96 missile)", 39.9, 32.9, 121_000.0),
+        Site("Kars", 40.6, 43.1, 100_000.0),
+        Site("Ankara (TASS, 2018)", 39.9, 32.9, 250_000.0),
+    ]
+    assert lb.site_labels(sites) == ["Ankara", "Kars", None]
+    assert lb.site_labels([Site("A", 0.0, 0.0, 1e3), Site("B", 0.0, 0.0, 2e3)]) == ["A", None]

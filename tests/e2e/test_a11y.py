@@ -70,6 +70,7 @@ def open_export(
         page.goto(path.as_uri())
         if drawn:
             expect(page.locator(FIRST_RING).first).to_be_visible()
+            expect(page.locator(".leaflet-container")).to_have_attribute("data-rr-drawn", "true")
         yield page
     finally:
         context.close()

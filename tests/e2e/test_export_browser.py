@@ -105,6 +105,8 @@ class Offline:
         self.page.goto(path.resolve().as_uri())
         expect(self.page.locator(".leaflet-container")).to_be_visible()
         expect(self.page.locator(FIRST_RING).first).to_be_visible()
+        # The place names and the world outside the view come just after the first paint.
+        expect(self.page.locator(".leaflet-container")).to_have_attribute("data-rr-drawn", "true")
         return self.page
 
     def close(self) -> None:
