@@ -90,8 +90,9 @@ def page_css() -> str:
         ".rr-ring{display:inline-block;width:14px;height:14px;border-radius:50%;border:3px solid;"
         "box-sizing:border-box;margin-right:4px;vertical-align:-2px}"
         ".rr-shares ul{display:flex;flex-wrap:wrap;gap:2px 12px}"
-        ".rr-swatch{display:inline-block;width:14px;height:11px;margin-right:4px;vertical-align:-1px;"
-        "border:1px solid var(--swatch-border)}"
+        # (square: the map's ring names use .rr-swatch too, as round dots)
+        ".rr-legend .rr-swatch{display:inline-block;width:14px;height:11px;margin-right:4px;"
+        "vertical-align:-1px;border:1px solid var(--swatch-border);border-radius:0}"
         ".rr-credit{font-size:13px;color:var(--muted);margin:8px 0}"
         ".rr-data{margin-top:12px}"
         ".rr-table-wrap{overflow-x:auto;max-width:100%}"

@@ -96,8 +96,11 @@ def test_the_html_export_fits_a_phone_with_map_and_legend_in_view(
                        map: document.querySelector('.rr-map').getBoundingClientRect().toJSON(),
                        legend: document.querySelector('.rr-legend').getBoundingClientRect().toJSON(),
                        table: [document.querySelector('.rr-table-wrap').scrollWidth,
-                               document.querySelector('.rr-table-wrap').clientWidth]})"""
+                               document.querySelector('.rr-table-wrap').clientWidth],
+                       swatch: getComputedStyle(document.querySelector('.rr-legend .rr-swatch'))
+                           .borderRadius})"""
         )
+        assert box["swatch"] == "0px", box  # the share classes' swatches are squares (not ring dots)
         assert box["scroll"] <= box["inner"], box
         assert box["table"][0] <= box["table"][1], box  # the table fits too (no scrolling inside)
         assert box["map"]["top"] >= 0 and box["map"]["bottom"] <= box["height"], box
