@@ -177,8 +177,9 @@ def map_dark_css() -> str:
         + f".leaflet-bar a{{background:{page['control']};color:{page['control_text']};"
         f"border-bottom-color:{page['rule']}}}"
         + f".leaflet-bar a:hover{{background:#2b3442}}.leaflet-bar{{border-color:{page['rule']}!important}}"
+        # (Leaflet's own white text shadow would double the light text)
         + f".leaflet-control-scale-line{{background:rgba(17,22,29,.8);color:{page['text']};"
-        f"border-color:{page['text']}}}"
+        f"border-color:{page['text']};text-shadow:1px 1px {halo}}}"
         + f".leaflet-container .leaflet-control-attribution{{background:rgba(17,22,29,.85);"
         f"color:{page['text']}}}.leaflet-control-attribution a{{color:{page['link']}}}"
         + f".leaflet-bar a:focus-visible{{outline-color:{page['focus']}}}"

@@ -159,6 +159,7 @@ def test_dark_mode_swaps_every_map_colour_for_the_dark_themes():
     assert f'path[stroke="{HORIZON_COLOUR}"]{{stroke:{THEMES["dark"].text}}}' in dark
     assert f"outline-color:{webpage.PAGE_COLOURS['dark']['focus']}" in dark  # the zoom buttons' focus
     assert f".rr-highlight,.highlight-label{{color:{THEMES['dark'].highlight}!important}}" in dark
+    assert f"text-shadow:1px 1px {THEMES['dark'].halo}}}" in dark  # the scale's, not Leaflet's white one
 
 
 def test_the_exported_page_carries_the_maps_dark_colours_once(page):
