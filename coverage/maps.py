@@ -36,12 +36,13 @@ from coverage.cache import LRUCache
 from coverage.display import display_box, display_rings, display_view, nearest_turn, world_offsets
 from coverage.i18n import EN, Translator
 from coverage.leaflet import RawHtml, page_root
-from coverage.style import RING_FILL_OPACITY, THEMES, TILE_BACKDROP, credit_text, site_colour
+from coverage.style import HORIZON_COLOUR, RING_FILL_OPACITY, THEMES, TILE_BACKDROP, credit_text, site_colour
 from coverage.tiles import TileSource
 from coverage.units import Unit
 from coverage.view import Bounds, view_borders
+from coverage.webpage import map_dark_css
 
-STYLE = THEMES["light"]  # the interactive map follows the app's light theme
+STYLE = THEMES["light"]  # drawn in light colours; CSS swaps them in dark mode (webpage.map_dark_css)
 PRESENTATION_LABEL_PX = 17.0
 """Site and highlight names in presentation mode (13 px otherwise): read from a room's back
 row, and still small enough for four sites' names to find room on a projector's map."""
@@ -659,9 +660,9 @@ def _draw(
         ]
         JsonLayer(
             script_json({"type": "FeatureCollection", "features": features}),
-            "function (f) { return {color: '#333333', weight: 2, dashArray: '6 6', fill: false,"
-            " stroke: !f.properties.cut}; }",
-            lines="function (f) { return {color: '#333333', weight: 2, dashArray: '6 6'}; }",
+            "function (f) { return {color: '%s', weight: 2, dashArray: '6 6', fill: false,"
+            " stroke: !f.properties.cut}; }" % HORIZON_COLOUR,
+            lines="function (f) { return {color: '%s', weight: 2, dashArray: '6 6'}; }" % HORIZON_COLOUR,
             lines_where="cut",
             tooltip="tip",
             tooltip_options={"sticky": True},
@@ -1303,7 +1304,9 @@ def _page_style(m: folium.Map, presentation: bool, tiles: TileSource | None) -> 
             ".leaflet-bar a:focus-visible{outline:3px solid #0b5cad;outline-offset:1px;position:relative;"
             "z-index:1}"
             "@media (pointer:coarse){.leaflet-touch .leaflet-bar a{width:44px;height:44px;line-height:44px}}"
-            "</style>"
+            # The reader's dark setting: the same colours swapped by CSS (app and export alike).
+            + map_dark_css()
+            + "</style>"
         )
     )
 

@@ -377,3 +377,17 @@ def test_sites_sharing_a_place_are_named_once(borders_110m):
         if "cut" in f["properties"]
     ]
     assert any(t.startswith("Ankara (TASS, 2018)") for t in rings), rings
+
+
+def test_every_map_page_follows_the_readers_dark_setting(kars_sites, borders_110m, kars_page):
+    """The export's map and the app's (whose stage swaps styles in place) get the same CSS swap:
+    Leaflet writes colours as SVG attributes, which the dark rules match whatever set them."""
+    from coverage.maps import app_map
+    from coverage.webpage import map_dark_css
+
+    result = analyse(kars_sites, borders_110m)
+    base, _ = app_map(result, borders_url="/b.json", world_url="/w.json", home=[[30, 20], [50, 50]])
+    for page in (kars_page, base.get_root().render()):
+        assert page.count(map_dark_css()) == 1
+        light = page[: page.index(map_dark_css())]
+        assert f"background:{STYLE.sea}" in light  # the light colours stay, before the dark ones
