@@ -242,7 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args)
     except Interrupted as exc:
-        print(f"error: interrupted ({signal.Signals(exc.signum).name})", file=sys.stderr)
+        said = tr.gettext(N_("interrupted ({signal})")).format(signal=signal.Signals(exc.signum).name)
+        print(f"{tr.gettext(ERROR_PREFIX)} {said}", file=sys.stderr)
         return 128 + exc.signum
     finally:
         for signum, handler in previous.items():
@@ -281,12 +282,14 @@ def _run(args: argparse.Namespace) -> int:
             if args.embed is not None:
                 print(terminal_safe(embed_text(args.out, args.embed, args.title, args.scenario, args.lang)))
     except CoverageError as exc:
-        said = exc.translated(translator(getattr(args, "lang", "en")))
-        message = shorten(" ".join(said.split()))  # always one short line
-        print(f"error: {terminal_safe(message)}", file=sys.stderr)
+        tr = translator(getattr(args, "lang", "en"))
+        message = shorten(" ".join(exc.translated(tr).split()))  # always one short line
+        print(f"{tr.gettext(ERROR_PREFIX)} {terminal_safe(message)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        tr = translator(getattr(args, "lang", "en"))
+        said = tr.gettext(N_("interrupted"))
+        print(f"{tr.gettext(ERROR_PREFIX)} {said}", file=sys.stderr)
         return 130
     return 0
 

@@ -620,7 +620,7 @@ def site_labels(sites: Sequence[SiteLike]) -> list[str | None]:
     labels: list[str | None] = [None] * len(sites)
     for members in groups.values():
         names = [sites[i].name for i in members]
-        shared = os.path.commonprefix(names).rstrip(" (:·,-") if len(names) > 1 else names[0]
+        shared = names[0][: _shared_start(names)] if len(names) > 1 else names[0]
         labels[members[0]] = shared or names[0]
     return labels
 
@@ -638,7 +638,24 @@ def ring_names(sites: Sequence[SiteLike], place: Callable[[str], str] = str) -> 
         if len(members) < 2:
             continue
         names = [place(sites[i].name) for i in members]
-        start = len(os.path.commonprefix(names).rstrip(" (:·,-"))
+        start = _shared_start(names)
         for i, name in zip(members, names, strict=True):
             out[i] = name[start:].strip(" (:·,-").removesuffix(")").strip() or None
     return out
+
+
+_SEPARATORS = " (:·,-"
+
+
+def _shared_start(names: Sequence[str]) -> int:
+    """The length of the names' common start, back to a whole word (up to where each name
+    ends or goes on with a space or a parenthesis) and out of any parenthesis it opens:
+    "Incirlik" of "Incirlik (S-400)" and "Incirlik (S-300)", not "Incirlik (S"; "Ankara" of
+    "Ankara (TASS, 2018)" and "Ankara (TASS, 2019)"; without the separators at its end."""
+    n = len(os.path.commonprefix(list(names)))
+    while n > 0 and not all(len(name) == n or name[n] in " (" for name in names):
+        n -= 1
+    head = names[0][:n]
+    if head.count("(") > head.count(")"):
+        head = head[: head.rfind("(")]
+    return len(head.rstrip(_SEPARATORS))

@@ -156,8 +156,11 @@ if (!window.rrLines) {
      data-rr-drawn="true" (tools and tests wait for it). */
   window.rrAfterPaint = function (map, fn) {
     if (!map.rrPainted) {
-      map.rrPainted = new Promise(function (r) { requestAnimationFrame(function () { setTimeout(r, 0); }); })
-        .then(function () { return map.rrReady; });
+      /* (a frame, or half a second: a page opened in a background tab gets no frames) */
+      map.rrPainted = new Promise(function (r) {
+        requestAnimationFrame(function () { setTimeout(r, 0); });
+        setTimeout(r, 500);
+      }).then(function () { return map.rrReady; });
       map.rrLate = map.rrPainted;
       /* (read once painted: by then every piece of late work has been queued) */
       map.rrPainted.then(function () { return map.rrLate; }).then(function () {
@@ -165,6 +168,24 @@ if (!window.rrLines) {
       });
     }
     map.rrLate = map.rrLate.then(fn).catch(function (e) { console.error(e); });
+  };
+  /* Site and ring names that would cover an earlier one or run past the map's edge are
+     left out (a phone-sized map: the sides chosen for a wide one may not fit); run on the
+     first paint, at each stage shown, and after a zoom or a resize. */
+  window.rrThin = function (map) {
+    var box = map.getContainer().getBoundingClientRect(), kept = [];
+    var tips = map.getContainer().querySelectorAll(
+      '.leaflet-tooltip.site-label, .leaflet-tooltip.ring-label');
+    tips.forEach(function (t) { t.style.visibility = ''; });
+    tips.forEach(function (t) {
+      var r = t.getBoundingClientRect();
+      var out = r.left < box.left - 1 || r.right > box.right + 1
+        || r.top < box.top - 1 || r.bottom > box.bottom + 1;
+      var hit = kept.some(function (k) {
+        return r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom;
+      });
+      if (out || hit) { t.style.visibility = 'hidden'; } else { kept.push(r); }
+    });
   };
   /* The world's copies a turn east and west (the app's base): on the map only while the view
      reaches past +-180 deg. Leaflet projects every path again on each zoom, and the copies
@@ -340,7 +361,8 @@ class JsonLayer(ScriptElement):
             {{ this.offsets|tojson }}.forEach(function (dx) { add(data, dx); });
             {% if this.restyled %}
             window.rrCopiesFit(real);
-            real.on('moveend', function () { window.rrCopiesFit(real); });
+            /* (while dragging too: land past +-180 deg comes as it comes into view) */
+            real.on('move moveend', function () { window.rrCopiesFit(real); });
             {% endif %}
         }
         var ready = map.rrReady || Promise.resolve();
@@ -559,6 +581,7 @@ def coverage_map(
     # 0 for a moment) would compute a NaN zoom from a negative size and never draw. The
     # view is padded by 8 % in degrees, which keeps rings clear of the credit's corner.
     m.fit_bounds(view_box(result, highlights))
+    _Thin(after_paint=True).add_to(m)
     _DrawnMark().add_to(m)
     _page_style(m, presentation, tiles)
     _Attribution(credit_text(result.sites, tr=tr)).add_to(m)
@@ -617,7 +640,13 @@ def point_names(
     if rings is None:
         rings = display_rings(result.rings, [site.lon_deg for site in result.sites])
     names = labels.site_labels(result.sites)
-    named = [(name, s.lon_deg, s.lat_deg) for name, s in zip(names, result.sites, strict=True) if name]
+    # Where the sites are drawn: a turn from the first one's longitude at most (see _sites_layer).
+    anchor = result.sites[0].lon_deg if result.sites else 0.0
+    named = [
+        (name, s.lon_deg + nearest_turn(s.lon_deg, anchor), s.lat_deg)
+        for name, s in zip(names, result.sites, strict=True)
+        if name
+    ]
     orders: list[tuple[int, ...] | None] = [None] * len(named)
     owners = []
     for i, (tag, ring) in enumerate(zip(labels.ring_names(result.sites, tr.place), rings, strict=True)):
@@ -736,6 +765,7 @@ def app_map(
         _RawScript("%s.rrCreditPx = 40;" % m.get_name()).add_to(m)
     _page_style(m, presentation, tiles)
     _Scale(scale_units(units), tr).add_to(m)
+    _Thin(after_paint=False).add_to(m)
     stage = Stage(
         view_box(result, highlights),
         html.escape(credit_text(result.sites, tr=tr)),
@@ -790,6 +820,27 @@ class Stage(folium.FeatureGroup):
             child._id = f"s{i}"
             parts.append(child._template.module.script(child, {}))  # type: ignore[attr-defined]
         return "\n".join(parts)
+
+
+class _Thin(ScriptElement):
+    """Runs ``rrThin`` on the map after a zoom, a resize or a new stage; a page of its own
+    (``after_paint``) also once its names are drawn."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function () {
+        var map = {{ this._parent.get_name() }};
+        var thin = function () { window.rrThin(map); };
+        map.on('zoomend resize rrstaged', thin);
+        {% if this.after_paint %}window.rrAfterPaint(map, thin);{% endif %}
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, *, after_paint: bool) -> None:
+        super().__init__()
+        self._name = "Thin"
+        self.after_paint = after_paint
 
 
 class _DrawnMark(ScriptElement):
@@ -1023,7 +1074,7 @@ def _sites_layer(
                 "coordinates": [site.lon_deg + nearest_turn(site.lon_deg, anchor), site.lat_deg],
             },
             "properties": {
-                "tip": html.escape(tr.place(name)) if name else "",
+                "tip": _site_tip(tr.place(name)) if name else "",
                 "colour": site_colour(i),
                 "dir": directions[i] if i < len(directions) else "right",
             },
@@ -1038,6 +1089,21 @@ def _sites_layer(
         "Sites",
         {"permanent": True, "direction": "right", "className": "site-label"},
     )
+
+
+SMALL_MAP_PX = 480
+"""On a map narrower than this (a phone), site names drop their parenthesis ("Edirne" for
+"Edirne (Greek border)"; the legend and the highlights say the rest) and names that would
+still cover one another or run past the map's edge are left out (``rrThin``)."""
+
+
+def _site_tip(name: str) -> str:
+    """A site's name as tooltip HTML: a closing parenthesis ("Kars (Armenian border)") in a
+    span that a small map hides."""
+    head, sep, tail = name.partition(" (")
+    if not sep or not head or not tail.endswith(")"):
+        return html.escape(name)
+    return f'{html.escape(head)}<span class="rr-long"> ({html.escape(tail)}</span>'
 
 
 def _ring_names_layer(
@@ -1304,9 +1370,8 @@ def _page_style(m: folium.Map, presentation: bool, tiles: TileSource | None) -> 
             ".leaflet-bar a:focus-visible{outline:3px solid #0b5cad;outline-offset:1px;position:relative;"
             "z-index:1}"
             "@media (pointer:coarse){.leaflet-touch .leaflet-bar a{width:44px;height:44px;line-height:44px}}"
+            f"@media (max-width:{SMALL_MAP_PX}px){{.rr-long{{display:none}}}}" + map_dark_css() + "</style>"
             # The reader's dark setting: the same colours swapped by CSS (app and export alike).
-            + map_dark_css()
-            + "</style>"
         )
     )
 

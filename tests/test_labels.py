@@ -236,3 +236,23 @@ def test_sites_sharing_a_place_get_one_label():
     ]
     assert lb.site_labels(sites) == ["Ankara", "Kars", None]
     assert lb.site_labels([Site("A", 0.0, 0.0, 1e3), Site("B", 0.0, 0.0, 2e3)]) == ["A", None]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "shared", "rings"),
+    [
+        ("Incirlik (S-400)", "Incirlik (S-300)", "Incirlik", ["S-400", "S-300"]),
+        ("Ankara (TASS, 2018)", "Ankara (TASS, 2019)", "Ankara", ["TASS, 2018", "TASS, 2019"]),
+        ("Ankara North", "Ankara Nord", "Ankara", ["North", "Nord"]),
+        ("Ankara (9M96 missile)", "Ankara (TASS, 2018)", "Ankara", ["9M96 missile", "TASS, 2018"]),
+        ("Ankara", "Ankara (x)", "Ankara", [None, "x"]),
+    ],
+)
+def test_a_shared_name_is_cut_between_words(first, second, shared, rings):
+    """The name that sites sharing a place share, and what tells their rings apart, are whole
+    words, never "Incirlik (S" and "400"."""
+    from coverage.scenario import Site
+
+    sites = [Site(first, 39.0, 35.0, 1e5), Site(second, 39.0, 35.0, 2e5)]
+    assert lb.site_labels(sites) == [shared, None]
+    assert lb.ring_names(sites) == rings
