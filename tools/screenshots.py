@@ -1,6 +1,7 @@
 """Screenshots for the docs: the app's (docs/img/app-{story,compare,sites,presentation}.png),
-and the app and the HTML export on a phone and a desktop, in light and dark
-(docs/img/{app,export}-{375,1440}-{light,dark}.png, shown in docs/screens.md).
+the app and the HTML export on a phone and a desktop, in light and dark
+(docs/img/{app,export}-{375,1440}-{light,dark}.png, shown in docs/screens.md), and
+presentation mode on a projector (docs/img/presentation-{1280,1920}-step*.png).
 
 Starts the app on a free loopback port (``tools.app_server.streamlit_server``), opens it
 in the system Chromium (1400x900 for the first four) with every non-loopback request
@@ -161,6 +162,59 @@ def app_shots(browser: Browser, app_url: str, blocked: list[str]) -> None:
         context.close()
 
 
+PROJECTORS = {1280: 720, 1920: 1080}
+"""Width: height of the projectors presentation mode is shot on (every step at the first)."""
+
+
+def _stage_shown(page: Page) -> int:
+    """How many stages the live map has shown (``rrShown``: each step shows one more)."""
+    handle = page.locator(MAP_IFRAME).element_handle()
+    frame = handle.content_frame() if handle is not None else None
+    if frame is None:
+        return 0
+    return int(frame.evaluate("() => (window.map_div && window.map_div.rrShown) || 0"))
+
+
+def projector_shots(browser: Browser, app_url: str, blocked: list[str]) -> None:
+    """Presentation mode on a projector: each story step at 1280x720
+    (docs/img/presentation-1280-step{1..5}.png), step 3 at 1920x1080."""
+    from coverage.story import STEPS
+
+    for width, height in PROJECTORS.items():
+        context = browser.new_context(viewport={"width": width, "height": height}, service_workers="block")
+        context.set_default_timeout(TIMEOUT_MS)
+        block_non_loopback(context, blocked)
+        try:
+            page = context.new_page()
+            page.goto(app_url)
+            wait_for_map(page, sites=1)
+            page.get_by_test_id("stSidebar").get_by_text("Presentation mode", exact=True).click()
+            expect(page.get_by_role("button", name="Next ▶")).to_be_visible()
+            expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
+            page.locator(MAP_IFRAME).wait_for()
+            for i, step in enumerate(STEPS):
+                if width != 1280 and i + 1 != STEP:
+                    continue
+                if i:
+                    shown = _stage_shown(page)
+                    page.get_by_role("radio", name=step.title).check(force=True)
+                    expect(page.get_by_test_id("stApp")).to_have_attribute(
+                        "data-test-script-state", "notRunning"
+                    )
+                    page.wait_for_function(
+                        """([sel, n]) => { const f = document.querySelector(sel);
+                            const m = f && f.contentWindow && f.contentWindow.map_div;
+                            return m && m.rrShown > n; }""",
+                        arg=[MAP_IFRAME, shown],
+                    )
+                page.mouse.move(0, 0)  # no hover tooltip in the picture
+                path = OUT / f"presentation-{width}-step{i + 1}.png"
+                page.screenshot(path=str(path))
+                print(f"wrote {path.relative_to(ROOT)}")
+        finally:
+            context.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.screenshots", description=__doc__.split("\n")[0])
     parser.add_argument("--screens", action="store_true", help="only the phone and desktop screens")
@@ -178,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
             screens(browser, server.url, story_html(Path(tmp)), blocked)
             if not args.screens:
                 app_shots(browser, server.url, blocked)
+                projector_shots(browser, server.url, blocked)
         finally:
             browser.close()
     if blocked:
