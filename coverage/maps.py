@@ -181,8 +181,8 @@ if (!window.rrLines) {
       var r = t.getBoundingClientRect();
       var out = r.left < box.left - 1 || r.right > box.right + 1
         || r.top < box.top - 1 || r.bottom > box.bottom + 1;
-      var hit = kept.some(function (k) {
-        return r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom;
+      var hit = kept.some(function (k) {  /* (boxes that only touch, a tooltip's shadow, may) */
+        return r.left < k.right - 3 && k.left < r.right - 3 && r.top < k.bottom - 3 && k.top < r.bottom - 3;
       });
       if (out || hit) { t.style.visibility = 'hidden'; } else { kept.push(r); }
     });

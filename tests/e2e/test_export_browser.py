@@ -189,8 +189,15 @@ VISIBLE_SITE_NAMES = """() => {
 }"""
 
 
-def _overlap(a: dict, b: dict) -> bool:
-    return a["x0"] < b["x1"] and b["x0"] < a["x1"] and a["y0"] < b["y1"] and b["y0"] < a["y1"]
+def _overlap(a: dict, b: dict, touch: float = 3.0) -> bool:
+    """Whether two boxes overlap by more than ``touch`` px (rrThin's tolerance: a tooltip's
+    border and shadow may touch the next)."""
+    return (
+        a["x0"] < b["x1"] - touch
+        and b["x0"] < a["x1"] - touch
+        and a["y0"] < b["y1"] - touch
+        and b["y0"] < a["y1"] - touch
+    )
 
 
 @pytest.mark.parametrize("width", [320, 390, 1280])
