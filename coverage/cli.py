@@ -37,6 +37,9 @@ MAX_TITLE_CHARS = 200  # as the scenario schema and the app's title box allow
 MAX_SUBTITLE_CHARS = 300
 
 
+ERROR_PREFIX = N_("error:")
+"""What starts a command-line error (in the chosen language, with argparse's own words)."""
+
 ARGPARSE_MESSAGES = (
     N_("usage: "),
     N_("positional arguments"),
@@ -93,7 +96,9 @@ class _Parser(argparse.ArgumentParser):
     from light, dark)", exit status 2, instead of the usage block."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"error: {terminal_safe(shorten(' '.join(message.split())))}\n")
+        # "error:" through argparse's gettext hook, as argparse's own words (see _argparse_in)
+        prefix = argparse.__dict__["_"](ERROR_PREFIX)
+        self.exit(2, f"{prefix} {terminal_safe(shorten(' '.join(message.split())))}\n")
 
 
 def _parser(tr: Translator = EN) -> argparse.ArgumentParser:
@@ -273,7 +278,8 @@ def _main(argv: Sequence[str] | None) -> tuple[int, str]:
     try:
         return _run(args), args.command
     except Interrupted as exc:
-        print(f"error: interrupted ({signal.Signals(exc.signum).name})", file=sys.stderr)
+        said = tr.gettext(N_("interrupted ({signal})")).format(signal=signal.Signals(exc.signum).name)
+        print(f"{tr.gettext(ERROR_PREFIX)} {said}", file=sys.stderr)
         return 128 + exc.signum, args.command
     finally:
         for signum, handler in previous.items():
@@ -312,12 +318,14 @@ def _run(args: argparse.Namespace) -> int:
             if args.embed is not None:
                 print(terminal_safe(embed_text(args.out, args.embed, args.title, args.scenario, args.lang)))
     except CoverageError as exc:
-        said = exc.translated(translator(getattr(args, "lang", "en")))
-        message = shorten(" ".join(said.split()))  # always one short line
-        print(f"error: {terminal_safe(message)}", file=sys.stderr)
+        tr = translator(getattr(args, "lang", "en"))
+        message = shorten(" ".join(exc.translated(tr).split()))  # always one short line
+        print(f"{tr.gettext(ERROR_PREFIX)} {terminal_safe(message)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        tr = translator(getattr(args, "lang", "en"))
+        said = tr.gettext(N_("interrupted"))
+        print(f"{tr.gettext(ERROR_PREFIX)} {said}", file=sys.stderr)
         return 130
     except BrokenPipeError:  # whoever read the output has gone (`| head`): no one to tell
         return 120  # the status Python gives when it cannot flush its output at exit

@@ -20,7 +20,6 @@ import contextlib
 import io
 import logging
 import math
-import os
 import threading
 import unicodedata
 import warnings
@@ -53,6 +52,7 @@ from coverage.errors import ExportError
 from coverage.figure_labels import Box, Request, leader_end
 from coverage.figure_labels import place as place_labels
 from coverage.i18n import EN, N_, Translator
+from coverage.labels import site_labels
 from coverage.places import Place, capitals
 from coverage.png import png_bytes
 from coverage.projection import (
@@ -65,7 +65,6 @@ from coverage.projection import (
     visible_region,
 )
 from coverage.rings import MAX_RADIUS_M, MIN_RADIUS_M
-from coverage.scenario import Site
 from coverage.story import story_highlights
 from coverage.style import (
     FALLBACK_FONTS,
@@ -1000,22 +999,6 @@ def _and(names: Sequence[str], tr: Translator = EN) -> str:
     if len(names) <= 1:
         return "".join(names)
     return tr.gettext("{items} and {last}").format(items=", ".join(names[:-1]), last=names[-1])
-
-
-def site_labels(sites: Sequence[Site]) -> list[str | None]:
-    """The label beside each site's marker: ``None`` where an earlier site at the same place
-    already carries it. Sites sharing a place (several figures around one city) get one label,
-    the common start of their names ("Ankara" for "Ankara (9M96 missile)", "Ankara (TASS)"),
-    so that the names are not drawn over each other; the legend tells the rings apart."""
-    groups: dict[tuple[float, float], list[int]] = {}
-    for i, site in enumerate(sites):
-        groups.setdefault((site.lat_deg, site.lon_deg), []).append(i)
-    labels: list[str | None] = [None] * len(sites)
-    for members in groups.values():
-        names = [sites[i].name for i in members]
-        shared = os.path.commonprefix(names).rstrip(" (:·,-") if len(names) > 1 else names[0]
-        labels[members[0]] = shared or names[0]
-    return labels
 
 
 def figure_bytes(fig: Figure, fmt: str, description: Description | None = None) -> bytes:

@@ -14,10 +14,11 @@ from __future__ import annotations
 import csv
 import dataclasses
 import math
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from coverage import paths
 from coverage.errors import DataFileError
@@ -412,6 +413,7 @@ def site_anchors(
     lines: Sequence[tuple[str, Sequence[tuple[float, float]]]] = (),
     font_px: float | None = None,
     zoom: float | None = None,
+    orders: Sequence[tuple[int, ...] | None] = (),
 ) -> list[int]:
     """Where each site's name goes (an index into ``ANCHORS["site"]``), chosen once at the zoom
     the map opens at (``zoom``; else the one that fits ``view`` on a map of :data:`FIT_PX`).
@@ -419,6 +421,8 @@ def site_anchors(
     Towards the middle of the map first (right of a site west of the centre, left of one
     east of it), then the other side, above, below: the first box inside the view that
     covers neither an earlier site's name nor a highlighted line (inside the view first).
+    ``orders``: for a name, the anchors it may take, in order, if not those (a ring's name
+    at its top: above the ring's line, or below it).
     """
     if zoom is None:  # the zoom Leaflet opens at (quarter steps), not the whole zoom below it
         zoom = fit_zoom(view, *FIT_PX, snap=0.25)
@@ -430,8 +434,8 @@ def site_anchors(
     frame = view_px(view, zoom)
     placed: list[Box] = []  # the sites' names so far: where none is free, the least covered
     chosen = []
-    for name, lon, lat in sites:
-        order = (0, 1, 2, 3) if lon < centre else (1, 0, 2, 3)
+    for k, (name, lon, lat) in enumerate(sites):
+        order = (orders[k] if k < len(orders) else None) or ((0, 1, 2, 3) if lon < centre else (1, 0, 2, 3))
         label = Label(name, lon, lat, "site", -1.0, font_px=font_px)
         boxes = {a: label_box(label, zoom, a) for a in order}
         fits = [a for a in order if inside(boxes[a], frame)] or list(order)
@@ -589,3 +593,69 @@ def map_labels(
             )
         )
     return labels
+
+
+class SiteLike(Protocol):
+    """What naming a site needs of it (:class:`coverage.scenario.Site`)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def lat_deg(self) -> float: ...
+
+    @property
+    def lon_deg(self) -> float: ...
+
+
+def site_labels(sites: Sequence[SiteLike]) -> list[str | None]:
+    """The label beside each site's marker: ``None`` where an earlier site at the same place
+    already carries it. Sites sharing a place (several figures around one city) get one label,
+    the common start of their names ("Ankara" for "Ankara (9M96 missile)", "Ankara (TASS)"),
+    so that the names are not drawn over each other; the legend tells the rings apart. Every
+    renderer names sites this way (the print figures and the web maps)."""
+    groups: dict[tuple[float, float], list[int]] = {}
+    for i, site in enumerate(sites):
+        groups.setdefault((site.lat_deg, site.lon_deg), []).append(i)
+    labels: list[str | None] = [None] * len(sites)
+    for members in groups.values():
+        names = [sites[i].name for i in members]
+        shared = names[0][: _shared_start(names)] if len(names) > 1 else names[0]
+        labels[members[0]] = shared or names[0]
+    return labels
+
+
+def ring_names(sites: Sequence[SiteLike], place: Callable[[str], str] = str) -> list[str | None]:
+    """What tells apart the rings of sites sharing a place (:func:`site_labels` gives them one
+    name): each name's end after the names' common start, in ``place``'s words ("9M96
+    missile" for "Ankara (9M96 missile)"), to show on the ring; None for a site alone at its
+    place (its own name says it)."""
+    groups: dict[tuple[float, float], list[int]] = {}
+    for i, site in enumerate(sites):
+        groups.setdefault((site.lat_deg, site.lon_deg), []).append(i)
+    out: list[str | None] = [None] * len(sites)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        names = [place(sites[i].name) for i in members]
+        start = _shared_start(names)
+        for i, name in zip(members, names, strict=True):
+            out[i] = name[start:].strip(" (:·,-").removesuffix(")").strip() or None
+    return out
+
+
+_SEPARATORS = " (:·,-"
+
+
+def _shared_start(names: Sequence[str]) -> int:
+    """The length of the names' common start, back to a whole word (up to where each name
+    ends or goes on with a space or a parenthesis) and out of any parenthesis it opens:
+    "Incirlik" of "Incirlik (S-400)" and "Incirlik (S-300)", not "Incirlik (S"; "Ankara" of
+    "Ankara (TASS, 2018)" and "Ankara (TASS, 2019)"; without the separators at its end."""
+    n = len(os.path.commonprefix(list(names)))
+    while n > 0 and not all(len(name) == n or name[n] in " (" for name in names):
+        n -= 1
+    head = names[0][:n]
+    if head.count("(") > head.count(")"):
+        head = head[: head.rfind("(")]
+    return len(head.rstrip(_SEPARATORS))

@@ -23,6 +23,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
@@ -35,12 +36,13 @@ from coverage.cache import LRUCache
 from coverage.display import display_box, display_rings, display_view, nearest_turn, world_offsets
 from coverage.i18n import EN, Translator
 from coverage.leaflet import RawHtml, page_root
-from coverage.style import RING_FILL_OPACITY, THEMES, TILE_BACKDROP, credit_text, site_colour
+from coverage.style import HORIZON_COLOUR, RING_FILL_OPACITY, THEMES, TILE_BACKDROP, credit_text, site_colour
 from coverage.tiles import TileSource
 from coverage.units import Unit
 from coverage.view import Bounds, view_borders
+from coverage.webpage import map_dark_css
 
-STYLE = THEMES["light"]  # the interactive map follows the app's light theme
+STYLE = THEMES["light"]  # drawn in light colours; CSS swaps them in dark mode (webpage.map_dark_css)
 PRESENTATION_LABEL_PX = 17.0
 """Site and highlight names in presentation mode (13 px otherwise): read from a room's back
 row, and still small enough for four sites' names to find room on a projector's map."""
@@ -139,6 +141,7 @@ if (!window.rrLines) {
       if (map.rrScale) { map.rrScale.setUnits(units); }
       /* (on a map laid out: with no size, padding would give a NaN zoom) */
       if (bounds && map.getSize().y > 0) {
+        window.rrCopiesFit(map, true);  /* (back on moveend, if the new view reaches them) */
         map.fitBounds(bounds, {animate: false, paddingBottomRight: [0, map.rrCreditPx || 0]});
       }
       stage.addTo(map);
@@ -146,6 +149,54 @@ if (!window.rrLines) {
       map.rrShown = token;  /* the latest stage is on the map (tests wait for it) */
       map.fire('rrstaged');
     }).catch(function (e) { console.error(e); });
+  };
+  /* Work that waits until the map has been painted once (a self-contained page: borders and
+     rings show first, the place names and the world outside the view a frame later). Runs
+     after the whole first chain (map.rrReady); then the map's container is marked
+     data-rr-drawn="true" (tools and tests wait for it). */
+  window.rrAfterPaint = function (map, fn) {
+    if (!map.rrPainted) {
+      /* (a frame, or half a second: a page opened in a background tab gets no frames) */
+      map.rrPainted = new Promise(function (r) {
+        requestAnimationFrame(function () { setTimeout(r, 0); });
+        setTimeout(r, 500);
+      }).then(function () { return map.rrReady; });
+      map.rrLate = map.rrPainted;
+      /* (read once painted: by then every piece of late work has been queued) */
+      map.rrPainted.then(function () { return map.rrLate; }).then(function () {
+        map.getContainer().setAttribute('data-rr-drawn', 'true');
+      });
+    }
+    map.rrLate = map.rrLate.then(fn).catch(function (e) { console.error(e); });
+  };
+  /* Site and ring names that would cover an earlier one or run past the map's edge are
+     left out (a phone-sized map: the sides chosen for a wide one may not fit); run on the
+     first paint, at each stage shown, and after a zoom or a resize. */
+  window.rrThin = function (map) {
+    var box = map.getContainer().getBoundingClientRect(), kept = [];
+    var tips = map.getContainer().querySelectorAll(
+      '.leaflet-tooltip.site-label, .leaflet-tooltip.ring-label');
+    tips.forEach(function (t) { t.style.visibility = ''; });
+    tips.forEach(function (t) {
+      var r = t.getBoundingClientRect();
+      var out = r.left < box.left - 1 || r.right > box.right + 1
+        || r.top < box.top - 1 || r.bottom > box.bottom + 1;
+      var hit = kept.some(function (k) {  /* (boxes that only touch, a tooltip's shadow, may) */
+        return r.left < k.right - 3 && k.left < r.right - 3 && r.top < k.bottom - 3 && k.top < r.bottom - 3;
+      });
+      if (out || hit) { t.style.visibility = 'hidden'; } else { kept.push(r); }
+    });
+  };
+  /* The world's copies a turn east and west (the app's base): on the map only while the view
+     reaches past +-180 deg. Leaflet projects every path again on each zoom, and the copies
+     were two thirds of that work at every story step. */
+  window.rrCopiesFit = function (map, off) {
+    if (!map.rrCopies || (!off && !map.getSize().x)) { return; }  /* (no view yet: kept) */
+    var b = map.getBounds();
+    var need = !off && (b.getWest() < -180 || b.getEast() > 180);
+    if (need === !!map.rrCopiesOn) { return; }
+    map.rrCopiesOn = need;
+    map.rrCopies.forEach(function (l) { if (need) { map.addLayer(l); } else { map.removeLayer(l); } });
   };
   /* A scale bar in the map's units (km, mi or nmi), with a second unit under it. */
   L.Control.RRScale = L.Control.Scale.extend({
@@ -216,6 +267,10 @@ class ScriptElement(MacroElement):
         return ""
 
 
+_PANE_Z = {"world": 340, "countries": 350}
+"""Panes under Leaflet's overlay pane (400: rings): the world base under the view's borders."""
+
+
 class JsonLayer(ScriptElement):
     """A Leaflet GeoJSON layer from pre-serialised JSON, styled in JavaScript.
 
@@ -236,7 +291,9 @@ class JsonLayer(ScriptElement):
     date line); ``packed`` data comes from :func:`pack_borders`; ``backdrop``
     is a [[south, west], [north, east]] box painted in ``backdrop_colour`` first.
     ``restyled``: its styles are applied again whenever a stage is shown (the app's world
-    base, whose style functions read ``map.rrStyle``).
+    base, whose style functions read ``map.rrStyle``). ``later_inside``: a [[south, west],
+    [north, east]] box of finer borders over this (inline) layer; while the view lies
+    inside it, the layer is drawn after the map's first paint (``rrAfterPaint``).
     """
 
     _template = Template(
@@ -246,7 +303,7 @@ class JsonLayer(ScriptElement):
         var real = map.rrMap || map;  /* a stage (see rrStage) stands in for its map */
         {% if this.pane %}
         if (!real.getPane({{ this.pane|tojson }})) {
-            real.createPane({{ this.pane|tojson }}).style.zIndex = 350;
+            real.createPane({{ this.pane|tojson }}).style.zIndex = {{ this.pane_z }};
         }
         {% endif %}
         function add(data, dx) {
@@ -292,11 +349,21 @@ class JsonLayer(ScriptElement):
             /* restyled when the map changes in place (rrStage) */
             (real.rrRestyle = real.rrRestyle || []).push([fill, {{ this.style }}]);
             {% if this.lines %}real.rrRestyle.push([outline, {{ this.lines }}]);{% endif %}
+            /* a copy a turn away is on the map only while the view reaches it (rrCopiesFit) */
+            if (dx !== 0) {
+                (real.rrCopies = real.rrCopies || []).push(fill{% if this.lines %}, outline{% endif %});
+                real.rrCopiesOn = true;
+            }
             {% endif %}
         }
         function {{ this.get_name() }}_add(data) {
             {% if this.packed %}data = window.rrUnpack(data);{% endif %}
             {{ this.offsets|tojson }}.forEach(function (dx) { add(data, dx); });
+            {% if this.restyled %}
+            window.rrCopiesFit(real);
+            /* (while dragging too: land past +-180 deg comes as it comes into view) */
+            real.on('move moveend', function () { window.rrCopiesFit(real); });
+            {% endif %}
         }
         var ready = map.rrReady || Promise.resolve();
         {% if this.url %}
@@ -307,6 +374,17 @@ class JsonLayer(ScriptElement):
                 .catch(function (e) { delete fetched[{{ this.url|tojson }}]; throw e; });
         map.rrReady = ready.then(function () { return loading; }).then({{ this.get_name() }}_add)
             .catch(function (e) { console.error(e); });
+        {% elif this.later_inside %}
+        /* Under the view's finer borders: while the view lies inside them, drawn after the
+           first paint (rrAfterPaint), so the rings show sooner. */
+        map.rrReady = ready.then(function () {
+            var data = {{ this.data }};
+            if (!map.rrMap && L.latLngBounds({{ this.later_inside|tojson }}).contains(real.getBounds())) {
+                window.rrAfterPaint(real, function () { {{ this.get_name() }}_add(data); });
+            } else {
+                {{ this.get_name() }}_add(data);
+            }
+        }).catch(function (e) { console.error(e); });
         {% else %}
         map.rrReady = ready.then(function () {
         {{ this.get_name() }}_add({{ this.data }});
@@ -335,11 +413,14 @@ class JsonLayer(ScriptElement):
         backdrop: tuple[tuple[float, float], tuple[float, float]] | None = None,
         backdrop_colour: str = "",
         restyled: bool = False,
+        later_inside: tuple[tuple[float, float], tuple[float, float]] | None = None,
         name: str = "JsonLayer",
     ) -> None:
         super().__init__()
         if (data is None) == (url is None):
             raise ValueError("give either data or url")
+        if not name.isidentifier():  # it names the layer's functions in the page's script
+            raise ValueError(f"a layer's name must be an identifier, not {name!r}")
         self._name = name
         self.data = data
         self.url = url
@@ -357,6 +438,8 @@ class JsonLayer(ScriptElement):
         self.backdrop = backdrop
         self.backdrop_colour = backdrop_colour
         self.restyled = restyled
+        self.later_inside = later_inside
+        self.pane_z = _PANE_Z.get(pane or "", 350)
 
 
 class _Helpers(ScriptElement):
@@ -492,12 +575,14 @@ def coverage_map(
     if tiles is None:
         # A view wider than half the world shows the date line: draw the next world too.
         offsets = world_offsets(box) if box[2] - box[0] < 180.0 else (-360.0, 0.0, 360.0)
-        _world_layer(m, style.fill, style.lines, world_url, offsets)
+        _world_layer(m, style.fill, style.lines, world_url, offsets, box=box)
     _draw(m, result, borders_geojson, borders_url, units, presentation, highlights, horizon, tiles, tr)
     # No pixel padding: Leaflet's fitBounds on a map not yet laid out (an iframe of height
     # 0 for a moment) would compute a NaN zoom from a negative size and never draw. The
     # view is padded by 8 % in degrees, which keeps rings clear of the credit's corner.
     m.fit_bounds(view_box(result, highlights))
+    _Thin(after_paint=True).add_to(m)
+    _DrawnMark().add_to(m)
     _page_style(m, presentation, tiles)
     _Attribution(credit_text(result.sites, tr=tr)).add_to(m)
     _Scale(scale_units(units), tr).add_to(m)
@@ -539,6 +624,41 @@ def view_box(result: Result, highlights: Mapping[str, BaseGeometry] | None = Non
     return [[min_lat, min_lon], [max_lat, max_lon]]
 
 
+_RING_NAME_ANCHORS = (2, 3)
+"""A ring's name at its top: above the ring's line, else below it (indices into the site anchors)."""
+
+
+def point_names(
+    result: Result, rings: Sequence[BaseGeometry] | None = None, tr: Translator = EN
+) -> tuple[list[str | None], list[tuple[str, float, float]], list[tuple[int, ...] | None], list[int]]:
+    """The names beside the map's points: each site's (:func:`coverage.labels.site_labels`:
+    one for sites sharing a place) and, for rings around a shared place, each ring's at its
+    top (:func:`coverage.labels.ring_names`), so that a projector tells them apart without
+    the legend. Returns the sites' names (None: named by an earlier site), every name as
+    (text, lon, lat) for :func:`coverage.labels.site_anchors` with its anchor ``orders``,
+    and the index of the site each ring name belongs to. ``rings``: as drawn."""
+    if rings is None:
+        rings = display_rings(result.rings, [site.lon_deg for site in result.sites])
+    names = labels.site_labels(result.sites)
+    # Where the sites are drawn: a turn from the first one's longitude at most (see _sites_layer).
+    anchor = result.sites[0].lon_deg if result.sites else 0.0
+    named = [
+        (name, s.lon_deg + nearest_turn(s.lon_deg, anchor), s.lat_deg)
+        for name, s in zip(names, result.sites, strict=True)
+        if name
+    ]
+    orders: list[tuple[int, ...] | None] = [None] * len(named)
+    owners = []
+    for i, (tag, ring) in enumerate(zip(labels.ring_names(result.sites, tr.place), rings, strict=True)):
+        if tag and not ring.is_empty and not is_cap(ring):
+            xy = shapely.get_coordinates(ring)
+            top = xy[int(np.argmax(xy[:, 1]))]
+            named.append((tag, float(top[0]), float(top[1])))
+            orders.append(_RING_NAME_ANCHORS)
+            owners.append(i)
+    return names, named, orders, owners
+
+
 def _draw(
     target: Any,
     result: Result,
@@ -569,9 +689,9 @@ def _draw(
         ]
         JsonLayer(
             script_json({"type": "FeatureCollection", "features": features}),
-            "function (f) { return {color: '#333333', weight: 2, dashArray: '6 6', fill: false,"
-            " stroke: !f.properties.cut}; }",
-            lines="function (f) { return {color: '#333333', weight: 2, dashArray: '6 6'}; }",
+            "function (f) { return {color: '%s', weight: 2, dashArray: '6 6', fill: false,"
+            " stroke: !f.properties.cut}; }" % HORIZON_COLOUR,
+            lines="function (f) { return {color: '%s', weight: 2, dashArray: '6 6'}; }" % HORIZON_COLOUR,
             lines_where="cut",
             tooltip="tip",
             tooltip_options={"sticky": True},
@@ -582,11 +702,20 @@ def _draw(
         # which carry their own names, by permanent tooltips.
         _highlights_layer(target, highlights, weight, named=tiles is not None)
     framed = framed_view(result, highlights, rings)
-    sites = [(s.name, s.lon_deg, s.lat_deg) for s in result.sites]
+    names, named, orders, owners = point_names(result, rings, tr)
     sides = labels.site_anchors(
-        sites, framed, highlight_lines(highlights), PRESENTATION_LABEL_PX if presentation else None
+        named,
+        framed,
+        highlight_lines(highlights),
+        PRESENTATION_LABEL_PX if presentation else None,
+        orders=orders,
     )
-    _sites_layer(target, result, presentation, [labels.SITE_DIRECTIONS[i] for i in sides], tr)
+    site_sides = iter(sides)
+    directions = [labels.SITE_DIRECTIONS[next(site_sides)] if name else "right" for name in names]
+    _sites_layer(target, result, presentation, names, directions, tr)
+    if owners:
+        tops = named[len(named) - len(owners) :]
+        _ring_names_layer(target, tops, owners, [labels.SITE_DIRECTIONS[i] for i in sides[-len(owners) :]])
     if tiles is None:  # a tile background carries its own place names
         _labels_layer(target, result, framed, presentation, highlights, tr)
 
@@ -636,6 +765,7 @@ def app_map(
         _RawScript("%s.rrCreditPx = 40;" % m.get_name()).add_to(m)
     _page_style(m, presentation, tiles)
     _Scale(scale_units(units), tr).add_to(m)
+    _Thin(after_paint=False).add_to(m)
     stage = Stage(
         view_box(result, highlights),
         html.escape(credit_text(result.sites, tr=tr)),
@@ -690,6 +820,37 @@ class Stage(folium.FeatureGroup):
             child._id = f"s{i}"
             parts.append(child._template.module.script(child, {}))  # type: ignore[attr-defined]
         return "\n".join(parts)
+
+
+class _Thin(ScriptElement):
+    """Runs ``rrThin`` on the map after a zoom, a resize or a new stage; a page of its own
+    (``after_paint``) also once its names are drawn."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function () {
+        var map = {{ this._parent.get_name() }};
+        var thin = function () { window.rrThin(map); };
+        map.on('zoomend resize rrstaged', thin);
+        {% if this.after_paint %}window.rrAfterPaint(map, thin);{% endif %}
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, *, after_paint: bool) -> None:
+        super().__init__()
+        self._name = "Thin"
+        self.after_paint = after_paint
+
+
+class _DrawnMark(ScriptElement):
+    """Marks the map ``data-rr-drawn`` once all of it is drawn (see ``rrAfterPaint``)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "window.rrAfterPaint({{ this._parent.get_name() }}, function () {});"
+        "{% endmacro %}"
+    )
 
 
 class _RawScript(ScriptElement):
@@ -829,18 +990,30 @@ def _share(row: Row, tr: Translator) -> str:
 
 
 def _world_layer(
-    m: folium.Map, fill: str, lines: str, url: str | None, offsets: Sequence[float], *, restyled: bool = False
+    m: folium.Map,
+    fill: str,
+    lines: str,
+    url: str | None,
+    offsets: Sequence[float],
+    *,
+    restyled: bool = False,
+    box: Bounds | None = None,
 ) -> None:
-    """The whole world under the view's borders, so land never ends at the edge of the view."""
+    """The whole world under the view's borders, so land never ends at the edge of the view.
+
+    In a pane of its own under the view's (``countries``), so that it may be drawn after
+    them: inline, it waits for the first paint while the view lies inside ``box``.
+    """
     JsonLayer(
         None if url is not None else world_json(),
         fill,
         url=url,
-        pane="countries",
+        pane="world",
         lines=lines,
         offsets=offsets,
         packed=True,
         restyled=restyled,
+        later_inside=None if box is None else ((box[1], box[0]), (box[3], box[2])),
         name="World",
     ).add_to(m)
 
@@ -881,10 +1054,17 @@ def _countries_layer(
 
 
 def _sites_layer(
-    m: Any, result: Result, presentation: bool, directions: Sequence[str] = (), tr: Translator = EN
+    m: Any,
+    result: Result,
+    presentation: bool,
+    names: Sequence[str | None],
+    directions: Sequence[str] = (),
+    tr: Translator = EN,
 ) -> None:
-    """The sites' markers, each named by a permanent tooltip on its side (``directions``,
-    as :func:`coverage.labels.site_anchors` chose: off the other names and the highlights)."""
+    """The sites' markers, each named (``names``, :func:`coverage.labels.site_labels`: none
+    where an earlier site at the same place carries the name) by a permanent tooltip on its
+    side (``directions``, as :func:`coverage.labels.site_anchors` chose: off the other names
+    and the highlights)."""
     anchor = result.sites[0].lon_deg if result.sites else 0.0
     points = [
         {
@@ -894,12 +1074,12 @@ def _sites_layer(
                 "coordinates": [site.lon_deg + nearest_turn(site.lon_deg, anchor), site.lat_deg],
             },
             "properties": {
-                "tip": html.escape(tr.place(site.name)),
+                "tip": _site_tip(tr.place(name)) if name else "",
                 "colour": site_colour(i),
                 "dir": directions[i] if i < len(directions) else "right",
             },
         }
-        for i, site in enumerate(result.sites)
+        for i, (site, name) in enumerate(zip(result.sites, names, strict=True))
     ]
     _layer(
         m,
@@ -908,6 +1088,45 @@ def _sites_layer(
         " fillOpacity: 1.0}; }" % (7 if presentation else 5),
         "Sites",
         {"permanent": True, "direction": "right", "className": "site-label"},
+    )
+
+
+SMALL_MAP_PX = 480
+"""On a map narrower than this (a phone), site names drop their parenthesis ("Edirne" for
+"Edirne (Greek border)"; the legend and the highlights say the rest) and names that would
+still cover one another or run past the map's edge are left out (``rrThin``)."""
+
+
+def _site_tip(name: str) -> str:
+    """A site's name as tooltip HTML: a closing parenthesis ("Kars (Armenian border)") in a
+    span that a small map hides."""
+    head, sep, tail = name.partition(" (")
+    if not sep or not head or not tail.endswith(")"):
+        return html.escape(name)
+    return f'{html.escape(head)}<span class="rr-long"> ({html.escape(tail)}</span>'
+
+
+def _ring_names_layer(
+    m: Any, tops: Sequence[tuple[str, float, float]], owners: Sequence[int], directions: Sequence[str]
+) -> None:
+    """Each ring's name at its top (:func:`point_names`), beside a dot of the ring's colour."""
+    points = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {
+                "tip": '<i class="rr-swatch" style="background:%s"></i>' % site_colour(i) + html.escape(text),
+                "dir": direction,
+            },
+        }
+        for (text, lon, lat), i, direction in zip(tops, owners, directions, strict=True)
+    ]
+    _layer(
+        m,
+        points,
+        "function () { return {radius: 0, stroke: false, fill: false}; }",
+        "RingNames",
+        {"permanent": True, "direction": "top", "className": "ring-label"},
     )
 
 
@@ -950,19 +1169,22 @@ def label_rows(
     no name covers them.
     """
     shares = {str(row["iso_a3"]): float(row["covered_pct"]) for row in result.rows if row.get("iso_a3")}
-    sites = [(s.name, s.lon_deg, s.lat_deg) for s in result.sites]
+    _, sites, orders, _ = point_names(result, tr=tr)
     lines = highlight_lines(highlights)
     key = (
         tuple(sorted(shares.items())),
         tuple(round(v, 2) for v in view),
         tuple(sites),
+        tuple(orders),
         presentation,
         lines,
         tr.lang,
     )
     return _LABELS.get_or_make(
         key,
-        lambda: _label_rows(shares, view, sites, PRESENTATION_LABEL_PX if presentation else None, lines, tr),
+        lambda: _label_rows(
+            shares, view, sites, PRESENTATION_LABEL_PX if presentation else None, lines, tr, orders
+        ),
     )
 
 
@@ -973,9 +1195,10 @@ def _label_rows(
     site_font_px: float | None,
     lines: Sequence[tuple[str, Sequence[tuple[float, float]]]] = (),
     tr: Translator = EN,
+    orders: Sequence[tuple[int, ...] | None] = (),
 ) -> list[list[Any]]:
     centre = 0.5 * (view[0] + view[2])
-    sides = labels.site_anchors(sites, view, lines, site_font_px)
+    sides = labels.site_anchors(sites, view, lines, site_font_px, orders=orders)
     found = labels.map_labels(
         shares, labels.screen_view(view, *MAP_SIZE_PX), sites, site_font_px=site_font_px, site_sides=sides
     )
@@ -1078,12 +1301,17 @@ class _Labels(ScriptElement):
                     interactive: false, keyboard: false}).addTo(map)};
             });
         }
-        var ready = map.rrReady || Promise.resolve();
-        map.rrReady = ready.then(function () {
+        function start() {
             update();
             real.on('zoomend', update);
             if (map.rrOff) { map.rrOff.push(function () { real.off('zoomend', update); }); }
-        });
+        }
+        if (map.rrMap) {  /* a stage: shown with everything else */
+            var ready = map.rrReady || Promise.resolve();
+            map.rrReady = ready.then(start);
+        } else {  /* a page of its own: the names come just after the map's first paint */
+            window.rrAfterPaint(real, start);
+        }
         })();
         {% endmacro %}"""
     )
@@ -1123,7 +1351,8 @@ def _page_style(m: folium.Map, presentation: bool, tiles: TileSource | None) -> 
             f"<style>{fill}.leaflet-container{{background:{backdrop};font-size:{font}}}"
             f".leaflet-tooltip{{font-size:{font}}}"
             # Long site names wrap (coverage.labels.SITE_MAX_EM), as their boxes are placed.
-            f".site-label{{white-space:normal;max-width:{labels.SITE_MAX_EM:g}em;width:max-content}}"
+            f".site-label,.ring-label{{white-space:normal;max-width:{labels.SITE_MAX_EM:g}em;width:max-content}}"
+            ".rr-swatch{display:inline-block;width:.7em;height:.7em;border-radius:50%;margin-right:.35em}"
             f".highlight-label{{color:{STYLE.highlight};font-weight:bold}}"
             # A compact credit: small type, never wider than the map minus the scale bar.
             f".leaflet-container .leaflet-control-attribution{{font-size:{credit};line-height:1.35;"
@@ -1141,7 +1370,8 @@ def _page_style(m: folium.Map, presentation: bool, tiles: TileSource | None) -> 
             ".leaflet-bar a:focus-visible{outline:3px solid #0b5cad;outline-offset:1px;position:relative;"
             "z-index:1}"
             "@media (pointer:coarse){.leaflet-touch .leaflet-bar a{width:44px;height:44px;line-height:44px}}"
-            "</style>"
+            f"@media (max-width:{SMALL_MAP_PX}px){{.rr-long{{display:none}}}}" + map_dark_css() + "</style>"
+            # The reader's dark setting: the same colours swapped by CSS (app and export alike).
         )
     )
 

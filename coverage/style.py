@@ -125,6 +125,9 @@ TILE_BACKDROP = "#e8e8e8"
 RING_FILL_OPACITY = 0.08
 """Ring fill on the interactive map (the print map draws outlines only, over the share fills)."""
 
+HORIZON_COLOUR = "#333333"
+"""The dashed radar horizon on the interactive map in light colours (dark: the theme's text)."""
+
 
 def theme(name: str) -> Theme:
     """The theme called ``name``; a ValueError names the choices."""

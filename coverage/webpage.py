@@ -8,8 +8,8 @@
   classes *named*, not only shaded), the credit line and the countries' table as a real
   ``<table>`` with ``<caption>`` and ``<th scope>``, readable without the map;
 - colours for both ``prefers-color-scheme`` themes (:data:`PAGE_COLOURS`, the map's own
-  colours swapped for :data:`coverage.style.THEMES` ``dark`` by CSS), keyboard focus
-  visible on every control;
+  colours swapped for :data:`coverage.style.THEMES` ``dark`` by CSS, :func:`map_dark_css`,
+  which the app's map uses too), keyboard focus visible on every control;
 - in an iframe, a height that follows the width only, and a message with the page's
   height to the parent, which :func:`embed_snippet`'s few lines of script read: no
   third-party code anywhere.
@@ -23,7 +23,7 @@ from dataclasses import fields
 
 from coverage.analysis import Result
 from coverage.i18n import EN, N_, Translator
-from coverage.style import SHARE_CLASSES, THEMES, Theme, share_label, site_colour
+from coverage.style import HORIZON_COLOUR, SHARE_CLASSES, THEMES, Theme, share_label, site_colour
 from coverage.units import Unit, from_metres
 
 AREA_UNITS = {"km": "km²", "mi": "sq mi", "nmi": "sq nmi"}
@@ -64,11 +64,12 @@ EMBED_MAX_HEIGHT_PX = 20000
 """A height message above this is ignored (a page can be long, not endless)."""
 
 SMALL_SCREEN_PX = 480
-"""Below this width the capitals' names are hidden on the map (labels thin out)."""
+"""Below this width the capitals' names are hidden on the map (labels thin out) and the table
+is set tighter, so that it fits the screen."""
 
 
 def page_css() -> str:
-    """The page's CSS: layout, both themes, focus, and the map's colours swapped in dark mode."""
+    """The page's CSS: layout, both themes, focus (the map's dark colours: :func:`map_dark_css`)."""
     return (
         "<style>" + _vars("light") + "html,body{height:auto!important;min-height:0}"
         "body{margin:0;background:var(--page);color:var(--text);"
@@ -89,8 +90,9 @@ def page_css() -> str:
         ".rr-ring{display:inline-block;width:14px;height:14px;border-radius:50%;border:3px solid;"
         "box-sizing:border-box;margin-right:4px;vertical-align:-2px}"
         ".rr-shares ul{display:flex;flex-wrap:wrap;gap:2px 12px}"
-        ".rr-swatch{display:inline-block;width:14px;height:11px;margin-right:4px;vertical-align:-1px;"
-        "border:1px solid var(--swatch-border)}"
+        # (square: the map's ring names use .rr-swatch too, as round dots)
+        ".rr-legend .rr-swatch{display:inline-block;width:14px;height:11px;margin-right:4px;"
+        "vertical-align:-1px;border:1px solid var(--swatch-border);border-radius:0}"
         ".rr-credit{font-size:13px;color:var(--muted);margin:8px 0}"
         ".rr-data{margin-top:12px}"
         ".rr-table-wrap{overflow-x:auto;max-width:100%}"
@@ -111,8 +113,12 @@ def page_css() -> str:
         # No credit inside the map: it is under the legend (the tiles' own credit stays, by rule).
         ".rr-no-tiles .leaflet-control-attribution{display:none}"
         f"@media (max-width:{SMALL_SCREEN_PX}px){{.rr-capital,.rr-dot{{display:none}}"
-        ".rr-page{padding:0 8px 12px}body{font-size:14px}}"
-        "@media (prefers-color-scheme:dark){" + _vars("dark") + _map_dark_css() + "}"
+        ".rr-page{padding:0 8px 12px}body{font-size:14px}"
+        # The table fits a phone (down to 320 px): country names wrap, columns closer together.
+        ".rr-data table{font-size:13px}.rr-data th[scope=row]{white-space:normal}"
+        ".rr-data th,.rr-data td{padding:3px 6px 3px 0}}"
+        # (the map's own dark colours are in its page style: coverage.maps, map_dark_css)
+        "@media (prefers-color-scheme:dark){" + _vars("dark") + "}"
         "</style>"
     )
 
@@ -135,9 +141,14 @@ def colour_swaps(light: Theme, dark: Theme) -> dict[str, str]:
     return swaps
 
 
-def _map_dark_css() -> str:
-    """The interactive map in dark colours: Leaflet writes each colour as an SVG attribute, which
-    CSS overrides; labels, tooltips and controls get the dark theme's text, halo and panels."""
+def map_dark_css() -> str:
+    """The interactive map in dark colours when the reader's setting is dark, for every map page
+    (the HTML export and the app's map frame, :func:`coverage.maps.coverage_map`'s page style).
+
+    Leaflet writes each colour as an SVG attribute, which CSS overrides: so the map's style
+    functions stay as they are (the app's, swapped in place, too) and the swap follows the
+    setting live. Labels, tooltips and controls get the dark theme's text, halo and panels.
+    """
     light, dark = THEMES["light"], THEMES["dark"]
     page = PAGE_COLOURS["dark"]
     rules = []
@@ -147,12 +158,17 @@ def _map_dark_css() -> str:
     halo = dark.halo
     shadow = f"0 0 2px {halo},0 0 2px {halo},0 0 3px {halo},0 0 4px {halo}"
     return (
-        "".join(rules)
+        "@media (prefers-color-scheme:dark){"
+        + "".join(rules)
         + f'.leaflet-container path[stroke="#ffffff"]{{stroke:{halo}}}'
+        # The radar horizon in the text colour, as the print map draws it in either theme.
+        + f'.leaflet-container path[stroke="{HORIZON_COLOUR}"]{{stroke:{dark.text}}}'
         + f".leaflet-container{{background:{dark.sea}!important}}"
         + f".rr-label span{{text-shadow:{shadow}!important}}"
         + f".rr-country,.rr-capital{{color:{dark.text}!important}}"
         + f".rr-sea{{color:{dark.sea_text}!important}}"
+        # The story's highlighted borders and coasts are named in their lines' colour (the app).
+        + f".rr-highlight,.highlight-label{{color:{dark.highlight}!important}}"
         + f".rr-dot{{background:{dark.text}!important;border-color:{halo}!important}}"
         + f".leaflet-tooltip{{background:{page['control']};color:{page['control_text']};"
         f"border-color:{page['rule']}}}"
@@ -161,10 +177,13 @@ def _map_dark_css() -> str:
         + f".leaflet-bar a{{background:{page['control']};color:{page['control_text']};"
         f"border-bottom-color:{page['rule']}}}"
         + f".leaflet-bar a:hover{{background:#2b3442}}.leaflet-bar{{border-color:{page['rule']}!important}}"
+        # (Leaflet's own white text shadow would double the light text)
         + f".leaflet-control-scale-line{{background:rgba(17,22,29,.8);color:{page['text']};"
-        f"border-color:{page['text']}}}"
+        f"border-color:{page['text']};text-shadow:1px 1px {halo}}}"
         + f".leaflet-container .leaflet-control-attribution{{background:rgba(17,22,29,.85);"
         f"color:{page['text']}}}.leaflet-control-attribution a{{color:{page['link']}}}"
+        + f".leaflet-bar a:focus-visible{{outline-color:{page['focus']}}}"
+        + "}"
     )
 
 

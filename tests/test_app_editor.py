@@ -127,6 +127,18 @@ def test_a_clicked_site_is_named_in_the_pages_language(lang: str, name: str) -> 
     assert editor.add_click(start, 41.0, 30.0, tr=translator(lang)).sites[-1].name == name
 
 
+@pytest.mark.parametrize(("lang", "name"), [("en", "Site 1"), ("tr", "Konum 1"), ("el", "Θέση 1")])
+def test_a_row_left_without_a_name_is_named_in_the_pages_language(catalog, lang: str, name: str) -> None:
+    from coverage.i18n import translator
+
+    frame = editor.editor_frame(
+        Scenario(sites=(SiteSpec(name="A", lat=40.0, lon=30.0, system="s-400"),)), catalog
+    ).astype(object)
+    frame.at[0, "name"] = None
+    new = editor.scenario_from_editor(Scenario(sites=()), frame, catalog, tr=translator(lang))
+    assert new.sites[0].name == name
+
+
 @pytest.mark.parametrize("cell", ["abc", "1e999", [1, 2], {"x": 1}])
 def test_a_crafted_number_cell_is_a_clear_error(catalog, cell) -> None:
     """The grid only sends numbers; a modified browser may send text: a ScenarioError, no traceback."""

@@ -113,3 +113,18 @@ def test_a_timeline_event_reads_in_greek_with_its_source():
     text = views.event_markdown(event, translator("el"))
     assert text.startswith(r"**26 Ιαν 2013: Patriot του ΝΑΤΟ στα Άδανα \(Ολλανδία\).**")
     assert "*Πηγή: Bruxelles2" in text and f"[σύνδεσμος]({event.source.url})" in text
+
+
+def test_presentation_small_print_is_readable_in_either_theme() -> None:
+    from coverage.app.styles import DARK_BACKGROUNDS
+    from coverage.style import contrast_ratio
+
+    css = views.projector_css()
+    light, dark = views.PROJECTOR_CAPTION_COLOURS["light"], views.PROJECTOR_CAPTION_COLOURS["dark"]
+    assert contrast_ratio(light, "#ffffff") >= 4.5
+    assert all(contrast_ratio(dark, background) >= 4.5 for background in DARK_BACKGROUNDS)
+    # The light colour on a wide screen; the dark one only where the reader's setting is dark.
+    wide = f"@media (min-width: {views.PROJECTOR_MIN_WIDTH_PX}px)"
+    dark_block = css[css.index(f"{wide} and (prefers-color-scheme: dark)") :]
+    assert f"color: {light} !important" in css[: css.index(dark_block)]
+    assert f"color: {dark} !important" in dark_block and light not in dark_block

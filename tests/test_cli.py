@@ -30,12 +30,12 @@ def run(*args: str, timeout: float = 120.0) -> subprocess.CompletedProcess:
     )
 
 
-def assert_clean_error(proc: subprocess.CompletedProcess) -> str:
+def assert_clean_error(proc: subprocess.CompletedProcess, prefix: str = "error:") -> str:
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
     lines = proc.stderr.splitlines()
     assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("error:")
+    assert lines[0].startswith(prefix)
     assert proc.stdout == ""
     return lines[0]
 
@@ -421,7 +421,7 @@ def test_render_in_turkish_labels_the_svg_in_turkish(tmp_path):
 def test_errors_and_unknown_languages_are_one_line(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"version": 1, "sites": [{"name": "X", "place": "Nowhereville", "system": "s-400"}]}')
-    line = assert_clean_error(run("report", str(bad), "--lang", "tr"))
+    line = assert_clean_error(run("report", str(bad), "--lang", "tr"), "hata:")
     assert "bilinmeyen yer 'Nowhereville'" in line
     assert "argument --lang: invalid choice: 'de'" in assert_clean_error(run("report", KARS, "--lang", "de"))
 
@@ -472,7 +472,7 @@ def test_help_and_argparse_messages_follow_lang(capsys) -> None:
         cli.main(["render", "x.json", "--out", "y.png", "--lang=el", "--theme", "neon"])
     assert info.value.code == 2
     err = capsys.readouterr().err
-    assert err == "error: όρισμα --theme: μη έγκυρη επιλογή: 'neon' (επιλέξτε από: 'light', 'dark')\n"
+    assert err == "σφάλμα: όρισμα --theme: μη έγκυρη επιλογή: 'neon' (επιλέξτε από: 'light', 'dark')\n"
     # argparse is itself again afterwards: English for the next parser in this process.
     assert argparse.__dict__["_"] is gettext.gettext
     with pytest.raises(SystemExit):

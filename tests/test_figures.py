@@ -213,19 +213,6 @@ def test_any_sites_draw_or_are_refused_clearly(sites: list[tuple[float, float, f
         assert data.startswith(b"\x89PNG")
 
 
-def test_sites_sharing_a_place_get_one_label():
-    """Several figures around one city (the spread step): one label, the names' common start."""
-    from coverage.figures import site_labels
-
-    sites = [
-        Site("Ankara (9M96 missile)", 39.9, 32.9, 121_000.0),
-        Site("Kars", 40.6, 43.1, 100_000.0),
-        Site("Ankara (TASS, 2018)", 39.9, 32.9, 250_000.0),
-    ]
-    assert site_labels(sites) == ["Ankara", "Kars", None]
-    assert site_labels([Site("A", 0.0, 0.0, 1e3), Site("B", 0.0, 0.0, 2e3)]) == ["A", None]
-
-
 def _anadyr() -> list[Site]:
     return [Site("Anadyr", 64.73, 177.5, 402_000.0)]
 

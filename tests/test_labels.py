@@ -223,3 +223,36 @@ def test_highlight_names_sit_beside_their_lines_inside_the_view() -> None:
     assert lb.inside(box, lb.view_px(view, zoom))
     for o in obstacles:
         assert not lb.overlaps(box, lb.label_box(o, zoom, 0)), "the name covers its line"
+
+
+def test_sites_sharing_a_place_get_one_label():
+    """Several figures around one city (the spread step): one label, the names' common start."""
+    from coverage.scenario import Site
+
+    sites = [
+        Site("Ankara (9M96 missile)", 39.9, 32.9, 121_000.0),
+        Site("Kars", 40.6, 43.1, 100_000.0),
+        Site("Ankara (TASS, 2018)", 39.9, 32.9, 250_000.0),
+    ]
+    assert lb.site_labels(sites) == ["Ankara", "Kars", None]
+    assert lb.site_labels([Site("A", 0.0, 0.0, 1e3), Site("B", 0.0, 0.0, 2e3)]) == ["A", None]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "shared", "rings"),
+    [
+        ("Incirlik (S-400)", "Incirlik (S-300)", "Incirlik", ["S-400", "S-300"]),
+        ("Ankara (TASS, 2018)", "Ankara (TASS, 2019)", "Ankara", ["TASS, 2018", "TASS, 2019"]),
+        ("Ankara North", "Ankara Nord", "Ankara", ["North", "Nord"]),
+        ("Ankara (9M96 missile)", "Ankara (TASS, 2018)", "Ankara", ["9M96 missile", "TASS, 2018"]),
+        ("Ankara", "Ankara (x)", "Ankara", [None, "x"]),
+    ],
+)
+def test_a_shared_name_is_cut_between_words(first, second, shared, rings):
+    """The name that sites sharing a place share, and what tells their rings apart, are whole
+    words, never "Incirlik (S" and "400"."""
+    from coverage.scenario import Site
+
+    sites = [Site(first, 39.0, 35.0, 1e5), Site(second, 39.0, 35.0, 2e5)]
+    assert lb.site_labels(sites) == [shared, None]
+    assert lb.ring_names(sites) == rings

@@ -348,3 +348,46 @@ def test_the_scale_bar_writes_its_units_in_the_maps_language(lang, mile, kars_si
     scale = page.split("new L.Control.RRScale(", 1)[1].split(").addTo(", 1)[0]
     labels = json.loads(scale.split("labels:", 1)[1].rsplit("}", 1)[0].strip())
     assert labels["mi"] == mile
+
+
+def test_sites_sharing_a_place_are_named_once(borders_110m):
+    """Three figures around Ankara (the story's spread step): one "Ankara" beside the markers,
+    not three names drawn over one another; each ring keeps its full name in its tooltip."""
+    sites = [
+        Site("Ankara (9M96 missile)", 39.93, 32.86, 121_000.0),
+        Site("Ankara (TASS, 2018)", 39.93, 32.86, 250_000.0),
+        Site("Kars", 40.6, 43.1, 100_000.0),
+    ]
+    page = _render(sites, borders_110m).get_root().render()
+    points = [
+        f["properties"]
+        for obj in _geojson_objects(page)
+        for f in _features(obj)
+        if f.get("geometry", {}).get("type") == "Point"
+    ]
+    assert [p["tip"] for p in points if "colour" in p] == ["Ankara", "", "Kars"]
+    # Their rings are told apart at their tops, each name beside a dot of its ring's colour.
+    tags = [p["tip"] for p in points if "colour" not in p]
+    assert len(tags) == 2 and tags[0].endswith("9M96 missile") and tags[1].endswith("TASS, 2018"), tags
+    assert "#0072B2" in tags[0] and "#D55E00" in tags[1]
+    rings = [
+        f["properties"]["tip"]
+        for obj in _geojson_objects(page)
+        for f in _features(obj)
+        if "cut" in f["properties"]
+    ]
+    assert any(t.startswith("Ankara (TASS, 2018)") for t in rings), rings
+
+
+def test_every_map_page_follows_the_readers_dark_setting(kars_sites, borders_110m, kars_page):
+    """The export's map and the app's (whose stage swaps styles in place) get the same CSS swap:
+    Leaflet writes colours as SVG attributes, which the dark rules match whatever set them."""
+    from coverage.maps import app_map
+    from coverage.webpage import map_dark_css
+
+    result = analyse(kars_sites, borders_110m)
+    base, _ = app_map(result, borders_url="/b.json", world_url="/w.json", home=[[30, 20], [50, 50]])
+    for page in (kars_page, base.get_root().render()):
+        assert page.count(map_dark_css()) == 1
+        light = page[: page.index(map_dark_css())]
+        assert f"background:{STYLE.sea}" in light  # the light colours stay, before the dark ones

@@ -19,7 +19,7 @@ from coverage.export import map_html
 from coverage.maps import display_json
 from coverage.scenario import resolve_sites
 from coverage.story import scenario_file
-from coverage.style import SHARE_CLASSES, THEMES, contrast_ratio
+from coverage.style import HORIZON_COLOUR, SHARE_CLASSES, THEMES, contrast_ratio
 
 
 @pytest.fixture(scope="module")
@@ -148,13 +148,22 @@ def test_page_colours_pass_wcag_contrast(theme):
 
 def test_dark_mode_swaps_every_map_colour_for_the_dark_themes():
     swaps = webpage.colour_swaps(THEMES["light"], THEMES["dark"])
-    css = webpage.page_css()
-    dark = css[css.index("@media (prefers-color-scheme:dark)") :]
+    dark = webpage.map_dark_css()
+    assert dark.startswith("@media (prefers-color-scheme:dark){") and dark.endswith("}")
     for light_colour, dark_colour in swaps.items():
         assert f'path[fill="{light_colour}"]{{fill:{dark_colour}}}' in dark
         assert f'path[stroke="{light_colour}"]{{stroke:{dark_colour}}}' in dark
     assert swaps[THEMES["light"].land] == THEMES["dark"].land
     assert all(swaps[a] == b for a, b in zip(THEMES["light"].shares, THEMES["dark"].shares, strict=True))
+    # The radar horizon in the dark theme's text colour, as the print map draws it.
+    assert f'path[stroke="{HORIZON_COLOUR}"]{{stroke:{THEMES["dark"].text}}}' in dark
+    assert f"outline-color:{webpage.PAGE_COLOURS['dark']['focus']}" in dark  # the zoom buttons' focus
+    assert f".rr-highlight,.highlight-label{{color:{THEMES['dark'].highlight}!important}}" in dark
+    assert f"text-shadow:1px 1px {THEMES['dark'].halo}}}" in dark  # the scale's, not Leaflet's white one
+
+
+def test_the_exported_page_carries_the_maps_dark_colours_once(page):
+    assert page.count(webpage.map_dark_css()) == 1  # in the map's page style, not again in the page's
 
 
 def test_the_embed_snippet_is_an_iframe_and_our_few_lines_of_script(kars):

@@ -78,13 +78,18 @@ def editor_frame(scenario: sc.Scenario, catalog: Catalog) -> pd.DataFrame:
 
 
 def scenario_from_editor(
-    scenario: sc.Scenario, frame: pd.DataFrame, catalog: Catalog, base: pd.DataFrame | None = None
+    scenario: sc.Scenario,
+    frame: pd.DataFrame,
+    catalog: Catalog,
+    base: pd.DataFrame | None = None,
+    tr: Translator = EN,
 ) -> sc.Scenario:
     """A validated scenario from the editor's rows; raises ScenarioError naming a bad row.
 
     A row's Range says what it draws; a radius or unit typed over a cited figure's own
     (the Range left as it was) makes that row a custom radius. ``base``: the table as it
     was shown (:func:`editor_frame` of ``scenario`` if not given), to tell the two apart.
+    A row left without a name is named "Site N" in ``tr``'s language.
     """
     if base is None:
         base = editor_frame(scenario, catalog)
@@ -94,7 +99,7 @@ def scenario_from_editor(
     for i, row in enumerate(frame.to_dict("records")):
         old = before[i] if i < len(before) else None
         spec = scenario.sites[i] if i < len(scenario.sites) else None
-        sites.append(_row_site(i, row, old, spec, choices))
+        sites.append(_row_site(i, row, old, spec, choices, tr))
     if not sites:
         return sc.Scenario(sites=(), title=scenario.title, subtitle=scenario.subtitle, units=scenario.units)
     new = sc.scenario_from_dict({**scenario.to_dict(), "sites": sites}, "sites table")
@@ -108,8 +113,9 @@ def _row_site(
     old: dict[str, Any] | None,
     spec: sc.SiteSpec | None,
     choices: dict[str, Figure | None],
+    tr: Translator = EN,
 ) -> dict[str, Any]:
-    site: dict[str, Any] = {"name": _text(row.get("name")) or f"Site {i + 1}"}
+    site: dict[str, Any] = {"name": _text(row.get("name")) or tr.gettext(N_("Site {n}")).format(n=i + 1)}
     where = Phrase(N_("row {row} ({name})"), row=i + 1, name=site["name"])
     lat, lon = _number(row.get("lat"), where), _number(row.get("lon"), where)
     if lat is None or lon is None:

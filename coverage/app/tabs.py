@@ -438,7 +438,7 @@ def sites_tab(scenario: Scenario, catalog: Catalog, tr: Translator = EN) -> None
         # A new editor key (set_scenario bumps rev): its edits are now in the base.
         with table_errors:
             _apply(
-                lambda: editor.scenario_from_editor(scenario, edited, catalog, base),
+                lambda: editor.scenario_from_editor(scenario, edited, catalog, base, tr),
                 prefix=tr.gettext("Not applied: "),
                 tr=tr,
             )

@@ -50,14 +50,18 @@ PROJECTOR_MIN_WIDTH_PX = 1000
 PROJECTOR_TOP_PX = 190
 """What presentation mode keeps above the map on a projector (padding and a title of up to two
 lines; the step controls and text are beside the map): the map's height is the viewport's less this."""
+PROJECTOR_CAPTION_COLOURS = {"light": "#262730", "dark": "#edebe8"}
+"""Presentation mode's credit and small print: the text colour of Streamlit's light and dark
+theme (opaque, not the 60 % small print), chosen by ``prefers-color-scheme`` as the theme is."""
 
 
 def projector_css() -> str:
     """The style of presentation mode on a wide screen (a projector): see :data:`PROJECTOR_TOP_PX`.
 
     Headline, step names and text larger than on the normal page, the credit dark and
-    readable; the map fills the height left (its frame, and Leaflet inside it, follow).
+    readable (in either theme); the map fills the height left (its frame, and Leaflet inside it, follow).
     """
+    colours = PROJECTOR_CAPTION_COLOURS
     return f"""<style>
 @media (min-width: {PROJECTOR_MIN_WIDTH_PX}px) {{
   .block-container {{padding-top: 2.6rem !important; padding-bottom: 1rem !important;
@@ -72,9 +76,13 @@ def projector_css() -> str:
   [data-testid="stRadio"] [role="radiogroup"] {{gap: 0.1rem}}
   [data-testid="stButton"] button p {{font-size: clamp(1.3rem, 1.15vw, 1.55rem); font-weight: 700}}
   [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{
-    font-size: clamp(1.05rem, 0.95vw, 1.3rem) !important; color: #262730 !important}}
+    font-size: clamp(1.05rem, 0.95vw, 1.3rem) !important; color: {colours["light"]} !important}}
   iframe[title="streamlit_folium.st_folium"] {{height: calc(100vh - {PROJECTOR_TOP_PX}px) !important;
     min-height: 360px}}
+}}
+@media (min-width: {PROJECTOR_MIN_WIDTH_PX}px) and (prefers-color-scheme: dark) {{
+  [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{
+    color: {colours["dark"]} !important}}
 }}
 </style>"""
 
@@ -123,7 +131,8 @@ def share_legend_markdown(tr: Translator = EN) -> str:
     """The map's country shading: a swatch of each class of share within range, as Markdown.
 
     The same classes and fills as the map (:data:`coverage.style.SHARE_CLASSES`,
-    the light theme), so a reader can tell 0.1 % from 100 %.
+    the light theme; in dark mode :data:`coverage.app.styles.DARK_CSS` swaps them as the
+    map's are), so a reader can tell 0.1 % from 100 %.
     """
     from coverage.maps import STYLE
     from coverage.style import SHARE_CLASSES, share_label

@@ -4,7 +4,10 @@
   violation of serious or critical impact in the HTML export (light and dark, wide and
   phone) or in the app (the page and the map's frame);
 - at 375×667 and 390×844 nothing scrolls sideways; the export shows map and legend and
-  the app shows the map's top in the first screen;
+  the app shows the map's top in the first screen; at 320×568 too, the app's widest tables
+  (countries, site by site, distances) fit the screen without scrolling inside themselves;
+- the app follows a dark setting: Streamlit's dark theme, readable small print, the map's
+  sea, land and shares in the dark palette and its credit readable;
 - the zoom buttons show keyboard focus; the table is reached with the skip link;
 - the export in an iframe takes the height it posts (the embed snippet's script).
 """
@@ -20,9 +23,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Frame, Page, expect
 
+from coverage.app.styles import CAPTION_COLOUR_DARK, DARK_BACKGROUNDS
+from coverage.style import THEMES, contrast_ratio, relative_luminance
 from coverage.webpage import embed_snippet
 from tests.e2e.conftest import ROOT, TIMEOUT_MS
-from tests.e2e.helpers import MAP_IFRAME, open_app
+from tests.e2e.helpers import MAP_IFRAME, open_app, wait_idle
 from tests.e2e.test_export_browser import FIRST_RING, render
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -65,6 +70,7 @@ def open_export(
         page.goto(path.as_uri())
         if drawn:
             expect(page.locator(FIRST_RING).first).to_be_visible()
+            expect(page.locator(".leaflet-container")).to_have_attribute("data-rr-drawn", "true")
         yield page
     finally:
         context.close()
@@ -88,9 +94,15 @@ def test_the_html_export_fits_a_phone_with_map_and_legend_in_view(
             """() => ({scroll: document.documentElement.scrollWidth, inner: innerWidth,
                        height: innerHeight,
                        map: document.querySelector('.rr-map').getBoundingClientRect().toJSON(),
-                       legend: document.querySelector('.rr-legend').getBoundingClientRect().toJSON()})"""
+                       legend: document.querySelector('.rr-legend').getBoundingClientRect().toJSON(),
+                       table: [document.querySelector('.rr-table-wrap').scrollWidth,
+                               document.querySelector('.rr-table-wrap').clientWidth],
+                       swatch: getComputedStyle(document.querySelector('.rr-legend .rr-swatch'))
+                           .borderRadius})"""
         )
+        assert box["swatch"] == "0px", box  # the share classes' swatches are squares (not ring dots)
         assert box["scroll"] <= box["inner"], box
+        assert box["table"][0] <= box["table"][1], box  # the table fits too (no scrolling inside)
         assert box["map"]["top"] >= 0 and box["map"]["bottom"] <= box["height"], box
         assert box["map"]["right"] <= box["inner"], box
         assert box["legend"]["top"] < box["height"] - 20, box  # the legend starts on the first screen
@@ -101,10 +113,13 @@ def test_the_html_export_fills_its_width_without_scrolling_sideways(
     browser: Browser, story_page: Path, width: int
 ) -> None:
     with open_export(browser, story_page, width, 900) as page:
-        scroll, map_width = page.evaluate(
-            "() => [document.documentElement.scrollWidth, document.querySelector('.rr-map').offsetWidth]"
+        scroll, map_width, table = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.querySelector('.rr-map').offsetWidth,"
+            " [document.querySelector('.rr-table-wrap').scrollWidth,"
+            " document.querySelector('.rr-table-wrap').clientWidth]]"
         )
         assert scroll <= width and map_width >= width - 40
+        assert table[0] <= table[1], table  # the countries' table fits as well
 
 
 def test_the_table_is_reached_without_the_map_and_focus_is_visible(
@@ -158,12 +173,93 @@ def test_the_embedded_export_takes_the_height_it_posts(
         assert scroll_width <= inner_width, content
 
 
-def test_the_app_has_no_serious_accessibility_violation(page: Page, app_url: str) -> None:
-    open_app(page, app_url)
-    assert axe_violations(page) == []
+def map_content_frame(page: Page) -> Frame:
+    """The map's frame, to run scripts in."""
     frame = page.frame_locator(MAP_IFRAME).owner.element_handle().content_frame()
     assert frame is not None
-    assert axe_violations(frame) == []
+    return frame
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_app_has_no_serious_accessibility_violation(page: Page, app_url: str, scheme: str) -> None:
+    page.emulate_media(color_scheme=scheme)  # the reader's setting, for the page and its frames
+    open_app(page, app_url)
+    assert axe_violations(page) == []
+    assert axe_violations(map_content_frame(page)) == []
+
+
+def luminance(rgb: str) -> float:
+    """WCAG relative luminance of a computed ``rgb(r, g, b)`` or ``rgba(…)`` colour."""
+    r, g, b = (int(float(v)) for v in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3])
+    return relative_luminance(f"#{r:02x}{g:02x}{b:02x}")
+
+
+def test_the_app_follows_a_dark_setting_with_readable_small_print_and_a_dark_map(
+    page: Page, app_url: str
+) -> None:
+    page.emulate_media(color_scheme="dark")
+    open_app(page, app_url)
+    colours = page.evaluate(
+        """() => {
+            const style = sel => getComputedStyle(document.querySelector(sel));
+            return {app: style('.stApp').backgroundColor,
+                    sidebar: style('[data-testid="stSidebar"]').backgroundColor,
+                    caption: style('[data-testid="stSidebar"] [data-testid="stCaptionContainer"]').color};
+        }"""
+    )
+    print(colours)
+    # Streamlit's own dark theme (no pinned theme in .streamlit/config.toml), its colours as measured.
+    assert luminance(colours["app"]) < 0.02 and luminance(colours["sidebar"]) < 0.02, colours
+    assert {colours["app"], colours["sidebar"]} <= {rgb(c) for c in DARK_BACKGROUNDS}, colours
+    assert colours["caption"] == rgb(CAPTION_COLOUR_DARK)
+    assert contrast_ratio(CAPTION_COLOUR_DARK, hex_of(colours["sidebar"])) >= 4.5
+    # The legend's share swatches in the dark map's fills (the Markdown writes the light ones).
+    swatches = page.locator(".stMarkdownColoredText", has_text="■").evaluate_all(
+        "spans => spans.map(s => getComputedStyle(s).color)"
+    )
+    assert swatches == [rgb(c) for c in THEMES["dark"].shares], swatches
+    # The map: sea, land and the reached countries in the dark theme's colours (the page's
+    # style functions still write the light ones; CSS swaps them), its credit readable.
+    frame = map_content_frame(page)
+    dark, light = THEMES["dark"], THEMES["light"]
+    seen = frame.evaluate(
+        """([land, shares]) => {
+            const fill = c => { const e = document.querySelector(`path[fill="${c}"]`);
+                                return e && getComputedStyle(e).fill; };
+            const credit = getComputedStyle(document.querySelector('.leaflet-control-attribution'));
+            return {sea: getComputedStyle(document.querySelector('.leaflet-container')).backgroundColor,
+                    land: fill(land), shares: shares.map(fill),
+                    credit: credit.color, creditBackground: credit.backgroundColor};
+        }""",
+        [light.land, list(light.shares)],
+    )
+    print(seen)
+    assert seen["sea"] == rgb(dark.sea) and seen["land"] == rgb(dark.land), seen
+    drawn = [(shown, rgb(d)) for shown, d in zip(seen["shares"], dark.shares, strict=True) if shown]
+    assert drawn and all(shown == want for shown, want in drawn), seen  # Turkey, 10–50 % within range
+    credit_on_sea = blend(seen["creditBackground"], dark.sea)
+    assert contrast_ratio(hex_of(seen["credit"]), credit_on_sea) >= 4.5, seen
+
+
+def rgb(colour: str) -> str:
+    """A ``#rrggbb`` colour as the browser computes it."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+def hex_of(computed: str) -> str:
+    """A computed ``rgb(…)`` colour as ``#rrggbb`` (alpha dropped)."""
+    r, g, b = (int(float(v)) for v in computed[computed.index("(") + 1 : computed.index(")")].split(",")[:3])
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def blend(computed: str, under: str) -> str:
+    """A computed ``rgba(…)`` colour over the opaque ``#rrggbb`` ``under``, as ``#rrggbb``."""
+    parts = [float(v) for v in computed[computed.index("(") + 1 : computed.index(")")].split(",")]
+    alpha = parts[3] if len(parts) == 4 else 1.0
+    base = [int(under[i : i + 2], 16) for i in (1, 3, 5)]
+    mixed = [round(alpha * c + (1 - alpha) * b) for c, b in zip(parts[:3], base, strict=True)]
+    return "#" + "".join(f"{c:02x}" for c in mixed)
 
 
 @pytest.mark.parametrize("size", PHONES, ids=["375x667", "390x844"])
@@ -184,3 +280,28 @@ def test_the_app_on_a_phone_shows_the_map_in_the_first_screen(
     assert box["map"]["right"] <= box["inner"], box
     assert box["story"]["top"] >= box["map"]["bottom"], box  # the step's text comes under the map
     assert axe_violations(page) == []  # the phone layout too (its chips, contrast, order)
+
+
+@pytest.mark.parametrize("size", [(320, 568), *PHONES], ids=["320x568", "375x667", "390x844"])
+def test_the_apps_widest_tables_fit_a_phone(page: Page, app_url: str, size: tuple[int, int]) -> None:
+    """Step 3 (four sites): the countries, site-by-site and distances tables, each within the
+    page's column (none scrolls inside itself) and the page never wider than the screen."""
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    open_app(page, app_url + "/?step=3")
+    expect(page.locator("h1").first).to_contain_text("four places")
+    measure = """() => ({scroll: document.documentElement.scrollWidth, inner: innerWidth,
+        tables: Array.from(document.querySelectorAll('[data-testid="stTabs"] table'))
+            .filter(t => t.offsetParent !== null)
+            .map(t => [t.tHead.rows[0].cells[1].textContent.trim(), t.scrollWidth, t.clientWidth])})"""
+    shown = []
+    for tab in ("Countries reached", "Distances"):
+        page.get_by_role("tab", name=tab).click()
+        wait_idle(page)
+        expect(page.get_by_role("tabpanel", name=tab).locator("table").first).to_be_visible()
+        box = page.evaluate(measure)
+        print(tab, json.dumps(box))
+        assert box["scroll"] <= box["inner"], box
+        assert all(scroll <= client for _, scroll, client in box["tables"]), box
+        shown += [heading for heading, _, _ in box["tables"]]
+    # The tables meant: countries (then its area), site by site (Ankara first), distances (Place).
+    assert shown == ["Within range (km²)", "Ankara", "Place"], shown

@@ -50,16 +50,24 @@ def test_borders_arrive_with_the_rings_and_cover_the_world_when_zoomed_out(page:
     open_app(page, app_url)
     frame = _frame(page)
     # Rings are added only after the borders: when a ring shows, the land is there.
-    assert frame.locator(".leaflet-countries-pane path").count() > 100
+    assert frame.locator(".leaflet-world-pane path").count() > 100  # the world base
+    assert frame.locator(".leaflet-countries-pane path").count() > 20  # the view's finer borders
+    # The world's copies a turn east and west are drawn only while the view reaches them.
+    copies = """() => { let n = 0; window.map_div.eachLayer(l => {
+        if (l instanceof L.Polygon && l.options.pane === 'world'
+            && (l.getBounds().getWest() >= 180 || l.getBounds().getEast() <= -180)) { n += 1; } });
+        return n; }"""
+    assert frame.evaluate(copies) == 0
     frame.evaluate("() => window.map_div.setZoom(1, {animate: false})")
     frame.wait_for_function("() => window.map_div.getZoom() === 1")
+    assert frame.evaluate(copies) > 100
     # Land drawn (filled countries on screen) both west of 0° and east of 100°E.
     spread = frame.evaluate(
         """() => {
             const map = window.map_div, size = map.getSize();
             let west = 0, east = 0;
             map.eachLayer(l => {
-                if (!(l instanceof L.Polygon) || l.options.pane !== 'countries' || !l._path) { return; }
+                if (!(l instanceof L.Polygon) || l.options.pane !== 'world' || !l._path) { return; }
                 const b = l.getBounds();
                 const p = map.latLngToContainerPoint(b.getCenter());
                 if (p.x < 0 || p.x > size.x || p.y < 0 || p.y > size.y) { return; }
