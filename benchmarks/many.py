@@ -6,7 +6,9 @@ python -m benchmarks.many SITES.json [--resolution 10m] [--by-site]
 holds at most ``coverage.scenario.MAX_SITES`` (1,000) sites, so the 10,000-site
 point of the scaling benchmark cannot be ``python -m coverage report``: this runs
 what that command runs after reading the file (``analyse_shipped``, the rows, the
-CSV), on sites built directly, and prints the same CSV.
+CSV), on sites built directly, and prints the same CSV; run as a program it sets up the
+process as the command does (one OpenBLAS thread, :mod:`coverage.allocator`, the end
+without teardown).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import sys
 from pathlib import Path
 
+from coverage import blas  # noqa: F401 - before NumPy loads, as coverage.cli
 from coverage.analysis import COVERAGE_COLUMNS, analyse_shipped
 from coverage.export import rows_csv
 from coverage.scenario import Site
@@ -37,4 +40,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from coverage.allocator import keep_freed_memory
+    from coverage.cli import _end_process
+
+    keep_freed_memory()
+    _end_process(main())

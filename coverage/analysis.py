@@ -226,12 +226,28 @@ def _intersections(areas: NDArray[np.object_], pieces: NDArray[np.object_]) -> N
 
 
 def _intersect_chunk(areas: NDArray[np.object_], pieces: NDArray[np.object_]) -> NDArray[np.object_]:
-    # Both clipped to the box where their boxes overlap (padded): the intersection lies inside it.
+    # The intersection lies inside the box where their boxes overlap (padded). A shape is
+    # clipped to it only where that leaves out much of its own box: clipping the union of
+    # a thousand rings to a piece's cell pays, clipping a piece that the box spans does
+    # not (and its validity check would cost more than the clip).
     a, p = shapely.bounds(areas), shapely.bounds(pieces)
     box = np.column_stack([np.maximum(a[:, :2], p[:, :2]), np.minimum(a[:, 2:], p[:, 2:])])
     box[:, :2] -= _PIECE_PAD_DEG
     box[:, 2:] += _PIECE_PAD_DEG
-    return np.asarray(shapely.intersection(_clipped(areas, box), _clipped(pieces, box)), dtype=object)
+    inside = _box_area(box)
+    areas, pieces = areas.copy(), pieces.copy()
+    for shapes, own in ((areas, a), (pieces, p)):
+        clip = np.flatnonzero(inside < _CLIP_BELOW * _box_area(own))
+        shapes[clip] = _clipped(shapes[clip], box[clip])
+    return np.asarray(shapely.intersection(areas, pieces), dtype=object)
+
+
+_CLIP_BELOW = 0.5  # clip a shape to the common box when that is under this share of its own box
+
+
+def _box_area(box: NDArray[np.float64]) -> NDArray[np.float64]:
+    out: NDArray[np.float64] = (box[:, 2] - box[:, 0]) * (box[:, 3] - box[:, 1])
+    return out
 
 
 def _clipped(geoms: NDArray[np.object_], box: NDArray[np.float64]) -> NDArray[np.object_]:
@@ -239,7 +255,7 @@ def _clipped(geoms: NDArray[np.object_], box: NDArray[np.float64]) -> NDArray[np
     out = np.array(
         [shapely.clip_by_rect(g, *b) for g, b in zip(geoms, box.tolist(), strict=True)], dtype=object
     )
-    broken = np.flatnonzero(~shapely.is_valid(out))
+    broken = np.flatnonzero(~shapely.is_valid(out)) if out.size else np.empty(0, np.intp)
     if broken.size:
         out[broken] = shapely.intersection(geoms[broken], shapely.box(*box[broken].T))
     return out

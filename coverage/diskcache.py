@@ -108,6 +108,25 @@ def pack_bytes(items: list[bytes]) -> Arrays:
     }
 
 
+class PackedBytes:
+    """The byte strings packed by :func:`pack_bytes`, each copied out only when asked for.
+
+    A report reads a few hundred of the thousand WKB pieces of the 1:10m cells: unpacking
+    them all (:func:`unpack_bytes`) copied 9 MB twice, ≈10 ms of every report.
+    """
+
+    def __init__(self, arrays: Arrays) -> None:
+        self._blob = arrays["blob"]
+        self._ends = arrays["ends"].tolist()
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, i: int) -> bytes:
+        start = self._ends[i - 1] if i > 0 else 0
+        return self._blob[start : self._ends[i]].tobytes()
+
+
 def unpack_bytes(arrays: Arrays) -> list[bytes]:
     """The byte strings packed by :func:`pack_bytes`."""
     blob, ends = arrays["blob"].tobytes(), arrays["ends"].tolist()  # one copy, then slices

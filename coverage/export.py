@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import html
 import io
 import json
 import math
 import os
 import stat
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,6 +52,8 @@ def write_atomic(path: str | Path, data: bytes | str) -> Path:
     CLI turns into one), the temporary file is removed; killed outright, the
     next write to the folder removes it (:func:`remove_stale_temp_files`).
     """
+    import tempfile  # here: a report writes no file, and tempfile imports shutil and random
+
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     folder = path.parent if str(path.parent) else Path(".")
@@ -414,6 +414,8 @@ def map_html(
     online background that the browser loads from its provider when the page
     is opened; everything else is still in the page.
     """
+    import html
+
     from coverage import webpage
     from coverage.leaflet import RawHtml, inline_leaflet, stable_ids
     from coverage.maps import coverage_map
@@ -483,6 +485,8 @@ def kml_bytes(result: Result, description: Description | None = None) -> bytes:
     Each ring is a Placemark named after its site, with the figure's citation as
     its description; sites are Placemark points.
     """
+    import html
+
     import geopandas as gpd
     import pyogrio
     from shapely.geometry import Point

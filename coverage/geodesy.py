@@ -100,6 +100,8 @@ def areas_km2(geoms: NDArray[np.object_], *, densify: bool = True) -> NDArray[np
     if densify:
         slanted = (dlon != 0.0) & (dlat != 0.0)
         pieces[slanted] = np.maximum(np.ceil(np.hypot(dlon, dlat)[slanted] / AREA_SEGMENT_DEG), 1.0)
+    if not pieces.size or pieces.max() == 1:  # no edge to split: the vertices as they are
+        return _summed(coords, index, owner[ring_polygon], out)
     # The start of every piece of every edge, ring by ring, then each ring's closing vertex.
     which = np.repeat(np.arange(edge.size), pieces)
     t = (np.arange(which.size) - np.repeat(np.cumsum(pieces) - pieces, pieces)) / pieces[which]
@@ -111,21 +113,35 @@ def areas_km2(geoms: NDArray[np.object_], *, densify: bool = True) -> NDArray[np
     lon = np.insert(lon1[which] + t * dlon[which], at, closing[:, 0])
     lat = np.insert(lat1[which] + t * dlat[which], at, closing[:, 1])
     ring = np.insert(ring, at, present)
-    x = np.radians(lon) * EQUATORIAL_RADIUS_M
-    y = _authalic_y(lat)
+    return _summed(np.column_stack([lon, lat]), ring, owner[ring_polygon], out)
+
+
+def _summed(
+    coords: FloatArray, ring: NDArray[np.intp], owner: NDArray[np.intp], out: FloatArray
+) -> FloatArray:
+    """``out`` filled with the areas (km²) of the closed rings of ``coords`` (ring after ring,
+    ``ring`` saying whose each vertex is), summed per geometry (``owner`` of each ring)."""
+    x = np.radians(coords[:, 0]) * EQUATORIAL_RADIUS_M
+    y = _authalic_y(coords[:, 1])
     trapezoids = np.where(ring[1:] == ring[:-1], (x[1:] + x[:-1]) * (y[1:] - y[:-1]), 0.0)
-    by_ring = np.bincount(ring[:-1], weights=trapezoids, minlength=rings.size)
-    by_geom = np.bincount(owner[ring_polygon], weights=by_ring, minlength=geoms.size)
+    by_ring = np.bincount(ring[:-1], weights=trapezoids, minlength=owner.size)
+    by_geom = np.bincount(owner, weights=by_ring, minlength=out.size)
     out[:] = 0.5 * by_geom / M2_PER_KM2
     return out
 
 
 def _authalic_y(lat_deg: NDArray[np.float64]) -> NDArray[np.float64]:
     """Northing of Lambert's cylindrical equal-area projection of WGS84 (x = a·lon)."""
+    if lat_deg.size > _CHUNK:  # in cache-sized chunks (see forward): a third quicker here
+        y = np.empty(lat_deg.shape)
+        for start in range(0, lat_deg.size, _CHUNK):
+            y[start : start + _CHUNK] = _authalic_y(lat_deg[start : start + _CHUNK])
+        return y
     e = math.sqrt(_E2)
     sin = np.sin(np.radians(lat_deg))
     q = (1.0 - e * e) * (sin / (1.0 - (e * sin) ** 2) - np.log((1.0 - e * sin) / (1.0 + e * sin)) / (2.0 * e))
-    return EQUATORIAL_RADIUS_M * q / 2.0
+    northing: FloatArray = EQUATORIAL_RADIUS_M * q / 2.0
+    return northing
 
 
 def forward(

@@ -44,7 +44,7 @@ class Pieces:
         area_km2: NDArray[np.float64],
         bounds: NDArray[np.float64],
         geometry: NDArray[np.object_] | None = None,
-        wkb: list[bytes] | None = None,
+        wkb: list[bytes] | diskcache.PackedBytes | None = None,
     ) -> None:
         self.owner = owner
         """Index of the country each piece belongs to."""
@@ -93,7 +93,7 @@ def cut(geometry: Callable[[], NDArray[np.object_]], count: int, digest: str | N
             owner=kept["owner"].astype(np.intp),
             area_km2=kept["area"].astype(float),
             bounds=kept["bounds"].astype(float).reshape(-1, 4),
-            wkb=diskcache.unpack_bytes(kept),
+            wkb=diskcache.PackedBytes(kept),
         )
     owner, pieces = _cut(geometry())
     area = areas_km2(pieces)

@@ -75,29 +75,83 @@ def ring_vertices_many(
     lat_deg: ArrayLike, lon_deg: ArrayLike, radius_m: ArrayLike
 ) -> list[tuple[FloatArray, FloatArray]]:
     """:func:`ring_vertices` for many centres at once (same order as given)."""
+    rings = _Vertices.build(*_checked(lat_deg, lon_deg, radius_m))
+    return [rings.ring(i) for i in range(rings.r.size)]
+
+
+def _checked(
+    lat_deg: ArrayLike, lon_deg: ArrayLike, radius_m: ArrayLike
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Centres and radii as float arrays; :class:`RingError` for the first one not drawable."""
     lat0 = np.atleast_1d(np.asarray(lat_deg, dtype=float))
     lon0 = np.atleast_1d(np.asarray(lon_deg, dtype=float))
     r = np.atleast_1d(np.asarray(radius_m, dtype=float))
     if not lat0.shape == lon0.shape == r.shape or lat0.ndim != 1:
         raise RingError("lat, lon and radius must be sequences of the same length")
-    for la, lo, ra in zip(lat0.tolist(), lon0.tolist(), r.tolist(), strict=True):
-        check_centre_and_radius(la, lo, ra)
-    workers = min(os.cpu_count() or 1, _MAX_WORKERS)
-    if r.size < _PARALLEL_FROM or workers < 2:
-        return _vertices_batch(lat0, lon0, r)
-    # Each ring is built independently of the others (see _unwrap_per_ring), so the
-    # centres can be split between threads: numpy's array arithmetic releases
-    # the GIL, and a thousand rings take about half the time on two cores.
-    parts = np.array_split(np.arange(r.size), workers)
-    with ThreadPoolExecutor(workers) as pool:
-        batches = list(pool.map(lambda i: _vertices_batch(lat0[i], lon0[i], r[i]), parts))
-    return [ring for batch in batches for ring in batch]
+    # All checked at once (NaN compares False); the first one out is named by the scalar check.
+    ok = (np.abs(lat0) <= 90.0) & (np.abs(lon0) <= 180.0) & (r >= MIN_RADIUS_M) & (r <= MAX_RADIUS_M)
+    for i in np.flatnonzero(~ok)[:1].tolist():
+        check_centre_and_radius(float(lat0[i]), float(lon0[i]), float(r[i]))
+    return lat0, lon0, r
 
 
-def _vertices_batch(lat0: FloatArray, lon0: FloatArray, r: FloatArray) -> list[tuple[FloatArray, FloatArray]]:
-    """:func:`ring_vertices_many` for checked centres, in one vectorised pass."""
+class _Vertices:
+    """Many rings' vertices in flat arrays, ring after ring, as :func:`_vertices_batch` makes them."""
+
+    def __init__(
+        self,
+        centres: tuple[FloatArray, FloatArray, FloatArray],
+        az: FloatArray,
+        lon: FloatArray,
+        lat: FloatArray,
+        start: NDArray[np.intp],
+        crosses: NDArray[np.bool_],
+    ) -> None:
+        self.lat0, self.lon0, self.r = centres
+        self.az, self.lon, self.lat = az, lon, lat
+        self.start = start
+        """Where each ring starts in the flat arrays; the last entry is where the last one ends."""
+        self.crosses = crosses
+        """Whether a ring has an edge across an odd multiple of 180° (see :meth:`ring`)."""
+
+    @classmethod
+    def build(cls, lat0: FloatArray, lon0: FloatArray, r: FloatArray) -> _Vertices:
+        """The rings round checked centres; many are split between threads."""
+        workers = min(os.cpu_count() or 1, _MAX_WORKERS)
+        if r.size < _PARALLEL_FROM or workers < 2:
+            return _vertices_batch(lat0, lon0, r)
+        # Each ring is built independently of the others (see _unwrap_per_ring), so the
+        # centres can be split between threads: numpy's array arithmetic releases
+        # the GIL, and a thousand rings take about half the time on two cores.
+        parts = np.array_split(np.arange(r.size), workers)
+        with ThreadPoolExecutor(workers) as pool:
+            batches = list(pool.map(lambda i: _vertices_batch(lat0[i], lon0[i], r[i]), parts))
+        offsets = np.cumsum([0] + [int(b.start[-1]) for b in batches[:-1]])
+        return cls(
+            (lat0, lon0, r),
+            np.concatenate([b.az for b in batches]),
+            np.concatenate([b.lon for b in batches]),
+            np.concatenate([b.lat for b in batches]),
+            np.concatenate([[0]] + [b.start[1:] + o for b, o in zip(batches, offsets.tolist(), strict=True)]),
+            np.concatenate([b.crosses for b in batches]),
+        )
+
+    def ring(self, i: int) -> tuple[FloatArray, FloatArray]:
+        """Ring ``i`` as :func:`ring_vertices` gives it (with its points on ±180° if it crosses)."""
+        a, b = int(self.start[i]), int(self.start[i + 1])
+        x, y = self.lon[a:b], self.lat[a:b]
+        if not self.crosses[i]:
+            return x, y
+        return _with_antimeridian_vertices(
+            float(self.lat0[i]), float(self.lon0[i]), float(self.r[i]), self.az[a:b], x, y
+        )
+
+
+def _vertices_batch(lat0: FloatArray, lon0: FloatArray, r: FloatArray) -> _Vertices:
+    """The rings round checked centres, in one vectorised pass."""
     if r.size == 0:
-        return []
+        none = np.empty(0)
+        return _Vertices((lat0, lon0, r), none, none, none, np.zeros(1, np.intp), np.zeros(0, bool))
     centre = _Reduced(lat0, lon0)
     # A geodesic circle on an ellipsoid of revolution is symmetric about its centre's
     # meridian: the vertex at azimuth -a is the one at +a mirrored (lon -> 2 lon0 - lon),
@@ -145,14 +199,7 @@ def _vertices_batch(lat0: FloatArray, lon0: FloatArray, r: FloatArray) -> list[t
     lon_next = lon + ((lon[nxt] - lon + 180.0) % 360.0 - 180.0)
     crosses = np.zeros(r.size, dtype=bool)
     crosses[sid[np.floor((lon + 180.0) / 360.0) != np.floor((lon_next + 180.0) / 360.0)]] = True
-    bounds = np.searchsorted(sid, np.arange(r.size + 1)).tolist()
-    out = []
-    for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):  # slices (np.split is slower)
-        x, y = lon[a:b], lat[a:b]
-        out.append(
-            _with_antimeridian_vertices(lat0[i], lon0[i], r[i], az[a:b], x, y) if crosses[i] else (x, y)
-        )
-    return out
+    return _Vertices((lat0, lon0, r), az, lon, lat, np.searchsorted(sid, np.arange(r.size + 1)), crosses)
 
 
 def geodesic_ring(lat_deg: float, lon_deg: float, radius_m: float) -> Polygon | MultiPolygon:
@@ -168,20 +215,35 @@ def geodesic_rings(
     lat_deg: Sequence[float], lon_deg: Sequence[float], radius_m: Sequence[float]
 ) -> list[Polygon | MultiPolygon]:
     """:func:`geodesic_ring` for many centres at once (same order as given)."""
-    coords: list[FloatArray] = []
-    for (lon, lat), la in zip(ring_vertices_many(lat_deg, lon_deg, radius_m), lat_deg, strict=True):
-        if winding(lon) != 0:
+    rings = _Vertices.build(*_checked(lat_deg, lon_deg, radius_m))
+    if rings.r.size == 0:
+        return []
+    # The rings that cross ±180° (few) are finished one by one; the others' vertices go
+    # to shapely as they are, all polygons in one call (a call per ring costs more than
+    # building it).
+    xs, ys, size = [], [], np.diff(rings.start)
+    done = 0
+    for i in np.flatnonzero(rings.crosses).tolist():
+        x, y = rings.ring(i)
+        if winding(x) != 0:
             # The enclosed pole is the one on the centre's side: the other is more than
             # 10,002 km away, beyond MAX_RADIUS_M. (Comparing the radius with the distance
             # to the pole picked the wrong one for a ring through the pole.)
-            lon, lat = close_around_pole(lon, lat, 90.0 if la > 0 else -90.0)
-        coords.append(np.column_stack([lon, lat]))
-    if not coords:
-        return []
-    # All polygons in one call (one call per ring costs more than building it).
-    ring_id = np.repeat(np.arange(len(coords)), [len(c) for c in coords])
-    polygons = shapely.polygons(shapely.linearrings(np.concatenate(coords), indices=ring_id))
-    return [split_polygon(polygon) for polygon in polygons]
+            x, y = close_around_pole(x, y, 90.0 if rings.lat0[i] > 0 else -90.0)
+        xs += [rings.lon[rings.start[done] : rings.start[i]], x]
+        ys += [rings.lat[rings.start[done] : rings.start[i]], y]
+        size[i], done = x.size, i + 1
+    lon = np.concatenate([*xs, rings.lon[rings.start[done] :]])
+    lat = np.concatenate([*ys, rings.lat[rings.start[done] :]])
+    ring_id = np.repeat(np.arange(size.size), size)
+    polygons = shapely.polygons(shapely.linearrings(np.column_stack([lon, lat]), indices=ring_id))
+    # split_polygon returns a polygon inside ±180° as it is: only the others are passed.
+    first = np.cumsum(size) - size
+    outside = (np.minimum.reduceat(lon, first) < -180.0) | (np.maximum.reduceat(lon, first) > 180.0)
+    out: list[Polygon | MultiPolygon] = polygons.tolist()
+    for i in np.flatnonzero(outside | rings.crosses).tolist():
+        out[i] = split_polygon(out[i])
+    return out
 
 
 def _forward(
@@ -198,8 +260,14 @@ def _unwrap_per_ring(lon: FloatArray, sid: NDArray[np.intp]) -> FloatArray:
     the rings built alongside it.
     """
     step = np.diff(lon)
-    turns = np.rint((((step + 180.0) % 360.0 - 180.0) - step) / 360.0)
-    turns[sid[1:] != sid[:-1]] = 0.0
+    # A step under 179° in size is no turn ((step + 180) % 360 - 180 is step to rounding):
+    # only the few larger ones are worked out.
+    big = np.flatnonzero(np.abs(step) >= 179.0)
+    big = big[sid[big + 1] == sid[big]]
+    if big.size == 0:
+        return lon + 0.0  # as below with no turns (-0.0 becomes 0.0)
+    turns = np.zeros(step.size)
+    turns[big] = np.rint((((step[big] + 180.0) % 360.0 - 180.0) - step[big]) / 360.0)
     total: FloatArray = np.concatenate([[0.0], np.cumsum(turns)])
     first = np.flatnonzero(np.diff(sid, prepend=-1))
     return lon + 360.0 * (total - total[first][sid])
@@ -218,18 +286,20 @@ def _mirrored(
     last = np.flatnonzero(np.diff(sid, append=-1))
     k = last - first - 1  # vertices strictly inside each half ring
     ring = np.repeat(np.arange(first.size), k)
-    back = np.repeat(last - 1, k) - (np.arange(k.sum()) - np.repeat(np.cumsum(k) - k, k))
-    all_sid = np.concatenate([sid, ring])
-    # Ring by ring, its half first: lexsort is stable, so each part keeps its order.
-    order = np.lexsort((np.repeat([0, 1], [sid.size, ring.size]), all_sid))
-    out_lon = np.concatenate([lon, 2.0 * lon0[ring] - lon[back]])[order]
-    out_sid = all_sid[order]
-    return (
-        out_sid,
-        np.concatenate([az, 360.0 - az[back]])[order],
-        _unwrap_per_ring(out_lon, out_sid),
-        np.concatenate([lat, lat[back]])[order],
-    )
+    before = np.cumsum(k) - k  # mirrored vertices of the rings before each
+    step = np.arange(k.sum()) - np.repeat(before, k)  # 0, 1, ... within each ring's mirror
+    back = np.repeat(last - 1, k) - step
+    # Ring by ring, its half first, then its mirror.
+    to_half = np.arange(sid.size) + before[sid]
+    to_mirror = np.repeat(last + 1 + before, k) + step
+    size = sid.size + ring.size
+    out_sid, out_az = np.empty(size, dtype=sid.dtype), np.empty(size)
+    out_lon, out_lat = np.empty(size), np.empty(size)
+    out_sid[to_half], out_sid[to_mirror] = sid, ring
+    out_az[to_half], out_az[to_mirror] = az, 360.0 - az[back]
+    out_lon[to_half], out_lon[to_mirror] = lon, 2.0 * lon0[ring] - lon[back]
+    out_lat[to_half], out_lat[to_mirror] = lat, lat[back]
+    return out_sid, out_az, _unwrap_per_ring(out_lon, out_sid), out_lat
 
 
 def _next_vertex(sid: NDArray[np.intp]) -> NDArray[np.intp]:

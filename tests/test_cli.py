@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -196,6 +197,47 @@ def test_error_stays_on_one_line_with_a_newline_in_a_site_name(tmp_path):
         json.dumps({"version": 1, "sites": [{"name": "a\nb", "lat": 0, "lon": 0, "system": "nope"}]})
     )
     assert_clean_error(run("report", str(path)))
+
+
+def test_report_as_a_program_writes_all_its_output_before_it_ends(tmp_path):
+    """The report ends its process without the interpreter's teardown (cli._end_process):
+    everything printed still arrives, through a pipe and into a file, with status 0."""
+    piped = run("report", KARS, "--format", "csv")
+    assert piped.returncode == 0, piped.stderr
+    in_process = io.StringIO()
+    with contextlib.redirect_stdout(in_process):
+        assert cli.main(["report", KARS, "--format", "csv"]) == 0
+    assert piped.stdout == in_process.getvalue()
+    out = tmp_path / "report.csv"
+    with out.open("w") as handle:
+        proc = subprocess.run(
+            [sys.executable, "-m", "coverage", "report", KARS, "--format", "csv"],
+            cwd=ROOT,
+            stdout=handle,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_text() == piped.stdout
+
+
+def test_report_into_a_closed_pipe_ends_without_a_traceback():
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before the report writes (as `| head` may)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "coverage", "report", KARS, "--format", "csv"],
+            cwd=ROOT,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 120
+    assert "Traceback" not in proc.stderr
 
 
 def test_report_runs_without_pandas_or_geopandas():

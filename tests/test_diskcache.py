@@ -26,6 +26,8 @@ def test_arrays_come_back_exactly(cache):
     for key, value in arrays.items():
         assert back[key].dtype == value.dtype and np.array_equal(back[key], value)
     assert diskcache.unpack_bytes(back) == [b"x", b"", b"yz"]
+    packed = diskcache.PackedBytes(back)  # the same, copied out one by one
+    assert len(packed) == 3 and [packed[i] for i in (2, 0, 1)] == [b"yz", b"x", b""]
 
 
 def test_absent_entry_is_none(cache):
