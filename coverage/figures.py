@@ -49,7 +49,7 @@ from coverage.analysis import Result
 from coverage.borders import Countries
 from coverage.cache import LRUCache
 from coverage.errors import ExportError
-from coverage.figure_labels import Box, Request, leader_end
+from coverage.figure_labels import Box, Request, crosses, leader_end
 from coverage.figure_labels import place as place_labels
 from coverage.i18n import EN, N_, Translator
 from coverage.labels import site_labels
@@ -844,7 +844,8 @@ class _Drawing:
             t = self._text(x, y, drawable(self.tr.place(place.name)), 9 * s, "normal", c.text, zorder=5)
             ask(key, x, y, t, side=True, gap=4 * s * self.fig.dpi / 72, marker=2.2 * s * self.fig.dpi / 72)
 
-        placed = place_labels(requests, obstacles, bounds, pad=2 * s, rings=self._rings_on_screen())
+        rings = self._rings_on_screen()
+        placed = place_labels(requests, obstacles, bounds, pad=2 * s, rings=rings)
         inverse = self.ax.transData.inverted()
         for key, text in texts.items():
             spot = placed.get(key)
@@ -855,6 +856,9 @@ class _Drawing:
             anchor = next(r for r in requests if r.key == key)
             text.set_position(tuple(inverse.transform((cx, cy))))
             text.set_fontsize(float(text.get_fontsize()) * spot.factor)
+            if text.get_bbox_patch() is None and any(crosses(spot.box, ring) for ring in rings):
+                # No free spot off the rings: the name on a halo, so the line does not cut it.
+                text.set_bbox(HALO_BOX | {"facecolor": c.halo})
             if key.startswith("capital:"):
                 self.ax.plot(
                     *inverse.transform((anchor.x, anchor.y)),
@@ -923,11 +927,7 @@ class _Drawing:
     ) -> Text:
         """A label centred on (x, y). A halo is a box behind the text, not a path effect:
         matplotlib draws path-effect text as outlines, which SVG and PDF readers cannot read."""
-        bbox = (
-            {"boxstyle": "round,pad=0.18", "facecolor": self.colours.halo, "edgecolor": "none", "alpha": 0.85}
-            if halo
-            else None
-        )
+        bbox = HALO_BOX | {"facecolor": self.colours.halo} if halo else None
         return self.ax.text(
             x,
             y,
@@ -942,6 +942,10 @@ class _Drawing:
             bbox=bbox,
             clip_on=True,
         )
+
+
+HALO_BOX: dict[str, Any] = {"boxstyle": "round,pad=0.18", "edgecolor": "none", "alpha": 0.85}
+"""A label's halo: a box in the theme's halo colour behind it (see ``_Drawing._text``)."""
 
 
 def _visible(geom: BaseGeometry, rect: tuple[float, float, float, float]) -> BaseGeometry | None:

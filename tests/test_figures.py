@@ -474,3 +474,29 @@ def test_the_kars_map_is_labelled_in_the_readers_language(kars_result, lang, nam
     assert tr.gettext("Share of each country within range:") in flat
     assert tr.gettext("Azimuthal equidistant projection centred on the sites.") in flat
     assert tr.gettext("Sources: {sources}").split("{")[0] in flat
+
+
+def test_a_name_a_ring_runs_through_sits_on_a_halo(story) -> None:
+    """Where no spot off the rings was free (the story's 16:9 map: "North Macedonia" on the
+    Edirne ring's edge), the ring's line does not cut the name: it sits on a halo box; names
+    clear of the rings keep none."""
+    from coverage.figure_labels import Box, crosses
+    from coverage.figures import _Drawing, _rc
+    from coverage.style import THEMES
+
+    scenario, sites, borders, _ = story
+    with _rc():  # the fonts and sizes of a real render
+        drawing = _Drawing(analyse(sites, borders), SIZES["16x9"], THEMES["light"], "km", False, None)
+        drawing.draw(scenario.title, scenario.subtitle)
+        rings = drawing._rings_on_screen()
+        crossed = clear = 0
+        for text in drawing.ax.texts:
+            if not text.get_visible() or not text.get_text():
+                continue
+            e = text.get_window_extent(drawing.renderer)
+            if any(crosses(Box(e.x0, e.y0, e.x1, e.y1), ring) for ring in rings):
+                crossed += 1
+                assert text.get_bbox_patch() is not None, text.get_text()
+            elif text.get_bbox_patch() is None:
+                clear += 1
+    assert crossed >= 1 and clear >= 5, (crossed, clear)
