@@ -859,6 +859,13 @@ class _Drawing:
             if text.get_bbox_patch() is None and any(crosses(spot.box, ring) for ring in rings):
                 # No free spot off the rings: the name on a halo, so the line does not cut it.
                 text.set_bbox(HALO_BOX | {"facecolor": c.halo})
+            elif key.startswith(("sea:", "capital:")) and self._on_an_edge(spot.box, inverse):
+                # A sea's name over islands, a capital's on a coast or a border: the line would
+                # run through the words. A sea's name knocks the islands out in the sea's colour.
+                sea = key.startswith("sea:")
+                text.set_bbox(
+                    HALO_BOX | {"facecolor": c.sea if sea else c.halo, "alpha": 1.0 if sea else 0.85}
+                )
             if key.startswith("capital:"):
                 self.ax.plot(
                     *inverse.transform((anchor.x, anchor.y)),
@@ -873,6 +880,13 @@ class _Drawing:
                 ex, ey = leader_end(spot.box, anchor.x, anchor.y)
                 (ax_, ay_), (bx_, by_) = inverse.transform([(anchor.x, anchor.y), (ex, ey)])
                 self.ax.plot([ax_, bx_], [ay_, by_], color=c.text, lw=0.8 * s, zorder=4.9)
+
+    def _on_an_edge(self, box: Box, inverse: Any) -> bool:
+        """Whether a coast or a border of the land drawn runs through a label box (display pixels)."""
+        (x0, y0), (x1, y1) = inverse.transform([(box.x0, box.y0), (box.x1, box.y1)])
+        rect = shapely.box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+        # (an edge runs through the box where a shape holds some of it but not all)
+        return any(shape.intersects(rect) and not shape.contains(rect) for shape in self.land)
 
     def _inside(self, shape: BaseGeometry) -> Callable[[Box], bool]:
         """Whether a label box (display pixels) is centred within ``shape`` (map coordinates)."""
