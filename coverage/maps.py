@@ -581,8 +581,7 @@ def coverage_map(
     # 0 for a moment) would compute a NaN zoom from a negative size and never draw. The
     # view is padded by 8 % in degrees, which keeps rings clear of the credit's corner.
     m.fit_bounds(view_box(result, highlights))
-    _Thin(after_paint=True).add_to(m)
-    _DrawnMark().add_to(m)
+    _Thin(after_paint=True).add_to(m)  # (and so the map is marked data-rr-drawn once drawn)
     _page_style(m, presentation, tiles)
     _Attribution(credit_text(result.sites, tr=tr)).add_to(m)
     _Scale(scale_units(units), tr).add_to(m)
@@ -841,16 +840,6 @@ class _Thin(ScriptElement):
         super().__init__()
         self._name = "Thin"
         self.after_paint = after_paint
-
-
-class _DrawnMark(ScriptElement):
-    """Marks the map ``data-rr-drawn`` once all of it is drawn (see ``rrAfterPaint``)."""
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "window.rrAfterPaint({{ this._parent.get_name() }}, function () {});"
-        "{% endmacro %}"
-    )
 
 
 class _RawScript(ScriptElement):

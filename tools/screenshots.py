@@ -18,8 +18,9 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Literal
 
-from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
 
 from tools.app_server import CHROMIUM, CHROMIUM_ARGS, ROOT, block_non_loopback, streamlit_server
 
@@ -30,7 +31,8 @@ MAP_IFRAME = (
 TIMEOUT_MS = 60_000
 SCREENS = {375: 812, 1440: 900}
 """Width: height of the phone and desktop screens (CSS px) of docs/screens.md."""
-SCHEMES = ("light", "dark")
+Scheme = Literal["light", "dark"]
+SCHEMES: tuple[Scheme, ...] = ("light", "dark")
 STEP = 3
 """The story's step shot on every screen: the same ring from four places (as the export's story)."""
 
@@ -83,16 +85,27 @@ def story_html(folder: Path) -> Path:
     return out
 
 
+def _context(
+    browser: Browser, width: int, height: int, blocked: list[str], scheme: Scheme = "light"
+) -> BrowserContext:
+    """A browser context of that size and colour scheme for the app, every non-loopback
+    request blocked."""
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        color_scheme=scheme,
+        service_workers="block",
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    block_non_loopback(context, blocked)
+    return context
+
+
 def screens(browser: Browser, app_url: str, export: Path, blocked: list[str]) -> None:
     """The app (story step :data:`STEP`) and the HTML export on each of :data:`SCREENS`, in each
     colour scheme: the export's first screen; the app's on a phone, its map on a desktop."""
     for width, height in SCREENS.items():
         for scheme in SCHEMES:
-            context = browser.new_context(
-                viewport={"width": width, "height": height}, color_scheme=scheme, service_workers="block"
-            )
-            context.set_default_timeout(TIMEOUT_MS)
-            block_non_loopback(context, blocked)
+            context = _context(browser, width, height, blocked, scheme)
             try:
                 page = context.new_page()
                 page.goto(f"{app_url}/?step={STEP}")
@@ -132,9 +145,7 @@ def _block(route: Route, blocked: list[str]) -> None:
 
 def app_shots(browser: Browser, app_url: str, blocked: list[str]) -> None:
     """The app at 1400x900: the story, step 3, the Sites tab and presentation mode."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, service_workers="block")
-    context.set_default_timeout(TIMEOUT_MS)
-    block_non_loopback(context, blocked)
+    context = _context(browser, 1400, 900, blocked)
     try:
         page = context.new_page()
         page.goto(app_url)
@@ -181,9 +192,7 @@ def projector_shots(browser: Browser, app_url: str, blocked: list[str]) -> None:
     from coverage.story import STEPS
 
     for width, height in PROJECTORS.items():
-        context = browser.new_context(viewport={"width": width, "height": height}, service_workers="block")
-        context.set_default_timeout(TIMEOUT_MS)
-        block_non_loopback(context, blocked)
+        context = _context(browser, width, height, blocked)
         try:
             page = context.new_page()
             page.goto(app_url)

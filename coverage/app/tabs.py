@@ -150,16 +150,7 @@ def header(scenario: Scenario, presentation: bool, tr: Translator = EN) -> tuple
             st.subheader(views.md_escape(tr.shipped(scenario.subtitle)), anchor=False)
         guided = state.is_guided(session)
         if guided and not presentation:
-            steps = [s.title for s in STEPS]
-            st.radio(
-                tr.gettext("Story"),
-                steps,
-                format_func=tr.gettext,
-                key="step",
-                on_change=state.on_step,
-                args=(session, tr),
-                horizontal=True,
-            )
+            _step_radio(tr, horizontal=True)
     with text:
         if guided and presentation:
             step_controls(tr)
@@ -210,14 +201,19 @@ def step_controls(tr: Translator = EN) -> None:
         type="primary",
         width="stretch",
     )
+    _step_radio(tr, label_visibility="collapsed")
+
+
+def _step_radio(tr: Translator, **layout: Any) -> None:
+    """The story's steps by name (``layout``: how the page shows them)."""
     st.radio(
         tr.gettext("Story"),
-        steps,
+        [s.title for s in STEPS],
         format_func=tr.gettext,
         key="step",
         on_change=state.on_step,
-        args=(session, tr),
-        label_visibility="collapsed",
+        args=(st.session_state, tr),
+        **layout,
     )
 
 
