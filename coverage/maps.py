@@ -170,8 +170,9 @@ if (!window.rrLines) {
     map.rrLate = map.rrLate.then(fn).catch(function (e) { console.error(e); });
   };
   /* Site and ring names that would cover an earlier one or run past the map's edge are
-     left out (a phone-sized map: the sides chosen for a wide one may not fit); run on the
-     first paint, at each stage shown, and after a zoom or a resize. */
+     left out (a phone-sized map: the sides chosen for a wide one may not fit). The HTML
+     export runs it after its first paint and each zoom, pan or resize (see _Thin); not
+     the app, whose frame is laid out after its names are placed. */
   window.rrThin = function (map) {
     var box = map.getContainer().getBoundingClientRect(), kept = [];
     var tips = map.getContainer().querySelectorAll(
@@ -581,7 +582,7 @@ def coverage_map(
     # 0 for a moment) would compute a NaN zoom from a negative size and never draw. The
     # view is padded by 8 % in degrees, which keeps rings clear of the credit's corner.
     m.fit_bounds(view_box(result, highlights))
-    _Thin(after_paint=True).add_to(m)  # (and so the map is marked data-rr-drawn once drawn)
+    _Thin().add_to(m)  # (and so the map is marked data-rr-drawn once drawn)
     _page_style(m, presentation, tiles)
     _Attribution(credit_text(result.sites, tr=tr)).add_to(m)
     _Scale(scale_units(units), tr).add_to(m)
@@ -764,7 +765,6 @@ def app_map(
         _RawScript("%s.rrCreditPx = 40;" % m.get_name()).add_to(m)
     _page_style(m, presentation, tiles)
     _Scale(scale_units(units), tr).add_to(m)
-    _Thin(after_paint=False).add_to(m)
     stage = Stage(
         view_box(result, highlights),
         html.escape(credit_text(result.sites, tr=tr)),
@@ -822,24 +822,23 @@ class Stage(folium.FeatureGroup):
 
 
 class _Thin(ScriptElement):
-    """Runs ``rrThin`` on the map after a zoom, a resize or a new stage; a page of its own
-    (``after_paint``) also once its names are drawn."""
+    """A page of its own (the HTML export): ``rrThin`` once its names are drawn (which also
+    marks it ``data-rr-drawn``), and after each zoom, pan or resize."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
         (function () {
         var map = {{ this._parent.get_name() }};
         var thin = function () { window.rrThin(map); };
-        map.on('zoomend resize rrstaged', thin);
-        {% if this.after_paint %}window.rrAfterPaint(map, thin);{% endif %}
+        map.on('zoomend moveend resize', thin);
+        window.rrAfterPaint(map, thin);
         })();
         {% endmacro %}"""
     )
 
-    def __init__(self, *, after_paint: bool) -> None:
+    def __init__(self) -> None:
         super().__init__()
         self._name = "Thin"
-        self.after_paint = after_paint
 
 
 class _RawScript(ScriptElement):
@@ -1082,8 +1081,9 @@ def _sites_layer(
 
 SMALL_MAP_PX = 480
 """On a map narrower than this (a phone), site names drop their parenthesis ("Edirne" for
-"Edirne (Greek border)"; the legend and the highlights say the rest) and names that would
-still cover one another or run past the map's edge are left out (``rrThin``)."""
+"Edirne (Greek border)"; the legend and the highlights say the rest); in the HTML export,
+names that would still cover one another or run past the map's edge are left out
+(``rrThin``)."""
 
 
 def _site_tip(name: str) -> str:
