@@ -145,7 +145,12 @@ def _authalic_y(lat_deg: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def forward(
-    lat_deg: ArrayLike, lon_deg: ArrayLike, azimuth_deg: ArrayLike, distance_m: ArrayLike
+    lat_deg: ArrayLike,
+    lon_deg: ArrayLike,
+    azimuth_deg: ArrayLike,
+    distance_m: ArrayLike,
+    *,
+    chunk: int | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """The points ``distance_m`` from (``lat_deg``, ``lon_deg``) along ``azimuth_deg``
     (degrees clockwise from north): (lat, lon) in degrees, lon in [-180, 180].
@@ -155,6 +160,8 @@ def forward(
     series of its eqs. (15), (17), (18), (20), (21), (23)–(25) to sixth order in
     the third flattening, vectorised. Same arguments and results as pyproj's
     ``Geod.fwd`` (GeographicLib in C), which it matches to micrometres.
+
+    Long arrays are worked through ``chunk`` points at a time (default :data:`_CHUNK`).
     """
     lat1, lon1, az, s12 = np.broadcast_arrays(
         np.asarray(lat_deg, float),
@@ -162,15 +169,16 @@ def forward(
         np.asarray(azimuth_deg, float),
         np.asarray(distance_m, float),
     )
-    if lat1.size <= _CHUNK:
+    chunk = chunk or _CHUNK
+    if lat1.size <= chunk:
         return _forward(lat1, lon1, az, s12)
     # In chunks that stay in the processor's cache: on whole arrays of 100,000 points, making
     # and filling temporaries costs as much as the arithmetic.
     lat2, lon2 = np.empty(lat1.shape), np.empty(lat1.shape)
     flat = lat1.ravel(), lon1.ravel(), az.ravel(), s12.ravel()
     out_lat, out_lon = lat2.reshape(-1), lon2.reshape(-1)
-    for start in range(0, lat1.size, _CHUNK):
-        part = slice(start, start + _CHUNK)
+    for start in range(0, lat1.size, chunk):
+        part = slice(start, start + chunk)
         out_lat[part], out_lon[part] = _forward(*(values[part] for values in flat))
     return lat2, lon2
 

@@ -37,6 +37,11 @@ _START_VERTICES = 32  # per ring; refinement adds what each edge needs
 _MAX_ROUNDS = 24
 _PARALLEL_FROM = 64  # rings; fewer are built in the calling thread (a pool costs more)
 _MAX_WORKERS = 4
+_CHUNK = 4096  # points or edges one thread works on at once: arrays that stay in cache
+_THREAD_CHUNK = 32768
+"""The same when threads share the work. A numpy call lets go of the GIL while it computes
+and takes it back after; in 4,096-point calls two threads spent their time waiting for each
+other (1,000 rings: 0.18 s on two threads, 0.17 s on one; 0.12 s in 32,768-point calls)."""
 
 # WGS84, for the fast distance estimate used while refining (see _Reduced).
 _A = 6_378_137.0
@@ -123,9 +128,12 @@ class _Vertices:
         # Each ring is built independently of the others (see _unwrap_per_ring), so the
         # centres can be split between threads: numpy's array arithmetic releases
         # the GIL, and a thousand rings take about half the time on two cores.
+        # Each thread works through longer arrays than one thread alone would (see
+        # _THREAD_CHUNK): fewer, longer numpy calls, so the threads hand the GIL to each
+        # other less often.
         parts = np.array_split(np.arange(r.size), workers)
         with ThreadPoolExecutor(workers) as pool:
-            batches = list(pool.map(lambda i: _vertices_batch(lat0[i], lon0[i], r[i]), parts))
+            batches = list(pool.map(lambda i: _vertices_batch(lat0[i], lon0[i], r[i], _THREAD_CHUNK), parts))
         offsets = np.cumsum([0] + [int(b.start[-1]) for b in batches[:-1]])
         return cls(
             (lat0, lon0, r),
@@ -147,8 +155,8 @@ class _Vertices:
         )
 
 
-def _vertices_batch(lat0: FloatArray, lon0: FloatArray, r: FloatArray) -> _Vertices:
-    """The rings round checked centres, in one vectorised pass."""
+def _vertices_batch(lat0: FloatArray, lon0: FloatArray, r: FloatArray, chunk: int = _CHUNK) -> _Vertices:
+    """The rings round checked centres, in one vectorised pass (arrays worked ``chunk`` points at a time)."""
     if r.size == 0:
         none = np.empty(0)
         return _Vertices((lat0, lon0, r), none, none, none, np.zeros(1, np.intp), np.zeros(0, bool))
@@ -163,14 +171,14 @@ def _vertices_batch(lat0: FloatArray, lon0: FloatArray, r: FloatArray) -> _Verti
     half = _START_VERTICES // 2
     sid = np.repeat(np.arange(r.size), half + 1)
     az = np.tile(np.linspace(0.0, 180.0, half + 1), r.size)
-    lon, lat = _forward(lat0[sid], lon0[sid], az, r[sid])
+    lon, lat = _forward(lat0[sid], lon0[sid], az, r[sid], chunk)
     lon = _unwrap_per_ring(lon, sid)
-    est = _distances(centre, sid, lat, lon)
+    est = _distances(centre, sid, lat, lon, chunk)
     # edges (i -> i + 1) not yet known to be straight enough
     todo = np.flatnonzero(np.diff(sid, append=-1) == 0)
     for _ in range(_MAX_ROUNDS):
         nxt = np.arange(1, sid.size + 1)
-        pieces = _pieces_needed(centre, r, sid, lon, lat, est, nxt, todo)
+        pieces = _pieces_needed(centre, r, sid, lon, lat, est, nxt, todo, chunk)
         split = pieces > 1
         if not split.any():
             break
@@ -181,9 +189,9 @@ def _vertices_batch(lat0: FloatArray, lon0: FloatArray, r: FloatArray) -> _Verti
         edge = bad[run]
         new_az = az[edge] + frac * (az[edge + 1] - az[edge])
         new_sid = sid[edge]
-        new_lon, new_lat = _forward(lat0[new_sid], lon0[new_sid], new_az, r[new_sid])
+        new_lon, new_lat = _forward(lat0[new_sid], lon0[new_sid], new_az, r[new_sid], chunk)
         new_lon = lon[edge] + ((new_lon - lon[edge] + 180.0) % 360.0 - 180.0)
-        new_est = _distances(centre, new_sid, new_lat, new_lon)
+        new_est = _distances(centre, new_sid, new_lat, new_lon, chunk)
         # Where each bad edge's first vertex lands once the new vertices are in.
         added = np.zeros(az.size, dtype=np.intp)
         added[bad] = k - 1
@@ -247,9 +255,9 @@ def geodesic_rings(
 
 
 def _forward(
-    lat: FloatArray, lon: FloatArray, az: FloatArray, dist: FloatArray
+    lat: FloatArray, lon: FloatArray, az: FloatArray, dist: FloatArray, chunk: int = _CHUNK
 ) -> tuple[FloatArray, FloatArray]:
-    out_lat, out_lon = forward(lat, lon, az, dist)
+    out_lat, out_lon = forward(lat, lon, az, dist, chunk=chunk)
     return out_lon, out_lat
 
 
@@ -311,14 +319,13 @@ def _next_vertex(sid: NDArray[np.intp]) -> NDArray[np.intp]:
     return nxt
 
 
-_CHUNK = 4096  # points or edges a step of refinement works on at once: arrays that stay in cache
-
-
-def _distances(centre: _Reduced, sid: NDArray[np.intp], lat: FloatArray, lon: FloatArray) -> FloatArray:
-    """:meth:`_Reduced.distance_m` from each point's centre, in chunks of :data:`_CHUNK`."""
+def _distances(
+    centre: _Reduced, sid: NDArray[np.intp], lat: FloatArray, lon: FloatArray, chunk: int
+) -> FloatArray:
+    """:meth:`_Reduced.distance_m` from each point's centre, ``chunk`` points at a time."""
     out = np.empty(sid.size)
-    for a in range(0, sid.size, _CHUNK):
-        part = slice(a, a + _CHUNK)
+    for a in range(0, sid.size, chunk):
+        part = slice(a, a + chunk)
         out[part] = centre.take(sid[part]).distance_m(_Reduced(lat[part], lon[part]))
     return out
 
@@ -332,11 +339,12 @@ def _pieces_needed(
     est: FloatArray,
     nxt: NDArray[np.intp],
     edges: NDArray[np.intp],
+    chunk: int,
 ) -> NDArray[np.intp]:
-    """:func:`_pieces_needed_chunk` in chunks of :data:`_CHUNK` edges."""
+    """:func:`_pieces_needed_chunk`, ``chunk`` edges at a time."""
     out = np.empty(edges.size, dtype=np.intp)
-    for a in range(0, edges.size, _CHUNK):
-        part = slice(a, a + _CHUNK)
+    for a in range(0, edges.size, chunk):
+        part = slice(a, a + chunk)
         out[part] = _pieces_needed_chunk(centre, r, sid, lon, lat, est, nxt, edges[part])
     return out
 
