@@ -26,7 +26,7 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from coverage.antimeridian import close_around_pole, split_polygon, winding
 from coverage.errors import RingError
-from coverage.geodesy import forward
+from coverage.geodesy import Starts, forward
 
 MIN_RADIUS_M = 1_000.0
 MAX_RADIUS_M = 10_000_000.0
@@ -171,7 +171,8 @@ def _vertices_batch(lat0: FloatArray, lon0: FloatArray, r: FloatArray, chunk: in
     half = _START_VERTICES // 2
     sid = np.repeat(np.arange(r.size), half + 1)
     az = np.tile(np.linspace(0.0, 180.0, half + 1), r.size)
-    lon, lat = _forward(lat0[sid], lon0[sid], az, r[sid], chunk)
+    starts = Starts(lat0, lon0, r)
+    lat, lon = starts.forward(sid, az, chunk=chunk)
     lon = _unwrap_per_ring(lon, sid)
     est = _distances(centre, sid, lat, lon, chunk)
     # edges (i -> i + 1) not yet known to be straight enough
@@ -189,7 +190,7 @@ def _vertices_batch(lat0: FloatArray, lon0: FloatArray, r: FloatArray, chunk: in
         edge = bad[run]
         new_az = az[edge] + frac * (az[edge + 1] - az[edge])
         new_sid = sid[edge]
-        new_lon, new_lat = _forward(lat0[new_sid], lon0[new_sid], new_az, r[new_sid], chunk)
+        new_lat, new_lon = starts.forward(new_sid, new_az, chunk=chunk)
         new_lon = lon[edge] + ((new_lon - lon[edge] + 180.0) % 360.0 - 180.0)
         new_est = _distances(centre, new_sid, new_lat, new_lon, chunk)
         # Where each bad edge's first vertex lands once the new vertices are in.
@@ -252,13 +253,6 @@ def geodesic_rings(
     for i in np.flatnonzero(outside | rings.crosses).tolist():
         out[i] = split_polygon(out[i])
     return out
-
-
-def _forward(
-    lat: FloatArray, lon: FloatArray, az: FloatArray, dist: FloatArray, chunk: int = _CHUNK
-) -> tuple[FloatArray, FloatArray]:
-    out_lat, out_lon = forward(lat, lon, az, dist, chunk=chunk)
-    return out_lon, out_lat
 
 
 def _unwrap_per_ring(lon: FloatArray, sid: NDArray[np.intp]) -> FloatArray:
