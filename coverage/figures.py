@@ -52,7 +52,7 @@ from coverage.errors import ExportError
 from coverage.figure_labels import Box, Request, crosses, leader_end
 from coverage.figure_labels import place as place_labels
 from coverage.i18n import EN, N_, Translator
-from coverage.labels import site_labels
+from coverage.labels import Sea, sea_for_water, seas, site_labels
 from coverage.places import Place, capitals
 from coverage.png import png_bytes
 from coverage.projection import (
@@ -196,30 +196,16 @@ STORY_COUNTRIES = ("TUR", "GRC", "BGR", "ARM", "AZE", "GEO", "IRN", "IRQ", "SYR"
 REQUIRED_SHARE_PCT = 1.0
 """A country with at least this share within range is always named."""
 
-SEAS: tuple[tuple[str, float, float], ...] = (
-    ("Black Sea", 34.0, 43.4),
-    ("Caspian Sea", 50.8, 41.8),
-    ("Mediterranean Sea", 18.5, 34.3),
-    ("Aegean Sea", 25.0, 38.9),
-    ("Red Sea", 38.4, 20.5),
-    ("Persian Gulf", 51.0, 27.2),
-    ("Adriatic Sea", 15.6, 43.0),
-    ("Baltic Sea", 19.3, 57.5),
-    ("North Sea", 3.5, 56.0),
-    ("Norwegian Sea", 2.0, 68.5),
-    ("Barents Sea", 41.0, 73.5),
-    ("Greenland Sea", -5.0, 76.5),
-    ("Kara Sea", 68.0, 76.5),
-    ("Arctic Ocean", 20.0, 85.0),
-    ("Bering Sea", -178.0, 58.5),
-    ("Sea of Okhotsk", 149.0, 54.0),
-    ("Chukchi Sea", -169.0, 69.5),
-    ("East Siberian Sea", 163.0, 74.0),
-    ("Sea of Japan", 135.0, 40.5),
-    ("Arabian Sea", 63.0, 15.0),
-)
-"""Sea names and label points (lon, lat), hand-placed near each sea's middle; named only
-where the point falls on the map and off land."""
+PRINT_MAX_SEA_RANK = 2
+"""Seas up to this rank (``data/places/seas.csv``: oceans, the largest and the major seas)
+are named where their label point falls on the map, off land; smaller ones only as the
+name of a view's open water (a print map has one scale, the web maps show them closer in)."""
+MIN_WATER_SHARE = 0.1
+"""A map whose view holds no listed sea's label point names its open water (by
+:func:`coverage.labels.sea_for_water`) when at least this share of the view is water."""
+BARRIER_MIN_AREA_DEG2 = 2.0
+"""Land parts at least this big (square degrees, about Hawaii's largest island) keep a sea's
+name from reaching across them; smaller islands do not hide open water from its ocean."""
 
 MAX_OPTIONAL_COUNTRIES = 40
 """Other countries named at most (the largest on the map first); the required ones always are."""
@@ -829,15 +815,26 @@ class _Drawing:
                 fits=self._inside(_largest(visible)),
             )
 
-        for name, lon, lat in SEAS:
-            x, y = self.to_map.transform(lon, lat)
+        listed_in_view = False
+        for listed in seas():
+            if listed.rank > PRINT_MAX_SEA_RANK:
+                continue
+            x, y = self.to_map.transform(listed.lon_deg, listed.lat_deg)
             if not (inner[0] < x < inner[2] and inner[1] < y < inner[3]):
                 continue
+            listed_in_view = True
             if any(v.contains(shapely.Point(x, y)) for v in self.land):
                 continue
-            shown = self.tr.place(name)
+            shown = self.tr.place(listed.name)
             t = self._text(x, y, shown, 10 * s, "normal", c.sea_text or c.text, italic=True, zorder=4.5)
-            ask(f"sea:{name}", x, y, t)
+            ask(f"sea:{listed.name}", x, y, t)
+        if not listed_in_view:
+            water = self._open_water(inner)
+            if water is not None:
+                (x, y), found = water
+                shown = self.tr.place(found.name)
+                t = self._text(x, y, shown, 10 * s, "normal", c.sea_text or c.text, italic=True, zorder=4.5)
+                ask(f"sea:{found.name}", x, y, t)
 
         for key, place in self._capitals(inner):
             x, y = self.to_map.transform(place.lon_deg, place.lat_deg)
@@ -880,6 +877,25 @@ class _Drawing:
                 ex, ey = leader_end(spot.box, anchor.x, anchor.y)
                 (ax_, ay_), (bx_, by_) = inverse.transform([(anchor.x, anchor.y), (ex, ey)])
                 self.ax.plot([ax_, bx_], [ay_, by_], color=c.text, lw=0.8 * s, zorder=4.9)
+
+    def _open_water(self, inner: tuple[float, float, float, float]) -> tuple[tuple[float, float], Sea] | None:
+        """Where to name the view's open water, and by which sea, when no listed point is in view.
+
+        The name goes at the middle of the largest stretch of water in view, kept off the
+        sites (their marker and name); the sea is :func:`coverage.labels.sea_for_water`'s.
+        None when the view is mostly land or no listed sea reaches the water.
+        """
+        view = shapely.box(*inner)
+        water = view.difference(shapely.union_all(self.land)) if self.land else view
+        if water.is_empty or water.area < MIN_WATER_SHARE * view.area:
+            return None
+        keep_off = 0.3 * min(self.half_w, self.half_h)
+        sites = shapely.union_all([shapely.Point(x, y).buffer(keep_off) for x, y in self.site_xy])
+        clear = water.difference(sites)
+        point = _label_point(_largest(clear if not clear.is_empty else water))
+        lon, lat = self.to_map.transform(point.x, point.y, direction="INVERSE")
+        sea = sea_for_water(float(lon), float(lat), _land_test(self.result.countries))
+        return ((point.x, point.y), sea) if sea is not None else None
 
     def _on_an_edge(self, box: Box, inverse: Any) -> bool:
         """Whether a coast or a border of the land drawn runs through a label box (display pixels)."""
@@ -960,6 +976,28 @@ class _Drawing:
 
 HALO_BOX: dict[str, Any] = {"boxstyle": "round,pad=0.18", "edgecolor": "none", "alpha": 0.85}
 """A label's halo: a box in the theme's halo colour behind it (see ``_Drawing._text``)."""
+
+
+_LAND_TESTS: LRUCache[str, Callable[[Any, Any], Any]] = LRUCache(4)
+
+
+def _land_test(countries: Countries) -> Callable[[Any, Any], Any]:
+    """``land(lons, lats)``: which points lie on a land part of at least :data:`BARRIER_MIN_AREA_DEG2`."""
+
+    def make() -> Callable[[Any, Any], Any]:
+        parts = shapely.get_parts(countries.geometry)
+        big = parts[shapely.area(parts) >= BARRIER_MIN_AREA_DEG2]
+        tree = shapely.STRtree(big)
+
+        def land(lons: Any, lats: Any) -> Any:
+            points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+            hit = np.zeros(len(points), dtype=bool)
+            hit[tree.query(points, predicate="intersects")[0]] = True
+            return hit
+
+        return land
+
+    return make() if countries.digest is None else _LAND_TESTS.get_or_make(countries.digest, make)
 
 
 def _visible(geom: BaseGeometry, rect: tuple[float, float, float, float]) -> BaseGeometry | None:

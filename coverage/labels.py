@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal, Protocol
 
+from pyproj import Geod
+
 from coverage import paths
 from coverage.errors import DataFileError
 
@@ -274,17 +276,96 @@ class Sea:
     rank: int
 
 
+SEA_COLUMNS = ("name", "lat", "lon", "rank")
+MAX_SEA_RANK = 4
+
+
 @lru_cache(maxsize=1)
 def seas() -> tuple[Sea, ...]:
-    """The curated seas, in file order."""
+    """The seas and oceans both maps name (``data/places/seas.csv``), in file order.
+
+    Every row is checked: a broken one is a :class:`DataFileError` naming the file, the
+    line and what is wrong with it.
+    """
     try:
         with SEAS_CSV.open(encoding="utf-8", newline="") as fh:
-            return tuple(
-                Sea(row["name"], float(row["lat"]), float(row["lon"]), int(row["rank"]))
-                for row in csv.DictReader(fh)
-            )
-    except (OSError, KeyError, ValueError, UnicodeDecodeError) as exc:
+            reader = csv.reader(fh)
+            header = tuple(next(reader, ()))
+            rows = [(reader.line_num, row) for row in reader]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise DataFileError(f"{SEAS_CSV}: cannot read the seas ({exc})") from exc
+    if header != SEA_COLUMNS:
+        columns = ",".join(SEA_COLUMNS)
+        raise DataFileError(f"{SEAS_CSV}: the columns must be {columns}, not {','.join(header)}")
+    out: list[Sea] = []
+    for line, row in rows:
+        try:
+            sea = _sea_row(row)
+        except ValueError as exc:
+            raise DataFileError(f"{SEAS_CSV}, line {line}: {exc}") from exc
+        if any(s.name == sea.name for s in out):
+            raise DataFileError(f"{SEAS_CSV}, line {line}: {sea.name!r} is listed twice")
+        out.append(sea)
+    return tuple(out)
+
+
+def _sea_row(row: Sequence[str]) -> Sea:
+    """One row of the seas table, or a ValueError saying what is wrong with it."""
+    if len(row) != len(SEA_COLUMNS):
+        raise ValueError(f"{len(row)} values where {len(SEA_COLUMNS)} ({','.join(SEA_COLUMNS)}) belong")
+    name, lat_text, lon_text, rank_text = row
+    if not name.strip() or name != name.strip():
+        raise ValueError(f"the name {name!r} is blank or has spaces around it")
+    values = []
+    for column, text, limit in (("lat", lat_text, 90.0), ("lon", lon_text, 180.0)):
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"{column} {text!r} of {name} is not a number") from None
+        if not -limit <= value <= limit:  # also false for NaN
+            raise ValueError(f"{column} {text} of {name} is outside [-{limit:g}, {limit:g}]")
+        values.append(value)
+    if not rank_text.isdigit() or int(rank_text) > MAX_SEA_RANK:
+        raise ValueError(f"rank {rank_text!r} of {name} is not a whole number from 0 to {MAX_SEA_RANK}")
+    return Sea(name, values[0], values[1], int(rank_text))
+
+
+SEA_REACH_KM = 1500.0
+"""How far from its label point a sea (rank 1 and up) may name water that no label point in
+view names: about half the width of the largest listed seas (the Mediterranean, the Bering
+Sea). An ocean (rank 0) names water at any distance."""
+PATH_STEP_KM = 20.0
+"""Spacing of the points tested for land along a path over water (narrower than an isthmus at
+the print maps' scales, e.g. Panama or Suez at 1:110m)."""
+_GEOD = Geod(ellps="WGS84")
+
+
+def sea_for_water(lon_deg: float, lat_deg: float, land: Callable[[Any, Any], Any]) -> Sea | None:
+    """The listed sea or ocean to name open water at a point by, or None.
+
+    The rule, for a map whose view holds no listed label point: the nearest label point
+    (great-circle distance) that a straight path over water reaches, from a sea within
+    :data:`SEA_REACH_KM`, from an ocean at any distance. ``land(lons, lats)`` tells which
+    points are on land (arrays in, booleans out). Land between the water and a label point
+    keeps that name off it (the Red Sea off the Gulf of Guinea, the Caribbean off the
+    Pacific coast of Panama); the reach keeps a sea's name off the open ocean beyond it.
+    It is a rule on points, not the seas' limits (IHO S-23): near a limit that no land
+    marks (20°E between the Atlantic and Indian Oceans south of Africa) it can name the
+    wrong side.
+    """
+    found: tuple[float, Sea] | None = None
+    for sea in seas():
+        _, _, dist_m = _GEOD.inv(lon_deg, lat_deg, sea.lon_deg, sea.lat_deg)
+        dist_km = dist_m / 1000.0
+        if (sea.rank > 0 and dist_km > SEA_REACH_KM) or (found is not None and dist_km >= found[0]):
+            continue
+        steps = max(1, math.ceil(dist_km / PATH_STEP_KM))
+        path = _GEOD.npts(lon_deg, lat_deg, sea.lon_deg, sea.lat_deg, steps - 1) if steps > 1 else []
+        lons = [lon_deg, *(p[0] for p in path), sea.lon_deg]
+        lats = [lat_deg, *(p[1] for p in path), sea.lat_deg]
+        if not bool(land(lons, lats).any()):
+            found = (dist_km, sea)
+    return found[1] if found else None
 
 
 SEA_MIN_ZOOM = (1, 2, 3, 4, 6)

@@ -19,6 +19,10 @@ from babel import Locale
 from coverage.i18n import LANGS, PLACE_NAMES_CSV
 from coverage.paths import PLACES_DIR
 
+_NATURAL_EARTH = (
+    "https://github.com/nvkelso/natural-earth-vector/blob/117488dc884bad03366ff727eca013e434615127/"
+    "geojson/ne_110m_geography_marine_polys.geojson (Natural Earth, name_tr and name_el)"
+)
 READ: dict[tuple[str, str], tuple[str, str]] = {
     # (English name, language) -> (name, page it was read on)
     ("Aegean Sea", "tr"): ("Ege Denizi", "http://allaboutturkey.com/sea.htm"),
@@ -33,6 +37,8 @@ READ: dict[tuple[str, str], tuple[str, str]] = {
     ("Caspian Sea", "el"): ("Κασπία Θάλασσα", "https://el.ynyoo.com/10131/101311/1013096587.html"),
     ("Red Sea", "el"): ("Ερυθρά Θάλασσα", "https://el.ynyoo.com/10131/101311/1013096587.html"),
     ("Persian Gulf", "el"): ("Περσικός Κόλπος", "https://el.ynyoo.com/10131/101311/1013096587.html"),
+    ("Arctic Ocean", "tr"): ("Arktik Okyanusu", _NATURAL_EARTH),
+    ("Arctic Ocean", "el"): ("Αρκτικός Ωκεανός", _NATURAL_EARTH),
     ("Thessaloniki", "tr"): (
         "Selanik",
         "https://ensonhaber.com/galeri/yunanistanin-ikinci-buyuk-kenti-selanik",

@@ -518,3 +518,46 @@ def test_a_name_a_ring_runs_through_sits_on_a_halo(story) -> None:
                 assert to_hex(patch.get_facecolor()) == THEMES["light"].sea, text.get_text()
                 knocked += 1
     assert crossed >= 1 and clear >= 5 and knocked >= 1, (crossed, clear, knocked)
+
+
+def _sea_names(fig) -> set[str]:
+    """The sea and ocean names a figure shows (placed labels only: unplaced ones are removed)."""
+    from coverage.labels import seas
+
+    listed = {s.name for s in seas()}
+    return {t.get_text() for t in fig.axes[0].texts if t.get_visible() and t.get_text() in listed}
+
+
+@pytest.mark.parametrize(
+    ("size", "named"),
+    [
+        ("16x9", {"Adriatic Sea", "Aegean Sea", "Black Sea", "Caspian Sea", "Mediterranean Sea"}),
+        ("square", {"Aegean Sea", "Black Sea"}),
+    ],
+)
+def test_the_story_map_names_the_seas_it_named_before_the_one_table(story, size, named) -> None:
+    """The story's print maps name what they did when figures.py kept its own list (looked at:
+    the gallery's 16:9 and square maps), not the table's smaller seas (Marmara, Azov, Ionian)."""
+    assert _sea_names(_figure(story, size=size)) == named
+
+
+def test_a_map_with_no_land_in_view_names_its_ocean() -> None:
+    result = analyse([Site("Mid-Pacific", 0.0, -150.0, 300_000.0)], load_borders("110m"))
+    fig = render_figure(result, size="square")
+    assert fig.axes[0].texts and not result.rows  # nothing reached: all sea
+    assert _sea_names(fig) == {"Pacific Ocean"}
+
+
+def test_the_anadyr_map_names_the_bering_sea() -> None:
+    """Its label point lies south of the view; the Gulf of Anadyr in view is named after it."""
+    fig = render_figure(analyse(_anadyr(), load_borders("50m")), size="square")
+    assert _sea_names(fig) == {"Bering Sea"}
+
+
+def test_the_ocean_is_named_in_the_map_language() -> None:
+    from coverage.i18n import translator
+
+    result = analyse([Site("Arctic", 86.0, 0.0, 300_000.0)], load_borders("110m"))
+    assert _sea_names(render_figure(result, size="square")) == {"Arctic Ocean"}
+    texts = {t.get_text() for t in render_figure(result, size="square", tr=translator("el")).axes[0].texts}
+    assert "Αρκτικός Ωκεανός" in texts

@@ -256,3 +256,108 @@ def test_a_shared_name_is_cut_between_words(first, second, shared, rings):
     sites = [Site(first, 39.0, 35.0, 1e5), Site(second, 39.0, 35.0, 2e5)]
     assert lb.site_labels(sites) == [shared, None]
     assert lb.ring_names(sites) == rings
+
+
+def _seas_file(tmp_path, monkeypatch, text: str):
+    path = tmp_path / "seas.csv"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(lb, "SEAS_CSV", path)
+    lb.seas.cache_clear()
+    return path
+
+
+@pytest.fixture
+def restore_seas():
+    yield
+    lb.seas.cache_clear()
+
+
+def test_the_one_seas_table_is_read_with_what_both_maps_need(tmp_path, monkeypatch, restore_seas):
+    table = "name,lat,lon,rank\nBering Sea,58.5,-178.0,2\nPacific Ocean,20,-150,0\n"
+    _seas_file(tmp_path, monkeypatch, table)
+    assert lb.seas() == (lb.Sea("Bering Sea", 58.5, -178.0, 2), lb.Sea("Pacific Ocean", 20.0, -150.0, 0))
+
+
+@pytest.mark.parametrize(
+    ("rows", "problem"),
+    [
+        ("Black Sea,43.4,34.0\n", r"line 2: 3 values where 4"),
+        ("Black Sea,north,34.0,1\n", r"line 2: lat 'north' of Black Sea is not a number"),
+        ("Black Sea,43.4,200,1\n", r"line 2: lon 200 of Black Sea is outside \[-180, 180\]"),
+        ("Black Sea,nan,34.0,1\n", r"line 2: lat nan of Black Sea is outside"),
+        ("Black Sea,43.4,34.0,5\n", r"line 2: rank '5' of Black Sea is not a whole number from 0 to 4"),
+        ("Black Sea,43.4,34.0,-1\n", r"line 2: rank '-1'"),
+        (" ,43.4,34.0,1\n", r"line 2: the name ' ' is blank"),
+        ("Black Sea,43.4,34.0,1\nBlack Sea,43.0,34.0,1\n", r"line 3: 'Black Sea' is listed twice"),
+    ],
+)
+def test_a_broken_seas_row_is_a_clear_error_naming_its_line(
+    tmp_path, monkeypatch, restore_seas, rows, problem
+):
+    from coverage.errors import DataFileError
+
+    path = _seas_file(tmp_path, monkeypatch, "name,lat,lon,rank\n" + rows)
+    with pytest.raises(DataFileError, match=problem) as caught:
+        lb.seas()
+    assert str(path) in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_seas_with_other_columns_are_refused(tmp_path, monkeypatch, restore_seas):
+    from coverage.errors import DataFileError
+
+    _seas_file(tmp_path, monkeypatch, "name,lon,lat,rank\nBlack Sea,34.0,43.4,1\n")
+    with pytest.raises(DataFileError, match="the columns must be name,lat,lon,rank, not name,lon,lat,rank"):
+        lb.seas()
+
+
+@pytest.fixture(scope="module")
+def land_110m():
+    import numpy as np
+    import shapely
+
+    from coverage.borders import load_countries
+
+    tree = shapely.STRtree(shapely.get_parts(load_countries("110m").geometry))
+
+    def land(lons, lats):
+        points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+        hit = np.zeros(len(points), dtype=bool)
+        hit[tree.query(points, predicate="intersects")[0]] = True
+        return hit
+
+    return land
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "name"),
+    [
+        (-150.0, 0.0, "Pacific Ocean"),  # mid-Pacific, no land for 2,000 km
+        (-178.5, 63.5, "Bering Sea"),  # the Gulf of Anadyr: the Chukchi Sea's point is beyond Chukotka
+        (-80.0, 6.0, "Pacific Ocean"),  # off Panama's Pacific coast: the Caribbean is across the isthmus
+        (-20.0, -10.0, "Atlantic Ocean"),
+        (-30.0, 45.0, "Atlantic Ocean"),
+        (75.0, -30.0, "Indian Ocean"),
+        (20.0, 88.0, "Arctic Ocean"),
+        (33.5, 42.5, "Black Sea"),
+    ],
+)
+def test_open_water_is_named_by_the_nearest_label_point_over_water(land_110m, lon, lat, name):
+    assert not land_110m([lon], [lat])[0]
+    sea = lb.sea_for_water(lon, lat, land_110m)
+    assert sea is not None and sea.name == name
+
+
+def test_water_no_label_point_is_seen_from_stays_unnamed_rather_than_misnamed(land_110m):
+    # The Gulf of Guinea: the Red Sea's and the Mediterranean's points lie across Africa (and
+    # beyond their reach), and West Africa's bulge hides the Atlantic Ocean's point. A known
+    # limit of a rule on points (data/places/README.md): no name, never a wrong one.
+    assert lb.sea_for_water(3.0, 2.0, land_110m) is None
+
+
+def test_a_sea_names_no_water_beyond_its_reach(land_110m):
+    # Mid-South-Pacific: the Tasman Sea's point is nearer than the Pacific Ocean's, but 5,000 km off.
+    sea = lb.sea_for_water(-140.0, -40.0, land_110m)
+    assert sea is not None and sea.name == "Pacific Ocean"
+    import numpy as np
+
+    assert lb.sea_for_water(-140.0, -40.0, lambda lons, lats: np.ones(len(lons), dtype=bool)) is None
