@@ -170,9 +170,8 @@ if (!window.rrLines) {
     map.rrLate = map.rrLate.then(fn).catch(function (e) { console.error(e); });
   };
   /* Site and ring names that would cover an earlier one or run past the map's edge are
-     left out (a phone-sized map: the sides chosen for a wide one may not fit). The HTML
-     export runs it after its first paint and each zoom, pan or resize (see _Thin); not
-     the app, whose frame is laid out after its names are placed. */
+     left out (a phone-sized map: the sides chosen for a wide one may not fit). Run by
+     rrThinSettled, once the names are where they stay (see _Thin). */
   window.rrThin = function (map) {
     var box = map.getContainer().getBoundingClientRect(), kept = [];
     var tips = map.getContainer().querySelectorAll(
@@ -187,6 +186,35 @@ if (!window.rrLines) {
       });
       if (out || hit) { t.style.visibility = 'hidden'; } else { kept.push(r); }
     });
+  };
+  /* rrThin once the names are where they stay. Not while the map zooms (zoomend calls
+     again), nor while a name still slides to its place: a name added during a zoom (the
+     app's first stage comes while the map zooms from the world to its view) moves there by
+     Leaflet's CSS transition, from the map's corner, and thinned on the way it hid three of
+     the story's four names on a phone. Also after the fonts are in (they size the names).
+     A newer call supersedes one still waiting. Returns a promise of the names thinned (by
+     this call or a later one). */
+  window.rrThinSettled = function (map) {
+    var token = map.rrThinToken = (map.rrThinToken || 0) + 1;
+    var done = new Promise(function (r) { (map.rrThinWaiting = map.rrThinWaiting || []).push(r); });
+    if (map._animatingZoom) { return done; }
+    var moving = [];
+    map.getContainer().querySelectorAll('.leaflet-tooltip.site-label, .leaflet-tooltip.ring-label')
+      .forEach(function (t) {
+        (t.getAnimations ? t.getAnimations() : []).forEach(function (a) {
+          moving.push(a.finished.catch(function () {}));  /* (cancelled: looked at again) */
+        });
+      });
+    Promise.all([document.fonts ? document.fonts.ready : null].concat(moving)).then(function () {
+      if (map.rrThinToken !== token) { return; }
+      if (moving.length) { window.rrThinSettled(map); return; }  /* (another may have started) */
+      window.rrThin(map);
+      map.rrThinned = (map.rrThinned || 0) + 1;  /* (tools and tests may wait for it) */
+      var waiting = map.rrThinWaiting;
+      map.rrThinWaiting = [];
+      waiting.forEach(function (r) { r(); });
+    }).catch(function (e) { console.error(e); });
+    return done;
   };
   /* The world's copies a turn east and west (the app's base): on the map only while the view
      reaches past +-180 deg. Leaflet projects every path again on each zoom, and the copies
@@ -582,7 +610,7 @@ def coverage_map(
     # 0 for a moment) would compute a NaN zoom from a negative size and never draw. The
     # view is padded by 8 % in degrees, which keeps rings clear of the credit's corner.
     m.fit_bounds(view_box(result, highlights))
-    _Thin().add_to(m)  # (and so the map is marked data-rr-drawn once drawn)
+    _Thin(after_paint=True).add_to(m)  # (and so the map is marked data-rr-drawn once drawn)
     _page_style(m, presentation, tiles)
     _Attribution(credit_text(result.sites, tr=tr)).add_to(m)
     _Scale(scale_units(units), tr).add_to(m)
@@ -765,6 +793,7 @@ def app_map(
         _RawScript("%s.rrCreditPx = 40;" % m.get_name()).add_to(m)
     _page_style(m, presentation, tiles)
     _Scale(scale_units(units), tr).add_to(m)
+    _Thin(after_paint=False).add_to(m)  # (each stage, zoom, pan and resize)
     stage = Stage(
         view_box(result, highlights),
         html.escape(credit_text(result.sites, tr=tr)),
@@ -822,23 +851,28 @@ class Stage(folium.FeatureGroup):
 
 
 class _Thin(ScriptElement):
-    """A page of its own (the HTML export): ``rrThin`` once its names are drawn (which also
-    marks it ``data-rr-drawn``), and after each zoom, pan or resize."""
+    """Names that would cover each other or run past the map's edge left out (``rrThin``),
+    once laid out (``rrThinSettled``): after each stage shown in place (the app), zoom, pan
+    or resize of the map or its frame; a page of its own (``after_paint``: the HTML export)
+    also once its names are drawn, which marks it ``data-rr-drawn``."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
         (function () {
         var map = {{ this._parent.get_name() }};
-        var thin = function () { window.rrThin(map); };
-        map.on('zoomend moveend resize', thin);
-        window.rrAfterPaint(map, thin);
+        var thin = function () { return window.rrThinSettled(map); };
+        map.on('zoomend moveend resize rrstaged', thin);
+        /* (the frame may change size without the window: Leaflet sees only the window's) */
+        if (window.ResizeObserver) { new ResizeObserver(thin).observe(map.getContainer()); }
+        {% if this.after_paint %}window.rrAfterPaint(map, thin);{% endif %}
         })();
         {% endmacro %}"""
     )
 
-    def __init__(self) -> None:
+    def __init__(self, *, after_paint: bool) -> None:
         super().__init__()
         self._name = "Thin"
+        self.after_paint = after_paint
 
 
 class _RawScript(ScriptElement):
@@ -1081,9 +1115,8 @@ def _sites_layer(
 
 SMALL_MAP_PX = 480
 """On a map narrower than this (a phone), site names drop their parenthesis ("Edirne" for
-"Edirne (Greek border)"; the legend and the highlights say the rest); in the HTML export,
-names that would still cover one another or run past the map's edge are left out
-(``rrThin``)."""
+"Edirne (Greek border)"; the legend and the highlights say the rest); on any map, names
+that would still cover one another or run past the map's edge are left out (``rrThin``)."""
 
 
 def _site_tip(name: str) -> str:
