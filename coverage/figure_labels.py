@@ -7,6 +7,8 @@ then (required labels only) further away with a leader line back to the anchor.
 A required label is never dropped; no placed label overlaps another or an
 obstacle, unless a required one finds no free spot at all (then it goes at
 its anchor at the smallest size; a crowded map rather than a missing country).
+A ring's name (:attr:`Request.ring`) is tried along its ring only, and left off
+(the legend names the ring) rather than put across another ring's line.
 """
 
 from __future__ import annotations
@@ -80,7 +82,8 @@ class Request:
     ring: Circle | None = None
     """The ring this label names (a ring of several around one place): tried just outside,
     then just inside the ring's line, from its top round; on its own line (then drawn on a
-    halo) only when no spot off every ring is free; never across another ring's line."""
+    halo) only when no spot off every ring is free; never across another ring's line (left
+    off instead, even if required: ``required`` then only places it before the others)."""
 
     @property
     def marker_box(self) -> Box | None:
@@ -222,7 +225,8 @@ def place(
 
     Labels keep off the outlines of ``rings`` where they can: a spot across one is
     taken only when no other spot near the anchor is free.
-    Returns the placement of every label placed, by key; every required label is in it.
+    Returns the placement of every label placed, by key; every required label is in it,
+    but a ring's name with no free spot along its ring off the other rings.
     """
     taken = _Taken(obstacles)
     placed: dict[str, Placement] = {}
@@ -244,9 +248,8 @@ def place(
             found = _nearby(req, bounds, taken, rings if avoid else others, req.fits if fit else None)
             if found is not None:
                 break
-        if found is None and req.required:
-            leader = None if req.ring is not None else _with_leader(req, bounds, taken)
-            found = leader or Placement(
+        if found is None and req.required and req.ring is None:
+            found = _with_leader(req, bounds, taken) or Placement(
                 Box.around(req.x, req.y, req.width * SHRINK[-1], req.height * SHRINK[-1]), SHRINK[-1]
             )
         if found is not None:
