@@ -29,7 +29,10 @@ def alt_text(result: Result, units: Unit = "km", tr: Translator = EN) -> str:
     (100 %), Georgia (100 %)…" and the short credit. Distances in ``units``, words in ``tr``'s language."""
     if not result.sites:
         return tr.gettext("Map: no site placed yet.")
-    circles = _and([_circles(result, members, units, tr) for members in _by_figure(result.sites)], tr)
+    parts = [_circles(result, members, units, tr) for members in _by_figure(result.sites)]
+    # "around Kars, Turkey," closes its aside with a comma before the verb; in a list the
+    # list's comma does that ("…, Turkey, a 250-kilometre circle…", not "Turkey,, a").
+    circles = _and([part.removesuffix(",") for part in parts[:-1]] + parts[-1:], tr)
     reached = _reached(_by_share(result.rows), ALT_COUNTRIES, tr)
     credit = short_credit(result.sites, tr)
     if len(result.sites) == 1:

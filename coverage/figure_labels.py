@@ -7,10 +7,13 @@ then (required labels only) further away with a leader line back to the anchor.
 A required label is never dropped; no placed label overlaps another or an
 obstacle, unless a required one finds no free spot at all (then it goes at
 its anchor at the smallest size; a crowded map rather than a missing country).
+A ring's name (:attr:`Request.ring`) is tried along its ring only, and left off
+(the legend names the ring) rather than put across another ring's line.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +51,10 @@ class Box:
         return ((self.x0 + self.x1) / 2, (self.y0 + self.y1) / 2)
 
 
+Circle = tuple[float, float, float]
+"""A ring on the map in display pixels: centre x, centre y, radius."""
+
+
 @dataclass(frozen=True)
 class Request:
     """A label to place: ``width`` × ``height`` pixels at full size, about ``(x, y)``.
@@ -72,6 +79,11 @@ class Request:
     fits: Callable[[Box], bool] | None = field(default=None, compare=False)
     """Where the label belongs (a country's name inside the country): spots it accepts are
     tried first, then any spot (a required label must go somewhere)."""
+    ring: Circle | None = None
+    """The ring this label names (a ring of several around one place): tried just outside,
+    then just inside the ring's line, from its top round; on its own line (then drawn on a
+    halo) only when no spot off every ring is free; never across another ring's line (left
+    off instead, even if required: ``required`` then only places it before the others)."""
 
     @property
     def marker_box(self) -> Box | None:
@@ -94,6 +106,9 @@ _DIRECTIONS = [(math.cos(a), math.sin(a)) for a in (i * math.pi / 8 for i in ran
 
 def _centre_candidates(req: Request, width: float, height: float) -> Iterable[tuple[float, float]]:
     """Positions of a label's centre near its anchor, best first."""
+    if req.ring is not None:
+        yield from _along(req.ring, width, height, req.gap)
+        return
     if req.side:
         dx, dy = req.gap + width / 2, req.gap + height / 2
         yield from (
@@ -113,6 +128,55 @@ def _centre_candidates(req: Request, width: float, height: float) -> Iterable[tu
     for r in (k * height for k in reach):
         for ux, uy in _DIRECTIONS[::2]:
             yield req.x + ux * r, req.y + uy * r
+
+
+def _along(ring: Circle, width: float, height: float, gap: float) -> Iterable[tuple[float, float]]:
+    """Centres of a ``width`` × ``height`` label beside a ring's line, ``gap`` pixels clear of
+    it: at its top just outside, just inside, then on the line; then a label's height further
+    round each way in turn, to the bottom."""
+    cx, cy, r = ring
+    half_w, half_h = width / 2, height / 2
+    step = max(height / max(r, 1.0), math.pi / 90)
+    offsets = [0.0]
+    k = 1
+    while k * step <= math.pi:
+        offsets += [k * step, -k * step]
+        k += 1
+    for offset in offsets:
+        ux, uy = -math.sin(offset), math.cos(offset)  # from the top (0) round either way
+        nearest = functools.partial(_nearest, ux=abs(ux), uy=abs(uy), half_w=half_w, half_h=half_h)
+        farthest = functools.partial(_farthest, ux=abs(ux), uy=abs(uy), half_w=half_w, half_h=half_h)
+        # Both grow with d: the nearest spot outside, the farthest inside (the support
+        # distance r + gap + ... is far enough outside: the box is past the ring's tangent).
+        _, outside = _bracket(nearest, r + gap, r, r + gap + abs(ux) * half_w + abs(uy) * half_h)
+        yield cx + ux * outside, cy + uy * outside
+        if farthest(0.0) < r - gap:
+            inside, _ = _bracket(farthest, r - gap, 0.0, r)
+            yield cx + ux * inside, cy + uy * inside
+        yield cx + ux * r, cy + uy * r
+
+
+def _nearest(d: float, ux: float, uy: float, half_w: float, half_h: float) -> float:
+    """How far a box of half-sizes ``half_w``, ``half_h`` centred ``d`` along (``ux``, ``uy``)
+    (both ≥ 0) from a point comes to it."""
+    return math.hypot(max(d * ux - half_w, 0.0), max(d * uy - half_h, 0.0))
+
+
+def _farthest(d: float, ux: float, uy: float, half_w: float, half_h: float) -> float:
+    """How far the same box's farthest corner is from the point."""
+    return math.hypot(d * ux + half_w, d * uy + half_h)
+
+
+def _bracket(grows: Callable[[float], float], target: float, lo: float, hi: float) -> tuple[float, float]:
+    """``(lo, hi)`` a hundredth of a pixel apart with ``grows(lo) < target <= grows(hi)``, for a
+    ``grows`` that never falls and a start that brackets ``target`` so (bisection)."""
+    while hi - lo > 0.01:
+        mid = (lo + hi) / 2
+        if grows(mid) < target:
+            lo = mid
+        else:
+            hi = mid
+    return lo, hi
 
 
 class _Taken:
@@ -140,10 +204,6 @@ def _free(box: Box, bounds: Box, taken: _Taken) -> bool:
     return box.within(bounds) and not taken.hits(box)
 
 
-Circle = tuple[float, float, float]
-"""A ring on the map in display pixels: centre x, centre y, radius."""
-
-
 def crosses(box: Box, circle: Circle) -> bool:
     """Whether a circle's outline runs through ``box``."""
     cx, cy, r = circle
@@ -165,7 +225,8 @@ def place(
 
     Labels keep off the outlines of ``rings`` where they can: a spot across one is
     taken only when no other spot near the anchor is free.
-    Returns the placement of every label placed, by key; every required label is in it.
+    Returns the placement of every label placed, by key; every required label is in it,
+    but a ring's name with no free spot along its ring off the other rings.
     """
     taken = _Taken(obstacles)
     placed: dict[str, Placement] = {}
@@ -181,11 +242,13 @@ def place(
             (avoid and can_avoid, fit and can_fit)
             for avoid, fit in ((True, True), (False, True), (False, False))
         )
+        # A ring's name never goes across another ring's line (only across its own, on a halo).
+        others = [c for c in rings if c != req.ring] if req.ring is not None else None
         for avoid, fit in passes:
-            found = _nearby(req, bounds, taken, rings if avoid else None, req.fits if fit else None)
+            found = _nearby(req, bounds, taken, rings if avoid else others, req.fits if fit else None)
             if found is not None:
                 break
-        if found is None and req.required:
+        if found is None and req.required and req.ring is None:
             found = _with_leader(req, bounds, taken) or Placement(
                 Box.around(req.x, req.y, req.width * SHRINK[-1], req.height * SHRINK[-1]), SHRINK[-1]
             )

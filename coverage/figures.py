@@ -52,7 +52,7 @@ from coverage.errors import ExportError
 from coverage.figure_labels import Box, Request, crosses, leader_end
 from coverage.figure_labels import place as place_labels
 from coverage.i18n import EN, N_, Translator
-from coverage.labels import Sea, sea_for_water, seas, site_labels
+from coverage.labels import Sea, ring_names, sea_for_water, seas, site_labels
 from coverage.places import Place, capitals
 from coverage.png import png_bytes
 from coverage.projection import (
@@ -209,6 +209,9 @@ name from reaching across them; smaller islands do not hide open water from its 
 
 MAX_OPTIONAL_COUNTRIES = 40
 """Other countries named at most (the largest on the map first); the required ones always are."""
+
+RING_DOT_PT = 7.0
+"""The dot of a ring's colour beside its name (rings sharing a place), in points at square size."""
 
 MAX_CAPITALS = 10
 """Capitals named at most (by the size of their country): a locator map, not an atlas."""
@@ -753,7 +756,8 @@ class _Drawing:
     # ---- labels -------------------------------------------------------------------------
 
     def _labels(self, shapes: dict[int, BaseGeometry], obstacles: list[Box]) -> None:
-        """Sites, then countries (reached and the story's first), seas and capitals, without collisions."""
+        """Sites, the rings sharing a place, then countries (reached and the story's first), seas
+        and capitals, without collisions."""
         s, c = self.scale, self.colours
         ax_box = self.ax.get_window_extent(self.renderer)
         bounds = Box(ax_box.x0, ax_box.y0, ax_box.x1, ax_box.y1).grown(-4 * s)
@@ -774,6 +778,34 @@ class _Drawing:
             shown = drawable(self.tr.place(name))
             t = self._text(x, y, shown, 12 * s, "bold", c.text, halo=True, zorder=6.5)
             ask(f"site:{i}", x, y, t, required=True, side=True, gap=gap_px, avoid_rings=False)
+
+        # Rings around a shared place (one site name for them all): each named by its ring,
+        # beside a dot of its colour, as the web maps do; placed before the countries' names.
+        rings = self._rings_on_screen()
+        dot_px = RING_DOT_PT * s * self.fig.dpi / 72
+        dots: dict[str, tuple[float, str]] = {}  # the room a ring name keeps for its dot, its colour
+        for i, tag in enumerate(ring_names(self.result.sites, self.tr.place)):
+            if tag is None:
+                continue
+            ring = rings[i]
+            key = f"ring:{i}"
+            x, y = self.site_xy[i]
+            t = self._text(x, y, drawable(tag), 10 * s, "semibold", c.text, zorder=6.4)
+            box = t.get_window_extent(self.renderer)
+            texts[key] = t
+            dots[key] = (1.6 * dot_px, self.site_colours[i])
+            requests.append(
+                Request(
+                    key,
+                    ring[0],
+                    ring[1] + ring[2],
+                    box.width + dots[key][0],
+                    box.height,
+                    required=True,
+                    gap=3 * s * self.fig.dpi / 72,
+                    ring=ring,
+                )
+            )
 
         share = {row["country"]: float(row["covered_pct"]) for row in self.result.rows}
         inner = (
@@ -841,7 +873,6 @@ class _Drawing:
             t = self._text(x, y, drawable(self.tr.place(place.name)), 9 * s, "normal", c.text, zorder=5)
             ask(key, x, y, t, side=True, gap=4 * s * self.fig.dpi / 72, marker=2.2 * s * self.fig.dpi / 72)
 
-        rings = self._rings_on_screen()
         placed = place_labels(requests, obstacles, bounds, pad=2 * s, rings=rings)
         inverse = self.ax.transData.inverted()
         for key, text in texts.items():
@@ -851,14 +882,26 @@ class _Drawing:
                 continue
             cx, cy = spot.box.centre
             anchor = next(r for r in requests if r.key == key)
+            if key in dots:  # the dot at the box's left, the name right of it
+                room, colour = dots[key]
+                cx += room * spot.factor / 2
+                self.ax.plot(
+                    *inverse.transform((spot.box.x0 + room * spot.factor / 2, cy)),
+                    "o",
+                    ms=RING_DOT_PT * s * spot.factor,
+                    mfc=colour,
+                    mec=c.halo,
+                    mew=1.0 * s,
+                    zorder=6.4,
+                )
             text.set_position(tuple(inverse.transform((cx, cy))))
             text.set_fontsize(float(text.get_fontsize()) * spot.factor)
             if text.get_bbox_patch() is None and any(crosses(spot.box, ring) for ring in rings):
                 # No free spot off the rings: the name on a halo, so the line does not cut it.
                 text.set_bbox(HALO_BOX | {"facecolor": c.halo})
-            elif key.startswith(("sea:", "capital:")) and self._on_an_edge(spot.box, inverse):
-                # A sea's name over islands, a capital's on a coast or a border: the line would
-                # run through the words. A sea's name knocks the islands out in the sea's colour.
+            elif key.startswith(("sea:", "capital:", "ring:")) and self._on_an_edge(spot.box, inverse):
+                # A sea's name over islands, a capital's or a ring's on a coast or a border: the
+                # line would run through the words. A sea's name knocks the islands out in the sea's colour.
                 sea = key.startswith("sea:")
                 text.set_bbox(
                     HALO_BOX | {"facecolor": c.sea if sea else c.halo, "alpha": 1.0 if sea else 0.85}

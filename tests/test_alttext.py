@@ -47,6 +47,15 @@ def test_many_sites_in_one_country_are_named_once_with_it():
     assert "together reach" in text and "more countries" in text
 
 
+def test_several_figures_around_one_place_read_as_a_list():
+    """The spread scenario: three figures around Ankara once read "…, Turkey,, a 250-kilometre…"."""
+    result = analyse_shipped(resolve_sites(scenario_file("story-s400-spread.json"), load_catalog()), "110m")
+    text = alt_text(result)
+    assert ",," not in text
+    assert "around Ankara (9M96 missile), Turkey, a 250-kilometre circle around Ankara (TASS, 2018)" in text
+    assert "(the story's figure), Turkey, together reach Turkey" in text
+
+
 def test_a_ring_at_sea_says_so():
     result = analyse_shipped((Site("Mid-Pacific", 0.0, -140.0, 50_000.0),), "110m")
     assert "reaches no country, only sea" in alt_text(result)

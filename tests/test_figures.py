@@ -561,3 +561,118 @@ def test_the_ocean_is_named_in_the_map_language() -> None:
     assert _sea_names(render_figure(result, size="square")) == {"Arctic Ocean"}
     texts = {t.get_text() for t in render_figure(result, size="square", tr=translator("el")).axes[0].texts}
     assert "Αρκτικός Ωκεανός" in texts
+
+
+SPREAD_REFERENCE = Path(__file__).parent / "data" / "spread-square-110m.png"
+SPREAD_RINGS = ["9M96 missile", "TASS, 2018", "the story's figure"]
+
+
+@pytest.fixture(scope="module")
+def spread():
+    """Three published figures around Ankara: one site name, three rings to tell apart."""
+    scenario = scenario_file("story-s400-spread.json")
+    return scenario, analyse(resolve_sites(scenario, load_catalog()), load_borders("110m"))
+
+
+def _pdftotext(data: bytes, tmp_path: Path) -> str:
+    pdf = tmp_path / "map.pdf"
+    pdf.write_bytes(data)
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_rings_around_one_place_are_each_named_once_in_the_svg_and_the_pdf(spread, tmp_path) -> None:
+    """Issue: the print maps told the spread's rings apart by the legend only. Each ring's
+    name is text on the map (once: the legend says "Ankara (9M96 missile)", not the bare name)."""
+    scenario, result = spread
+    fig = render_figure(result, title=scenario.title, subtitle=scenario.subtitle, size="16x9")
+    texts = _svg_texts(figure_bytes(fig, "svg"))
+    for name in SPREAD_RINGS:
+        assert texts.count(name) == 1, (name, texts)
+    assert texts.count("Ankara") == 1  # one site name for the three
+    words = _pdftotext(figure_bytes(fig, "pdf"), tmp_path).splitlines()
+    for name in SPREAD_RINGS:
+        assert [line.strip() for line in words].count(name) == 1, name
+
+
+def test_each_rings_name_is_beside_its_own_ring_with_a_dot_of_its_colour(spread) -> None:
+    from matplotlib.colors import to_hex
+
+    from coverage.figure_labels import Box, crosses
+    from coverage.figures import RING_DOT_PT, _Drawing, _rc
+    from coverage.style import THEMES
+
+    scenario, result = spread
+    for size in ("square", "16x9"):
+        with _rc():
+            drawing = _Drawing(result, SIZES[size], THEMES["light"], "km", False, None)
+            drawing.draw(scenario.title, scenario.subtitle)
+            rings = drawing._rings_on_screen()
+            named = {t.get_text(): t for t in drawing.ax.texts if t.get_text() in SPREAD_RINGS}
+            assert set(named) == set(SPREAD_RINGS), size
+            dots = [line for line in drawing.ax.lines if line.get_marker() == "o"]
+            for i, name in enumerate(SPREAD_RINGS):
+                e = named[name].get_window_extent(drawing.renderer)
+                box = Box(e.x0, e.y0, e.x1, e.y1)
+                others = [ring for j, ring in enumerate(rings) if j != i]
+                assert not any(crosses(box, ring) for ring in others), (size, name)
+                cx, cy, r = rings[i]
+                mid_x, mid_y = box.centre
+                assert abs(np.hypot(mid_x - cx, mid_y - cy) - r) < 3 * e.height, (size, name)
+                # its dot: the ring's colour, just left of the name
+                colour = drawing.site_colours[i]
+                (dot,) = [
+                    d
+                    for d in dots
+                    if to_hex(d.get_markerfacecolor()) == colour.lower()
+                    and d.get_markersize() <= RING_DOT_PT * drawing.scale
+                ]
+                dx, dy = drawing.ax.transData.transform(dot.get_xydata()[0])
+                assert e.x0 - 2 * e.height < dx < e.x0 and e.y0 < dy < e.y1, (size, name)
+
+
+@needs_font
+def test_the_spread_layout_matches_the_reference_image(spread, tmp_path) -> None:
+    """The rings' names on the map (same procedure as the Kars reference: delete
+    tests/data/spread-square-110m.png and run this test once to accept a change)."""
+    scenario, result = spread
+    fig = render_figure(result, title=scenario.title, size="square")
+    _matches_reference(fig, SPREAD_REFERENCE, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("lang", "names"),
+    [
+        ("tr", ["9M96 füzesi", "TASS, 2018", "hikâyedeki rakam"]),
+        ("el", ["πύραυλος 9M96", "TASS, 2018", "η τιμή της ιστορίας"]),
+    ],
+)
+def test_the_rings_names_are_in_the_readers_language(spread, lang, names, tmp_path) -> None:
+    from coverage.i18n import translator
+
+    scenario, result = spread
+    tr = translator(lang)
+    fig = render_figure(result, title=tr.shipped(scenario.title), tr=tr)
+    texts = _svg_texts(figure_bytes(fig, "svg"))
+    for name in names:
+        assert texts.count(name) == 1, (name, texts)
+    assert "9M96 missile" not in texts and "the story's figure" not in texts
+    lines = [line.strip() for line in _pdftotext(figure_bytes(fig, "pdf"), tmp_path).splitlines()]
+    for name in names:
+        assert name in lines, name
+
+
+def test_only_the_rings_sharing_a_place_are_named(story) -> None:
+    """The story (four sites, each alone at its place) draws no ring name; a second figure
+    at Kars names both Kars rings, and only those."""
+    from coverage.scenario import Site
+
+    scenario, sites, borders, _ = story
+    plain = render_figure(analyse(sites, borders), size="square")
+    kars = next(s for s in sites if s.name.startswith("Kars"))
+    extra = Site("Kars (a second figure)", kars.lat_deg, kars.lon_deg, 150_000.0)
+    both = render_figure(analyse([*sites, extra], borders), size="square")
+    before = {t.get_text() for t in plain.axes[0].texts if t.get_text()}
+    after = {t.get_text() for t in both.axes[0].texts if t.get_text()}
+    assert "Armenian border" in after and "a second figure" in after
+    assert not {"Armenian border", "a second figure"} & before
+    assert "Kars" in after and "Kars (Armenian border)" not in after  # one site name for both
